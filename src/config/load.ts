@@ -1,0 +1,194 @@
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { configSchema, type Config, type ConfigInput } from './schema.js';
+import type { TrackedResource } from '../model/resources.js';
+
+/**
+ * Settings that come from the original dcos-autoscaler's flags or environment
+ * (or our own flags). Only values the user actually gave are present.
+ */
+export interface Overrides {
+  providerName?: string;
+  timer?: number;
+  scaleUpCap?: number;
+  scaleDownCap?: number;
+  scaleUpStep?: number;
+  scaleDownStep?: number;
+  scaleMax?: number;
+  scaleMin?: number;
+  endpointPath?: string;
+  masters?: string[];
+  resourceTrackers?: TrackedResource[];
+  attributeKey?: string;
+  attributeValue?: string;
+  azureSubscriptionId?: string;
+  azureTenantId?: string;
+  azureClientId?: string;
+  azureClientSecret?: string;
+  azureLocation?: string;
+  azureResourceGroup?: string;
+  azureVmssName?: string;
+  azureArmEndpoint?: string;
+  marathonUrl?: string;
+  mesosUsername?: string;
+  mesosPassword?: string;
+  mesosToken?: string;
+  mesosCaFile?: string;
+  mesosApi?: 'auto' | 'v1' | 'v0';
+  verbosity?: number;
+  dryRun?: boolean;
+  zk?: string;
+  listen?: string;
+  serverToken?: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** `groups.0.scaleMin: Too small ...` for every issue zod found. */
+export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
+}
+
+const DEFAULT_ENDPOINT = 'http://leader.mesos:5050/slaves';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const obj = (v: unknown): Obj => (isObj(v) ? v : {});
+
+/** Drops keys whose value is undefined so they do not override file values. */
+function defined(o: Obj): Obj {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+/** `http://leader.mesos:5050/slaves` -> master `http://leader.mesos:5050`, classic path `/slaves`. */
+export function splitEndpoint(endpoint: string): { master: string; slavesPath?: string } {
+  try {
+    const url = new URL(endpoint);
+    const path = url.pathname.replace(/\/+$/, '');
+    url.pathname = '/';
+    const master = url.toString().replace(/\/$/, '');
+    return path ? { master, slavesPath: path } : { master };
+  } catch {
+    return { master: endpoint };
+  }
+}
+
+/**
+ * Builds the config input from a file (already parsed) and overrides. Flags and
+ * environment override the file; a group-level flag applies to every group.
+ */
+export function mergeConfig(file: unknown, o: Overrides): ConfigInput {
+  const base = obj(file);
+  const mesos = obj(base['mesos']);
+  const endpoint = o.endpointPath ?? (mesos['masters'] === undefined ? DEFAULT_ENDPOINT : undefined);
+  const split = endpoint ? splitEndpoint(endpoint) : undefined;
+  const mergedMesos = defined({
+    ...mesos,
+    masters: o.masters ?? (split ? [split.master] : mesos['masters']),
+    slavesPath: split?.slavesPath ?? mesos['slavesPath'],
+    username: o.mesosUsername ?? mesos['username'],
+    password: o.mesosPassword ?? mesos['password'],
+    token: o.mesosToken ?? mesos['token'],
+    caFile: o.mesosCaFile ?? mesos['caFile'],
+    api: o.mesosApi ?? mesos['api'],
+  });
+
+  const azureFile = obj(base['azure']);
+  const azure = defined({
+    ...azureFile,
+    subscriptionId: o.azureSubscriptionId ?? azureFile['subscriptionId'],
+    tenantId: o.azureTenantId ?? azureFile['tenantId'],
+    clientId: o.azureClientId ?? azureFile['clientId'],
+    clientSecret: o.azureClientSecret ?? azureFile['clientSecret'],
+    location: o.azureLocation ?? azureFile['location'],
+    resourceGroup: o.azureResourceGroup ?? azureFile['resourceGroup'],
+    armEndpoint: o.azureArmEndpoint ?? azureFile['armEndpoint'],
+  });
+  const wantsAzure = base['azure'] !== undefined || o.providerName?.toLowerCase() === 'azure' || Object.keys(azure).length > 0;
+
+  const groupOverrides = defined({
+    scaleUpCap: o.scaleUpCap,
+    scaleDownCap: o.scaleDownCap,
+    scaleUpStep: o.scaleUpStep,
+    scaleDownStep: o.scaleDownStep,
+    max: o.scaleMax,
+    min: o.scaleMin,
+    resources: o.resourceTrackers,
+  });
+  const fileGroups = Array.isArray(base['groups']) ? (base['groups'] as unknown[]) : undefined;
+  const groups = fileGroups
+    ? fileGroups.map((g) => ({ ...obj(g), ...groupOverrides, ...legacySelector(o, obj(g)) }))
+    : [legacyGroup(o, groupOverrides)];
+
+  const server = o.listen !== undefined || o.serverToken !== undefined || base['server'] !== undefined
+    ? defined({ ...obj(base['server']), ...listenParts(o.listen), token: o.serverToken ?? obj(base['server'])['token'] })
+    : undefined;
+
+  return defined({
+    ...base,
+    timer: o.timer ?? base['timer'],
+    dryRun: o.dryRun ?? base['dryRun'],
+    verbosity: o.verbosity ?? base['verbosity'],
+    zk: o.zk ?? base['zk'],
+    mesos: mergedMesos,
+    marathon: o.marathonUrl ? { ...obj(base['marathon']), url: o.marathonUrl } : base['marathon'],
+    azure: wantsAzure ? azure : undefined,
+    server,
+    groups,
+  }) as ConfigInput;
+}
+
+function legacySelector(o: Overrides, group: Obj): Obj {
+  if (o.attributeKey === undefined && o.attributeValue === undefined) return {};
+  const key = o.attributeKey ?? 'workload';
+  return { selector: { ...obj(group['selector']), [key]: o.attributeValue ?? 'stateless' } };
+}
+
+/** The single node group the original tool managed, from its flags. */
+function legacyGroup(o: Overrides, overrides: Obj): Obj {
+  const key = o.attributeKey ?? 'workload';
+  const value = o.attributeValue ?? 'stateless';
+  const provider = (o.providerName ?? 'azure').toLowerCase() === 'azure'
+    ? defined({ kind: 'azure-vmss', vmssName: o.azureVmssName, resourceGroup: o.azureResourceGroup })
+    : { kind: o.providerName?.toLowerCase() };
+  return { name: value.replace(/[^A-Za-z0-9_.-]/g, '-') || 'default', selector: { [key]: value }, provider, ...overrides };
+}
+
+function listenParts(listen: string | undefined): Obj {
+  if (!listen) return {};
+  const i = listen.lastIndexOf(':');
+  if (i < 0) return { port: Number(listen) };
+  return { host: listen.slice(0, i) || '127.0.0.1', port: Number(listen.slice(i + 1)) };
+}
+
+export async function readConfigFile(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError([`config file ${path}: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`]);
+  }
+  try {
+    return parseYaml(text) ?? {};
+  } catch (e) {
+    throw new ConfigError([`config file ${path}: ${(e as Error).message.split('\n')[0]}`]);
+  }
+}
+
+/** Validates merged input; throws a ConfigError listing every invalid field by path. */
+export function validateConfig(input: unknown): Config {
+  const result = configSchema.safeParse(input);
+  if (!result.success) throw new ConfigError(formatIssues(result.error.issues));
+  return result.data;
+}
+
+export async function loadConfig(path: string | undefined, overrides: Overrides): Promise<Config> {
+  const file = path ? await readConfigFile(path) : {};
+  return validateConfig(mergeConfig(file, overrides));
+}

@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import { TRACKED_RESOURCES } from '../model/resources.js';
+import { Secret } from '../util/secret.js';
+
+const percent = z.number().min(0).max(100);
+const positiveInt = z.number().int().min(1);
+const count = z.number().int().min(0);
+const seconds = z.number().positive();
+const secret = z
+  .union([z.string(), z.instanceof(Secret)])
+  .transform((v) => (v instanceof Secret ? v : new Secret(v)));
+
+/** Where a node group's instances live. One entry per provider kind. */
+export const providerTargetSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('azure-vmss'),
+    vmssName: z.string().min(1),
+    /** Defaults to `azure.resourceGroup`. */
+    resourceGroup: z.string().min(1).optional(),
+  }),
+  z.object({ kind: z.literal('aws-asg'), asgName: z.string().min(1), region: z.string().optional() }),
+  z.object({ kind: z.literal('gce-mig'), project: z.string(), zone: z.string(), name: z.string() }),
+  z.object({ kind: z.literal('simulated'), name: z.string().min(1).optional() }),
+]);
+export type ProviderTarget = z.infer<typeof providerTargetSchema>;
+
+/** Shape of a node that a group adds, for planning before any agent of the group exists. */
+export const templateSchema = z.object({
+  cpus: z.number().nonnegative(),
+  mem: z.number().nonnegative(),
+  disk: z.number().nonnegative().default(0),
+  gpus: z.number().nonnegative().default(0),
+  ports: z.number().nonnegative().default(0),
+  /** Attributes a new agent of this group registers with (defaults to the selector). */
+  attributes: z.record(z.string(), z.string()).optional(),
+  instanceType: z.string().optional(),
+});
+
+export const scaleDownSchema = z.object({
+  /** A node is unneeded below this utilization (percent of its own capacity). */
+  utilization: percent.default(50),
+  unneededTime: seconds.default(600),
+  delayAfterAdd: seconds.default(600),
+  maxParallel: positiveInt.default(1),
+  drainTimeout: seconds.default(600),
+});
+
+export const groupSchema = z
+  .object({
+    name: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, "_", "." and "-" only'),
+    /** Agent attributes that must all match (the original's --attribute-key/--attribute-value). */
+    selector: z.record(z.string(), z.string()).default({}),
+    resources: z.array(z.enum(TRACKED_RESOURCES)).min(1).default(['cpus']),
+    scaleUpCap: percent.default(80),
+    scaleDownCap: percent.default(20),
+    scaleUpStep: positiveInt.default(2),
+    scaleDownStep: positiveInt.default(1),
+    min: count.default(3),
+    max: count.default(20),
+    provisionTimeout: seconds.default(900),
+    provider: providerTargetSchema,
+    /** Optional target-utilization dead band, percent. */
+    targetUtilization: z.object({ low: percent, high: percent }).optional(),
+    template: templateSchema.optional(),
+    /** Price of one node per hour, for the price expander and simulator reports. */
+    price: z.number().nonnegative().default(1),
+    priority: z.number().int().default(0),
+    scaleDown: scaleDownSchema.prefault({}),
+  })
+  .superRefine((g, ctx) => {
+    if (g.min > g.max) ctx.addIssue({ code: 'custom', path: ['min'], message: `min ${g.min} is above max ${g.max}` });
+    if (g.scaleDownCap >= g.scaleUpCap)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['scaleDownCap'],
+        message: `scaleDownCap ${g.scaleDownCap} must be below scaleUpCap ${g.scaleUpCap}`,
+      });
+    if (g.targetUtilization && g.targetUtilization.low >= g.targetUtilization.high)
+      ctx.addIssue({ code: 'custom', path: ['targetUtilization', 'low'], message: 'low must be below high' });
+  });
+export type GroupConfig = z.infer<typeof groupSchema>;
+
+export const mesosSchema = z.object({
+  /** Master URLs (`http://host:5050`); the leader is found from any of them. */
+  masters: z.array(z.string().url()).min(1),
+  username: z.string().optional(),
+  password: secret.optional(),
+  /** DC/OS service-account or ACS token, sent as `Authorization: token=...`. */
+  token: secret.optional(),
+  caFile: z.string().optional(),
+  /** Classic agents endpoint, relative to a master URL (the original's `--endpoint-path` gave `/slaves`). */
+  slavesPath: z.string().startsWith('/').default('/master/slaves'),
+  /** Which agent API to use: v1 operator API with fallback to `/master/slaves`, or one of them. */
+  api: z.enum(['auto', 'v1', 'v0']).default('auto'),
+  timeoutMs: positiveInt.default(10_000),
+  maxResponseBytes: positiveInt.default(256 * 1024 * 1024),
+});
+
+export const marathonSchema = z.object({
+  url: z.string().url(),
+  token: secret.optional(),
+  username: z.string().optional(),
+  password: secret.optional(),
+});
+
+export const azureSchema = z.object({
+  subscriptionId: z.string().min(1),
+  tenantId: z.string().optional(),
+  clientId: z.string().optional(),
+  clientSecret: secret.optional(),
+  location: z.string().optional(),
+  resourceGroup: z.string().optional(),
+  armEndpoint: z.string().url().default('https://management.azure.com'),
+});
+
+export const serverSchema = z.object({
+  host: z.string().default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(8080),
+  /** Bearer token required by every state-changing call. */
+  token: secret.optional(),
+});
+
+export const configSchema = z
+  .object({
+    timer: seconds.default(60),
+    dryRun: z.boolean().default(false),
+    verbosity: z.number().int().min(0).max(4).default(2),
+    mesos: mesosSchema,
+    marathon: marathonSchema.optional(),
+    azure: azureSchema.optional(),
+    groups: z.array(groupSchema).min(1),
+    server: serverSchema.optional(),
+    zk: z.string().optional(),
+    /** Observations older than this are stale and the cycle takes no action. */
+    staleAfter: seconds.default(120),
+  })
+  .superRefine((c, ctx) => {
+    const seen = new Set<string>();
+    c.groups.forEach((g, i) => {
+      if (seen.has(g.name)) ctx.addIssue({ code: 'custom', path: ['groups', i, 'name'], message: `duplicate group name "${g.name}"` });
+      seen.add(g.name);
+      if (g.provider.kind === 'azure-vmss') {
+        if (!c.azure)
+          ctx.addIssue({ code: 'custom', path: ['azure'], message: `group "${g.name}" uses azure-vmss but no azure settings are given` });
+        else if (!g.provider.resourceGroup && !c.azure.resourceGroup)
+          ctx.addIssue({ code: 'custom', path: ['groups', i, 'provider', 'resourceGroup'], message: 'no resource group (set it here or azure.resourceGroup)' });
+      }
+    });
+  });
+
+export type Config = z.infer<typeof configSchema>;
+/** Config as written in a file or assembled from flags, before defaults. */
+export type ConfigInput = z.input<typeof configSchema>;

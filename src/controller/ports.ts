@@ -1,0 +1,54 @@
+import type { ClusterSnapshot } from '../model/snapshot.js';
+import type { Plan } from '../model/plan.js';
+import type { Result } from '../util/result.js';
+import type { AgentId } from '../model/agent.js';
+
+/** Why an observation could not be used; the cycle then takes no action. */
+export interface ObserveError {
+  readonly kind: 'mesos-unreachable' | 'mesos-malformed' | 'mesos-stale' | 'marathon' | 'provider';
+  readonly message: string;
+}
+
+/** Builds one snapshot: from real masters and clouds, or from the simulator in process. */
+export interface Observer {
+  observe(now: number): Promise<Result<ClusterSnapshot, ObserveError>>;
+}
+
+/** Mesos maintenance operations used to drain an agent before its instance is deleted. */
+export interface Drainer {
+  /** Start draining (maintenance window or DRAIN_AGENT). Idempotent. */
+  startDrain(agent: { id: AgentId; hostname: string; ip?: string }, now: number): Promise<void>;
+  /** Agents currently being drained according to Mesos itself, so a restart finds them again. */
+  draining(): Promise<readonly DrainRecord[]>;
+  /** Mark the machine down (after its tasks left or the drain timed out). */
+  down(record: DrainRecord): Promise<void>;
+  /** Clear the maintenance entry once the instance is gone. */
+  finish(record: DrainRecord): Promise<void>;
+}
+
+export interface DrainRecord {
+  readonly hostname: string;
+  readonly ip?: string;
+  readonly agentId?: AgentId;
+  /** Epoch ms when the drain started, as recorded in Mesos (window start). */
+  readonly since: number;
+  readonly mode: 'DRAINING' | 'DOWN';
+}
+
+/** What the controller reports after each cycle, for logs, /status and metrics. */
+export interface CycleReport {
+  readonly at: number;
+  readonly durationMs: number;
+  readonly plan?: Plan;
+  readonly error?: ObserveError;
+  readonly actions: readonly ActionRecord[];
+}
+
+export interface ActionRecord {
+  readonly at: number;
+  readonly group: string;
+  readonly kind: 'set-size' | 'drain' | 'delete' | 'undrain';
+  readonly detail: string;
+  readonly ok: boolean;
+  readonly dryRun: boolean;
+}

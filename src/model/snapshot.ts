@@ -1,0 +1,26 @@
+import type { Agent } from './agent.js';
+import type { NodeGroupState } from './node-group.js';
+import type { PendingLaunch } from './pending.js';
+
+/** One immutable observation of the cluster; the planner's only input besides config and state. */
+export interface ClusterSnapshot {
+  /** Epoch ms when observation finished. */
+  readonly takenAt: number;
+  readonly agents: readonly Agent[];
+  readonly pending: readonly PendingLaunch[];
+  /** Provider state per node group name; absent when the provider could not be read this cycle. */
+  readonly groups: Readonly<Record<string, NodeGroupState>>;
+  readonly sources: SnapshotSources;
+}
+
+export interface SourceInfo {
+  /** Epoch ms when this part was read. */
+  readonly readAt: number;
+  /** Where it was read from (URL of the leading master, ...). */
+  readonly from: string;
+}
+
+export interface SnapshotSources {
+  readonly mesos: SourceInfo;
+  readonly marathon?: SourceInfo;
+}

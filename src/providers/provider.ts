@@ -1,0 +1,34 @@
+import type { NodeGroupState } from '../model/node-group.js';
+
+/** Which cloud resource backs a node group, as the group's config names it. */
+export interface NodeGroupRef {
+  /** Node group name from config. */
+  readonly name: string;
+  /** Provider-specific target, e.g. `{ resourceGroup, vmssName }` for Azure. */
+  readonly target: Readonly<Record<string, string>>;
+}
+
+/**
+ * The small contract every cloud implements. A provider knows nothing of Mesos:
+ * matching instances to agents is the controller's job.
+ */
+export interface NodeGroupProvider {
+  readonly kind: string;
+  describe(group: NodeGroupRef): Promise<NodeGroupState>;
+  /** Ask the cloud to hold `size` instances. Idempotent. */
+  setDesiredSize(group: NodeGroupRef, size: number): Promise<void>;
+  /** Remove exactly these instances, lowering the desired size by their number. */
+  deleteInstances(group: NodeGroupRef, ids: readonly string[]): Promise<void>;
+}
+
+/** A failed cloud call, with a message that never carries credentials. */
+export class ProviderError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'throttled' | 'auth' | 'not-found' | 'invalid' | 'unavailable' | 'unknown',
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}
