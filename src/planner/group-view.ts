@@ -1,0 +1,49 @@
+import { isCapacity, ACTIVE_TASK_STATES, type Agent } from '../model/agent.js';
+import type { NodeGroupState } from '../model/node-group.js';
+import { sum, type TrackedResource, type Resources } from '../model/resources.js';
+import type { ClusterSnapshot } from '../model/snapshot.js';
+import type { GroupConfig } from '../config/schema.js';
+import { matchesSelector } from './selector.js';
+
+/** A node group as the planner sees it: its agents, capacity and utilization. */
+export interface GroupView {
+  readonly config: GroupConfig;
+  /** Every agent matching the selector, whatever its state. */
+  readonly agents: readonly Agent[];
+  /** Agents counted as capacity (active, not draining). */
+  readonly capacity: readonly Agent[];
+  readonly total: Resources;
+  readonly used: Resources;
+  /** used / total per tracked resource, 0..1; undefined when the group has none of it. */
+  readonly utilization: Readonly<Partial<Record<TrackedResource, number>>>;
+  readonly provider?: NodeGroupState;
+  /** Size the cloud holds now, or the number of capacity agents when the cloud is unknown. */
+  readonly current: number;
+}
+
+export function viewGroup(snapshot: ClusterSnapshot, config: GroupConfig): GroupView {
+  const agents = snapshot.agents.filter((a) => matchesSelector(a, config.selector));
+  const capacity = agents.filter(isCapacity);
+  const total = sum(capacity.map((a) => a.total));
+  const used = sum(capacity.map((a) => a.used));
+  const utilization: Partial<Record<TrackedResource, number>> = {};
+  for (const r of config.resources) {
+    if (total[r] > 0) utilization[r] = used[r] / total[r];
+  }
+  const provider = snapshot.groups[config.name];
+  return { config, agents, capacity, total, used, utilization, provider, current: provider?.desired ?? capacity.length };
+}
+
+/** Tasks that still hold resources on the agent. */
+export function runningTasks(agent: Agent): Agent['tasks'] {
+  return agent.tasks.filter((t) => ACTIVE_TASK_STATES.has(t.state));
+}
+
+/** Highest utilization of the agent over the given resources, 0..1. */
+export function agentLoad(agent: Agent, resources: readonly TrackedResource[]): number {
+  let load = 0;
+  for (const r of resources) {
+    if (agent.total[r] > 0) load = Math.max(load, agent.used[r] / agent.total[r]);
+  }
+  return load;
+}
