@@ -67,7 +67,7 @@ class Sizer {
 
   meanCpus(batch: boolean): number {
     const weights = (batch ? BATCH_CPU_WEIGHTS : CPU_WEIGHTS).slice(0, this.cpuClasses.length);
-    const total = weights.reduce((a, b) => a + b, 0);
+    const total = weights.reduce((a: number, b: number) => a + b, 0);
     return this.cpuClasses.reduce((acc, c, i) => acc + (c * (weights[i] ?? 0)) / total, 0);
   }
 }
