@@ -1,7 +1,8 @@
 import type { ClusterSnapshot } from '../model/snapshot.js';
 import type { Plan } from '../model/plan.js';
 import type { Result } from '../util/result.js';
-import type { AgentId } from '../model/agent.js';
+import type { Agent, AgentId } from '../model/agent.js';
+import type { PendingLaunch } from '../model/pending.js';
 
 /** Why an observation could not be used; the cycle then takes no action. */
 export interface ObserveError {
@@ -51,4 +52,14 @@ export interface ActionRecord {
   readonly detail: string;
   readonly ok: boolean;
   readonly dryRun: boolean;
+}
+
+/** Where agents come from (the Mesos client, or the simulator in process). */
+export interface AgentSource {
+  getAgents(): Promise<Result<{ agents: readonly Agent[]; from: string; readAt: number }, { kind: string; message: string }>>;
+}
+
+/** Where waiting work comes from (Marathon's launch queue, Metronome, the simulator). */
+export interface PendingSource {
+  getQueue(): Promise<Result<{ pending: readonly PendingLaunch[]; from: string; readAt: number }, { kind: string; message: string }>>;
 }

@@ -2,12 +2,13 @@ import { pino, type Logger, type DestinationStream } from 'pino';
 
 export type { Logger };
 
-/** The original tool's -v/-vv/-vvv: warnings by default, then info, debug, trace. */
+/** The original tool's levels: 0 critical, 1 warning, 2 info (its default), 3 debug; 4 adds trace. */
 export function levelForVerbosity(verbosity: number): pino.Level {
-  if (verbosity >= 3) return 'trace';
-  if (verbosity === 2) return 'debug';
-  if (verbosity === 1) return 'info';
-  return 'warn';
+  if (verbosity >= 4) return 'trace';
+  if (verbosity === 3) return 'debug';
+  if (verbosity === 2) return 'info';
+  if (verbosity === 1) return 'warn';
+  return 'fatal';
 }
 
 /**

@@ -1,0 +1,118 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { Overrides } from '../config/load.js';
+import { TRACKED_RESOURCES, type TrackedResource } from '../model/resources.js';
+
+function number(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`"${value}" is not a number`);
+  return n;
+}
+
+function trackers(value: string, previous: TrackedResource[] | undefined): TrackedResource[] {
+  const out = [...(previous ?? [])];
+  for (const part of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    if (!(TRACKED_RESOURCES as readonly string[]).includes(part)) {
+      throw new InvalidArgumentError(`"${part}" is not one of ${TRACKED_RESOURCES.join(', ')}`);
+    }
+    if (!out.includes(part as TrackedResource)) out.push(part as TrackedResource);
+  }
+  return out;
+}
+
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+const count = (_: string | undefined, previous: number | undefined): number => (previous ?? 0) + 1;
+
+/**
+ * The original dcos-autoscaler's options, with its names and environment
+ * variables, plus ours. Defaults live in the config schema, not here, so that
+ * a value given in a config file is only overridden by what the user set.
+ */
+export function addAutoscalerOptions(cmd: Command): Command {
+  const opts: Option[] = [
+    new Option('--config <file>', 'YAML config file with node groups').env('AS_CONFIG'),
+    new Option('--provider-name <name>', 'cloud of the node group: Azure (case-insensitive)').env('AS_PROVIDER_NAME'),
+    new Option('--timer <seconds>', 'seconds between checks [60]').env('AS_TIMER').argParser(number),
+    new Option('--scale-up-cap <percent>', 'scale up when a tracked resource reaches this utilization [80]').env('AS_SCALE_UP_MAX').argParser(number),
+    new Option('--scale-down-cap <percent>', 'scale down when every tracked resource is at or under this [20]').env('AS_SCALE_DOWN_MAX').argParser(number),
+    new Option('--scale-up-step <nodes>', 'nodes added per scale-up [2]').env('AS_SCALE_UP_STEP').argParser(number),
+    new Option('--scale-down-step <nodes>', 'nodes removed per scale-down [1]').env('AS_SCALE_DOWN_STEP').argParser(number),
+    new Option('--scale-max <nodes>', 'maximum nodes [20]').env('AS_SCALE_MAX').argParser(number),
+    new Option('--scale-min <nodes>', 'minimum nodes [3]').env('AS_SCALE_MIN').argParser(number),
+    new Option('--endpoint-path <url>', 'Mesos master agents endpoint [http://leader.mesos:5050/slaves]').env('AS_ENDPOINT'),
+    new Option('--master <url>', 'Mesos master URL (repeatable); the leader is found from any').argParser(collect),
+    new Option('--resource-tracker <resource>', 'cpus, mem, disk or gpus; repeat or comma-separate to scale on the worst [cpus]').env('AS_RESOURCE_TRACKER').argParser(trackers),
+    new Option('--attribute-key <key>', 'agent attribute selecting the node group [workload]').env('AS_ATTRIBUTE_KEY'),
+    new Option('--attribute-value <value>', 'value of that attribute [stateless]').env('AS_ATTRIBUTE_VALUE'),
+    new Option('--azure-subscription-id <id>').env('AZURE_SUBSCRIPTION_ID'),
+    new Option('--azure-tenant-id <id>').env('AZURE_TENANT_ID'),
+    new Option('--azure-client-id <id>').env('AZURE_CLIENT_ID'),
+    new Option('--azure-client-secret <secret>', 'service principal secret (env AZURE_CLIENT_SECRET or AZURE_SECRET_ID)').env('AZURE_CLIENT_SECRET'),
+    new Option('--azure-location <location>').env('AZURE_LOCATION'),
+    new Option('--azure-resource-group <name>').env('AZURE_RG'),
+    new Option('--azure-vmss-name <name>').env('AZURE_VMSS'),
+    new Option('--azure-arm-endpoint <url>', 'Azure Resource Manager endpoint [https://management.azure.com]').env('AZURE_ARM_ENDPOINT'),
+    new Option('--marathon-url <url>', 'Marathon URL, for its launch queue').env('AS_MARATHON_URL'),
+    new Option('--mesos-username <name>', 'HTTP basic auth user for Mesos').env('MESOS_USERNAME'),
+    new Option('--mesos-password <password>').env('MESOS_PASSWORD'),
+    new Option('--mesos-token <token>', 'DC/OS service account token').env('DCOS_AUTH_TOKEN'),
+    new Option('--mesos-ca-file <file>', 'CA bundle for TLS to Mesos').env('MESOS_CA_FILE'),
+    new Option('--mesos-api <api>', 'agents API').choices(['auto', 'v1', 'v0']),
+    new Option('--dry-run', 'decide and log, change nothing').env('AS_DRY_RUN'),
+    new Option('--zk <url>', 'ZooKeeper for leader election, zk://host:2181/mesos-autoscaler').env('AS_ZK'),
+    new Option('--listen <host:port>', 'HTTP server address (metrics, status) [127.0.0.1:8080 when set]').env('AS_LISTEN'),
+    new Option('--server-token <token>', 'bearer token for state-changing HTTP calls').env('AS_SERVER_TOKEN'),
+    new Option('-v, --verbose', '-v warnings, -vv info (default), -vvv debug, -vvvv trace (env AS_VERBOSE=0..4)').argParser(count),
+  ];
+  for (const o of opts) cmd.addOption(o);
+  return cmd;
+}
+
+type Raw = Record<string, unknown>;
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+
+export function overridesFrom(raw: Raw, env: NodeJS.ProcessEnv): Overrides {
+  const endpoint = str(raw['endpointPath']);
+  const masters = raw['master'] as string[] | undefined;
+  return {
+    providerName: str(raw['providerName']),
+    timer: num(raw['timer']),
+    scaleUpCap: num(raw['scaleUpCap']),
+    scaleDownCap: num(raw['scaleDownCap']),
+    scaleUpStep: num(raw['scaleUpStep']),
+    scaleDownStep: num(raw['scaleDownStep']),
+    scaleMax: num(raw['scaleMax']),
+    scaleMin: num(raw['scaleMin']),
+    endpointPath: endpoint,
+    masters,
+    resourceTrackers: raw['resourceTracker'] as TrackedResource[] | undefined,
+    attributeKey: str(raw['attributeKey']),
+    attributeValue: str(raw['attributeValue']),
+    azureSubscriptionId: str(raw['azureSubscriptionId']),
+    azureTenantId: str(raw['azureTenantId']),
+    azureClientId: str(raw['azureClientId']),
+    // The original's DC/OS package passed the secret as AZURE_SECRET_ID.
+    azureClientSecret: str(raw['azureClientSecret']) ?? (env['AZURE_SECRET_ID'] || undefined),
+    azureLocation: str(raw['azureLocation']),
+    azureResourceGroup: str(raw['azureResourceGroup']),
+    azureVmssName: str(raw['azureVmssName']),
+    azureArmEndpoint: str(raw['azureArmEndpoint']),
+    marathonUrl: str(raw['marathonUrl']),
+    mesosUsername: str(raw['mesosUsername']),
+    mesosPassword: str(raw['mesosPassword']),
+    mesosToken: str(raw['mesosToken']),
+    mesosCaFile: str(raw['mesosCaFile']),
+    mesosApi: raw['mesosApi'] as Overrides['mesosApi'],
+    dryRun: raw['dryRun'] === true ? true : undefined,
+    zk: str(raw['zk']),
+    listen: str(raw['listen']),
+    serverToken: str(raw['serverToken']),
+    verbosity: num(raw['verbose']) ?? verbosityFromEnv(env['AS_VERBOSE']),
+  };
+}
+
+function verbosityFromEnv(v: string | undefined): number | undefined {
+  if (v === undefined || v.trim() === '') return undefined;
+  const n = Number(v);
+  return Number.isInteger(n) ? Math.max(0, Math.min(4, n)) : undefined;
+}
