@@ -16,8 +16,13 @@ export interface GroupView {
   readonly used: Resources;
   /** used / total per tracked resource, 0..1; undefined when the group has none of it. */
   readonly utilization: Readonly<Partial<Record<TrackedResource, number>>>;
+  /** Agents of the group being drained for removal. */
+  readonly draining: readonly Agent[];
   readonly provider?: NodeGroupState;
-  /** Size the cloud holds now, or the number of capacity agents when the cloud is unknown. */
+  /**
+   * Size the group is heading for: what the cloud holds, less the agents already
+   * draining (they are on their way out), or the capacity agents when the cloud is unknown.
+   */
   readonly current: number;
 }
 
@@ -30,8 +35,10 @@ export function viewGroup(snapshot: ClusterSnapshot, config: GroupConfig): Group
   for (const r of config.resources) {
     if (total[r] > 0) utilization[r] = used[r] / total[r];
   }
+  const draining = agents.filter((a) => a.draining);
   const provider = snapshot.groups[config.name];
-  return { config, agents, capacity, total, used, utilization, provider, current: provider?.desired ?? capacity.length };
+  const current = provider ? Math.max(0, provider.desired - draining.length) : capacity.length;
+  return { config, agents, capacity, draining, total, used, utilization, provider, current };
 }
 
 /** Tasks that still hold resources on the agent. */

@@ -69,7 +69,11 @@ export function planGroup(view: GroupView, snapshot: ClusterSnapshot, remembered
     return { group: config.name, current: view.current, target, direction, removals: [], reasons, figures };
   }
 
-  const removals = chooseRemovals(view, view.current - target, reasons);
+  const parallel = config.scaleDown.maxParallel - view.draining.length;
+  if (parallel <= 0) {
+    return hold(view, [...reasons, `${view.draining.length} agent(s) already draining (max-scale-down-parallel ${config.scaleDown.maxParallel})`], figures);
+  }
+  const removals = chooseRemovals(view, Math.min(view.current - target, parallel), reasons);
   if (!removals.length) return hold(view, reasons, figures);
   return { group: config.name, current: view.current, target: view.current - removals.length, direction: 'down', removals, reasons, figures };
 }

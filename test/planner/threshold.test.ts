@@ -103,8 +103,21 @@ describe('threshold policy (the original tool)', () => {
 
   it('never removes an agent with persistent volumes or reservations', () => {
     const agents = [agent({ id: 'p0', volumes: 1 }), agent({ id: 'p1', reservedRoles: ['db'] }), agent({ id: 'p2', usedCpus: 0.1 }), agent({ id: 'p3', usedCpus: 0.1 })];
-    const g = plan(snapshot(agents, { stateless: groupState(agents) }), config({ min: 1, scaleDownStep: 3 }), EMPTY_STATE, NOW).groups[0];
+    const g = plan(snapshot(agents, { stateless: groupState(agents) }), config({ min: 1, scaleDownStep: 3, scaleDown: { maxParallel: 3 } }), EMPTY_STATE, NOW).groups[0];
     expect(g?.removals.map((r) => r.agentId).sort()).toEqual(['p2', 'p3']);
     expect(g?.reasons.join(' ')).toMatch(/persistent volume.*reserved for role db/);
+  });
+});
+
+describe('scale-down parallelism', () => {
+  it('counts draining agents as leaving and removes at most max-scale-down-parallel at once', () => {
+    const agents = [agent({ id: 'd0', draining: true }), ...[1, 2, 3, 4, 5].map((i) => agent({ id: `d${i}` }))];
+    const snap = snapshot(agents, { stateless: groupState(agents) });
+    const one = plan(snap, config({ min: 1, scaleDownStep: 3 }), EMPTY_STATE, NOW).groups[0];
+    expect(one).toMatchObject({ current: 5, direction: 'none' });
+    expect(one?.reasons.join(' ')).toMatch(/1 agent\(s\) already draining/);
+    const three = plan(snap, config({ min: 1, scaleDownStep: 3, scaleDown: { maxParallel: 3 } }), EMPTY_STATE, NOW).groups[0];
+    expect(three).toMatchObject({ current: 5, target: 3, direction: 'down' });
+    expect(three?.removals).toHaveLength(2);
   });
 });
