@@ -1,0 +1,228 @@
+import type { Instance, InstanceState, NodeGroupState } from '../../model/node-group.js';
+import type { Resources } from '../../model/resources.js';
+import type { SimCluster } from '../../sim/cluster/cluster.js';
+import { seededRandom } from '../../sim/cluster/ids.js';
+import type { Range } from '../../sim/cluster/ranges.js';
+import type { AgentSpec, FaultDomainSpec, PersistentVolumeSpec } from '../../sim/cluster/types.js';
+import type { TimerHandle } from '../../sim/cluster/virtual-clock.js';
+import { ProviderError, type NodeGroupProvider, type NodeGroupRef } from '../provider.js';
+import { FaultInjector, type ProviderFaults } from './faults.js';
+
+/** What every instance of a group looks like to Mesos once it registers. */
+export interface InstanceTemplate {
+  readonly resources: Partial<Resources>;
+  readonly ports?: readonly Range[];
+  readonly attributes?: Readonly<Record<string, string | number>>;
+  readonly reservations?: AgentSpec['reservations'];
+  readonly volumes?: readonly PersistentVolumeSpec[];
+  readonly domain?: FaultDomainSpec;
+}
+
+export interface SimNodeGroupSpec {
+  readonly name: string;
+  readonly template: InstanceTemplate;
+  /** Limits the cloud itself enforces (an ASG's min/max). */
+  readonly min?: number;
+  readonly max?: number;
+  /** Instances present (and registered) at start. */
+  readonly initial?: number;
+  /** Virtual time from creation until the agent registers with the master. */
+  readonly provisioningDelayMs?: number;
+  /** Virtual time a deleted instance stays listed as "deleting". */
+  readonly deletionDelayMs?: number;
+  readonly hostnamePrefix?: string;
+  /** Price per instance hour, for cost reports. */
+  readonly hourlyCost?: number;
+}
+
+export interface SimulatedProviderOptions {
+  readonly cluster: SimCluster;
+  readonly groups: readonly SimNodeGroupSpec[];
+  readonly seed?: number;
+  readonly faults?: ProviderFaults;
+}
+
+export interface SimInstance {
+  readonly id: string;
+  readonly group: string;
+  readonly seq: number;
+  readonly hostname: string;
+  readonly privateIp: string;
+  readonly createdAt: number;
+  state: InstanceState;
+  /** Set once the agent has registered. */
+  agentId?: string;
+  readonly neverJoins: boolean;
+  timer?: TimerHandle;
+}
+
+interface GroupRuntime {
+  readonly spec: SimNodeGroupSpec;
+  readonly index: number;
+  desired: number;
+  nextSeq: number;
+  readonly instances: Map<string, SimInstance>;
+}
+
+/**
+ * A cloud made of timers: node groups whose instances register as agents of the
+ * simulated master after a provisioning delay. Scale-in picks the newest instances,
+ * as clouds do by default; `deleteInstances` removes exactly the ones named.
+ */
+export class SimulatedProvider implements NodeGroupProvider {
+  readonly kind = 'simulated';
+  readonly faults: FaultInjector;
+  readonly #cluster: SimCluster;
+  readonly #groups = new Map<string, GroupRuntime>();
+  #calls = 0;
+
+  constructor(options: SimulatedProviderOptions) {
+    this.#cluster = options.cluster;
+    this.faults = new FaultInjector(options.faults ?? {}, seededRandom(options.seed ?? 7));
+    for (const g of options.groups) this.addGroup(g);
+  }
+
+  /** Adds a group; its `initial` instances register at once. */
+  addGroup(spec: SimNodeGroupSpec): void {
+    if (this.#groups.has(spec.name)) throw new Error(`node group ${spec.name} already exists`);
+    const rt: GroupRuntime = { spec, index: this.#groups.size, desired: 0, nextSeq: 0, instances: new Map() };
+    this.#groups.set(spec.name, rt);
+    const initial = spec.initial ?? 0;
+    for (let i = 0; i < initial; i++) this.#createInstance(rt, 0, false);
+    rt.desired = initial;
+  }
+
+  /** Number of API calls made (for tests and the simulator's report). */
+  get calls(): number {
+    return this.#calls;
+  }
+
+  groupSpecs(): SimNodeGroupSpec[] {
+    return [...this.#groups.values()].map((g) => g.spec);
+  }
+
+  /** Instances of a group without going through the API (no faults, no call counted). */
+  instances(groupName: string): SimInstance[] {
+    return [...(this.#groups.get(groupName)?.instances.values() ?? [])];
+  }
+
+  /** Group and instance that run an agent, by agent hostname. */
+  instanceByHostname(hostname: string): SimInstance | undefined {
+    for (const g of this.#groups.values()) for (const i of g.instances.values()) if (i.hostname === hostname) return i;
+    return undefined;
+  }
+
+  async describe(group: NodeGroupRef): Promise<NodeGroupState> {
+    const rt = this.#enter(group);
+    return {
+      ...(rt.spec.min !== undefined ? { min: rt.spec.min } : {}),
+      ...(rt.spec.max !== undefined ? { max: rt.spec.max } : {}),
+      desired: rt.desired,
+      instances: [...rt.instances.values()].map(toInstance),
+    };
+  }
+
+  async setDesiredSize(group: NodeGroupRef, size: number): Promise<void> {
+    const rt = this.#enter(group);
+    if (!Number.isInteger(size) || size < 0) throw new ProviderError(`invalid size ${size}`, 'invalid', false);
+    if (rt.spec.max !== undefined && size > rt.spec.max) {
+      throw new ProviderError(`size ${size} is above the group's maximum ${rt.spec.max}`, 'invalid', false);
+    }
+    if (rt.spec.min !== undefined && size < rt.spec.min) {
+      throw new ProviderError(`size ${size} is below the group's minimum ${rt.spec.min}`, 'invalid', false);
+    }
+    rt.desired = size;
+    const live = [...rt.instances.values()].filter((i) => i.state !== 'deleting');
+    if (size > live.length) {
+      const delay = rt.spec.provisioningDelayMs ?? 0;
+      for (let i = live.length; i < size; i++) this.#createInstance(rt, delay, this.faults.neverJoins());
+    } else if (size < live.length) {
+      const newestFirst = live.sort((a, b) => b.createdAt - a.createdAt || b.seq - a.seq);
+      for (const inst of newestFirst.slice(0, live.length - size)) this.#deleteInstance(rt, inst);
+    }
+  }
+
+  async deleteInstances(group: NodeGroupRef, ids: readonly string[]): Promise<void> {
+    const rt = this.#enter(group);
+    const targets: SimInstance[] = [];
+    for (const id of ids) {
+      const inst = rt.instances.get(id);
+      if (!inst) throw new ProviderError(`instance ${id} is not in node group ${rt.spec.name}`, 'not-found', false);
+      targets.push(inst);
+    }
+    for (const inst of targets) {
+      if (inst.state === 'deleting') continue;
+      this.#deleteInstance(rt, inst);
+      rt.desired = Math.max(0, rt.desired - 1);
+    }
+  }
+
+  #enter(group: NodeGroupRef): GroupRuntime {
+    this.#calls++;
+    const fault = this.faults.onCall(this.#cluster.clock.now());
+    if (fault) throw fault;
+    const name = group.target['group'] ?? group.name;
+    const rt = this.#groups.get(name);
+    if (!rt) throw new ProviderError(`node group ${name} does not exist`, 'not-found', false);
+    return rt;
+  }
+
+  #createInstance(rt: GroupRuntime, delayMs: number, neverJoins: boolean): SimInstance {
+    const seq = rt.nextSeq++;
+    const prefix = rt.spec.hostnamePrefix ?? rt.spec.name;
+    // Addresses are labels only: nothing ever connects to them.
+    const ip = `10.${(rt.index + 1) % 256}.${(seq >> 8) & 255}.${(seq & 255) + 0}`;
+    const inst: SimInstance = {
+      id: `${rt.spec.name}-${String(seq).padStart(6, '0')}`,
+      group: rt.spec.name,
+      seq,
+      hostname: `${prefix}-${String(seq).padStart(6, '0')}`,
+      privateIp: ip,
+      createdAt: this.#cluster.clock.now(),
+      state: 'creating',
+      neverJoins,
+    };
+    rt.instances.set(inst.id, inst);
+    const join = () => {
+      delete inst.timer;
+      if (inst.state !== 'creating') return;
+      inst.state = 'running';
+      if (inst.neverJoins) return;
+      inst.agentId = this.#cluster.addAgent(this.#agentSpec(rt, inst)).id;
+    };
+    if (delayMs <= 0) join();
+    else inst.timer = this.#cluster.clock.setTimer(delayMs, join);
+    return inst;
+  }
+
+  #agentSpec(rt: GroupRuntime, inst: SimInstance): AgentSpec {
+    const t = rt.spec.template;
+    return {
+      hostname: inst.hostname,
+      ip: inst.privateIp,
+      resources: t.resources,
+      group: rt.spec.name,
+      instanceId: inst.id,
+      ...(t.ports ? { ports: t.ports } : {}),
+      ...(t.attributes ? { attributes: t.attributes } : {}),
+      ...(t.reservations ? { reservations: t.reservations } : {}),
+      ...(t.volumes ? { volumes: t.volumes } : {}),
+      ...(t.domain ? { domain: t.domain } : {}),
+    };
+  }
+
+  #deleteInstance(rt: GroupRuntime, inst: SimInstance): void {
+    this.#cluster.clock.clearTimer(inst.timer);
+    inst.state = 'deleting';
+    if (inst.agentId) this.#cluster.removeAgent(inst.agentId, 'TASK_LOST');
+    this.#cluster.forgetDownMachine(inst.hostname);
+    const gone = () => rt.instances.delete(inst.id);
+    const delay = rt.spec.deletionDelayMs ?? 0;
+    if (delay <= 0) gone();
+    else inst.timer = this.#cluster.clock.setTimer(delay, gone);
+  }
+}
+
+function toInstance(i: SimInstance): Instance {
+  return { id: i.id, hostname: i.hostname, privateIp: i.privateIp, state: i.state, createdAt: i.createdAt };
+}
