@@ -1,0 +1,304 @@
+import type { Config } from '../config/schema.js';
+import type { Agent } from '../model/agent.js';
+import { authFromSettings, HttpClient, type HttpRequest, type HttpResponse } from '../util/http.js';
+import type { Logger } from '../util/logger.js';
+import { err, errorMessage, ok, type Result } from '../util/result.js';
+import { fromHttp, type MesosError } from './errors.js';
+import { parseEvent, type MesosEvent } from './events.js';
+import { findLeader } from './leader.js';
+import {
+  applyMaintenance,
+  parseMaintenanceSchedule,
+  parseMaintenanceStatus,
+  scheduleToJson,
+  type MachineId,
+  type MaintenanceSchedule,
+  type MaintenanceStatus,
+} from './maintenance.js';
+import { parseMasterState, parseSlaves } from './parse-v0.js';
+import { parseGetAgents, parseGetState, type MesosState } from './parse-v1.js';
+import { readRecordIo } from './recordio.js';
+
+export type MesosConfig = Config['mesos'];
+
+/** What was read, from which master URL, and when (epoch ms). */
+export interface AgentsRead {
+  readonly agents: Agent[];
+  readonly from: string;
+  readonly readAt: number;
+}
+export interface StateRead {
+  readonly state: MesosState;
+  readonly from: string;
+  readonly readAt: number;
+}
+
+/** Statuses with which a master tells us it does not have the v1 operator API (Mesos < 1.0). */
+const NO_V1 = new Set([404, 405, 415, 501]);
+
+export interface DrainOptions {
+  readonly maxGracePeriodSeconds?: number;
+  readonly markGone?: boolean;
+}
+
+/**
+ * Talks to the leading Mesos master: agents and state (v1 operator API, classic endpoints as
+ * fallback), maintenance and drain, and the SUBSCRIBE event stream. Every call returns a Result.
+ */
+export class MesosClient {
+  readonly #config: MesosConfig;
+  readonly #log: Logger;
+  readonly #http: HttpClient;
+  readonly #now: () => number;
+  #leader: string | undefined;
+  /** Which agent API worked last ('auto' learns it once). */
+  #api: 'v1' | 'v0' | undefined;
+
+  constructor(config: MesosConfig, logger: Logger, opts: { now?: () => number } = {}) {
+    this.#config = config;
+    this.#log = logger;
+    this.#now = opts.now ?? Date.now;
+    this.#api = config.api === 'auto' ? undefined : config.api;
+    const auth = authFromSettings(config);
+    this.#http = new HttpClient({
+      timeoutMs: config.timeoutMs,
+      maxResponseBytes: config.maxResponseBytes,
+      ...(config.caFile ? { caFile: config.caFile } : {}),
+      ...(auth ? { auth } : {}),
+      secrets: [config.password, config.token],
+    });
+  }
+
+  /** The API 'auto' settled on, if any. */
+  get api(): 'v1' | 'v0' | undefined {
+    return this.#api;
+  }
+
+  async close(): Promise<void> {
+    await this.#http.close();
+  }
+
+  /** Leading master's base URL, found once and kept until a call to it fails. */
+  async leader(): Promise<Result<string, MesosError>> {
+    if (this.#leader) return ok(this.#leader);
+    const found = await findLeader(this.#http, this.#config.masters);
+    if (found.ok) {
+      this.#leader = found.value;
+      this.#log.debug({ leader: found.value }, 'mesos leader found');
+    }
+    return found;
+  }
+
+  /**
+   * Sends a request to the leader. A redirect (the master lost leadership) or a transport error
+   * makes us look for the leader again and retry once.
+   */
+  async #send(req: Omit<HttpRequest, 'url'> & { path: string }): Promise<Result<HttpResponse, MesosError>> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const leader = await this.leader();
+      if (!leader.ok) return leader;
+      const res = await this.#http.send({ ...req, url: `${leader.value}${req.path}` });
+      if (!res.ok) {
+        this.#leader = undefined;
+        if (attempt === 0 && res.error.kind === 'network') continue;
+        return err(fromHttp(res.error));
+      }
+      const location = res.value.headers.location;
+      if ([301, 302, 307, 308].includes(res.value.status) && location) {
+        this.#leader = new URL(location, `${leader.value}/`).origin;
+        this.#log.info({ leader: this.#leader }, 'mesos master redirected to a new leader');
+        continue;
+      }
+      return ok(res.value);
+    }
+    return err({ kind: 'no-leader', message: 'Mesos masters kept redirecting; no stable leader' });
+  }
+
+  #expectOk(res: HttpResponse): Result<HttpResponse, MesosError> {
+    const checked = this.#http.expectOk(res);
+    return checked.ok ? checked : err(fromHttp(checked.error));
+  }
+
+  #json(res: HttpResponse): Result<unknown, MesosError> {
+    const checked = this.#expectOk(res);
+    if (!checked.ok) return checked;
+    try {
+      return ok(JSON.parse(res.body.toString('utf8')) as unknown);
+    } catch (e) {
+      return err({ kind: 'malformed', message: `${res.url}: body is not JSON (${errorMessage(e)})` });
+    }
+  }
+
+  async #v1(call: unknown): Promise<Result<HttpResponse, MesosError>> {
+    return this.#send({ method: 'POST', path: '/api/v1', json: call, headers: { accept: 'application/json' } });
+  }
+
+  async #get(path: string): Promise<Result<unknown, MesosError>> {
+    const res = await this.#send({ path });
+    return res.ok ? this.#json(res.value) : res;
+  }
+
+  /** Runs the v1 variant or the classic one per config; 'auto' falls back once when v1 is missing. */
+  async #eitherApi<T>(
+    v1: () => Promise<Result<HttpResponse, MesosError>>,
+    parseV1: (json: unknown) => Result<T, MesosError>,
+    v0: () => Promise<Result<T, MesosError>>,
+  ): Promise<Result<T, MesosError>> {
+    if (this.#api !== 'v0') {
+      const res = await v1();
+      if (!res.ok) return res;
+      if (this.#config.api === 'auto' && this.#api === undefined && NO_V1.has(res.value.status)) {
+        this.#log.info({ status: res.value.status }, 'mesos v1 operator API not served; using classic endpoints');
+        this.#api = 'v0';
+      } else {
+        const json = this.#json(res.value);
+        if (!json.ok) return json;
+        const parsed = parseV1(json.value);
+        if (parsed.ok && this.#config.api === 'auto') this.#api = 'v1';
+        return parsed;
+      }
+    }
+    return v0();
+  }
+
+  /** Registered agents (without tasks), with maintenance applied to `draining`. */
+  async getAgents(): Promise<Result<AgentsRead, MesosError>> {
+    const [agents, status] = await Promise.all([
+      this.#eitherApi(
+        () => this.#v1({ type: 'GET_AGENTS' }),
+        parseGetAgents,
+        async () => {
+          const json = await this.#get(this.#config.slavesPath);
+          return json.ok ? parseSlaves(json.value) : json;
+        },
+      ),
+      this.getMaintenanceStatus(),
+    ]);
+    if (!agents.ok) return agents;
+    // Maintenance is optional (not served by stand-ins, not allowed to every principal): skip it then.
+    if (!status.ok) this.#log.debug({ error: status.error.message }, 'maintenance status unavailable');
+    const list = status.ok ? applyMaintenance(agents.value, status.value) : agents.value;
+    return ok({ agents: list, from: this.#leader ?? '', readAt: this.#now() });
+  }
+
+  /** Agents with their tasks (v1 GET_STATE, or classic /master/state). */
+  async getState(): Promise<Result<StateRead, MesosError>> {
+    const statePath = this.#config.slavesPath.replace(/slaves$/, 'state');
+    const [state, status] = await Promise.all([
+      this.#eitherApi(
+        () => this.#v1({ type: 'GET_STATE' }),
+        parseGetState,
+        async () => {
+          const json = await this.#get(statePath);
+          return json.ok ? parseMasterState(json.value) : json;
+        },
+      ),
+      this.getMaintenanceStatus(),
+    ]);
+    if (!state.ok) return state;
+    const s = state.value;
+    const agents = status.ok ? applyMaintenance(s.agents, status.value) : s.agents;
+    return ok({ state: { ...s, agents }, from: this.#leader ?? '', readAt: this.#now() });
+  }
+
+  async getMaintenanceSchedule(): Promise<Result<MaintenanceSchedule, MesosError>> {
+    const json = await this.#get('/master/maintenance/schedule');
+    return json.ok ? parseMaintenanceSchedule(json.value) : json;
+  }
+
+  async updateMaintenanceSchedule(schedule: MaintenanceSchedule): Promise<Result<void, MesosError>> {
+    return this.#post('/master/maintenance/schedule', scheduleToJson(schedule));
+  }
+
+  async getMaintenanceStatus(): Promise<Result<MaintenanceStatus, MesosError>> {
+    const json = await this.#get('/master/maintenance/status');
+    return json.ok ? parseMaintenanceStatus(json.value) : json;
+  }
+
+  async machineDown(machines: readonly MachineId[]): Promise<Result<void, MesosError>> {
+    return this.#post('/master/machine/down', machines);
+  }
+
+  async machineUp(machines: readonly MachineId[]): Promise<Result<void, MesosError>> {
+    return this.#post('/master/machine/up', machines);
+  }
+
+  /** v1 DRAIN_AGENT (Mesos 1.9+): kills the agent's tasks and keeps it deactivated. */
+  async drainAgent(agentId: string, opts: DrainOptions = {}): Promise<Result<void, MesosError>> {
+    const res = await this.#v1({
+      type: 'DRAIN_AGENT',
+      drain_agent: {
+        agent_id: { value: agentId },
+        ...(opts.maxGracePeriodSeconds !== undefined ? { max_grace_period: { seconds: Math.round(opts.maxGracePeriodSeconds) } } : {}),
+        ...(opts.markGone !== undefined ? { mark_gone: opts.markGone } : {}),
+      },
+    });
+    return this.#done(res);
+  }
+
+  /** v1 REACTIVATE_AGENT (Mesos 1.9+): ends a drain or deactivation. */
+  async reactivateAgent(agentId: string): Promise<Result<void, MesosError>> {
+    return this.#done(await this.#v1({ type: 'REACTIVATE_AGENT', reactivate_agent: { agent_id: { value: agentId } } }));
+  }
+
+  async #post(path: string, body: unknown): Promise<Result<void, MesosError>> {
+    return this.#done(await this.#send({ method: 'POST', path, json: body }));
+  }
+
+  #done(res: Result<HttpResponse, MesosError>): Result<void, MesosError> {
+    if (!res.ok) return res;
+    const checked = this.#expectOk(res.value);
+    return checked.ok ? ok(undefined) : checked;
+  }
+
+  /**
+   * v1 SUBSCRIBE: calls `onEvent` for each event until the stream ends or `signal` aborts.
+   * Resolves 'aborted' or 'ended' (the master closed the stream, e.g. it lost leadership);
+   * connection and framing problems are error values. Reconnecting is the caller's job
+   * (see `subscribeWithReconnect`).
+   */
+  async subscribe(
+    onEvent: (event: MesosEvent) => void | Promise<void>,
+    opts: { signal?: AbortSignal; idleTimeoutMs?: number } = {},
+  ): Promise<Result<'aborted' | 'ended', MesosError>> {
+    const leader = await this.leader();
+    if (!leader.ok) return leader;
+    const opened = await this.#http.stream({
+      method: 'POST',
+      url: `${leader.value}/api/v1`,
+      json: { type: 'SUBSCRIBE' },
+      headers: { accept: 'application/json' },
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
+    });
+    if (!opened.ok) {
+      this.#leader = undefined;
+      return err(fromHttp(opened.error));
+    }
+    const stream = opened.value;
+    if (stream.status !== 200) {
+      stream.close();
+      if (stream.status >= 300 && stream.status < 400) this.#leader = undefined;
+      return err({ kind: 'http', status: stream.status, message: `SUBSCRIBE to ${stream.url}: HTTP ${stream.status}` });
+    }
+    try {
+      for await (const record of readRecordIo(stream.body, this.#config.maxResponseBytes)) {
+        let json: unknown;
+        try {
+          json = JSON.parse(record);
+        } catch (e) {
+          return err({ kind: 'malformed', message: `SUBSCRIBE record is not JSON: ${errorMessage(e)}` });
+        }
+        const event = parseEvent(json);
+        if (!event.ok) return event;
+        await onEvent(event.value);
+      }
+    } catch (e) {
+      if (opts.signal?.aborted) return ok('aborted');
+      return err({ kind: 'malformed', message: `SUBSCRIBE stream: ${errorMessage(e)}` });
+    } finally {
+      stream.close();
+    }
+    return ok(opts.signal?.aborted ? 'aborted' : 'ended');
+  }
+}
