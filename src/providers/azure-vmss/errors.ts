@@ -1,0 +1,75 @@
+import { AggregateAuthenticationError, AuthenticationError, CredentialUnavailableError } from '@azure/identity';
+import { scrub, type Secret } from '../../util/secret.js';
+import { errorMessage } from '../../util/result.js';
+import { ProviderError } from '../provider.js';
+
+const MAX_MESSAGE = 600;
+
+/** The shape of `RestError` from @azure/core-rest-pipeline, checked structurally (no import of a transitive package). */
+interface RestErrorLike {
+  readonly name: string;
+  readonly message: string;
+  readonly statusCode?: number;
+  readonly code?: string;
+}
+
+function isRestErrorLike(e: unknown): e is RestErrorLike {
+  return e instanceof Error && e.name === 'RestError';
+}
+
+/**
+ * Removes credentials from text that came back from the SDK or a server: the client secret
+ * itself, bearer tokens, JWTs and `access_token` fields. Servers should never echo them; this
+ * holds even when one does.
+ */
+export function sanitize(text: string, secrets: readonly (Secret | undefined)[]): string {
+  const out = scrub(text, secrets)
+    .replace(/(bearer\s+)[A-Za-z0-9._~+/=-]+/gi, '$1[redacted]')
+    .replace(/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, '[redacted]')
+    .replace(/("?(?:access_token|client_secret|refresh_token)"?\s*[:=]\s*"?)[^"&\s,}]+/gi, '$1[redacted]')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return out.length > MAX_MESSAGE ? `${out.slice(0, MAX_MESSAGE)}…` : out;
+}
+
+function kindForStatus(status: number | undefined): { kind: ProviderError['kind']; retryable: boolean } {
+  if (status === undefined) return { kind: 'unavailable', retryable: true }; // transport error, no answer
+  if (status === 429) return { kind: 'throttled', retryable: true };
+  if (status === 401 || status === 403) return { kind: 'auth', retryable: false };
+  if (status === 404) return { kind: 'not-found', retryable: false };
+  // 409: another operation on the scale set is still running; it clears by itself.
+  if (status === 409) return { kind: 'unavailable', retryable: true };
+  if (status === 408 || status >= 500) return { kind: 'unavailable', retryable: true };
+  if (status >= 400) return { kind: 'invalid', retryable: false };
+  return { kind: 'unknown', retryable: false };
+}
+
+/** Maps anything the SDK throws to a ProviderError whose message is safe to log and show. */
+export function toProviderError(what: string, e: unknown, secrets: readonly (Secret | undefined)[]): ProviderError {
+  if (e instanceof ProviderError) return e;
+  const clean = (m: string): string => sanitize(m, secrets);
+
+  if (e instanceof AuthenticationError) {
+    const status = e.statusCode;
+    const transient = status === 429 || status >= 500;
+    const detail = e.errorResponse?.error ? `${e.errorResponse.error}: ${e.errorResponse.errorDescription}` : e.message;
+    return new ProviderError(
+      clean(`${what}: authentication failed (HTTP ${status}): ${detail}`),
+      transient ? 'unavailable' : 'auth',
+      transient,
+    );
+  }
+  if (e instanceof CredentialUnavailableError || e instanceof AggregateAuthenticationError) {
+    return new ProviderError(clean(`${what}: no usable Azure credential: ${e.message}`), 'auth', false);
+  }
+  if (isRestErrorLike(e)) {
+    const { kind, retryable } = kindForStatus(e.statusCode);
+    const status = e.statusCode === undefined ? 'no response' : `HTTP ${e.statusCode}`;
+    const code = e.code ? ` ${e.code}` : '';
+    return new ProviderError(clean(`${what}: ${status}${code}: ${e.message}`), kind, retryable);
+  }
+  if (e instanceof Error && (e.name === 'AbortError' || e.name === 'TimeoutError')) {
+    return new ProviderError(clean(`${what}: timed out: ${e.message}`), 'unavailable', true);
+  }
+  return new ProviderError(clean(`${what}: ${errorMessage(e)}`), 'unknown', false);
+}
