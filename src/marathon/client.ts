@@ -1,0 +1,102 @@
+import type { Config } from '../config/schema.js';
+import type { PendingLaunch } from '../model/pending.js';
+import { authFromSettings, HttpClient, type HttpResponse } from '../util/http.js';
+import type { Logger } from '../util/logger.js';
+import { err, errorMessage, ok, type Result } from '../util/result.js';
+import { parseApps, type MarathonApp } from './apps.js';
+import { fromHttp, type MarathonError } from './errors.js';
+import { parseMarathonEvent, readSse, type MarathonEvent } from './events.js';
+import { parseQueue } from './queue.js';
+
+export type MarathonConfig = NonNullable<Config['marathon']>;
+
+export interface MarathonClientOptions {
+  readonly timeoutMs?: number;
+  readonly maxResponseBytes?: number;
+  readonly caFile?: string;
+}
+
+/** Marathon's launch queue, apps and event stream. Every call returns a Result. */
+export class MarathonClient {
+  readonly #http: HttpClient;
+  readonly #log: Logger;
+  readonly #base: string;
+
+  constructor(config: MarathonConfig, logger: Logger, opts: MarathonClientOptions = {}) {
+    this.#log = logger;
+    this.#base = config.url.replace(/\/+$/, '');
+    const auth = authFromSettings(config);
+    this.#http = new HttpClient({
+      timeoutMs: opts.timeoutMs ?? 10_000,
+      maxResponseBytes: opts.maxResponseBytes ?? 64 * 1024 * 1024,
+      ...(opts.caFile ? { caFile: opts.caFile } : {}),
+      ...(auth ? { auth } : {}),
+      secrets: [config.password, config.token],
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#http.close();
+  }
+
+  async #getJson(path: string): Promise<Result<unknown, MarathonError>> {
+    const res = await this.#http.send({ url: `${this.#base}${path}` });
+    if (!res.ok) return err(fromHttp(res.error));
+    const checked = this.#http.expectOk(res.value);
+    if (!checked.ok) return err(fromHttp(checked.error));
+    return parseBody(res.value);
+  }
+
+  /** Instances waiting for offers (`GET /v2/queue`). */
+  async getQueue(): Promise<Result<PendingLaunch[], MarathonError>> {
+    const json = await this.#getJson('/v2/queue');
+    return json.ok ? parseQueue(json.value) : json;
+  }
+
+  /** All apps, with their tasks when `embedTasks` (the default). */
+  async getApps(embedTasks = true): Promise<Result<MarathonApp[], MarathonError>> {
+    const json = await this.#getJson(embedTasks ? '/v2/apps?embed=apps.tasks' : '/v2/apps');
+    return json.ok ? parseApps(json.value) : json;
+  }
+
+  /**
+   * Reads `/v2/events` until the stream ends or `signal` aborts, calling `onEvent` per event.
+   * Malformed events are logged and skipped: one odd event must not cost the stream.
+   */
+  async events(
+    onEvent: (event: MarathonEvent) => void | Promise<void>,
+    opts: { signal?: AbortSignal; idleTimeoutMs?: number; eventTypes?: readonly string[] } = {},
+  ): Promise<Result<'aborted' | 'ended', MarathonError>> {
+    const query = opts.eventTypes?.length ? `?${opts.eventTypes.map((t) => `event_type=${encodeURIComponent(t)}`).join('&')}` : '';
+    const opened = await this.#http.stream({
+      url: `${this.#base}/v2/events${query}`,
+      headers: { accept: 'text/event-stream' },
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
+    });
+    if (!opened.ok) return err(fromHttp(opened.error));
+    const stream = opened.value;
+    if (stream.status !== 200) {
+      stream.close();
+      return err({ kind: 'http', status: stream.status, message: `/v2/events: HTTP ${stream.status}` });
+    }
+    try {
+      for await (const msg of readSse(stream.body)) {
+        const event = parseMarathonEvent(msg);
+        if (event.ok) await onEvent(event.value);
+        else this.#log.warn({ error: event.error.message }, 'skipping malformed Marathon event');
+      }
+    } finally {
+      stream.close();
+    }
+    return ok(opts.signal?.aborted ? 'aborted' : 'ended');
+  }
+}
+
+function parseBody(res: HttpResponse): Result<unknown, MarathonError> {
+  try {
+    return ok(JSON.parse(res.body.toString('utf8')) as unknown);
+  } catch (e) {
+    return err({ kind: 'malformed', message: `${res.url}: body is not JSON (${errorMessage(e)})` });
+  }
+}

@@ -1,0 +1,103 @@
+import { add, resources, type Resources } from '../model/resources.js';
+import { CONSTRAINT_OPERATORS, type Constraint, type ConstraintOperator, type PendingLaunch } from '../model/pending.js';
+import { describeIssues } from '../util/http.js';
+import { err, ok, type Result } from '../util/result.js';
+import type { MarathonError } from './errors.js';
+import { queueSchema, type MarathonAppJson, type MarathonPodJson, type QueueItemJson } from './schema.js';
+
+
+const isOperator = (op: string): op is ConstraintOperator => (CONSTRAINT_OPERATORS as readonly string[]).includes(op);
+
+/** Marathon's `["field", "OP", "value"]`; an unknown operator is an error, not a constraint to ignore. */
+export function parseConstraint(c: readonly string[]): Result<Constraint, string> {
+  const [field, op, value] = c;
+  if (!field || !op) return err(`constraint ${JSON.stringify(c)} needs a field and an operator`);
+  const operator = op.toUpperCase();
+  if (!isOperator(operator)) return err(`constraint ${JSON.stringify(c)} has unknown operator ${op}`);
+  return ok(value === undefined ? { field, operator } : { field, operator, value });
+}
+
+/** Host ports one instance takes: port definitions, the legacy `ports`, or mappings with a host port. */
+export function appPortCount(app: MarathonAppJson): number {
+  if (app.portDefinitions) return app.portDefinitions.length;
+  const mappings = app.container?.portMappings ?? app.container?.docker?.portMappings;
+  if (mappings) return mappings.filter((m) => m.hostPort !== undefined).length;
+  return app.ports?.length ?? 0;
+}
+
+export function appResources(app: MarathonAppJson): Resources {
+  return resources({ cpus: app.cpus ?? 1, mem: app.mem ?? 128, disk: app.disk ?? 0, gpus: app.gpus ?? 0, ports: appPortCount(app) });
+}
+
+/** Marathon's defaults for a pod's executor when `executorResources` is not given. */
+const POD_EXECUTOR_DEFAULT = resources({ cpus: 0.1, mem: 32, disk: 10 });
+
+export function podResources(pod: MarathonPodJson): Resources {
+  const exec = pod.executorResources
+    ? resources({ cpus: pod.executorResources.cpus ?? 0.1, mem: pod.executorResources.mem ?? 32, disk: pod.executorResources.disk ?? 10 })
+    : POD_EXECUTOR_DEFAULT;
+  return pod.containers.reduce(
+    (acc, c) =>
+      add(
+        acc,
+        resources({
+          cpus: c.resources?.cpus ?? 0,
+          mem: c.resources?.mem ?? 0,
+          disk: c.resources?.disk ?? 0,
+          gpus: c.resources?.gpus ?? 0,
+          ports: c.endpoints.filter((e) => e.hostPort !== undefined).length,
+        }),
+      ),
+    exec,
+  );
+}
+
+/** Role an app launches under: its own `role` (1.9+), else the single reserved role it accepts, else "*". */
+export function appRole(app: MarathonAppJson, queueRole?: string): string {
+  if (app.role) return app.role;
+  if (queueRole) return queueRole;
+  const reserved = (app.acceptedResourceRoles ?? []).filter((r) => r !== '*');
+  return reserved.length === 1 && reserved[0] ? reserved[0] : '*';
+}
+
+function pendingFromItem(q: QueueItemJson): Result<PendingLaunch, string> {
+  const constraints: Constraint[] = [];
+  const raw: readonly (readonly string[])[] = q.app
+    ? q.app.constraints
+    : (q.pod?.scheduling?.placement?.constraints ?? []).map((c) => (c.value === undefined ? [c.fieldName, c.operator] : [c.fieldName, c.operator, c.value]));
+  for (const c of raw) {
+    const parsed = parseConstraint(c);
+    if (!parsed.ok) return parsed;
+    constraints.push(parsed.value);
+  }
+  const id = q.app?.id ?? q.pod?.id ?? '';
+  const role = q.app ? appRole(q.app, q.role) : (q.pod?.role ?? q.role ?? '*');
+  const rejections: Record<string, number> = {};
+  for (const r of q.processedOffersSummary?.rejectSummaryLastOffers ?? []) rejections[r.reason] = r.declined;
+  const since = q.since ? Date.parse(q.since) : Number.NaN;
+  return ok({
+    id,
+    source: 'marathon',
+    count: q.count,
+    resources: q.app ? appResources(q.app) : q.pod ? podResources(q.pod) : resources({}),
+    constraints,
+    role,
+    // Marathon backs off after failed launches: those instances wait for time, not capacity.
+    delayed: q.delay !== undefined && q.delay.overdue === false && q.delay.timeLeftSeconds > 0,
+    ...(Number.isFinite(since) ? { since } : {}),
+    rejections,
+  });
+}
+
+/** `GET /v2/queue` -> pending launches; a malformed entry fails the whole read. */
+export function parseQueue(json: unknown): Result<PendingLaunch[], MarathonError> {
+  const parsed = queueSchema.safeParse(json);
+  if (!parsed.success) return err({ kind: 'malformed', message: `/v2/queue: unexpected shape: ${describeIssues(parsed.error)}` });
+  const out: PendingLaunch[] = [];
+  for (const [i, q] of parsed.data.queue.entries()) {
+    const p = pendingFromItem(q);
+    if (!p.ok) return err({ kind: 'malformed', message: `/v2/queue: queue.${i}: ${p.error}` });
+    out.push(p.value);
+  }
+  return ok(out);
+}
