@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { parseEvent, type MesosEvent } from '../../src/mesos/events.js';
+import { encodeRecord, readRecordIo } from '../../src/mesos/recordio.js';
+import { fixtureJsonLines, fixtureText } from '../support/fixtures.js';
+
+const DCOSNET = 'real-captures/mesos-v1-subscribe-stream-dcosnet-operator-api.jsonl';
+const RECOVERED = 'real-captures/mesos-v1-subscribe-stream-recovered-agents.jsonl';
+
+function events(file: string): MesosEvent[] {
+  return fixtureJsonLines(file).map((json, i) => {
+    const r = parseEvent(json);
+    if (!r.ok) throw new Error(`line ${i}: ${r.error.message}`);
+    return r.value;
+  });
+}
+
+async function* chunked(text: string, sizes: number[]): AsyncGenerator<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  let at = 0;
+  let i = 0;
+  while (at < bytes.length) {
+    const n = sizes[i++ % sizes.length]!;
+    yield bytes.subarray(at, at + n);
+    at += n;
+  }
+}
+
+async function collect(it: AsyncIterable<string>): Promise<string[]> {
+  const out: string[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+describe('SUBSCRIBE stream (Mesos 1.5, dcos-net)', () => {
+  const list = events(DCOSNET);
+
+  it('types every event in order', () => {
+    const raw = fixtureJsonLines(DCOSNET).map((e) => (e as { type: string }).type);
+    expect(list.map((e) => e.type)).toEqual(raw);
+    expect(list).toHaveLength(38);
+  });
+
+  it('SUBSCRIBED carries the whole state and the heartbeat interval', () => {
+    const first = list[0]!;
+    if (first.type !== 'SUBSCRIBED') throw new Error('not SUBSCRIBED');
+    expect(first.heartbeatIntervalSeconds).toBe(15);
+    expect(first.state.agents.map((a) => a.hostname).sort()).toEqual(['172.17.0.3', '172.17.0.4']);
+    expect(first.state.frameworks.map((f) => f.name)).toEqual(['metronome']);
+    expect(first.state.recoveredAgents).toEqual([]);
+  });
+
+  it('FRAMEWORK_UPDATED, TASK_ADDED and TASK_UPDATED', () => {
+    const fw = list[1]!;
+    if (fw.type !== 'FRAMEWORK_UPDATED') throw new Error(fw.type);
+    expect(fw.framework).toMatchObject({ name: 'marathon', roles: ['slave_public'], active: true, connected: true });
+    const added = list[2]!;
+    if (added.type !== 'TASK_ADDED') throw new Error(added.type);
+    expect(added.agentId).toBe('30257977-0153-499d-a5b0-35afd842ef4d-S0');
+    expect(added.task).toMatchObject({ name: 'docker-on-bridge', state: 'TASK_STAGING', role: 'slave_public', appId: '/docker-on-bridge' });
+    expect(added.task.resources.ports).toBe(1);
+    const updated = list[4]!;
+    if (updated.type !== 'TASK_UPDATED') throw new Error(updated.type);
+    expect(updated).toMatchObject({
+      taskId: 'docker-on-bridge.0ef76549-2630-11e8-af52-70b3d5800001',
+      state: 'TASK_STARTING',
+      agentId: '30257977-0153-499d-a5b0-35afd842ef4d-S0',
+      at: Math.round(1520884849.15991 * 1000),
+    });
+  });
+});
+
+describe('SUBSCRIBE stream after failover (Mesos 1.9, keys sorted)', () => {
+  const list = events(RECOVERED);
+
+  it('types every event', () => {
+    expect(list.map((e) => e.type)).toEqual([
+      'SUBSCRIBED', 'HEARTBEAT', 'AGENT_ADDED', 'FRAMEWORK_ADDED', 'TASK_ADDED', 'FRAMEWORK_UPDATED', 'TASK_ADDED', 'TASK_UPDATED', 'TASK_UPDATED',
+    ]);
+  });
+
+  it('SUBSCRIBED lists recovered agents and no registered ones', () => {
+    const s = list[0]!;
+    if (s.type !== 'SUBSCRIBED') throw new Error(s.type);
+    expect(s.state.agents).toEqual([]);
+    expect(s.state.recoveredAgents).toEqual([{ id: '65fccc5d-35a8-4cae-9eb2-05922043018e-S0', hostname: '172.17.0.4' }]);
+  });
+
+  it('AGENT_ADDED with deactivated:false is an active agent', () => {
+    const e = list[2]!;
+    if (e.type !== 'AGENT_ADDED') throw new Error(e.type);
+    expect(e.agent).toMatchObject({ hostname: '172.17.0.4', ip: '172.17.0.4', active: true, draining: false, version: '1.9.0' });
+    expect(e.agent.total).toMatchObject({ cpus: 4, mem: 6949, disk: 31119 });
+  });
+
+  it('recovered framework, failed and running tasks', () => {
+    const fw = list[3]!;
+    if (fw.type !== 'FRAMEWORK_ADDED') throw new Error(fw.type);
+    expect(fw.framework).toMatchObject({ name: 'marathon', roles: ['slave_public'], active: false });
+    const failed = list[4]!;
+    if (failed.type !== 'TASK_ADDED') throw new Error(failed.type);
+    expect(failed.task.state).toBe('TASK_FAILED');
+    expect(failed.task.appId).toBe('/web');
+    const last = list[8]!;
+    expect(last).toMatchObject({ type: 'TASK_UPDATED', state: 'TASK_RUNNING' });
+  });
+});
+
+describe('other events', () => {
+  it('AGENT_REMOVED, FRAMEWORK_REMOVED, unknown types', () => {
+    expect(parseEvent({ type: 'AGENT_REMOVED', agent_removed: { agent_id: { value: 'S7' } } })).toEqual({ ok: true, value: { type: 'AGENT_REMOVED', agentId: 'S7' } });
+    expect(parseEvent({ framework_removed: { framework_info: { id: { value: 'F1' }, name: 'x' } }, type: 'FRAMEWORK_REMOVED' })).toEqual({
+      ok: true,
+      value: { type: 'FRAMEWORK_REMOVED', frameworkId: 'F1' },
+    });
+    expect(parseEvent({ type: 'OPERATION_UPDATED' })).toEqual({ ok: true, value: { type: 'UNKNOWN', rawType: 'OPERATION_UPDATED' } });
+  });
+
+  it('malformed known events are error values', () => {
+    for (const bad of [{ type: 'AGENT_ADDED', agent_added: {} }, { type: 'TASK_ADDED' }, { typ: 'HEARTBEAT' }, 'HEARTBEAT']) {
+      const r = parseEvent(bad);
+      expect(r.ok).toBe(false);
+    }
+  });
+});
+
+describe('RecordIO', () => {
+  const lines = fixtureText(DCOSNET).split('\n').filter((l) => l.trim() !== '');
+  const framed = lines.map(encodeRecord).join('');
+
+  it('reassembles records split anywhere, including inside length prefixes and UTF-8 characters', async () => {
+    for (const sizes of [[1], [7, 3, 11], [4096], [framed.length]]) {
+      expect(await collect(readRecordIo(chunked(framed, sizes)))).toEqual(lines);
+    }
+    const unicode = encodeRecord('{"name":"größe ✓"}') + encodeRecord('{}');
+    expect(await collect(readRecordIo(chunked(unicode, [1])))).toEqual(['{"name":"größe ✓"}', '{}']);
+  });
+
+  it('rejects bad prefixes, truncated records and oversized records', async () => {
+    await expect(collect(readRecordIo(chunked('abc\n{}', [10])))).rejects.toThrow(/length prefix/);
+    await expect(collect(readRecordIo(chunked('10\n{}', [10])))).rejects.toThrow(/ended inside/);
+    await expect(collect(readRecordIo(chunked('999\n', [10]), 100))).rejects.toThrow(/exceeds/);
+  });
+});
