@@ -20,6 +20,8 @@ export interface CredentialOptions {
   readonly authorityHost?: string;
   /** Extra CA (PEM) the token endpoint's certificate chains to; replaces the default roots for these calls. */
   readonly tlsCa?: string;
+  /** Retries of token requests (the identity SDK's default is 3). */
+  readonly retry?: { readonly maxRetries?: number; readonly retryDelayInMs?: number; readonly maxRetryDelayInMs?: number };
 }
 
 /**
@@ -44,6 +46,7 @@ export function createCredential(
   const common = {
     ...(authorityHost ? { authorityHost, disableInstanceDiscovery: true } : {}),
     ...(options.tlsCa ? { tlsOptions: { ca: options.tlsCa } } : {}),
+    ...(options.retry ? { retryOptions: options.retry } : {}),
   };
   const kind = credentialKindFor(azure);
   switch (kind) {
@@ -61,4 +64,23 @@ export function createCredential(
         credential: new DefaultAzureCredential({ ...common, ...(azure.tenantId ? { tenantId: azure.tenantId } : {}) }),
       };
   }
+}
+
+/**
+ * Shares one in-flight token request among concurrent callers with the same scopes. The ARM
+ * client and the NIC-list context each have their own bearer policy; without this, describe's
+ * parallel reads would each fetch a token on a cold start.
+ */
+export function singleFlight(inner: TokenCredential): TokenCredential {
+  const inFlight = new Map<string, ReturnType<TokenCredential['getToken']>>();
+  return {
+    getToken(scopes, options) {
+      const key = [scopes].flat().join(' ') + (options?.tenantId ? `@${options.tenantId}` : '');
+      const pending = inFlight.get(key);
+      if (pending) return pending;
+      const p = inner.getToken(scopes, options).finally(() => inFlight.delete(key));
+      inFlight.set(key, p);
+      return p;
+    },
+  };
 }

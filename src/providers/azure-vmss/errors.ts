@@ -1,9 +1,15 @@
-import { AggregateAuthenticationError, AuthenticationError, CredentialUnavailableError } from '@azure/identity';
+import {
+  AggregateAuthenticationError,
+  AuthenticationError,
+  AuthenticationRequiredError,
+  CredentialUnavailableError,
+} from '@azure/identity';
 import { scrub, type Secret } from '../../util/secret.js';
 import { errorMessage } from '../../util/result.js';
 import { ProviderError } from '../provider.js';
 
 const MAX_MESSAGE = 600;
+const TRANSIENT_AUTH = /endpoints_resolution_error|network|ECONN|ETIMEDOUT|EAI_AGAIN|socket|timed? ?out|status code 5\d\d/i;
 
 /** The shape of `RestError` from @azure/core-rest-pipeline, checked structurally (no import of a transitive package). */
 interface RestErrorLike {
@@ -59,8 +65,18 @@ export function toProviderError(what: string, e: unknown, secrets: readonly (Sec
       transient,
     );
   }
+  // MSAL failures (a rejected secret among them) surface as AuthenticationRequiredError.
+  if (e instanceof AuthenticationRequiredError) {
+    return new ProviderError(clean(`${what}: authentication failed: ${e.message}`), 'auth', false);
+  }
   if (e instanceof CredentialUnavailableError || e instanceof AggregateAuthenticationError) {
-    return new ProviderError(clean(`${what}: no usable Azure credential: ${e.message}`), 'auth', false);
+    // The identity SDK also says "unavailable" when the token endpoint cannot be reached or answers 5xx.
+    const transient = TRANSIENT_AUTH.test(e.message);
+    return new ProviderError(
+      clean(`${what}: ${transient ? 'token endpoint unavailable' : 'no usable Azure credential'}: ${e.message}`),
+      transient ? 'unavailable' : 'auth',
+      transient,
+    );
   }
   if (isRestErrorLike(e)) {
     const { kind, retryable } = kindForStatus(e.statusCode);

@@ -1,10 +1,14 @@
-import { ComputeManagementClient, type ComputeManagementClientOptionalParams } from '@azure/arm-compute';
+import {
+  ComputeManagementClient,
+  type ComputeManagementClientOptionalParams,
+  type VirtualMachineScaleSetVM,
+} from '@azure/arm-compute';
 import { createComputeManagement, type ComputeManagementContext } from '@azure/arm-compute/api';
 import type { TokenCredential } from '@azure/identity';
 import type { Instance, NodeGroupState } from '../../model/node-group.js';
 import type { Logger } from '../../util/logger.js';
 import { ProviderError, type NodeGroupProvider, type NodeGroupRef } from '../provider.js';
-import { createCredential, type AzureSettings, type CredentialKind } from './credential.js';
+import { createCredential, singleFlight, type AzureSettings, type CredentialKind } from './credential.js';
 import { sanitize, toProviderError } from './errors.js';
 import { nicPageSchema, privateIpsFromNics, toInstance, type NicPage } from './instances.js';
 
@@ -61,6 +65,11 @@ export class AzureVmssProvider implements NodeGroupProvider {
     options: AzureVmssProviderOptions = {},
   ) {
     this.log = logger.child({ provider: 'azure-vmss' });
+    const retryOptions = {
+      maxRetries: options.retry?.maxRetries ?? 4,
+      retryDelayInMs: options.retry?.retryDelayMs ?? 1_000,
+      maxRetryDelayInMs: options.retry?.maxRetryDelayMs ?? 30_000,
+    };
     const chosen = options.credential
       ? { kind: 'override' as const, credential: options.credential }
       : createCredential(
@@ -68,25 +77,23 @@ export class AzureVmssProvider implements NodeGroupProvider {
           {
             ...(options.authorityHost ? { authorityHost: options.authorityHost } : {}),
             ...(options.tlsCa ? { tlsCa: options.tlsCa } : {}),
+            retry: retryOptions,
           },
           options.env,
         );
     this.credentialKind = chosen.kind;
+    const credential = singleFlight(chosen.credential);
     const endpoint = azure.armEndpoint.replace(/\/+$/, '');
     const clientOptions: ComputeManagementClientOptionalParams = {
       endpoint,
       // Azure Stack and sovereign clouds have their own ARM audience.
       credentials: { scopes: [`${endpoint}/.default`] },
-      retryOptions: {
-        maxRetries: options.retry?.maxRetries ?? 4,
-        retryDelayInMs: options.retry?.retryDelayMs ?? 1_000,
-        maxRetryDelayInMs: options.retry?.maxRetryDelayMs ?? 30_000,
-      },
+      retryOptions,
       ...(options.tlsCa ? { tlsOptions: { ca: options.tlsCa } } : {}),
     };
-    this.client = new ComputeManagementClient(chosen.credential, azure.subscriptionId, clientOptions);
+    this.client = new ComputeManagementClient(credential, azure.subscriptionId, clientOptions);
     // A bare ARM context for the NIC list, which lives outside the compute operation groups.
-    this.context = createComputeManagement(chosen.credential, azure.subscriptionId, clientOptions);
+    this.context = createComputeManagement(credential, azure.subscriptionId, clientOptions);
     this.pollIntervalMs = options.pollIntervalMs ?? 5_000;
     this.readTimeoutMs = options.readTimeoutMs ?? 60_000;
     this.operationTimeoutMs = options.operationTimeoutMs ?? 15 * 60_000;
@@ -96,12 +103,17 @@ export class AzureVmssProvider implements NodeGroupProvider {
   async describe(group: NodeGroupRef): Promise<NodeGroupState> {
     const t = this.target(group);
     return this.call('describe', group, t, async () => {
-      const abortSignal = AbortSignal.timeout(this.readTimeoutMs);
+      // The reads run in parallel; when one fails, the others are cancelled rather than left running.
+      const failed = new AbortController();
+      const abortSignal = AbortSignal.any([failed.signal, AbortSignal.timeout(this.readTimeoutMs)]);
       const [vmss, vms, ips] = await Promise.all([
         this.client.virtualMachineScaleSets.get(t.resourceGroup, t.vmssName, { abortSignal }),
         this.listVms(t, abortSignal),
         this.privateIps(group, t, abortSignal),
-      ]);
+      ]).catch((e: unknown) => {
+        failed.abort();
+        throw e;
+      });
       const instances = vms.map((vm) => toInstance(vm, ips)).filter((i): i is Instance => i !== undefined);
       return { desired: vmss.sku?.capacity ?? instances.length, instances };
     });
@@ -148,8 +160,8 @@ export class AzureVmssProvider implements NodeGroupProvider {
     return { resourceGroup, vmssName };
   }
 
-  private async listVms(t: ScaleSetTarget, abortSignal: AbortSignal) {
-    const out = [];
+  private async listVms(t: ScaleSetTarget, abortSignal: AbortSignal): Promise<VirtualMachineScaleSetVM[]> {
+    const out: VirtualMachineScaleSetVM[] = [];
     const pages = this.client.virtualMachineScaleSetVMs.list(t.resourceGroup, t.vmssName, {
       expand: 'instanceView',
       abortSignal,

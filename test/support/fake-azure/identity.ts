@@ -30,6 +30,7 @@ export class FakeIdentity {
     private readonly baseUrl: () => string,
     private readonly principal: FakeServicePrincipal | undefined,
     private readonly expiresInSeconds: number,
+    private readonly leakyErrors: boolean,
   ) {}
 
   /** Returns undefined when the path is not an identity endpoint. */
@@ -73,12 +74,13 @@ export class FakeIdentity {
       granted,
     });
     if (!granted) {
-      // Shaped like Entra ID's answer; like it, the secret is not echoed back.
+      // Shaped like Entra ID's answer; like it, the secret is not echoed back unless asked to misbehave.
+      const echo = this.leakyErrors ? ` Received client_secret=${form.get('client_secret') ?? ''}` : '';
       return {
         status: 401,
         body: {
           error: 'invalid_client',
-          error_description: 'AADSTS7000215: Invalid client secret provided.',
+          error_description: `AADSTS7000215: Invalid client secret provided.${echo}`,
           error_codes: [7000215],
           timestamp: new Date().toISOString(),
           trace_id: '00000000-0000-0000-0000-000000000000',

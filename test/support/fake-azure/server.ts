@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createTestTls, type TestTls } from '../tls.js';
 import { FakeArm } from './arm.js';
-import { armError, readRequest, writeResponse, type FakeResponse } from './http.js';
+import { armError, readRequest, writeResponse, type FakeRequest, type FakeResponse } from './http.js';
 import { FakeIdentity, type FakeServicePrincipal, type TokenRequestRecord } from './identity.js';
 import { FakeAzureState, type FakeVmssInput } from './state.js';
 
@@ -20,6 +20,11 @@ export interface StartFakeAzureOptions {
   readonly lroRetryAfter?: number;
   readonly pageSize?: number;
   readonly tokenExpiresInSeconds?: number;
+  /**
+   * Misbehave like a careless server: echo the client secret in token errors and the
+   * Authorization header in injected ARM errors. For tests that prove nothing leaks onwards.
+   */
+  readonly leakyErrors?: boolean;
 }
 
 /** One request the fake answered (ARM and identity alike). Token request bodies are not kept. */
@@ -39,7 +44,7 @@ export type FaultTarget = 'arm' | 'identity' | 'any';
 
 interface Fault {
   readonly target: FaultTarget;
-  readonly response: FakeResponse;
+  readonly response: (req: FakeRequest) => FakeResponse;
 }
 
 export interface FakeAzure {
@@ -53,6 +58,8 @@ export interface FakeAzure {
   readonly caFile: string;
   readonly requests: RecordedRequest[];
   readonly tokenRequests: readonly TokenRequestRecord[];
+  /** Access tokens the fake issued, e.g. to assert none of them shows up in logs. */
+  readonly issuedTokens: ReadonlySet<string>;
   readonly state: FakeAzureState;
   /** The next `n` matching requests answer 429 with Retry-After (seconds, default 1). */
   inject429(n: number, retryAfterSeconds?: number, target?: FaultTarget): void;
@@ -81,7 +88,12 @@ export async function startFakeAzure(options: StartFakeAzureOptions = {}): Promi
   let base = '';
   const baseUrl = (): string => base;
 
-  const identity = new FakeIdentity(baseUrl, options.servicePrincipal, options.tokenExpiresInSeconds ?? 3599);
+  const identity = new FakeIdentity(
+    baseUrl,
+    options.servicePrincipal,
+    options.tokenExpiresInSeconds ?? 3599,
+    options.leakyErrors ?? false,
+  );
   const arm = new FakeArm(
     state,
     {
@@ -107,7 +119,7 @@ export async function startFakeAzure(options: StartFakeAzureOptions = {}): Promi
       let response: FakeResponse;
       let fault = false;
       if (faultIndex >= 0) {
-        response = faults[faultIndex]!.response;
+        response = faults[faultIndex]!.response(r);
         faults.splice(faultIndex, 1);
         fault = true;
       } else if (isIdentity) {
@@ -138,7 +150,9 @@ export async function startFakeAzure(options: StartFakeAzureOptions = {}): Promi
   });
   base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const pushFaults = (n: number, target: FaultTarget, response: FakeResponse): void => {
+  const leak = (r: FakeRequest): string =>
+    options.leakyErrors ? ` (request had Authorization: ${r.headers.authorization ?? 'none'})` : '';
+  const pushFaults = (n: number, target: FaultTarget, response: Fault['response']): void => {
     for (let i = 0; i < n; i++) faults.push({ target, response });
   };
 
@@ -150,15 +164,18 @@ export async function startFakeAzure(options: StartFakeAzureOptions = {}): Promi
     caFile: tls.caFile,
     requests,
     tokenRequests: identity.tokenRequests,
+    issuedTokens: identity.issuedTokens,
     state,
     apiVersions,
     inject429: (n, retryAfterSeconds = 1, target = 'arm') =>
-      pushFaults(n, target, {
-        ...armError(429, 'TooManyRequests', 'The request is being throttled.'),
+      pushFaults(n, target, (r) => ({
+        ...armError(429, 'TooManyRequests', `The request is being throttled.${leak(r)}`),
         headers: { 'retry-after': String(retryAfterSeconds) },
-      }),
+      })),
     injectError: (n, status = 500, target = 'arm') =>
-      pushFaults(n, target, armError(status, status >= 500 ? 'InternalServerError' : 'BadRequest', `injected fault ${status}`)),
+      pushFaults(n, target, (r) =>
+        armError(status, status >= 500 ? 'InternalServerError' : 'BadRequest', `injected fault ${status}${leak(r)}`),
+      ),
     armCalls: (method) =>
       requests.filter((r) => r.kind === 'arm' && !/\/operations\//i.test(r.path) && (!method || r.method === method)),
     close: async () => {

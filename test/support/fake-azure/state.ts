@@ -23,7 +23,8 @@ export interface FakeVmss {
 export interface FakeVmInput {
   instanceId: string;
   computerName?: string;
-  privateIp?: string;
+  /** Defaults to an address derived from the instance id; null for a VM without one. */
+  privateIp?: string | null;
   provisioningState?: FakeProvisioningState;
 }
 
@@ -89,9 +90,13 @@ export class FakeAzureState {
     return {
       instanceId: v.instanceId,
       computerName: v.computerName ?? `${vmss.name}${suffix}`,
-      privateIp: v.privateIp ?? (Number.isFinite(n) ? `10.0.${Math.floor(n / 250)}.${(n % 250) + 4}` : undefined),
+      ...(v.privateIp === null ? {} : { privateIp: v.privateIp ?? defaultIp(n) }),
       provisioningState: v.provisioningState ?? 'Succeeded',
       timeCreated: new Date(Date.UTC(2026, 0, 1)).toISOString(),
     };
   }
+}
+
+function defaultIp(instance: number): string | undefined {
+  return Number.isFinite(instance) ? `10.0.${Math.floor(instance / 250)}.${(instance % 250) + 4}` : undefined;
 }
