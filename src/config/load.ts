@@ -38,6 +38,12 @@ export interface Overrides {
   mesosApi?: 'auto' | 'v1' | 'v0';
   verbosity?: number;
   dryRun?: boolean;
+  scaleDownUnneededTime?: number;
+  scaleDownDelayAfterAdd?: number;
+  scaleDownUtilization?: number;
+  maxScaleDownParallel?: number;
+  maxNodeProvisionTime?: number;
+  expander?: string;
   zk?: string;
   listen?: string;
   serverToken?: string;
@@ -120,11 +126,18 @@ export function mergeConfig(file: unknown, o: Overrides): ConfigInput {
     max: o.scaleMax,
     min: o.scaleMin,
     resources: o.resourceTrackers,
+    provisionTimeout: o.maxNodeProvisionTime,
+  });
+  const scaleDownOverrides = defined({
+    unneededTime: o.scaleDownUnneededTime,
+    delayAfterAdd: o.scaleDownDelayAfterAdd,
+    utilization: o.scaleDownUtilization,
+    maxParallel: o.maxScaleDownParallel,
   });
   const fileGroups = Array.isArray(base['groups']) ? (base['groups'] as unknown[]) : undefined;
   const groups = fileGroups
-    ? fileGroups.map((g) => ({ ...obj(g), ...groupOverrides, ...legacySelector(o, obj(g)) }))
-    : [legacyGroup(o, groupOverrides)];
+    ? fileGroups.map((g) => ({ ...obj(g), ...groupOverrides, ...legacySelector(o, obj(g)), scaleDown: { ...obj(obj(g)['scaleDown']), ...scaleDownOverrides } }))
+    : [legacyGroup(o, groupOverrides, scaleDownOverrides)];
 
   const server = o.listen !== undefined || o.serverToken !== undefined || base['server'] !== undefined
     ? defined({ ...obj(base['server']), ...listenParts(o.listen), token: o.serverToken ?? obj(base['server'])['token'] })
@@ -134,6 +147,7 @@ export function mergeConfig(file: unknown, o: Overrides): ConfigInput {
     ...base,
     timer: o.timer ?? base['timer'],
     dryRun: o.dryRun ?? base['dryRun'],
+    expander: o.expander ?? base['expander'],
     verbosity: o.verbosity ?? base['verbosity'],
     zk: o.zk ?? base['zk'],
     mesos: mergedMesos,
@@ -150,14 +164,24 @@ function legacySelector(o: Overrides, group: Obj): Obj {
   return { selector: { ...obj(group['selector']), [key]: o.attributeValue ?? 'stateless' } };
 }
 
-/** The single node group the original tool managed, from its flags. */
-function legacyGroup(o: Overrides, overrides: Obj): Obj {
+/**
+ * The single node group the original tool managed, from its flags. It removed a
+ * node as soon as the group was under the down cap, so this group does not wait
+ * for nodes to be unneeded for a while unless asked to.
+ */
+function legacyGroup(o: Overrides, overrides: Obj, scaleDown: Obj): Obj {
   const key = o.attributeKey ?? 'workload';
   const value = o.attributeValue ?? 'stateless';
   const provider = (o.providerName ?? 'azure').toLowerCase() === 'azure'
     ? defined({ kind: 'azure-vmss', vmssName: o.azureVmssName, resourceGroup: o.azureResourceGroup })
     : { kind: o.providerName?.toLowerCase() };
-  return { name: value.replace(/[^A-Za-z0-9_.-]/g, '-') || 'default', selector: { [key]: value }, provider, ...overrides };
+  return {
+    name: value.replace(/[^A-Za-z0-9_.-]/g, '-') || 'default',
+    selector: { [key]: value },
+    provider,
+    ...overrides,
+    scaleDown: { unneededTime: 0, delayAfterAdd: 0, ...scaleDown },
+  };
 }
 
 function listenParts(listen: string | undefined): Obj {

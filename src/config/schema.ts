@@ -2,10 +2,15 @@ import { z } from 'zod';
 import { TRACKED_RESOURCES } from '../model/resources.js';
 import { Secret } from '../util/secret.js';
 
+export const POLICY_NAMES = ['threshold', 'target', 'pending'] as const;
+export type PolicyName = (typeof POLICY_NAMES)[number];
+export const EXPANDERS = ['least-waste', 'priority', 'price', 'random'] as const;
+
 const percent = z.number().min(0).max(100);
 const positiveInt = z.number().int().min(1);
 const count = z.number().int().min(0);
 const seconds = z.number().positive();
+const duration = z.number().nonnegative();
 const secret = z
   .union([z.string(), z.instanceof(Secret)])
   .transform((v) => (v instanceof Secret ? v : new Secret(v)));
@@ -39,8 +44,8 @@ export const templateSchema = z.object({
 export const scaleDownSchema = z.object({
   /** A node is unneeded below this utilization (percent of its own capacity). */
   utilization: percent.default(50),
-  unneededTime: seconds.default(600),
-  delayAfterAdd: seconds.default(600),
+  unneededTime: duration.default(600),
+  delayAfterAdd: duration.default(600),
   maxParallel: positiveInt.default(1),
   drainTimeout: seconds.default(600),
 });
@@ -65,6 +70,10 @@ export const groupSchema = z
     /** Price of one node per hour, for the price expander and simulator reports. */
     price: z.number().nonnegative().default(1),
     priority: z.number().int().default(0),
+    /** Policies that vote on the size: up to the largest need, down only when all agree. */
+    policies: z.array(z.enum(POLICY_NAMES)).min(1).default(['threshold', 'pending']),
+    /** Most nodes added to this group in one cycle. */
+    maxStep: positiveInt.default(50),
     scaleDown: scaleDownSchema.prefault({}),
   })
   .superRefine((g, ctx) => {
@@ -75,6 +84,8 @@ export const groupSchema = z
         path: ['scaleDownCap'],
         message: `scaleDownCap ${g.scaleDownCap} must be below scaleUpCap ${g.scaleUpCap}`,
       });
+    if (g.policies.includes('target') && !g.targetUtilization)
+      ctx.addIssue({ code: 'custom', path: ['targetUtilization'], message: 'the target policy needs targetUtilization { low, high }' });
     if (g.targetUtilization && g.targetUtilization.low >= g.targetUtilization.high)
       ctx.addIssue({ code: 'custom', path: ['targetUtilization', 'low'], message: 'low must be below high' });
   });
@@ -133,6 +144,16 @@ export const configSchema = z
     zk: z.string().optional(),
     /** Observations older than this are stale and the cycle takes no action. */
     staleAfter: seconds.default(120),
+    /** How to choose among node groups that could all host waiting work. */
+    expander: z.enum(EXPANDERS).default('least-waste'),
+    /** Most nodes over all groups together. */
+    maxTotalNodes: positiveInt.default(1000),
+    /** Framework ids whose tasks keep their agent from being removed. */
+    protectedFrameworks: z.array(z.string()).default([]),
+    /** Drain agents through Mesos maintenance before deleting them. */
+    drain: z.boolean().default(true),
+    /** Seed for the random expander, so the same input gives the same plan. */
+    seed: z.number().int().default(1),
   })
   .superRefine((c, ctx) => {
     const seen = new Set<string>();

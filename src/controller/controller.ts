@@ -4,6 +4,7 @@ import type { ClusterSnapshot } from '../model/snapshot.js';
 import { viewGroup } from '../planner/group-view.js';
 import { plan as makePlan } from '../planner/planner.js';
 import { settleInFlight } from '../planner/reconcile.js';
+import { trackUnneeded } from '../planner/unneeded.js';
 import type { ControllerState, GroupMemory } from '../planner/state.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
@@ -158,10 +159,11 @@ export class Controller {
   private settle(snapshot: ClusterSnapshot, now: number): void {
     for (const g of this.o.config.groups) {
       const memory = this.memory(g.name);
-      const settled = settleInFlight(memory, viewGroup(snapshot, g), now);
+      const view = viewGroup(snapshot, g);
+      const settled = settleInFlight(memory, view, now);
       if (settled.status === 'done') this.o.logger.info({ group: g.name }, 'last change reached Mesos');
       if (settled.status === 'timed-out') this.o.logger.warn({ group: g.name, inFlight: memory.inFlight }, 'last change did not reach Mesos in time; backing off');
-      if (settled.memory !== memory) this.setMemory(g.name, settled.memory);
+      this.setMemory(g.name, trackUnneeded(settled.memory, view, now));
     }
   }
 

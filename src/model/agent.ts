@@ -1,3 +1,4 @@
+import type { Constraint } from './pending.js';
 import type { Resources } from './resources.js';
 
 export type AgentId = string & { readonly __brand: 'AgentId' };
@@ -23,6 +24,8 @@ export interface Task {
   readonly role?: string;
   /** Marathon app id, when the task is a Marathon instance (from the task id or labels). */
   readonly appId?: string;
+  /** Placement constraints of the task's app, when known (Marathon apps, the simulator). */
+  readonly constraints?: readonly Constraint[];
 }
 
 export interface PersistentVolume {

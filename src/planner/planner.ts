@@ -1,16 +1,28 @@
 import type { Config, GroupConfig } from '../config/schema.js';
 import type { GroupPlan, Plan, Removal } from '../model/plan.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';
+import { planDemand, type DemandPlan } from './demand.js';
 import { viewGroup, type GroupView } from './group-view.js';
+import { pendingPolicy } from './pending-policy.js';
 import { combineVotes, type Policy, type Vote } from './policy.js';
 import { settleInFlight } from './reconcile.js';
-import { removalCandidates, toRemoval } from './scale-down.js';
+import { chooseRemovable, removalCandidates, toRemoval } from './scale-down.js';
 import type { ControllerState, GroupMemory } from './state.js';
+import { targetPolicy } from './target-policy.js';
 import { thresholdPolicy } from './threshold.js';
 
-/** Policies that vote on a group's size. */
-export function policiesFor(_group: GroupConfig): readonly Policy[] {
-  return [thresholdPolicy];
+/** The policies a group's config names, in its order. */
+export function policiesFor(group: GroupConfig, demand: DemandPlan): readonly Policy[] {
+  return group.policies.map((name) => {
+    switch (name) {
+      case 'threshold':
+        return thresholdPolicy;
+      case 'target':
+        return targetPolicy;
+      case 'pending':
+        return pendingPolicy(demand.groups.get(group.name), demand.waiting);
+    }
+  });
 }
 
 /** Pure: snapshot, config and remembered state in, plan out. No I/O, no clock. */
@@ -19,9 +31,11 @@ export function plan(snapshot: ClusterSnapshot, config: Config, state: Controlle
   if (age > config.staleAfter * 1000) {
     return { at: snapshot.takenAt, groups: [], skipped: `Mesos state is ${Math.round(age / 1000)} s old (limit ${config.staleAfter} s)` };
   }
+  const views = config.groups.map((g) => viewGroup(snapshot, g));
+  const demand = planDemand(views, snapshot, config, state, now);
   return {
     at: snapshot.takenAt,
-    groups: config.groups.map((g) => planGroup(viewGroup(snapshot, g), snapshot, state.groups[g.name] ?? {}, now)),
+    groups: views.map((v) => planGroup(v, snapshot, state.groups[v.config.name] ?? {}, now, config, demand)),
   };
 }
 
@@ -29,9 +43,14 @@ function hold(view: GroupView, reasons: string[], figures: Record<string, number
   return { group: view.config.name, current: view.current, target: view.current, direction: 'none', removals: [], reasons, figures };
 }
 
-export function planGroup(view: GroupView, snapshot: ClusterSnapshot, remembered: GroupMemory, now: number): GroupPlan {
-  const { config } = view;
-  const figures: Record<string, number> = { 'nodes.current': view.current, 'nodes.active': view.capacity.length, 'nodes.matching': view.agents.length };
+function planGroup(view: GroupView, snapshot: ClusterSnapshot, remembered: GroupMemory, now: number, config: Config, demand: DemandPlan): GroupPlan {
+  const group = view.config;
+  const figures: Record<string, number> = {
+    'nodes.current': view.current,
+    'nodes.active': view.capacity.length,
+    'nodes.matching': view.agents.length,
+    'nodes.draining': view.draining.length,
+  };
   if (!view.provider) return hold(view, ['cloud state of the group is unknown this cycle: no action'], figures);
   if (remembered.paused) return hold(view, ['scaling of this group is paused'], figures);
 
@@ -40,19 +59,23 @@ export function planGroup(view: GroupView, snapshot: ClusterSnapshot, remembered
   if (settled.status === 'waiting' && memory.inFlight) {
     const f = memory.inFlight;
     return hold(view, [
-      `waiting for the last change to reach Mesos: ${view.capacity.length} active agents, expecting ${f.expectAgents} (for ${Math.round((now - f.since) / 1000)} s of ${config.provisionTimeout} s)`,
+      `waiting for the last change to reach Mesos: ${view.capacity.length} active agents, expecting ${f.expectAgents} (for ${Math.round((now - f.since) / 1000)} s of ${group.provisionTimeout} s)`,
     ], figures);
   }
 
-  const votes: Vote[] = policiesFor(config).map((p) => p({ view, snapshot, memory, now }));
+  const votes: Vote[] = policiesFor(group, demand).map((p) => p({ view, snapshot, memory, now }));
   for (const v of votes) Object.assign(figures, v.figures);
   const combined = combineVotes(view.current, votes);
   const reasons = combined.deciding.map((v) => v.reason);
-  if (settled.status === 'timed-out') reasons.push(`the last change did not reach Mesos within ${config.provisionTimeout} s`);
+  if (settled.status === 'timed-out') reasons.push(`the last change did not reach Mesos within ${group.provisionTimeout} s`);
 
-  const lo = Math.max(config.min, view.provider.min ?? 0);
-  const hi = Math.min(config.max, view.provider.max ?? Number.POSITIVE_INFINITY);
+  const lo = Math.max(group.min, view.provider.min ?? 0);
+  const hi = Math.min(group.max, view.provider.max ?? Number.POSITIVE_INFINITY);
   let target = combined.target;
+  if (target > view.current + group.maxStep) {
+    reasons.push(`limited to ${group.maxStep} new node(s) per cycle`);
+    target = view.current + group.maxStep;
+  }
   if (target > hi) {
     reasons.push(`capped at max ${hi}`);
     target = hi;
@@ -66,24 +89,29 @@ export function planGroup(view: GroupView, snapshot: ClusterSnapshot, remembered
   }
   if (target >= view.current) {
     const direction = target > view.current ? 'up' : 'none';
-    return { group: config.name, current: view.current, target, direction, removals: [], reasons, figures };
+    return { group: group.name, current: view.current, target, direction, removals: [], reasons, figures };
   }
 
-  const parallel = config.scaleDown.maxParallel - view.draining.length;
-  if (parallel <= 0) {
-    return hold(view, [...reasons, `${view.draining.length} agent(s) already draining (max-scale-down-parallel ${config.scaleDown.maxParallel})`], figures);
+  const sinceAdd = memory.lastScaleUpAt === undefined ? Infinity : now - memory.lastScaleUpAt;
+  if (sinceAdd < group.scaleDown.delayAfterAdd * 1000) {
+    return hold(view, [...reasons, `group grew ${Math.round(sinceAdd / 1000)} s ago; no scale-down for ${group.scaleDown.delayAfterAdd} s after a scale-up`], figures);
   }
-  const removals = chooseRemovals(view, Math.min(view.current - target, parallel), reasons);
+  const parallel = group.scaleDown.maxParallel - view.draining.length;
+  if (parallel <= 0) {
+    return hold(view, [...reasons, `${view.draining.length} agent(s) already draining (max-scale-down-parallel ${group.scaleDown.maxParallel})`], figures);
+  }
+  const removals = chooseRemovals(view, memory, now, Math.min(view.current - target, parallel), reasons, config.protectedFrameworks);
   if (!removals.length) return hold(view, reasons, figures);
-  return { group: config.name, current: view.current, target: view.current - removals.length, direction: 'down', removals, reasons, figures };
+  return { group: group.name, current: view.current, target: view.current - removals.length, direction: 'down', removals, reasons, figures };
 }
 
-function chooseRemovals(view: GroupView, wanted: number, reasons: string[]): Removal[] {
-  const { candidates, excluded } = removalCandidates(view);
-  const chosen = candidates.slice(0, wanted).map(toRemoval);
+function chooseRemovals(view: GroupView, memory: GroupMemory, now: number, wanted: number, reasons: string[], protectedFrameworks: readonly string[]): Removal[] {
+  const { candidates, excluded } = removalCandidates(view, memory, now, protectedFrameworks);
+  const { chosen, stuck } = chooseRemovable(view, candidates, wanted);
   if (chosen.length < wanted) {
-    const why = excluded.map((e) => `${e.agent.hostname}: ${e.why}`).join('; ');
-    reasons.push(`only ${chosen.length} of ${wanted} agents can be removed${why ? ` (${why})` : ''}`);
+    const why = [...excluded, ...stuck].slice(0, 5).map((e) => `${e.agent.hostname}: ${e.why}`).join('; ');
+    const more = excluded.length + stuck.length > 5 ? `; and ${excluded.length + stuck.length - 5} more` : '';
+    reasons.push(`only ${chosen.length} of ${wanted} agent(s) can be removed${why ? ` (${why}${more})` : ''}`);
   }
-  return chosen;
+  return chosen.map(toRemoval);
 }

@@ -1,8 +1,11 @@
 import type { Agent } from '../model/agent.js';
 import type { Removal } from '../model/plan.js';
+import { toVector, makeBin, canHost, take, type Bin } from './packing.js';
 import { agentLoad, runningTasks, type GroupView } from './group-view.js';
 import { matchInstance } from './match.js';
 import { protection } from './protections.js';
+import type { GroupMemory } from './state.js';
+import { subtractFloor } from '../model/resources.js';
 
 export interface Candidate {
   readonly agent: Agent;
@@ -11,22 +14,28 @@ export interface Candidate {
   readonly tasks: number;
 }
 
+export interface Excluded {
+  readonly agent: Agent;
+  readonly why: string;
+}
+
 export interface CandidateSearch {
   readonly candidates: readonly Candidate[];
   /** Agents that were left out, with why (for the plan's reasons). */
-  readonly excluded: readonly { agent: Agent; why: string }[];
+  readonly excluded: readonly Excluded[];
 }
 
 /**
  * Agents of the group that may be removed, best first: no running tasks, then
  * least loaded; ties broken by agent id so the same input gives the same plan.
  */
-export function removalCandidates(view: GroupView, protectedFrameworks: readonly string[] = []): CandidateSearch {
+export function removalCandidates(view: GroupView, memory: GroupMemory, now: number, protectedFrameworks: readonly string[] = []): CandidateSearch {
+  const { resources } = view.config;
   const instances = view.provider?.instances ?? [];
   const candidates: Candidate[] = [];
-  const excluded: { agent: Agent; why: string }[] = [];
+  const excluded: Excluded[] = [];
   for (const agent of view.capacity) {
-    const why = protection(agent, protectedFrameworks);
+    const why = protection(agent, protectedFrameworks) ?? notUnneeded(agent, view, memory, now);
     if (why) {
       excluded.push({ agent, why });
       continue;
@@ -36,15 +45,81 @@ export function removalCandidates(view: GroupView, protectedFrameworks: readonly
       excluded.push({ agent, why: 'no cloud instance of the group matches it' });
       continue;
     }
-    candidates.push({ agent, instanceId: instance.id, load: agentLoad(agent, view.config.resources), tasks: runningTasks(agent).length });
+    candidates.push({ agent, instanceId: instance.id, load: agentLoad(agent, resources), tasks: runningTasks(agent).length });
   }
   candidates.sort((a, b) => Number(b.tasks === 0) - Number(a.tasks === 0) || a.load - b.load || (a.agent.id < b.agent.id ? -1 : a.agent.id > b.agent.id ? 1 : 0));
   return { candidates, excluded };
 }
 
+function notUnneeded(agent: Agent, view: GroupView, memory: GroupMemory, now: number): string | undefined {
+  const { utilization, unneededTime } = view.config.scaleDown;
+  const load = agentLoad(agent, view.config.resources);
+  if (load >= utilization / 100) return `${(load * 100).toFixed(0)}% used, not under ${utilization}%`;
+  if (unneededTime <= 0) return undefined;
+  const since = memory.unneededSince?.[agent.id];
+  if (since === undefined || now - since < unneededTime * 1000) {
+    const forS = since === undefined ? 0 : Math.round((now - since) / 1000);
+    return `unneeded for ${forS} s of ${unneededTime} s`;
+  }
+  return undefined;
+}
+
+/**
+ * Picks up to `wanted` candidates whose running tasks all fit on the group's
+ * other agents (resources and known constraints), simulating each move before
+ * the next so two removals never count on the same free room.
+ */
+export function chooseRemovable(view: GroupView, candidates: readonly Candidate[], wanted: number): { chosen: Candidate[]; stuck: Excluded[] } {
+  const bins = new Map<string, Bin>();
+  for (const a of view.capacity) {
+    const apps = new Map<string, number>();
+    for (const t of runningTasks(a)) if (t.appId) apps.set(t.appId, (apps.get(t.appId) ?? 0) + 1);
+    bins.set(a.id, makeBin(a, subtractFloor(a.total, a.used), apps));
+  }
+  const removed = new Set<string>();
+  const chosen: Candidate[] = [];
+  const stuck: Excluded[] = [];
+  for (const c of candidates) {
+    if (chosen.length >= wanted) break;
+    const tasks = runningTasks(c.agent);
+    removed.add(c.agent.id);
+    const moves: { bin: Bin; need: Float64Array; app: string }[] = [];
+    let ok = true;
+    for (const t of tasks) {
+      const need = toVector(t.resources);
+      const app = t.appId ?? t.id;
+      let target: Bin | undefined;
+      for (const [id, bin] of bins) {
+        if (!removed.has(id) && canHost(need, t.constraints ?? [], app, bin)) {
+          target = bin;
+          break;
+        }
+      }
+      if (!target) {
+        ok = false;
+        break;
+      }
+      take(need, target, app);
+      moves.push({ bin: target, need, app });
+    }
+    if (ok) {
+      chosen.push(c);
+      continue;
+    }
+    // Undo the partial move: this agent stays.
+    for (const m of moves) {
+      for (let i = 0; i < m.need.length; i++) m.bin.free[i] = (m.bin.free[i] ?? 0) + (m.need[i] ?? 0);
+      m.bin.apps.set(m.app, (m.bin.apps.get(m.app) ?? 1) - 1);
+    }
+    removed.delete(c.agent.id);
+    stuck.push({ agent: c.agent, why: `its ${tasks.length} task(s) would not fit on the other agents of the group` });
+  }
+  return { chosen, stuck };
+}
+
 export function toRemoval(c: Candidate): Removal {
   const reason = c.tasks === 0
     ? 'no running tasks'
-    : `least loaded: ${(c.load * 100).toFixed(1)}% with ${c.tasks} task(s)`;
+    : `least loaded: ${(c.load * 100).toFixed(1)}% with ${c.tasks} task(s), which fit on the other agents`;
   return { agentId: c.agent.id, hostname: c.agent.hostname, instanceId: c.instanceId, reason };
 }

@@ -64,10 +64,12 @@ export function snapshot(agents: Agent[], groups: Record<string, NodeGroupState>
   return { takenAt: at, agents, pending: [], groups, sources: { mesos: { readAt: at, from: 'test' } } };
 }
 
+/** A one-group config; scale-down timing as the original flags set it (no waiting) unless given. */
 export function config(group: Partial<Record<string, unknown>> = {}, extra: Partial<ConfigInput> = {}): Config {
+  const scaleDown = { unneededTime: 0, delayAfterAdd: 0, ...(group['scaleDown'] as object | undefined) };
   return validateConfig({
     mesos: { masters: ['http://127.0.0.1:5050'] },
-    groups: [{ name: 'stateless', selector: { workload: 'stateless' }, provider: { kind: 'simulated' }, ...group }],
+    groups: [{ name: 'stateless', selector: { workload: 'stateless' }, provider: { kind: 'simulated' }, ...group, scaleDown }],
     ...extra,
   });
 }
