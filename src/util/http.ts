@@ -157,7 +157,7 @@ export class HttpClient {
       const headers = flattenHeaders(res.headers);
       const declared = Number(headers['content-length']);
       if (Number.isFinite(declared) && declared > limit) {
-        res.body.destroy();
+        discard(res.body);
         return err(this.#error('too-large', url, `${req.method ?? 'GET'} ${redactUrl(url)}: response of ${declared} bytes exceeds the limit of ${limit}`));
       }
       const chunks: Buffer[] = [];
@@ -166,7 +166,7 @@ export class HttpClient {
         const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
         size += buf.length;
         if (size > limit) {
-          res.body.destroy();
+          discard(res.body);
           return err(this.#error('too-large', url, `${req.method ?? 'GET'} ${redactUrl(url)}: response exceeds the limit of ${limit} bytes`));
         }
         chunks.push(buf);
@@ -231,9 +231,7 @@ export class HttpClient {
         url,
         headers: flattenHeaders(res.headers),
         body: chunksOf(body),
-        close: () => {
-          body.destroy();
-        },
+        close: () => discard(body),
       });
     } catch (e) {
       clearTimeout(timer);
@@ -241,6 +239,12 @@ export class HttpClient {
       return err(this.#error('network', url, `${req.method ?? 'GET'} ${redactUrl(url)}: ${errorMessage(e)}`));
     }
   }
+}
+
+/** Drops a response body we will not read; the abort error it emits is expected, not a crash. */
+function discard(body: { on(event: 'error', fn: () => void): unknown; destroy(): unknown }): void {
+  body.on('error', () => undefined);
+  body.destroy();
 }
 
 /** Body chunks as Uint8Array; an abort or a dropped connection simply ends the iteration. */
