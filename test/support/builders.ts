@@ -17,6 +17,7 @@ export function task(partial: Partial<Task> & { resources?: Resources } = {}): T
     resources: partial.resources ?? resources({ cpus: 1, mem: 128 }),
     labels: partial.labels ?? {},
     ...(partial.appId ? { appId: partial.appId } : {}),
+    ...(partial.constraints ? { constraints: partial.constraints } : {}),
   };
 }
 
