@@ -44,10 +44,14 @@ interface ScaleSetTarget {
 /**
  * Node groups backed by Azure VM Scale Sets (Uniform orchestration), through the ARM SDK.
  *
- * describe reads `sku.capacity` and the scale set's VMs; private IPs come from the scale set's
- * NIC list (one extra GET through the same authenticated pipeline) and are left out when that
- * list cannot be read. setDesiredSize PATCHes only `sku.capacity`; deleteInstances deletes
- * exactly the given instance ids, which lowers the capacity by their number.
+ * describe reads `sku.capacity` and the scale set's VMs. The compute API carries no IP addresses,
+ * and @azure/arm-network is not a dependency, so private IPs come from the scale set's NIC list
+ * (a plain ARM GET through an SDK context with the same credential, endpoint, TLS and retries);
+ * when that list cannot be read, instances are reported without IPs and matched by hostname.
+ * Flexible-orchestration scale sets list their VMs elsewhere and are not covered.
+ *
+ * setDesiredSize PATCHes only `sku.capacity`; deleteInstances deletes exactly the given instance
+ * ids, which lowers the capacity by their number. Both wait for the long-running operation.
  */
 export class AzureVmssProvider implements NodeGroupProvider {
   readonly kind = 'azure-vmss';
