@@ -1,0 +1,35 @@
+import type { Config } from '../config/schema.js';
+import type { Bindings, GroupBinding } from '../controller/bindings.js';
+import type { Logger } from '../util/logger.js';
+import { AzureVmssProvider } from './azure-vmss/index.js';
+import type { NodeGroupProvider } from './provider.js';
+
+/**
+ * One provider instance per cloud account, one binding per node group. The
+ * simulated provider is bound by the demo and the simulator, which own the
+ * simulated cluster; `extra` lets them pass it in.
+ */
+export function createBindings(config: Config, logger: Logger, extra: { simulated?: NodeGroupProvider } = {}): Bindings {
+  let azure: AzureVmssProvider | undefined;
+  const bindings = new Map<string, GroupBinding>();
+  for (const g of config.groups) {
+    const p = g.provider;
+    switch (p.kind) {
+      case 'azure-vmss': {
+        if (!config.azure) throw new Error(`group ${g.name}: azure settings missing`);
+        azure ??= new AzureVmssProvider(config.azure, logger);
+        const resourceGroup = p.resourceGroup ?? config.azure.resourceGroup ?? '';
+        bindings.set(g.name, { provider: azure, ref: { name: g.name, target: { resourceGroup, vmssName: p.vmssName } } });
+        break;
+      }
+      case 'simulated': {
+        if (!extra.simulated) throw new Error(`group ${g.name}: the simulated provider only runs inside demo and simulate`);
+        bindings.set(g.name, { provider: extra.simulated, ref: { name: g.name, target: { name: p.name ?? g.name } } });
+        break;
+      }
+      default:
+        throw new Error(`group ${g.name}: provider ${p.kind} is not available in this build`);
+    }
+  }
+  return bindings;
+}
