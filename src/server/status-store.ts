@@ -95,15 +95,15 @@ export class StatusStore {
       ...(this.#lastSuccessAt !== undefined ? { lastSuccessAt: this.#lastSuccessAt } : {}),
       cycles: this.#cycles,
     };
-    if (report.error) this.event('error', `observation failed (${report.error.kind}): ${report.error.message}`);
+    if (report.error) this.event('error', `observation failed (${report.error.kind}): ${report.error.message}`, undefined, report.at);
     if (report.plan) this.#recordPlan(report.plan, report.at);
     for (const a of report.actions)
-      this.event(a.ok ? 'info' : 'error', `${a.dryRun ? '[dry run] ' : ''}${a.kind} ${a.ok ? 'done' : 'failed'}: ${a.detail}`, a.group);
+      this.event(a.ok ? 'info' : 'error', `${a.dryRun ? '[dry run] ' : ''}${a.kind} ${a.ok ? 'done' : 'failed'}: ${a.detail}`, a.group, a.at);
   }
 
   /** Adds a line to the event log (leadership changes, pauses, ...). */
-  event(level: EventLevel, message: string, group?: string): void {
-    this.#events.push({ seq: ++this.#seq, at: this.#now(), level, message: this.#clean(message), ...(group !== undefined ? { group } : {}) });
+  event(level: EventLevel, message: string, group?: string, at: number = this.#now()): void {
+    this.#events.push({ seq: ++this.#seq, at, level, message: this.#clean(message), ...(group !== undefined ? { group } : {}) });
   }
 
   /** Replaces the list of operations in flight (the controller owns the truth). */
@@ -157,7 +157,7 @@ export class StatusStore {
   }
 
   #recordPlan(plan: Plan, at: number): void {
-    if (plan.skipped) this.event('warn', `cycle took no action: ${plan.skipped}`);
+    if (plan.skipped) this.event('warn', `cycle took no action: ${plan.skipped}`, undefined, at);
     for (const gp of plan.groups) {
       const entry = this.#groups.get(gp.group);
       if (!entry) continue;
@@ -166,7 +166,7 @@ export class StatusStore {
       entry.history.push(historyPoint(gp, at));
       const changed = !before || before.direction !== gp.direction || before.target !== gp.target;
       if (changed && gp.direction !== 'none')
-        this.event('info', `plan: ${gp.direction === 'up' ? 'scale up' : 'scale down'} ${gp.current} → ${gp.target}: ${gp.reasons[0] ?? ''}`, gp.group);
+        this.event('info', `plan: ${gp.direction === 'up' ? 'scale up' : 'scale down'} ${gp.current} → ${gp.target}: ${gp.reasons[0] ?? ''}`, gp.group, at);
     }
   }
 
