@@ -1,8 +1,8 @@
 import type { Config } from '../config/schema.js';
 import type { PendingLaunch } from '../model/pending.js';
-import { authFromSettings, HttpClient, type HttpResponse } from '../util/http.js';
+import { authFromSettings, HttpClient } from '../util/http.js';
 import type { Logger } from '../util/logger.js';
-import { err, errorMessage, ok, type Result } from '../util/result.js';
+import { err, ok, type Result } from '../util/result.js';
 import { parseApps, type MarathonApp } from './apps.js';
 import { fromHttp, type MarathonError } from './errors.js';
 import { parseMarathonEvent, readSse, type MarathonEvent } from './events.js';
@@ -42,9 +42,8 @@ export class MarathonClient {
   async #getJson(path: string): Promise<Result<unknown, MarathonError>> {
     const res = await this.#http.send({ url: `${this.#base}${path}` });
     if (!res.ok) return err(fromHttp(res.error));
-    const checked = this.#http.expectOk(res.value);
-    if (!checked.ok) return err(fromHttp(checked.error));
-    return parseBody(res.value);
+    const json = this.#http.readJson(res.value);
+    return json.ok ? json : err(fromHttp(json.error));
   }
 
   /** Instances waiting for offers (`GET /v2/queue`). */
@@ -90,13 +89,5 @@ export class MarathonClient {
       stream.close();
     }
     return ok(opts.signal?.aborted ? 'aborted' : 'ended');
-  }
-}
-
-function parseBody(res: HttpResponse): Result<unknown, MarathonError> {
-  try {
-    return ok(JSON.parse(res.body.toString('utf8')) as unknown);
-  } catch (e) {
-    return err({ kind: 'malformed', message: `${res.url}: body is not JSON (${errorMessage(e)})` });
   }
 }

@@ -114,23 +114,13 @@ export class MesosClient {
     return err({ kind: 'no-leader', message: 'Mesos masters kept redirecting; no stable leader' });
   }
 
-  #expectOk(res: HttpResponse): Result<HttpResponse, MesosError> {
-    const checked = this.#http.expectOk(res);
-    return checked.ok ? checked : err(fromHttp(checked.error));
-  }
-
   #json(res: HttpResponse): Result<unknown, MesosError> {
-    const checked = this.#expectOk(res);
-    if (!checked.ok) return checked;
-    try {
-      return ok(JSON.parse(res.body.toString('utf8')) as unknown);
-    } catch (e) {
-      return err({ kind: 'malformed', message: `${res.url}: body is not JSON (${errorMessage(e)})` });
-    }
+    const json = this.#http.readJson(res);
+    return json.ok ? json : err(fromHttp(json.error));
   }
 
   async #v1(call: unknown): Promise<Result<HttpResponse, MesosError>> {
-    return this.#send({ method: 'POST', path: '/api/v1', json: call, headers: { accept: 'application/json' } });
+    return this.#send({ method: 'POST', path: '/api/v1', json: call });
   }
 
   async #get(path: string): Promise<Result<unknown, MesosError>> {
@@ -163,6 +153,9 @@ export class MesosClient {
 
   /** Registered agents (without tasks), with maintenance applied to `draining`. */
   async getAgents(): Promise<Result<AgentsRead, MesosError>> {
+    // Find the leader first so the two reads below do not both go looking for it.
+    const leader = await this.leader();
+    if (!leader.ok) return leader;
     const [agents, status] = await Promise.all([
       this.#eitherApi(
         () => this.#v1({ type: 'GET_AGENTS' }),
@@ -184,6 +177,8 @@ export class MesosClient {
   /** Agents with their tasks (v1 GET_STATE, or classic /master/state). */
   async getState(): Promise<Result<StateRead, MesosError>> {
     const statePath = this.#config.slavesPath.replace(/slaves$/, 'state');
+    const leader = await this.leader();
+    if (!leader.ok) return leader;
     const [state, status] = await Promise.all([
       this.#eitherApi(
         () => this.#v1({ type: 'GET_STATE' }),
@@ -247,8 +242,8 @@ export class MesosClient {
 
   #done(res: Result<HttpResponse, MesosError>): Result<void, MesosError> {
     if (!res.ok) return res;
-    const checked = this.#expectOk(res.value);
-    return checked.ok ? ok(undefined) : checked;
+    const checked = this.#http.expectOk(res.value);
+    return checked.ok ? ok(undefined) : err(fromHttp(checked.error));
   }
 
   /**
@@ -267,7 +262,6 @@ export class MesosClient {
       method: 'POST',
       url: `${leader.value}/api/v1`,
       json: { type: 'SUBSCRIBE' },
-      headers: { accept: 'application/json' },
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
     });

@@ -182,9 +182,11 @@ export class HttpClient {
   async json<S extends z.ZodType>(req: HttpRequest, schema: S): Promise<Result<z.infer<S>, HttpError>> {
     const res = await this.send(req);
     if (!res.ok) return res;
-    const checked = this.expectOk(res.value);
-    if (!checked.ok) return checked;
-    return this.parseJson(res.value, schema);
+    const data = this.readJson(res.value);
+    if (!data.ok) return data;
+    const parsed = schema.safeParse(data.value);
+    if (!parsed.success) return err(this.#error('malformed', res.value.url, `${redactUrl(res.value.url)}: unexpected shape: ${describeIssues(parsed.error)}`));
+    return ok(parsed.data);
   }
 
   /** Turns a non-2xx response into an `http` error that quotes the start of the body (servers explain there). */
@@ -194,16 +196,15 @@ export class HttpClient {
     return err(this.#error('http', res.url, `HTTP ${res.status} from ${redactUrl(res.url)}${snippet ? `: ${snippet}` : ''}`, res.status));
   }
 
-  parseJson<S extends z.ZodType>(res: HttpResponse, schema: S): Result<z.infer<S>, HttpError> {
-    let data: unknown;
+  /** A 2xx response's body as JSON (unvalidated: callers own their schemas and messages). */
+  readJson(res: HttpResponse): Result<unknown, HttpError> {
+    const checked = this.expectOk(res);
+    if (!checked.ok) return checked;
     try {
-      data = JSON.parse(res.body.toString('utf8'));
+      return ok(JSON.parse(res.body.toString('utf8')) as unknown);
     } catch (e) {
       return err(this.#error('malformed', res.url, `${redactUrl(res.url)}: body is not JSON (${errorMessage(e)})`));
     }
-    const parsed = schema.safeParse(data);
-    if (!parsed.success) return err(this.#error('malformed', res.url, `${redactUrl(res.url)}: unexpected shape: ${describeIssues(parsed.error)}`));
-    return ok(parsed.data);
   }
 
   /** Opens a long-lived response (Mesos SUBSCRIBE, Marathon SSE); the timeout covers only the response headers. */

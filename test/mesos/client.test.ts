@@ -56,7 +56,9 @@ describe('leader discovery', () => {
   it('finds the leader through a non-leading master, skipping one that is down', async () => {
     const leaderCalls: string[] = [];
     const leader = await server(v1Master(leaderCalls));
+    let probes = 0;
     const follower = await server((req, res) => {
+      if (req.url === '/master/redirect') probes++;
       // A non-leading master redirects everything to the leader, protocol-relative.
       res.writeHead(307, { location: `//127.0.0.1:${leader.port}${req.url === '/master/redirect' ? '' : req.url}` });
       res.end();
@@ -69,6 +71,9 @@ describe('leader discovery', () => {
     expect(r.value.readAt).toBe(42);
     expect(r.value.agents).toHaveLength(2);
     expect(c.api).toBe('v1');
+    expect(probes).toBe(1); // found once, then kept
+    await c.getAgents();
+    expect(probes).toBe(1);
     const v1call = leaderCalls.find((l) => l.startsWith('POST /api/v1'));
     expect(JSON.parse(v1call!.split(' ').slice(2).join(' '))).toEqual({ type: 'GET_AGENTS' });
   });
@@ -92,6 +97,19 @@ describe('leader discovery', () => {
     await c.getAgents();
     expect(calls.filter((x) => x.includes('/api/v1'))).toEqual([]);
     expect(calls).toContain('GET /slaves');
+  });
+
+  it('uses a master URL behind a proxy path (DC/OS adminrouter) as is', async () => {
+    const calls: string[] = [];
+    const s = await server((req, res, body) => {
+      calls.push(req.url ?? '');
+      if (req.url?.startsWith('/mesos/')) return v1Master()({ ...req, url: req.url.slice('/mesos'.length) } as IncomingMessage, res, body);
+      res.writeHead(404);
+      res.end();
+    });
+    const r = await client({ masters: [`${s.url}/mesos`] }).getAgents();
+    expect(r.ok && r.value.from).toBe(`${s.url}/mesos`);
+    expect(calls.sort()).toEqual(['/mesos/api/v1', '/mesos/master/maintenance/status']);
   });
 
   it('is an error value when every master is down', async () => {

@@ -1,0 +1,18 @@
+import type { AgentSource } from '../controller/ports.js';
+import { ok } from '../util/result.js';
+import type { MesosClient } from './client.js';
+
+/**
+ * Agents with their tasks (GET_STATE or /master/state), which scale-down needs to
+ * tell idle agents and to re-place tasks; agents alone (GET_AGENTS or the
+ * classic slaves endpoint) when the state cannot be read.
+ */
+export function mesosAgentSource(client: MesosClient): AgentSource {
+  return {
+    getAgents: async () => {
+      const state = await client.getState();
+      if (state.ok) return ok({ agents: state.value.state.agents, from: state.value.from, readAt: state.value.readAt });
+      return client.getAgents();
+    },
+  };
+}
