@@ -6,6 +6,7 @@ import type { ObserveError, PendingSource } from '../controller/ports.js';
 import { MarathonClient } from '../marathon/client.js';
 import { MesosClient } from '../mesos/client.js';
 import { MesosDrainer } from '../mesos/drainer.js';
+import { mesosAgentSource } from '../mesos/agent-source.js';
 import { createBindings } from '../providers/factory.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
@@ -32,7 +33,7 @@ export function wire(config: Config, logger: Logger, opts: { clock?: Clock; lead
         },
       }
     : undefined;
-  const observer = new LiveObserver({ agents: mesos, bindings, logger, ...(pending ? { pending } : {}), ...(drainer ? { drainer } : {}), ...(opts.onError ? { onError: opts.onError } : {}) });
+  const observer = new LiveObserver({ agents: mesosAgentSource(mesos), bindings, logger, ...(pending ? { pending } : {}), ...(drainer ? { drainer } : {}), ...(opts.onError ? { onError: opts.onError } : {}) });
   const controller = new Controller({ config, observer, bindings, clock, logger, ...(drainer ? { drainer } : {}), ...(opts.leadership ? { leadership: opts.leadership } : {}) });
   return { controller, mesos, marathon };
 }

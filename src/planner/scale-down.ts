@@ -1,11 +1,11 @@
-import type { Agent } from '../model/agent.js';
+import type { Agent, Task } from '../model/agent.js';
 import type { Removal } from '../model/plan.js';
 import { toVector, makeBin, canHost, take, type Bin } from './packing.js';
 import { agentLoad, runningTasks, type GroupView } from './group-view.js';
 import { matchInstance } from './match.js';
 import { protection } from './protections.js';
 import type { GroupMemory } from './state.js';
-import { subtractFloor } from '../model/resources.js';
+import { isZero, subtractFloor } from '../model/resources.js';
 
 export interface Candidate {
   readonly agent: Agent;
@@ -45,7 +45,7 @@ export function removalCandidates(view: GroupView, memory: GroupMemory, now: num
       excluded.push({ agent, why: 'no cloud instance of the group matches it' });
       continue;
     }
-    candidates.push({ agent, instanceId: instance.id, load: agentLoad(agent, resources), tasks: runningTasks(agent).length });
+    candidates.push({ agent, instanceId: instance.id, load: agentLoad(agent, resources), tasks: movingWork(agent).length });
   }
   candidates.sort((a, b) => Number(b.tasks === 0) - Number(a.tasks === 0) || a.load - b.load || (a.agent.id < b.agent.id ? -1 : a.agent.id > b.agent.id ? 1 : 0));
   return { candidates, excluded };
@@ -81,7 +81,7 @@ export function chooseRemovable(view: GroupView, candidates: readonly Candidate[
   const stuck: Excluded[] = [];
   for (const c of candidates) {
     if (chosen.length >= wanted) break;
-    const tasks = runningTasks(c.agent);
+    const tasks = movingWork(c.agent);
     removed.add(c.agent.id);
     const moves: { bin: Bin; need: Float64Array; app: string }[] = [];
     let ok = true;
@@ -115,6 +115,17 @@ export function chooseRemovable(view: GroupView, candidates: readonly Candidate[
     stuck.push({ agent: c.agent, why: `its ${tasks.length} task(s) would not fit on the other agents of the group` });
   }
   return { chosen, stuck };
+}
+
+/**
+ * The work that must find room elsewhere: the agent's running tasks, or, when
+ * Mesos listed none but reports resources in use (classic `/slaves` has no
+ * tasks), that use as one block so a busy agent is never taken for idle.
+ */
+export function movingWork(agent: Agent): readonly Pick<Task, 'id' | 'resources' | 'appId' | 'constraints'>[] {
+  const tasks = runningTasks(agent);
+  if (tasks.length > 0 || isZero(agent.used)) return tasks;
+  return [{ id: `${agent.id}/in-use`, resources: agent.used }];
 }
 
 export function toRemoval(c: Candidate): Removal {

@@ -121,3 +121,16 @@ describe('scale-down parallelism', () => {
     expect(three?.removals).toHaveLength(2);
   });
 });
+
+describe('agents read without their tasks (classic /slaves)', () => {
+  it('never takes a busy agent for an idle one, and moves its use as one block', () => {
+    const busyNoTasks = (id: string, cpus: number) => ({ ...agent({ id, usedCpus: cpus }), tasks: [] });
+    const agents = [busyNoTasks('b0', 0.3), agent({ id: 'b1' }), busyNoTasks('b2', 0.2), busyNoTasks('b3', 0.1)];
+    const g = plan(snapshot(agents, { stateless: groupState(agents) }), config(), EMPTY_STATE, NOW).groups[0];
+    expect(g?.removals[0]).toMatchObject({ agentId: 'b1', reason: 'no running tasks' });
+    const allBusy = [busyNoTasks('c0', 0.3), busyNoTasks('c1', 0.1), busyNoTasks('c2', 0.2), busyNoTasks('c3', 0.3)];
+    const h = plan(snapshot(allBusy, { stateless: groupState(allBusy) }), config(), EMPTY_STATE, NOW).groups[0];
+    expect(h?.removals[0]?.agentId).toBe('c1');
+    expect(h?.removals[0]?.reason).toMatch(/least loaded: 5\.0% with 1 task/);
+  });
+});
