@@ -1,0 +1,61 @@
+import { intervals, MS_PER_HOUR, type MetricSample } from './series.js';
+
+export interface NodeHours {
+  readonly total: number;
+  readonly byGroup: Readonly<Record<string, number>>;
+}
+
+/** Node-hours per group: nodes held over each sample's interval. */
+export function nodeHours(samples: readonly MetricSample[], endMs?: number): NodeHours {
+  const dt = intervals(samples, endMs);
+  const byGroup: Record<string, number> = {};
+  let total = 0;
+  samples.forEach((s, i) => {
+    const hours = (dt[i] ?? 0) / MS_PER_HOUR;
+    for (const [group, nodes] of Object.entries(s.nodesByGroup)) {
+      byGroup[group] = (byGroup[group] ?? 0) + nodes * hours;
+      total += nodes * hours;
+    }
+  });
+  return { total, byGroup };
+}
+
+/** Price per node-hour: one for every group, or per group (groups missing from the map cost nothing). */
+export type NodePrice = number | Readonly<Record<string, number>>;
+
+export function priceOf(price: NodePrice, group: string): number {
+  return typeof price === 'number' ? price : (price[group] ?? 0);
+}
+
+export function costOf(hours: NodeHours, price: NodePrice): number {
+  let cost = 0;
+  for (const [group, h] of Object.entries(hours.byGroup)) cost += h * priceOf(price, group);
+  return cost;
+}
+
+export interface ScalingActions {
+  readonly total: number;
+  readonly up: number;
+  readonly down: number;
+}
+
+/**
+ * Scaling actions seen in the series: every change of a group's node count between two
+ * consecutive samples is one action (up or down), however many nodes it adds or removes.
+ * A group absent from a sample counts as 0 nodes.
+ */
+export function scalingActions(samples: readonly MetricSample[]): ScalingActions {
+  let up = 0;
+  let down = 0;
+  for (let i = 1; i < samples.length; i++) {
+    const prev = samples[i - 1]?.nodesByGroup ?? {};
+    const cur = samples[i]?.nodesByGroup ?? {};
+    for (const group of new Set([...Object.keys(prev), ...Object.keys(cur)])) {
+      const a = prev[group] ?? 0;
+      const b = cur[group] ?? 0;
+      if (b > a) up++;
+      else if (b < a) down++;
+    }
+  }
+  return { total: up + down, up, down };
+}
