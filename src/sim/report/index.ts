@@ -1,0 +1,5 @@
+export * from './report.js';
+export * from './table.js';
+export * from './json.js';
+export * from './svg.js';
+export * from './progress.js';
