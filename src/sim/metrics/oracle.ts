@@ -1,5 +1,5 @@
 import type { NodePrice } from './cost.js';
-import { packFfd, packingLowerBound, PACK_DIMS, type PackSize, type SizeCount } from './packing.js';
+import { FfdPacker, packingLowerBound, PACK_DIMS, type PackSize, type SizeCount } from './packing.js';
 import { intervals, MS_PER_HOUR } from './series.js';
 
 /**
@@ -19,8 +19,8 @@ export interface OracleSeries {
 }
 
 /** Oracle nodes for one instant, given the work present as sizes with counts. */
-export function oracleNodes(items: readonly SizeCount[], node: PackSize): { nodes: number; lowerBound: number; unfit: number } {
-  const ffd = packFfd(items, node);
+export function oracleNodes(items: readonly SizeCount[], node: PackSize, packer = new FfdPacker(node)): { nodes: number; lowerBound: number; unfit: number } {
+  const ffd = packer.pack(items);
   return { nodes: ffd.bins, lowerBound: packingLowerBound(items, node), unfit: ffd.unfit };
 }
 
@@ -34,8 +34,9 @@ export interface OracleTask extends PackSize {
 /** From per-instant item lists (as a replay records them). */
 export function oracleFromSteps(steps: readonly { readonly t: number; readonly items: readonly SizeCount[] }[], node: PackSize): OracleSeries {
   const out = { t: [] as number[], nodes: [] as number[], lowerBound: [] as number[], unfit: [] as number[] };
+  const packer = new FfdPacker(node);
   for (const step of steps) {
-    const r = oracleNodes(step.items, node);
+    const r = oracleNodes(step.items, node, packer);
     out.t.push(step.t);
     out.nodes.push(r.nodes);
     out.lowerBound.push(r.lowerBound);
@@ -86,6 +87,7 @@ export function oracleSeries(tasks: readonly OracleTask[], times: readonly numbe
   const out = { t: [] as number[], nodes: [] as number[], lowerBound: [] as number[], unfit: [] as number[] };
   let e = 0;
   let last: { nodes: number; lowerBound: number; unfit: number } | undefined;
+  const packer = new FfdPacker(node);
   for (const t of times) {
     let changed = false;
     // A task is present on [start, end): events at or before t apply.
@@ -99,7 +101,7 @@ export function oracleSeries(tasks: readonly OracleTask[], times: readonly numbe
       changed = true;
     }
     if (changed || last === undefined) {
-      last = oracleNodes([...live.values()], node);
+      last = oracleNodes([...live.values()], node, packer);
     }
     out.t.push(t);
     out.nodes.push(last.nodes);

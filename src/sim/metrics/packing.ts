@@ -55,73 +55,95 @@ function howMany(free: Float64Array, offset: number, size: Float64Array, limit: 
  * Open nodes in opening order, with a segment tree holding, per dimension, the largest free
  * capacity in each range: finding the first node an instance fits skips whole ranges that
  * cannot hold it, so first-fit costs about log(nodes) per placement instead of a scan.
+ * Only dimensions the node has (capacity > 0) are tracked; instances needing others never fit.
  */
 class OpenBins {
-  private leaves = 1;
-  /** maxFree[d][node] for the tree; leaves at leaves + i. Unopened leaves hold -1. */
+  private leaves = 0;
+  /** maxFree[k][treeNode] for active dimension k; leaves at leaves + bin; unopened leaves hold -1. */
   private maxFree: Float64Array[] = [];
   count = 0;
 
-  constructor(expected: number) {
-    this.resize(Math.max(16, expected));
+  constructor(private readonly dims: readonly number[]) {
+    this.grow(64);
   }
 
-  private resize(min: number): void {
-    let leaves = this.leaves;
+  private grow(min: number): void {
+    let leaves = Math.max(1, this.leaves);
     while (leaves < min) leaves *= 2;
     const old = this.maxFree;
     const oldLeaves = this.leaves;
     this.leaves = leaves;
-    this.maxFree = PACK_DIMS.map(() => new Float64Array(2 * leaves).fill(-1));
-    for (let d = 0; d < D; d++) {
-      const tree = this.maxFree[d];
-      const prev = old[d];
-      if (tree === undefined) continue;
-      if (prev !== undefined) for (let i = 0; i < this.count; i++) tree[leaves + i] = prev[oldLeaves + i] ?? -1;
+    this.maxFree = this.dims.map((_, k) => {
+      const tree = new Float64Array(2 * leaves).fill(-1);
+      const prev = old[k];
+      if (prev !== undefined) tree.set(prev.subarray(oldLeaves, oldLeaves + this.count), leaves);
       for (let n = leaves - 1; n >= 1; n--) tree[n] = Math.max(tree[2 * n] ?? -1, tree[2 * n + 1] ?? -1);
-    }
+      return tree;
+    });
   }
 
-  free(bin: number, d: number): number {
-    return this.maxFree[d]?.[this.leaves + bin] ?? -1;
+  reset(): void {
+    for (const tree of this.maxFree) tree.fill(-1);
+    this.count = 0;
   }
 
-  /** Opens a node with the given free capacity; returns its index. */
-  open(free: Float64Array): number {
-    if (this.count >= this.leaves) this.resize(this.leaves * 2);
-    const bin = this.count++;
-    this.set(bin, free);
-    return bin;
+  /** Free capacity of `bin` in every dimension (inactive ones read as 0). */
+  read(bin: number, out: Float64Array): void {
+    out.fill(0);
+    this.dims.forEach((d, k) => (out[d] = this.maxFree[k]?.[this.leaves + bin] ?? 0));
+  }
+
+  /** Opens `k` nodes with the same free capacity. */
+  openMany(free: Float64Array, k: number): void {
+    if (k <= 0) return;
+    if (this.count + k > this.leaves) this.grow(this.count + k);
+    const first = this.count;
+    this.count += k;
+    this.dims.forEach((d, j) => {
+      const tree = this.maxFree[j];
+      if (tree === undefined) return;
+      tree.fill(free[d] ?? 0, this.leaves + first, this.leaves + first + k);
+      // Recompute the ancestors of the new range, level by level.
+      for (let lo = (this.leaves + first) >> 1, hi = (this.leaves + first + k - 1) >> 1; lo >= 1; lo >>= 1, hi >>= 1) {
+        for (let n = lo; n <= hi; n++) tree[n] = Math.max(tree[2 * n] ?? -1, tree[2 * n + 1] ?? -1);
+        if (lo === 1) break;
+      }
+    });
   }
 
   set(bin: number, free: Float64Array): void {
-    for (let d = 0; d < D; d++) {
-      const tree = this.maxFree[d];
-      if (tree === undefined) continue;
+    this.dims.forEach((d, j) => {
+      const tree = this.maxFree[j];
+      if (tree === undefined) return;
       let n = this.leaves + bin;
       tree[n] = free[d] ?? 0;
       for (n >>= 1; n >= 1; n >>= 1) tree[n] = Math.max(tree[2 * n] ?? -1, tree[2 * n + 1] ?? -1);
-    }
+    });
   }
 
   private fitsAt(n: number, need: Float64Array): boolean {
-    for (let d = 0; d < D; d++) {
-      const want = need[d] ?? 0;
-      if (want > 0 && (this.maxFree[d]?.[n] ?? -1) + EPS < want) return false;
+    for (let j = 0; j < this.dims.length; j++) {
+      const want = need[this.dims[j] ?? 0] ?? 0;
+      if (want > 0 && (this.maxFree[j]?.[n] ?? -1) + EPS < want) return false;
     }
     return true;
   }
 
-  /** First open node (lowest index) with room for `need`, or -1. */
+  /** First open node (lowest index) with room for `need`, or -1: a left-first walk that skips subtrees. */
   firstFit(need: Float64Array): number {
-    return this.search(1, need);
-  }
-
-  private search(n: number, need: Float64Array): number {
-    if (!this.fitsAt(n, need)) return -1;
-    if (n >= this.leaves) return n - this.leaves < this.count ? n - this.leaves : -1;
-    const left = this.search(2 * n, need);
-    return left >= 0 ? left : this.search(2 * n + 1, need);
+    if (this.count === 0) return -1;
+    let n = 1;
+    for (;;) {
+      if (this.fitsAt(n, need)) {
+        if (n >= this.leaves) return n - this.leaves < this.count ? n - this.leaves : -1;
+        n *= 2;
+        continue;
+      }
+      // Skip this subtree: climb while we are a right child, then step to the right sibling.
+      while (n & 1) n >>= 1;
+      if (n === 0) return -1;
+      n += 1;
+    }
   }
 }
 
@@ -130,46 +152,62 @@ class OpenBins {
  * into the first open node it fits, else into a new node. FFD is a heuristic: its count is an
  * upper bound of the optimum (and within 11/9 OPT + 1 in one dimension). Equal instances are
  * placed together: a node found by first-fit takes as many of them as fit, which is what
- * one-by-one first-fit would do.
+ * one-by-one first-fit would do. A packer keeps its buffers between calls (one per oracle run).
  */
-export function packFfd(items: readonly SizeCount[], node: PackSize): PackResult {
-  const sorted = items
-    .filter((it) => it.count > 0)
-    .map((it) => ({ it, key: dominantShare(it.size, node), tie: sizeSum(it.size, node) }))
-    .sort((a, b) => b.key - a.key || b.tie - a.tie);
-  const cap = new Float64Array(PACK_DIMS.map((d) => node[d]));
-  const bins = new OpenBins(64);
-  const size = new Float64Array(D);
-  const scratch = new Float64Array(D);
-  let unfit = 0;
+export class FfdPacker {
+  private readonly cap: Float64Array;
+  private readonly bins: OpenBins;
+  private readonly size = new Float64Array(D);
+  private readonly scratch = new Float64Array(D);
 
-  for (const { it, key } of sorted) {
-    let remaining = it.count;
-    PACK_DIMS.forEach((d, i) => (size[i] = it.size[d]));
-    if (!Number.isFinite(key) || key > 1 + EPS) {
-      unfit += remaining;
-      continue;
-    }
-    while (remaining > 0) {
-      const bin = bins.firstFit(size);
-      if (bin < 0) break;
-      for (let d = 0; d < D; d++) scratch[d] = bins.free(bin, d);
-      const k = howMany(scratch, 0, size, remaining);
-      if (k <= 0) break; // cannot happen: firstFit checked one fits
-      for (let d = 0; d < D; d++) scratch[d] = (scratch[d] ?? 0) - k * (size[d] ?? 0);
-      bins.set(bin, scratch);
-      remaining -= k;
-    }
-    // The rest goes to new nodes, each filled as far as it goes.
-    const per = remaining > 0 ? howMany(cap, 0, size, remaining) : 0;
-    while (remaining > 0 && per > 0) {
-      const k = Math.min(per, remaining);
-      for (let d = 0; d < D; d++) scratch[d] = (cap[d] ?? 0) - k * (size[d] ?? 0);
-      bins.open(scratch);
-      remaining -= k;
-    }
+  constructor(private readonly node: PackSize) {
+    this.cap = new Float64Array(PACK_DIMS.map((d) => node[d]));
+    this.bins = new OpenBins(PACK_DIMS.map((_, i) => i).filter((i) => (this.cap[i] ?? 0) > 0));
   }
-  return { bins: bins.count, unfit };
+
+  pack(items: readonly SizeCount[]): PackResult {
+    const { node, cap, bins, size, scratch } = this;
+    const sorted = items
+      .filter((it) => it.count > 0)
+      .map((it) => ({ it, key: dominantShare(it.size, node), tie: sizeSum(it.size, node) }))
+      .sort((a, b) => b.key - a.key || b.tie - a.tie);
+    bins.reset();
+    let unfit = 0;
+    for (const { it, key } of sorted) {
+      let remaining = it.count;
+      PACK_DIMS.forEach((d, i) => (size[i] = it.size[d]));
+      if (!Number.isFinite(key) || key > 1 + EPS) {
+        unfit += remaining;
+        continue;
+      }
+      while (remaining > 0) {
+        const bin = bins.firstFit(size);
+        if (bin < 0) break;
+        bins.read(bin, scratch);
+        const k = howMany(scratch, 0, size, remaining);
+        if (k <= 0) break; // cannot happen: firstFit checked that one fits
+        for (let d = 0; d < D; d++) scratch[d] = (scratch[d] ?? 0) - k * (size[d] ?? 0);
+        bins.set(bin, scratch);
+        remaining -= k;
+      }
+      if (remaining <= 0) continue;
+      // The rest goes to new nodes: full ones in one go, then one holding what is left.
+      const per = howMany(cap, 0, size, remaining);
+      const full = Math.floor(remaining / per);
+      for (let d = 0; d < D; d++) scratch[d] = (cap[d] ?? 0) - per * (size[d] ?? 0);
+      bins.openMany(scratch, full);
+      const rest = remaining - full * per;
+      if (rest > 0) {
+        for (let d = 0; d < D; d++) scratch[d] = (cap[d] ?? 0) - rest * (size[d] ?? 0);
+        bins.openMany(scratch, 1);
+      }
+    }
+    return { bins: bins.count, unfit };
+  }
+}
+
+export function packFfd(items: readonly SizeCount[], node: PackSize): PackResult {
+  return new FfdPacker(node).pack(items);
 }
 
 /**
