@@ -101,7 +101,10 @@ export class LeaderElection implements DescribedGate {
     return () => this.#deposed.delete(listener);
   }
 
-  /** Joins the election; resolves once this replica has a member node (leader or follower). */
+  /**
+   * Joins the election; resolves after the first attempt (with a member node when it
+   * succeeded). A failed attempt keeps retrying in the background with backoff.
+   */
   async start(): Promise<void> {
     this.#stopped = false;
     await this.#join();

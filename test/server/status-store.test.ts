@@ -98,3 +98,22 @@ describe('StatusStore', () => {
     expect(collectSecrets(o)).toEqual([s, s]);
   });
 });
+
+describe('logLeadership', () => {
+  it('puts elections and step-downs in the event log until stopped', async () => {
+    const { logLeadership } = await import('../../src/server/leader-events.js');
+    const elected = new Set<(t: number) => void>();
+    const deposed = new Set<(r: string) => void>();
+    const election = {
+      onElected: (l: (t: number) => void) => (elected.add(l), () => void elected.delete(l)),
+      onDeposed: (l: (r: string) => void) => (deposed.add(l), () => void deposed.delete(l)),
+    };
+    const store = new StatusStore({ groups: testConfig().groups });
+    const stop = logLeadership(store, election);
+    elected.forEach((l) => l(4));
+    deposed.forEach((l) => l('ZooKeeper session expired'));
+    stop();
+    elected.forEach((l) => l(5));
+    expect(store.view().events.map((e) => e.message)).toEqual(['elected leader (term 4)', 'no longer leader: ZooKeeper session expired']);
+  });
+});
