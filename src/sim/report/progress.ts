@@ -13,7 +13,7 @@ export interface ProgressOptions {
   /** Default true; false turns the bar off (e.g. --quiet, --json). */
   readonly enabled?: boolean;
   /** Where to draw; default process.stderr. Nothing is drawn unless it is a TTY. */
-  readonly stream?: NodeJS.WriteStream;
+  readonly stream?: NodeJS.WritableStream & { readonly isTTY?: boolean };
 }
 
 const SILENT: Progress = { update: () => undefined, increment: () => undefined, stop: () => undefined };

@@ -1,0 +1,129 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { computeFigures } from '../../../src/sim/metrics/figures.js';
+import type { MetricSample } from '../../../src/sim/metrics/series.js';
+import { reportsToJson } from '../../../src/sim/report/json.js';
+import { createProgress } from '../../../src/sim/report/progress.js';
+import type { SimulationReport } from '../../../src/sim/report/report.js';
+import { renderChartSvg, renderChartsSvg } from '../../../src/sim/report/svg.js';
+import { formatReportTable } from '../../../src/sim/report/table.js';
+
+const H = 3_600_000;
+
+function report(policy: string, supply: readonly number[], withOracle: boolean): SimulationReport {
+  const demand = [2, 4, 8, 3, 4];
+  const samples: MetricSample[] = demand.map((d, i) => ({ t: i * H, supply: supply[i] ?? 0, demand: d, nodesByGroup: { a: supply[i] ?? 0 }, pendingInstances: 0 }));
+  const figures = computeFigures({
+    samples,
+    tasks: [{ id: 'x', submittedAt: 0, placedAt: 5000 }],
+    endMs: 5 * H,
+    pricePerNodeHour: 0.5,
+    ...(withOracle ? { oracle: { nodeHours: 20, lowerBoundNodeHours: 19, cost: 10 } } : {}),
+  });
+  return {
+    policy,
+    figures,
+    series: { unit: 'nodes', t: samples.map((s) => s.t), demand, supply: [...supply], ...(withOracle ? { oracle: [2, 4, 8, 3, 4] } : {}) },
+  };
+}
+
+const a = report('threshold', [4, 4, 6, 6, 2], true);
+const b = report('target <util> & co', [8, 8, 8, 8, 8], true);
+
+/** A tiny well-formedness check: one root <svg>, every tag closed in order; returns the opening tags. */
+function checkXml(text: string): { ok: boolean; tags: string[] } {
+  const stack: string[] = [];
+  const tags: string[] = [];
+  const re = /<(\/?)([A-Za-z][\w:-]*)((?:\s+[\w:-]+="[^"<]*")*)\s*(\/?)>/g;
+  let last = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) {
+    // Between tags: only text, no stray "<".
+    if (text.slice(last, m.index).includes('<')) return { ok: false, tags };
+    last = re.lastIndex;
+    const [, close, name = '', , selfClose] = m;
+    if (close !== '/') tags.push(name);
+    if (close === '/') {
+      if (stack.pop() !== name) return { ok: false, tags };
+    } else if (selfClose !== '/') stack.push(name);
+    if (stack.length === 0 && re.lastIndex < text.trimEnd().length) return { ok: false, tags };
+  }
+  return { ok: stack.length === 0 && !text.slice(last).includes('<'), tags };
+}
+
+describe('report table', () => {
+  it('puts policies side by side, aligned', () => {
+    const table = formatReportTable([a, b]);
+    const lines = table.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^\s+threshold\s+target <util> & co$/);
+    // Right-aligned numbers: every row ends in the same column.
+    expect(new Set(lines.map((l) => [...l].length)).size).toBe(1);
+    // threshold: node-hours 4+4+6+6+2 = 22, cost 11.
+    expect(table).toMatch(/node-hours\s+22\.0\s+40\.0/);
+    expect(table).toMatch(/cost\s+11\.00\s+20\.00/);
+    expect(table).toMatch(/wait p50 \(s\)\s+5\.0\s+5\.0/);
+    expect(table).toMatch(/θU under-prov\. acc\. %\s+15\.0\s+0\.0/);
+  });
+
+  it('can put policies as rows, and leaves out figures nobody has', () => {
+    const plain = report('p', [1, 1, 1, 1, 1], false);
+    const table = formatReportTable([plain], { policiesAs: 'rows' });
+    const [header, rule, row] = table.trimEnd().split('\n');
+    expect(header).toMatch(/^policy\s+node-hours\s+cost/);
+    expect(header).not.toMatch(/oracle/);
+    expect(rule).toMatch(/^-+\s+-+/);
+    expect(row).toMatch(/^p\s+5\.0\s+2\.50/);
+  });
+});
+
+describe('JSON', () => {
+  it('writes reports with NaN as null', () => {
+    const none = { ...a, figures: { ...a.figures, waits: { ...a.figures.waits, p99: Number.NaN } } };
+    const parsed: unknown = JSON.parse(reportsToJson([none]));
+    expect(parsed).toMatchObject({ reports: [{ policy: 'threshold', figures: { nodeHours: 22, waits: { p99: null } } }] });
+  });
+});
+
+describe('SVG chart', () => {
+  it('is well-formed with one path per series, axes, legend and title', () => {
+    const svg = renderChartSvg(b);
+    expect(svg.startsWith('<svg')).toBe(true);
+    const check = checkXml(svg);
+    expect(check.ok).toBe(true);
+    expect(check.tags.filter((t) => t === 'path')).toHaveLength(3);
+    expect(svg).toContain('target &lt;util&gt; &amp; co: demand vs capacity');
+    expect(svg).toContain('time (hours)');
+    for (const name of ['demand', 'capacity', 'oracle']) expect(svg).toContain(`>${name}</text>`);
+    // Paths are real step curves: start with a move, then lines.
+    expect(svg).toMatch(/<path d="M[\d.]+,[\d.]+(L[\d.]+,[\d.]+)+"/);
+  });
+
+  it('stacks one chart per policy; two series without an oracle', () => {
+    const plain = report('p', [1, 1, 1, 1, 1], false);
+    const svg = renderChartsSvg([a, plain]);
+    const check = checkXml(svg);
+    expect(check.ok).toBe(true);
+    expect(check.tags.filter((t) => t === 'path')).toHaveLength(3 + 2);
+    expect(check.tags.filter((t) => t === 'svg')).toHaveLength(1);
+  });
+
+  it('the checker itself rejects broken markup', () => {
+    expect(checkXml('<svg><g></svg>').ok).toBe(false);
+    expect(checkXml('<svg></svg><svg></svg>').ok).toBe(false);
+  });
+});
+
+describe('progress bar', () => {
+  it('stays silent when the stream is not a TTY or when disabled', () => {
+    for (const [isTTY, enabled] of [[false, true], [true, false]] as const) {
+      const stream = Object.assign(new PassThrough(), { isTTY });
+      let written = 0;
+      stream.on('data', (chunk: Buffer) => (written += chunk.length));
+      const bar = createProgress({ total: 10, stream, enabled });
+      bar.update(5);
+      bar.increment();
+      bar.stop();
+      expect(written).toBe(0);
+    }
+  });
+});
