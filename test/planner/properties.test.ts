@@ -12,14 +12,19 @@ import { agent, groupState, snapshot, task } from '../support/builders.js';
 
 const NOW = 10_000_000;
 
-const arbTask = fc.record({
+interface TaskSpec { cpus: number; mem: number; protect: boolean; unique: boolean }
+interface AgentArb { cpus: number; tasks: TaskSpec[]; volumes: number; reserved: string[]; draining: boolean; inGroup: boolean }
+interface PendingArb { count: number; cpus: number; unique: boolean }
+interface ConfigArb { min: number; span: number; policies: ('threshold' | 'pending' | 'target')[]; maxParallel: number; step: number; desiredExtra: number }
+
+const arbTask: fc.Arbitrary<TaskSpec> = fc.record({
   cpus: fc.constantFrom(0.1, 0.25, 0.5, 1, 2),
   mem: fc.constantFrom(64, 256, 1024),
   protect: fc.nat(9).map((n) => n === 0),
   unique: fc.boolean(),
 });
 
-const arbAgent = fc.record({
+const arbAgent: fc.Arbitrary<AgentArb> = fc.record({
   cpus: fc.constantFrom(2, 4, 8),
   tasks: fc.array(arbTask, { maxLength: 5 }),
   volumes: fc.nat(5).map((n) => (n === 0 ? 1 : 0)),
@@ -28,18 +33,18 @@ const arbAgent = fc.record({
   inGroup: fc.nat(6).map((n) => n !== 0),
 });
 
-const arbPending = fc.array(fc.record({ count: fc.integer({ min: 1, max: 20 }), cpus: fc.constantFrom(0.5, 1, 3), unique: fc.boolean() }), { maxLength: 4 });
+const arbPending: fc.Arbitrary<PendingArb[]> = fc.array(fc.record({ count: fc.integer({ min: 1, max: 20 }), cpus: fc.constantFrom(0.5, 1, 3), unique: fc.boolean() }), { maxLength: 4 });
 
-const arbConfig = fc.record({
+const arbConfig: fc.Arbitrary<ConfigArb> = fc.record({
   min: fc.integer({ min: 0, max: 5 }),
   span: fc.integer({ min: 0, max: 15 }),
-  policies: fc.subarray(['threshold', 'pending', 'target'] as const, { minLength: 1 }),
+  policies: fc.subarray<'threshold' | 'pending' | 'target'>(['threshold', 'pending', 'target'], { minLength: 1 }),
   maxParallel: fc.integer({ min: 1, max: 4 }),
   step: fc.integer({ min: 1, max: 4 }),
   desiredExtra: fc.integer({ min: -2, max: 3 }),
 });
 
-function build(specs: fc.infer<typeof arbAgent>[]): Agent[] {
+function build(specs: AgentArb[]): Agent[] {
   return specs.map((s, i) => {
     const tasks = s.tasks
       .filter((_, j) => s.tasks.slice(0, j + 1).reduce((c, t) => c + t.cpus, 0) <= s.cpus)
@@ -58,7 +63,7 @@ function build(specs: fc.infer<typeof arbAgent>[]): Agent[] {
   });
 }
 
-function world(specs: fc.infer<typeof arbAgent>[], pend: fc.infer<typeof arbPending>, c: fc.infer<typeof arbConfig>) {
+function world(specs: AgentArb[], pend: PendingArb[], c: ConfigArb) {
   const agents = build(specs);
   const inGroup = agents.filter((a) => a.attributes['workload'] === 'stateless');
   const pending: PendingLaunch[] = pend.map((p, i) => ({
