@@ -2,7 +2,7 @@ import { costOf, nodeHours, scalingActions, type NodePrice, type ScalingActions 
 import { elasticity, type ElasticityFigures } from './elasticity.js';
 import type { OracleFigures } from './oracle.js';
 import type { MetricSample, TaskRecord } from './series.js';
-import { waitFigures, type WaitFigures } from './waits.js';
+import { sampledPendingSeconds, waitFigures, type WaitFigures } from './waits.js';
 
 /** Everything a run is judged on. */
 export interface SimulationFigures {
@@ -12,6 +12,8 @@ export interface SimulationFigures {
   readonly nodeHoursByGroup: Readonly<Record<string, number>>;
   readonly cost: number;
   readonly waits: WaitFigures;
+  /** Pending instance-seconds integrated from the samples (coarser than `waits.pendingTaskSeconds`). */
+  readonly sampledPendingSeconds: number;
   readonly scalingActions: ScalingActions;
   readonly elasticity: ElasticityFigures;
   readonly oracle?: OracleFigures;
@@ -36,6 +38,7 @@ export function computeFigures(input: FiguresInput): SimulationFigures {
     nodeHoursByGroup: hours.byGroup,
     cost: costOf(hours, input.pricePerNodeHour),
     waits: waitFigures(input.tasks, end),
+    sampledPendingSeconds: sampledPendingSeconds(input.samples, end),
     scalingActions: scalingActions(input.samples),
     elasticity: elasticity(input.samples, end),
     ...(input.oracle === undefined ? {} : { oracle: input.oracle }),

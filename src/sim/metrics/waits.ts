@@ -1,5 +1,5 @@
 import { nearestRank } from './percentile.js';
-import type { TaskRecord } from './series.js';
+import { intervals, type MetricSample, type TaskRecord } from './series.js';
 
 export interface WaitFigures {
   /** Instance-seconds spent waiting: submit to placement, or to the end of the run if never placed. */
@@ -48,4 +48,12 @@ export function waitFigures(records: readonly TaskRecord[], endMs: number): Wait
     placedInstances: placed,
     neverPlacedInstances: never,
   };
+}
+
+/** Instance-seconds pending as the samples saw it (Σ pendingInstances x interval): a cross-check of the per-task figure. */
+export function sampledPendingSeconds(samples: readonly MetricSample[], endMs?: number): number {
+  const dt = intervals(samples, endMs);
+  let total = 0;
+  samples.forEach((s, i) => (total += (s.pendingInstances * (dt[i] ?? 0)) / 1000));
+  return total;
 }

@@ -1,4 +1,5 @@
 export * from './report.js';
+export * from './build.js';
 export * from './table.js';
 export * from './json.js';
 export * from './svg.js';

@@ -4,7 +4,7 @@ import { elasticity } from '../../../src/sim/metrics/elasticity.js';
 import { computeFigures } from '../../../src/sim/metrics/figures.js';
 import { nearestRank } from '../../../src/sim/metrics/percentile.js';
 import type { MetricSample, TaskRecord } from '../../../src/sim/metrics/series.js';
-import { waitFigures } from '../../../src/sim/metrics/waits.js';
+import { sampledPendingSeconds, waitFigures } from '../../../src/sim/metrics/waits.js';
 
 const H = 3_600_000;
 
@@ -79,6 +79,11 @@ describe('waits before placement', () => {
     expect(w.pendingTaskSeconds).toBe(18_870);
   });
 
+  it('integrates pending instances from the samples as a cross-check', () => {
+    // 3 instances pending for the hour at 2 h, 2 for the hour at 4 h.
+    expect(sampledPendingSeconds(samples, END)).toBe(18_000);
+  });
+
   it('has NaN percentiles when nothing was placed', () => {
     const w = waitFigures([{ id: 'x', submittedAt: 0 }], 1000);
     expect(w.p50).toBeNaN();
@@ -122,5 +127,6 @@ describe('computeFigures', () => {
     expect(f.scalingActions.total).toBe(3);
     expect(f.elasticity.thetaU).toBeCloseTo(15);
     expect(f.oracle?.cost).toBe(5);
+    expect(f.sampledPendingSeconds).toBe(18_000);
   });
 });

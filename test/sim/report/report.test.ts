@@ -2,6 +2,10 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { computeFigures } from '../../../src/sim/metrics/figures.js';
 import type { MetricSample } from '../../../src/sim/metrics/series.js';
+import { oracleSeries, oracleTasksFromTrace } from '../../../src/sim/metrics/oracle.js';
+import { offeredCpus } from '../../../src/sim/trace/demand.js';
+import { generateTrace } from '../../../src/sim/trace/generator.js';
+import { buildReport } from '../../../src/sim/report/build.js';
 import { reportsToJson } from '../../../src/sim/report/json.js';
 import { createProgress } from '../../../src/sim/report/progress.js';
 import type { SimulationReport } from '../../../src/sim/report/report.js';
@@ -125,5 +129,27 @@ describe('progress bar', () => {
       bar.stop();
       expect(written).toBe(0);
     }
+  });
+});
+
+describe('buildReport', () => {
+  it('turns the samples, records and oracle of a replay into a report', () => {
+    const trace = generateTrace({ seed: 2, days: 1, targetNodes: 10, nodeShape: { cpus: 8, mem: 32768 }, tasks: 400 });
+    const step = 10 * 60_000;
+    const end = 24 * H;
+    const demand = offeredCpus(trace, step, end);
+    const times = Array.from(demand, (_, i) => i * step);
+    const samples: MetricSample[] = times.map((t, i) => ({ t, supply: 80, demand: demand[i] ?? 0, nodesByGroup: { g: 10 }, pendingInstances: 0 }));
+    const oracle = oracleSeries(oracleTasksFromTrace(trace), times, { cpus: 8, mem: 32768, disk: 0, gpus: 0 });
+    const r = buildReport({ policy: 'fixed', samples, tasks: [], endMs: end, pricePerNodeHour: 0.25, unit: 'cpus', oracle: { series: oracle, pricePerNodeHour: 0.25, unitsPerNode: 8 } });
+    // 10 nodes for 24 h (600,000 ms steps summed as hours: float, hence toBeCloseTo).
+    expect(r.figures.nodeHours).toBeCloseTo(240, 9);
+    expect(r.figures.cost).toBeCloseTo(60, 9);
+    expect(r.figures.oracle?.nodeHours).toBeGreaterThan(0);
+    expect(r.figures.oracle?.cost).toBeCloseTo((r.figures.oracle?.nodeHours ?? 0) * 0.25);
+    expect(r.series.oracle).toEqual(oracle.nodes.map((n) => n * 8));
+    expect(r.series.t).toHaveLength(144);
+    expect(checkXml(renderChartSvg(r)).ok).toBe(true);
+    expect(formatReportTable([r])).toMatch(/oracle node-hours/);
   });
 });
