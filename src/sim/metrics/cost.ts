@@ -8,16 +8,18 @@ export interface NodeHours {
 /** Node-hours per group: nodes held over each sample's interval. */
 export function nodeHours(samples: readonly MetricSample[], endMs?: number): NodeHours {
   const dt = intervals(samples, endMs);
+  // Node-milliseconds first (exact for whole nodes and ms), hours once at the end.
+  const nodeMs: Record<string, number> = {};
+  samples.forEach((s, i) => {
+    for (const [group, nodes] of Object.entries(s.nodesByGroup)) nodeMs[group] = (nodeMs[group] ?? 0) + nodes * (dt[i] ?? 0);
+  });
   const byGroup: Record<string, number> = {};
   let total = 0;
-  samples.forEach((s, i) => {
-    const hours = (dt[i] ?? 0) / MS_PER_HOUR;
-    for (const [group, nodes] of Object.entries(s.nodesByGroup)) {
-      byGroup[group] = (byGroup[group] ?? 0) + nodes * hours;
-      total += nodes * hours;
-    }
-  });
-  return { total, byGroup };
+  for (const [group, ms] of Object.entries(nodeMs)) {
+    byGroup[group] = ms / MS_PER_HOUR;
+    total += ms;
+  }
+  return { total: total / MS_PER_HOUR, byGroup };
 }
 
 /** Price per node-hour: one for every group, or per group (groups missing from the map cost nothing). */

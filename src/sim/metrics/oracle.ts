@@ -120,12 +120,14 @@ export interface OracleFigures {
 /** Node-hours and cost of the oracle's supply (one node group at `pricePerNodeHour`). */
 export function oracleFigures(series: OracleSeries, endMs: number | undefined, pricePerNodeHour: NodePrice, group = 'oracle'): OracleFigures {
   const dt = intervals(series.t.map((t) => ({ t })), endMs);
-  let hours = 0;
-  let lower = 0;
+  let nodeMs = 0;
+  let lowerMs = 0;
   series.nodes.forEach((n, i) => {
-    hours += (n * (dt[i] ?? 0)) / MS_PER_HOUR;
-    lower += ((series.lowerBound[i] ?? 0) * (dt[i] ?? 0)) / MS_PER_HOUR;
+    nodeMs += n * (dt[i] ?? 0);
+    lowerMs += (series.lowerBound[i] ?? 0) * (dt[i] ?? 0);
   });
+  const hours = nodeMs / MS_PER_HOUR;
+  const lower = lowerMs / MS_PER_HOUR;
   const price = typeof pricePerNodeHour === 'number' ? pricePerNodeHour : (pricePerNodeHour[group] ?? 0);
   return { nodeHours: hours, lowerBoundNodeHours: lower, cost: hours * price };
 }
