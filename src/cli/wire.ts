@@ -28,8 +28,11 @@ export function wire(config: Config, logger: Logger, opts: { clock?: Clock; lead
   const pending: PendingSource | undefined = marathon
     ? {
         getQueue: async () => {
-          const r = await marathon.getQueue();
-          return r.ok ? ok({ pending: r.value, from: config.marathon?.url ?? '', readAt: clock.now() }) : { ok: false, error: { kind: r.error.kind, message: r.error.message } };
+          const [r, apps] = await Promise.all([marathon.getQueue(), marathon.getApps(false)]);
+          if (!r.ok) return { ok: false, error: { kind: r.error.kind, message: r.error.message } };
+          // Without the apps, scale-down re-places tasks on resources alone.
+          const appConstraints = apps.ok ? new Map(apps.value.map((a) => [a.id, a.constraints])) : undefined;
+          return ok({ pending: r.value, from: config.marathon?.url ?? '', readAt: clock.now(), ...(appConstraints ? { appConstraints } : {}) });
         },
       }
     : undefined;

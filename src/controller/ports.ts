@@ -2,7 +2,7 @@ import type { ClusterSnapshot } from '../model/snapshot.js';
 import type { Plan } from '../model/plan.js';
 import type { Result } from '../util/result.js';
 import type { Agent, AgentId } from '../model/agent.js';
-import type { PendingLaunch } from '../model/pending.js';
+import type { Constraint, PendingLaunch } from '../model/pending.js';
 
 /** Why an observation could not be used; the cycle then takes no action. */
 export interface ObserveError {
@@ -61,5 +61,13 @@ export interface AgentSource {
 
 /** Where waiting work comes from (Marathon's launch queue, Metronome, the simulator). */
 export interface PendingSource {
-  getQueue(): Promise<Result<{ pending: readonly PendingLaunch[]; from: string; readAt: number }, { kind: string; message: string }>>;
+  getQueue(): Promise<Result<PendingRead, { kind: string; message: string }>>;
+}
+
+export interface PendingRead {
+  readonly pending: readonly PendingLaunch[];
+  readonly from: string;
+  readonly readAt: number;
+  /** Placement constraints per app id, so scale-down can re-place running tasks faithfully. */
+  readonly appConstraints?: ReadonlyMap<string, readonly Constraint[]>;
 }

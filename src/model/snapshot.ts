@@ -23,4 +23,6 @@ export interface SourceInfo {
 export interface SnapshotSources {
   readonly mesos: SourceInfo;
   readonly marathon?: SourceInfo;
+  /** Why the waiting work is unknown this cycle (a configured queue could not be read). */
+  readonly pendingUnknown?: string;
 }

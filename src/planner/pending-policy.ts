@@ -6,8 +6,11 @@ import type { Policy } from './policy.js';
  * onto; consent to shrinking only when nothing waits that this group could host.
  */
 export function pendingPolicy(demand: GroupDemand | undefined, waitingTotal: number): Policy {
-  return ({ view }) => {
+  return ({ view, snapshot }) => {
     const figures = { 'pending.nodes': demand?.nodes ?? 0, 'pending.instances': waitingTotal };
+    // Unknown waiting work: never consent to shrinking on it.
+    const unknown = snapshot.sources.pendingUnknown;
+    if (unknown && !(demand && demand.nodes > 0)) return { policy: 'pending', target: view.current, reason: unknown, figures };
     if (demand && demand.nodes > 0) {
       return { policy: 'pending', target: view.current + demand.nodes, reason: demand.reasons.join('; '), figures };
     }

@@ -181,3 +181,13 @@ describe('scale-down that loses nothing', () => {
     expect(g?.reasons.join(' ')).toMatch(/protected framework cassandra.*label mesos-autoscaler\/protect/);
   });
 });
+
+describe('unknown waiting work', () => {
+  it('holds a scale-down when the launch queue could not be read', () => {
+    const agents = [agent({ id: 'k0' }), agent({ id: 'k1' })];
+    const snap = { ...snapshot(agents, { stateless: groupState(agents) }), sources: { mesos: { readAt: NOW, from: 't' }, pendingUnknown: 'launch queue unreadable: refused' } };
+    const g = plan(snap, config({ policies: ['pending'], min: 1 }), EMPTY_STATE, NOW).groups[0];
+    expect(g?.direction).toBe('none');
+    expect(g?.reasons).toContain('launch queue unreadable: refused');
+  });
+});
