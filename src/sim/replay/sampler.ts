@@ -1,0 +1,37 @@
+import type { SimulatedProvider } from '../../providers/simulated/simulated-provider.js';
+import type { SimCluster } from '../cluster/cluster.js';
+import type { MetricSample } from '../metrics/series.js';
+
+/**
+ * One sample of the cluster, in cpus: supply is the cpus of agents that count as
+ * capacity (registered, active, not draining); demand the cpus of running tasks plus
+ * those of waiting instances. Nodes per group are the cloud instances being paid for
+ * (booting, running or draining), so provisioning time costs money as it does in a cloud.
+ */
+export function sampleCluster(cluster: SimCluster, provider: SimulatedProvider, groups: readonly string[], t: number): MetricSample {
+  let supply = 0;
+  let used = 0;
+  for (const a of cluster.agents()) {
+    const star = a.pools.get('*');
+    let total = 0;
+    for (const p of a.pools.values()) {
+      total += p.total.cpus;
+      used += p.used.cpus;
+    }
+    if (star !== undefined && a.active && !a.deactivated && !cluster.isDraining(a)) supply += total;
+  }
+  let waiting = 0;
+  let pendingInstances = 0;
+  for (const app of cluster.queue()) {
+    const n = cluster.waitingCount(app);
+    pendingInstances += n;
+    waiting += n * app.spec.cpus;
+  }
+  const nodesByGroup: Record<string, number> = {};
+  for (const g of groups) {
+    let n = 0;
+    for (const i of provider.instances(g)) if (i.state !== 'deleting') n++;
+    nodesByGroup[g] = n;
+  }
+  return { t, supply, demand: used + waiting, nodesByGroup, pendingInstances };
+}
