@@ -36,6 +36,8 @@ const GONE_CONDITIONS: ReadonlySet<string> = new Set(['Error', 'Failed', 'Finish
 
 /** Marathon event types asked for with `?event_type=`, so a busy cluster's other chatter stays on the server. */
 export const MARATHON_EVENT_TYPES: readonly string[] = [
+  // Asked for explicitly: a filtered stream would otherwise not say it is attached.
+  'event_stream_attached',
   'status_update_event',
   'instance_changed_event',
   'deployment_info',
