@@ -1,0 +1,102 @@
+/**
+ * Planning speed: one full plan (parse the master's state and Marathon's queue,
+ * estimate, simulate scale-down) for 10,000 agents, 100,000 tasks and 5,000
+ * waiting instances, measured side by side with a bare JSON.parse of the same state.
+ *
+ *   npx tsx bench/plan.ts [agents] [tasks] [waiting]
+ */
+import { performance } from 'node:perf_hooks';
+import { validateConfig } from '../src/config/load.js';
+import { parseGetState } from '../src/mesos/parse-v1.js';
+import { parseQueue } from '../src/marathon/queue.js';
+import { plan } from '../src/planner/planner.js';
+import { EMPTY_STATE } from '../src/planner/state.js';
+import { SimCluster } from '../src/sim/cluster/cluster.js';
+import { VirtualClock } from '../src/sim/cluster/virtual-clock.js';
+import { getStateBody } from '../src/sim/emulator/mesos-v1-json.js';
+import { queueJson } from '../src/sim/emulator/marathon-json.js';
+import type { ClusterSnapshot } from '../src/model/snapshot.js';
+
+const AGENTS = Number(process.argv[2] ?? 10_000);
+const TASKS = Number(process.argv[3] ?? 100_000);
+const WAITING = Number(process.argv[4] ?? 5_000);
+const RUNS = 7;
+
+function build(): { stateText: string; queueText: string; instances: { id: string; hostname: string; privateIp: string }[] } {
+  const clock = new VirtualClock();
+  const cluster = new SimCluster({ clock, seed: 1 });
+  const instances: { id: string; hostname: string; privateIp: string }[] = [];
+  for (let i = 0; i < AGENTS; i++) {
+    const hostname = `agent-${i}.cluster`;
+    const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+    cluster.addAgent({ hostname, ip, resources: { cpus: 8, mem: 32768, disk: 100_000 }, attributes: { workload: 'stateless', zone: `z${i % 3}` } });
+    instances.push({ id: String(i), hostname, privateIp: ip });
+  }
+  // Services filling ~7 of 8 cpus per agent.
+  const apps = 1000;
+  for (let a = 0; a < apps; a++) {
+    const r = cluster.createApp({ id: `/svc/app-${a}`, instances: Math.round(TASKS / apps), cpus: 0.7, mem: 1024 });
+    if (!r.ok) throw r.error;
+  }
+  clock.advance(60_000);
+  // Work that cannot fit on the 1 free cpu left per agent: it waits.
+  for (let a = 0; a < 50; a++) {
+    const r = cluster.createApp({ id: `/batch/wave-${a}`, instances: Math.round(WAITING / 50), cpus: 3, mem: 2048, constraints: a % 5 === 0 ? [{ field: 'hostname', op: 'UNIQUE' }] : [] });
+    if (!r.ok) throw r.error;
+  }
+  clock.advance(60_000);
+  return { stateText: JSON.stringify({ type: 'GET_STATE', get_state: getStateBody(cluster) }), queueText: JSON.stringify(queueJson(cluster)), instances };
+}
+
+const config = validateConfig({
+  mesos: { masters: ['http://m:5050'] },
+  maxTotalNodes: 100_000,
+  groups: [{
+    name: 'stateless', selector: { workload: 'stateless' }, min: 1, max: 20_000, maxStep: 5_000,
+    policies: ['threshold', 'pending'], scaleDown: { unneededTime: 0, delayAfterAdd: 0, maxParallel: 10 },
+    provider: { kind: 'simulated' },
+  }],
+});
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? NaN;
+}
+
+const built = build();
+const now = Date.UTC(2026, 0, 1);
+const tParse: number[] = [];
+const tFull: number[] = [];
+let lastPlan: ReturnType<typeof plan> | undefined;
+let counts = { agents: 0, tasks: 0, waiting: 0 };
+for (let run = 0; run < RUNS; run++) {
+  // Side by side, alternating, so both see the same machine state.
+  let t0 = performance.now();
+  JSON.parse(built.stateText);
+  JSON.parse(built.queueText);
+  tParse.push(performance.now() - t0);
+
+  t0 = performance.now();
+  const state = parseGetState(JSON.parse(built.stateText));
+  const queue = parseQueue(JSON.parse(built.queueText));
+  if (!state.ok) throw new Error(`state: ${state.error.message}`);
+  if (!queue.ok) throw new Error(`queue: ${queue.error.message}`);
+  const agents = state.value.agents;
+  const snapshot: ClusterSnapshot = {
+    takenAt: now,
+    agents,
+    pending: queue.value,
+    groups: { stateless: { desired: agents.length, instances: built.instances.map((i) => ({ ...i, state: 'running' as const })) } },
+    sources: { mesos: { readAt: now, from: 'bench' } },
+  };
+  lastPlan = plan(snapshot, config, EMPTY_STATE, now);
+  tFull.push(performance.now() - t0);
+  counts = { agents: agents.length, tasks: agents.reduce((n, a) => n + a.tasks.length, 0), waiting: queue.value.reduce((n, p) => n + p.count, 0) };
+}
+
+const parse = median(tParse);
+const full = median(tFull);
+const g = lastPlan?.groups[0];
+console.log(`state ${(built.stateText.length / 1e6).toFixed(1)} MB, queue ${(built.queueText.length / 1e3).toFixed(0)} kB; agents ${counts.agents}, tasks ${counts.tasks}, waiting instances ${counts.waiting}`);
+console.log(`plan: ${g?.group} ${g?.direction} ${g?.current} -> ${g?.target}; ${g?.reasons[0]?.slice(0, 160)}`);
+console.log(`median of ${RUNS} runs: JSON.parse ${parse.toFixed(0)} ms | full plan (parse + validate + estimate + scale-down simulation) ${full.toFixed(0)} ms | ratio ${(full / parse).toFixed(2)}x (target <= 3x, < 1000 ms)`);
