@@ -63,6 +63,8 @@ export function serviceConfig(emu: EmulatedCluster, overrides: Partial<ConfigInp
         max: 10,
         provider: { kind: 'simulated' },
         template: { cpus: 4, mem: 8192, disk: 10_000 },
+        // Waiting work only: a utilization threshold would add a second, unrelated scale-up.
+        policies: ['pending'],
         scaleDown: { unneededTime: 3600 },
       },
     ],
