@@ -2,7 +2,8 @@ import type { AgentSource, DrainRecord, Drainer, PendingSource } from '../../con
 import type { Agent, AgentId } from '../../model/agent.js';
 import { ok } from '../../util/result.js';
 import type { SimCluster } from '../cluster/cluster.js';
-import { modelAgent, modelPending } from '../cluster/model-view.js';
+import { modelPending } from '../cluster/model-view.js';
+import { AgentModeler } from './agent-model.js';
 import type { MachineId } from '../cluster/types.js';
 
 /**
@@ -15,8 +16,11 @@ export class SimAgentSource implements AgentSource {
   readonly #cache = new Map<string, Agent>();
   readonly #dirty = new Set<string>();
   #allDirty = true;
+  readonly #modeler: AgentModeler;
 
-  constructor(private readonly cluster: SimCluster) {}
+  constructor(private readonly cluster: SimCluster) {
+    this.#modeler = new AgentModeler(cluster);
+  }
 
   /** Something on the agent changed (a task, its state, its drain). */
   markDirty(agentId: string): void {
@@ -33,7 +37,7 @@ export class SimAgentSource implements AgentSource {
     for (const a of this.cluster.agents()) {
       let m = this.#allDirty || this.#dirty.has(a.id) ? undefined : this.#cache.get(a.id);
       if (!m) {
-        m = modelAgent(this.cluster, a);
+        m = this.#modeler.model(a);
         this.#cache.set(a.id, m);
       }
       out.push(m);
