@@ -1,0 +1,116 @@
+/**
+ * Reaction time: from a new waiting instance (POST /v2/apps to the emulated Marathon)
+ * to the autoscaler's scale-up call (setDesiredSize on the simulated cloud), N runs,
+ * event-driven cycles side by side with the timer alone (same timer, events off).
+ *
+ *   npx tsx bench/reaction.ts [runs=20] [timerSeconds=10]
+ *
+ * Each run posts a one-instance app no running node can host. In the timer-only mode
+ * the post lands at a uniformly random point of the timer period, so its expected
+ * reaction is about timer/2.
+ */
+import { startService } from '../src/cli/service.js';
+import { configSchema } from '../src/config/schema.js';
+import type { NodeGroupProvider } from '../src/providers/provider.js';
+import { VirtualClock } from '../src/sim/cluster/virtual-clock.js';
+import { startEmulatedCluster } from '../src/sim/emulator/index.js';
+import { nearestRank } from '../src/sim/metrics/percentile.js';
+import { createLogger } from '../src/util/logger.js';
+
+const RUNS = Number(process.argv[2] ?? 20);
+const TIMER_S = Number(process.argv[3] ?? 10);
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(what: string, check: () => T | undefined, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = check();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(2);
+  }
+}
+
+async function measure(events: boolean): Promise<number[]> {
+  const emu = await startEmulatedCluster({
+    clock: new VirtualClock(Date.now()),
+    realtimeSpeed: 1,
+    groups: [{ name: 'web', template: { resources: { cpus: 4, mem: 8192, disk: 10_000 }, attributes: { pool: 'web' } }, initial: 1, max: 500 }],
+    // Leaves 2.5 cpus on the first node: no node can host a 3-cpu instance without a scale-up.
+    apps: [{ id: '/base', instances: 1, cpus: 1.5, mem: 256 }],
+  });
+  emu.cluster.schedule();
+  const calls: number[] = [];
+  const inner = emu.provider;
+  const provider: NodeGroupProvider = {
+    kind: inner.kind,
+    describe: (g) => inner.describe(g),
+    setDesiredSize: async (g, size) => {
+      calls.push(Date.now());
+      await inner.setDesiredSize(g, size);
+    },
+    deleteInstances: (g, ids) => inner.deleteInstances(g, ids),
+  };
+  const config = configSchema.parse({
+    timer: TIMER_S,
+    drain: false,
+    mesos: { masters: [emu.masterUrl] },
+    marathon: { url: emu.marathonUrl },
+    groups: [
+      {
+        name: 'web',
+        selector: { pool: 'web' },
+        min: 1,
+        max: 400,
+        provider: { kind: 'simulated' },
+        template: { cpus: 4, mem: 8192, disk: 10_000 },
+        policies: ['pending'],
+        scaleDown: { unneededTime: 36_000 },
+      },
+    ],
+  });
+  const service = await startService({ config, logger: createLogger('silent'), simulated: provider, events, processMetrics: false });
+  const reactions: number[] = [];
+  try {
+    await until('first cycle', () => service.store.view().lastCycle, 10_000);
+    if (events) await until('event streams', () => (service.triggers?.stats().mesos.connected && service.triggers.stats().marathon.connected ? true : undefined), 10_000);
+    let phaseStart = Date.now();
+    for (let i = 0; i < RUNS; i++) {
+      // Events: let the previous run's events (new agent, placed task) and the throttle window pass.
+      // Timer: land at a uniformly random point of the period.
+      const wait = events ? 2_500 + Math.random() * 1_000 : Math.random() * TIMER_S * 1000;
+      await sleep(Math.max(0, phaseStart + wait - Date.now()));
+      const before = calls.length;
+      const res = await fetch(`${emu.marathonUrl}/v2/apps`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id: `/bench-${events ? 'ev' : 'tm'}-${i}`, instances: 1, cpus: 3, mem: 256 }),
+      });
+      const posted = Date.now();
+      if (res.status !== 201) throw new Error(`POST /v2/apps: HTTP ${res.status}`);
+      const at = await until('scale-up call', () => calls[before], TIMER_S * 1000 * 3);
+      reactions.push(at - posted);
+      process.stderr.write(`${events ? 'events' : 'timer '} run ${i + 1}/${RUNS}: ${at - posted} ms\n`);
+      phaseStart = at;
+    }
+  } finally {
+    await service.stop();
+    await emu.close();
+  }
+  return reactions;
+}
+
+function summary(xs: readonly number[]): { p50: number; p95: number; max: number; mean: number } {
+  return { p50: nearestRank(xs, 50), p95: nearestRank(xs, 95), max: Math.max(...xs), mean: Math.round(xs.reduce((a, b) => a + b, 0) / xs.length) };
+}
+
+const withEvents = summary(await measure(true));
+const timerOnly = summary(await measure(false));
+const row = (name: string, s: ReturnType<typeof summary>): string =>
+  `${name.padEnd(22)}${String(s.p50).padStart(8)}${String(s.p95).padStart(8)}${String(s.max).padStart(8)}${String(s.mean).padStart(8)}`;
+console.log(`reaction from POST /v2/apps to setDesiredSize, ${RUNS} runs each, timer ${TIMER_S} s (ms)`);
+console.log(`${''.padEnd(22)}${'p50'.padStart(8)}${'p95'.padStart(8)}${'max'.padStart(8)}${'mean'.padStart(8)}`);
+console.log(row('events + timer', withEvents));
+console.log(row('timer only', timerOnly));
+console.log(`timer only / events: p50 ${(timerOnly.p50 / withEvents.p50).toFixed(1)}x, mean ${(timerOnly.mean / withEvents.mean).toFixed(1)}x (expected timer-only mean ~ ${(TIMER_S * 1000) / 2} ms)`);
