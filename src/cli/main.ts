@@ -4,6 +4,7 @@ import { addAutoscalerOptions, overridesFrom } from './options.js';
 import { configFromCli, EXIT_INVALID_CONFIG } from './config-from-cli.js';
 import { runService } from './run.js';
 import { planOnce } from './plan.js';
+import { addSimulateCommand } from './simulate.js';
 
 const program = new Command('mesos-autoscaler')
   .description('Cluster autoscaler for Apache Mesos and DC/OS')
@@ -35,5 +36,7 @@ addAutoscalerOptions(program.command('validate').description('check a configurat
     }
   },
 );
+
+addSimulateCommand(program);
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,102 @@
+import { existsSync } from 'node:fs';
+import { ConfigError, readConfigFile, validateConfig } from '../config/load.js';
+import type { Config, GroupConfig } from '../config/schema.js';
+import { err, errorMessage, ok, type Result } from '../util/result.js';
+
+/** A policy is a change to a base config: same node groups, other rules. */
+export interface SimPolicy {
+  readonly name: string;
+  readonly description: string;
+  apply(base: Config): Config;
+}
+
+type GroupPatch = (g: GroupConfig) => Record<string, unknown>;
+
+function transform(base: Config, top: Record<string, unknown>, patch: GroupPatch): Config {
+  return validateConfig({ ...base, ...top, groups: base.groups.map((g) => ({ ...g, ...patch(g) })) });
+}
+
+/** The original dcos-autoscaler's rule: +2 at 80 %, -1 at 20 %. */
+const ORIGINAL_CAPS = { policies: ['threshold'], scaleUpCap: 80, scaleDownCap: 20, scaleUpStep: 2, scaleDownStep: 1 } as const;
+
+export const NAMED_POLICIES: Readonly<Record<string, SimPolicy>> = {
+  original: {
+    name: 'original',
+    description: 'the original dcos-autoscaler: threshold only, +2 at 80% / -1 at 20%, every 60 s, removes a node as soon as the group is under the cap',
+    apply: (base) => transform(base, { timer: 60 }, (g) => ({ ...ORIGINAL_CAPS, scaleDown: { ...g.scaleDown, unneededTime: 0, delayAfterAdd: 0 } })),
+  },
+  threshold: {
+    name: 'threshold',
+    description: 'threshold only (+2 at 80% / -1 at 20%) with the config file scale-down timing (node unneeded for 600 s, none 600 s after a scale-up)',
+    apply: (base) => transform(base, {}, (g) => ({ ...ORIGINAL_CAPS, scaleDown: { ...g.scaleDown, unneededTime: 600, delayAfterAdd: 600 } })),
+  },
+  target: {
+    name: 'target',
+    description: 'target utilization band 60..75%: sized in one step to the middle of the band',
+    apply: (base) => transform(base, {}, () => ({ policies: ['target'], targetUtilization: { low: 60, high: 75 } })),
+  },
+  'demand-aware': {
+    name: 'demand-aware',
+    description: 'threshold for headroom plus pending work packed onto new nodes; shrinks under 60% group utilization, draining nodes under 50% for 600 s, 3 at a time',
+    apply: (base) =>
+      transform(base, { timer: 60 }, (g) => ({
+        policies: ['threshold', 'pending'],
+        scaleUpCap: 85,
+        scaleDownCap: 60,
+        scaleUpStep: 2,
+        scaleDownStep: 2,
+        scaleDown: { ...g.scaleDown, utilization: 50, unneededTime: 600, delayAfterAdd: 600, maxParallel: 3, drainTimeout: 600 },
+      })),
+  },
+};
+
+export const POLICY_LIST = Object.keys(NAMED_POLICIES);
+
+/**
+ * A YAML config file as a policy: its top-level settings override the base, and each of
+ * its groups is merged into the base group of the same name (or added, with a template).
+ * Simulated groups always use the simulated provider, whatever the file says.
+ */
+export async function policyFromFile(path: string): Promise<Result<SimPolicy, string>> {
+  let file: unknown;
+  try {
+    file = await readConfigFile(path);
+  } catch (e) {
+    return err(e instanceof ConfigError ? e.problems.join('; ') : errorMessage(e));
+  }
+  if (typeof file !== 'object' || file === null || Array.isArray(file)) return err(`${path}: a policy file holds a YAML mapping (config settings)`);
+  const { groups, mesos: _m, marathon: _mt, azure: _a, server: _s, zk: _z, ...top } = file as Record<string, unknown>;
+  const fileGroups = Array.isArray(groups) ? groups.filter((g): g is Record<string, unknown> => typeof g === 'object' && g !== null) : undefined;
+  const name = path.replace(/^.*\//, '').replace(/\.ya?ml$/i, '');
+  return ok({
+    name,
+    description: `config file ${path}`,
+    apply: (base) => {
+      const merged = base.groups.map((g) => {
+        const over = fileGroups?.find((f) => f['name'] === g.name) ?? (fileGroups?.length === 1 && base.groups.length === 1 ? fileGroups[0] : undefined);
+        return over ? { ...g, ...over, name: g.name, scaleDown: { ...g.scaleDown, ...obj(over['scaleDown']) }, provider: g.provider } : g;
+      });
+      const added = (fileGroups ?? []).filter((f) => !base.groups.some((g) => g.name === f['name']) && !(fileGroups?.length === 1 && base.groups.length === 1)).map((f) => ({ ...f, provider: { kind: 'simulated' } }));
+      return validateConfig({ ...base, ...top, groups: [...merged, ...added] });
+    },
+  });
+}
+
+const obj = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+
+/** A named policy, or a path to a YAML config file. */
+export async function resolvePolicy(spec: string): Promise<Result<SimPolicy, string>> {
+  const named = NAMED_POLICIES[spec];
+  if (named) return ok(named);
+  if (/\.ya?ml$/i.test(spec) || existsSync(spec)) return policyFromFile(spec);
+  return err(`unknown policy "${spec}": use one of ${POLICY_LIST.join(', ')} or a YAML config file`);
+}
+
+/** Applies a policy, reporting an invalid result (e.g. a file's bad field) as a message. */
+export function applyPolicy(policy: SimPolicy, base: Config): Result<Config, string> {
+  try {
+    return ok(policy.apply(base));
+  } catch (e) {
+    return err(e instanceof ConfigError ? `policy ${policy.name}: ${e.message}` : errorMessage(e));
+  }
+}
