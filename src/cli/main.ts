@@ -5,6 +5,7 @@ import { configFromCli, EXIT_INVALID_CONFIG } from './config-from-cli.js';
 import { runService } from './run.js';
 import { planOnce } from './plan.js';
 import { addSimulateCommand } from './simulate.js';
+import { addDemoCommand } from './demo.js';
 
 const program = new Command('mesos-autoscaler')
   .description('Cluster autoscaler for Apache Mesos and DC/OS')
@@ -38,5 +39,6 @@ addAutoscalerOptions(program.command('validate').description('check a configurat
 );
 
 addSimulateCommand(program);
+addDemoCommand(program);
 
 await program.parseAsync(process.argv);

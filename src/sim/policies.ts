@@ -37,14 +37,14 @@ export const NAMED_POLICIES: Readonly<Record<string, SimPolicy>> = {
   },
   'demand-aware': {
     name: 'demand-aware',
-    description: 'threshold for headroom plus pending work packed onto new nodes; shrinks under 60% group utilization, draining nodes under 50% for 600 s, 3 at a time',
+    description: 'threshold for headroom plus pending work packed onto new nodes; shrinks by one under 55% group utilization, draining nodes under 50% for 600 s, 3 at a time',
     apply: (base) =>
       transform(base, { timer: 60 }, (g) => ({
         policies: ['threshold', 'pending'],
         scaleUpCap: 85,
-        scaleDownCap: 60,
+        scaleDownCap: 55,
         scaleUpStep: 2,
-        scaleDownStep: 2,
+        scaleDownStep: 1,
         scaleDown: { ...g.scaleDown, utilization: 50, unneededTime: 600, delayAfterAdd: 600, maxParallel: 3, drainTimeout: 600 },
       })),
   },
