@@ -179,20 +179,16 @@ export function addDemoCommand(program: Command): void {
     .option('--seed <n>', 'seed of the workload and cluster', positive('--seed'), 7)
     .action(async (raw: Record<string, unknown>) => {
       const ac = new AbortController();
+      // Stays installed: a second Ctrl-C while shutting down must not kill the process half-way.
       const onSignal = (): void => ac.abort();
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-      try {
-        await runDemo({
-          speed: typeof raw['speed'] === 'number' ? raw['speed'] : 60,
-          ...(typeof raw['duration'] === 'number' ? { durationMin: raw['duration'] } : {}),
-          seed: typeof raw['seed'] === 'number' ? raw['seed'] : 7,
-          write: (line) => process.stdout.write(`${line}\n`),
-          signal: ac.signal,
-        });
-      } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-      }
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      await runDemo({
+        speed: typeof raw['speed'] === 'number' ? raw['speed'] : 60,
+        ...(typeof raw['duration'] === 'number' ? { durationMin: raw['duration'] } : {}),
+        seed: typeof raw['seed'] === 'number' ? raw['seed'] : 7,
+        write: (line) => process.stdout.write(`${line}\n`),
+        signal: ac.signal,
+      });
     });
 }
