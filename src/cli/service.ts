@@ -13,6 +13,7 @@ import { MesosClient } from '../mesos/client.js';
 import { MesosDrainer } from '../mesos/drainer.js';
 import { viewGroup } from '../planner/group-view.js';
 import { createBindings } from '../providers/factory.js';
+import { withPrometheusSignals } from '../signals/prometheus.js';
 import type { NodeGroupProvider } from '../providers/provider.js';
 import { collectSecrets, createHandle, HttpServer, logLeadership, Metrics, serverOptionsFromConfig, StatusStore, type InFlightOperation } from '../server/index.js';
 import { systemClock, type Clock } from '../util/clock.js';
@@ -64,7 +65,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   const bindings = timedBindings(createBindings(config, logger, o.simulated ? { simulated: o.simulated } : {}), metrics);
   const drainer = config.drain ? new MesosDrainer(mesos) : undefined;
   const pending: PendingSource | undefined = marathon ? timedPending(marathon, config.marathon?.url ?? '', clock, metrics) : undefined;
-  const observer = new LiveObserver({
+  const live = new LiveObserver({
     agents: timedAgents(mesosAgentSource(mesos), metrics),
     bindings,
     logger,
@@ -75,6 +76,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
       if (kind === 'provider' || kind === 'marathon') metrics.error(kind);
     },
   });
+  const observer = withPrometheusSignals(live, config, logger, () => metrics.error('prometheus'));
 
   const election = config.zk
     ? new LeaderElection({ url: config.zk, replicaId: o.replicaId ?? defaultReplicaId(), logger, ...(o.zkSessionTimeoutMs !== undefined ? { sessionTimeoutMs: o.zkSessionTimeoutMs } : {}) })

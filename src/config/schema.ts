@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { TRACKED_RESOURCES } from '../model/resources.js';
 import { Secret } from '../util/secret.js';
+import { prometheusSignalSchema } from '../signals/prometheus-config.js';
 
-export const POLICY_NAMES = ['threshold', 'target', 'pending'] as const;
+export const POLICY_NAMES = ['threshold', 'target', 'pending', 'prometheus'] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
 export const EXPANDERS = ['least-waste', 'priority', 'price', 'random'] as const;
 
@@ -66,6 +67,8 @@ export const groupSchema = z
     provider: providerTargetSchema,
     /** Optional target-utilization dead band, percent. */
     targetUtilization: z.object({ low: percent, high: percent }).optional(),
+    /** PromQL signal for the `prometheus` policy. */
+    prometheus: prometheusSignalSchema.optional(),
     template: templateSchema.optional(),
     /** Price of one node per hour, for the price expander and simulator reports. */
     price: z.number().nonnegative().default(1),
@@ -86,6 +89,8 @@ export const groupSchema = z
       });
     if (g.policies.includes('target') && !g.targetUtilization)
       ctx.addIssue({ code: 'custom', path: ['targetUtilization'], message: 'the target policy needs targetUtilization { low, high }' });
+    if (g.policies.includes('prometheus') && !g.prometheus)
+      ctx.addIssue({ code: 'custom', path: ['prometheus'], message: 'the prometheus policy needs prometheus { url, query }' });
     if (g.targetUtilization && g.targetUtilization.low >= g.targetUtilization.high)
       ctx.addIssue({ code: 'custom', path: ['targetUtilization', 'low'], message: 'low must be below high' });
   });

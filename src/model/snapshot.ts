@@ -11,6 +11,17 @@ export interface ClusterSnapshot {
   /** Provider state per node group name; absent when the provider could not be read this cycle. */
   readonly groups: Readonly<Record<string, NodeGroupState>>;
   readonly sources: SnapshotSources;
+  /** External signals read this cycle, per node group (the `prometheus` policy's query). */
+  readonly signals?: Readonly<Record<string, SignalReading>>;
+}
+
+/** One signal value, or why there is none this cycle. */
+export interface SignalReading {
+  readonly value?: number;
+  readonly error?: string;
+  /** What was read (the query). */
+  readonly source: string;
+  readonly readAt: number;
 }
 
 export interface SourceInfo {

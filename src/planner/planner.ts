@@ -10,6 +10,7 @@ import { chooseRemovable, removalCandidates, toRemoval } from './scale-down.js';
 import type { ControllerState, GroupMemory } from './state.js';
 import { targetPolicy } from './target-policy.js';
 import { thresholdPolicy } from './threshold.js';
+import { prometheusPolicy } from '../signals/prometheus-policy.js';
 
 /** The policies a group's config names, in its order. */
 export function policiesFor(group: GroupConfig, demand: DemandPlan): readonly Policy[] {
@@ -21,6 +22,8 @@ export function policiesFor(group: GroupConfig, demand: DemandPlan): readonly Po
         return targetPolicy;
       case 'pending':
         return pendingPolicy(demand.groups.get(group.name), demand.waiting);
+      case 'prometheus':
+        return prometheusPolicy;
     }
   });
 }
