@@ -18,6 +18,8 @@ export async function runService(config: Config): Promise<void> {
     for (const sig of ['SIGINT', 'SIGTERM'] as const)
       process.once(sig, () => {
         logger.info({ signal: sig }, 'stopping');
+        // A second signal while a cycle still waits on a slow master or cloud: leave now.
+        process.once(sig, () => process.exit(1));
         resolve();
       });
     // The loop only ends on its own if it failed; then stop the rest too.

@@ -164,8 +164,12 @@ export class EventTriggers {
     this.#loops = [];
   }
 
-  async #mesosLoop(client: Subscribable, signal: AbortSignal): Promise<void> {
+  async #mesosLoop(client: Subscribable, parent: AbortSignal): Promise<void> {
     const stats = this.#stats.mesos;
+    // Its own switch: a master without the v1 API (classic endpoints only) is not retried forever.
+    const own = new AbortController();
+    parent.addEventListener('abort', () => own.abort(), { once: true });
+    const signal = own.signal;
     await subscribeWithReconnect(
       client,
       (e) => {
@@ -185,7 +189,14 @@ export class EventTriggers {
         maxDelayMs: this.#o.maxDelayMs ?? 30_000,
         idleTimeoutMs: this.#o.mesosIdleTimeoutMs ?? 45_000,
         clock: this.#clock,
-        onDisconnect: (why, retryInMs) => this.#disconnected('mesos', why === 'ended' ? 'stream ended' : describe(why), retryInMs),
+        onDisconnect: (why, retryInMs) => {
+          if (why !== 'ended' && notServed(why)) {
+            this.#o.logger.info({ err: why.message }, 'the master does not serve the v1 SUBSCRIBE stream: reacting to Marathon events and the timer only');
+            own.abort();
+            return;
+          }
+          this.#disconnected('mesos', why === 'ended' ? 'stream ended' : why.message, retryInMs);
+        },
       },
     );
   }
@@ -269,6 +280,7 @@ function newStats(): StreamStats {
   return { connects: 0, disconnects: 0, events: 0, relevant: 0, connected: false };
 }
 
-function describe(e: MesosError): string {
-  return e.message;
+/** The master answered, but has no v1 operator API (Mesos before 1.1, or a proxy that hides it). */
+function notServed(e: MesosError): boolean {
+  return e.kind === 'unsupported' || e.status === 404 || e.status === 405 || e.status === 501;
 }

@@ -69,6 +69,22 @@ describe('EventTriggers with scripted streams', () => {
     expect(t.stats().mesos).toMatchObject({ connects: 1, disconnects: 3, connected: true });
   });
 
+  it('a master without the v1 API is asked once, not retried forever', async () => {
+    let calls = 0;
+    const mesos: Subscribable = {
+      subscribe: async () => {
+        calls++;
+        return err({ kind: 'http', status: 404, message: 'SUBSCRIBE: HTTP 404' });
+      },
+    };
+    const t = new EventTriggers({ trigger: () => undefined, logger: quietLogger(), mesos, initialDelayMs: 10 });
+    t.start();
+    cleanup.push(() => t.stop());
+    await new Promise((r) => setTimeout(r, 300));
+    expect(calls).toBe(1);
+    expect(t.stats().mesos.disconnects).toBe(0);
+  });
+
   it('bursts are throttled: the first event at once, the rest of the burst once at the end of the window', async () => {
     let push: ((e: MarathonEvent) => Promise<void> | void) | undefined;
     const marathon: MarathonEventSource = {
