@@ -3,7 +3,7 @@ import type { NodeGroupState } from '../model/node-group.js';
 import { sum, type TrackedResource, type Resources } from '../model/resources.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';
 import type { GroupConfig } from '../config/schema.js';
-import { matchesSelector } from './selector.js';
+import { selectorMatcher } from './selector.js';
 
 /** A node group as the planner sees it: its agents, capacity and utilization. */
 export interface GroupView {
@@ -26,8 +26,26 @@ export interface GroupView {
   readonly current: number;
 }
 
+/** Views are pure functions of (snapshot, group): built once per snapshot however often asked for. */
+const views = new WeakMap<ClusterSnapshot, WeakMap<GroupConfig, GroupView>>();
+
 export function viewGroup(snapshot: ClusterSnapshot, config: GroupConfig): GroupView {
-  const agents = snapshot.agents.filter((a) => matchesSelector(a, config.selector));
+  let bySnapshot = views.get(snapshot);
+  if (!bySnapshot) {
+    bySnapshot = new WeakMap();
+    views.set(snapshot, bySnapshot);
+  }
+  let view = bySnapshot.get(config);
+  if (!view) {
+    view = buildView(snapshot, config);
+    bySnapshot.set(config, view);
+  }
+  return view;
+}
+
+function buildView(snapshot: ClusterSnapshot, config: GroupConfig): GroupView {
+  const matches = selectorMatcher(config.selector);
+  const agents = snapshot.agents.filter(matches);
   const capacity = agents.filter(isCapacity);
   const total = sum(capacity.map((a) => a.total));
   const used = sum(capacity.map((a) => a.used));

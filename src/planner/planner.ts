@@ -110,11 +110,39 @@ function planGroup(view: GroupView, snapshot: ClusterSnapshot, remembered: Group
 
 function chooseRemovals(view: GroupView, memory: GroupMemory, now: number, wanted: number, reasons: string[], protectedFrameworks: readonly string[]): Removal[] {
   const { candidates, excluded } = removalCandidates(view, memory, now, protectedFrameworks);
-  const { chosen, stuck } = chooseRemovable(view, candidates, wanted);
+  const removable = chooseRemovable(view, candidates, wanted);
+  const { stuck } = removable;
+  const chosen = withinCeiling(view, removable.chosen, reasons);
   if (chosen.length < wanted) {
     const why = [...excluded, ...stuck].slice(0, 5).map((e) => `${e.agent.hostname}: ${e.why}`).join('; ');
     const more = excluded.length + stuck.length > 5 ? `; and ${excluded.length + stuck.length - 5} more` : '';
     reasons.push(`only ${chosen.length} of ${wanted} agent(s) can be removed${why ? ` (${why}${more})` : ''}`);
   }
   return chosen.map(toRemoval);
+}
+
+/**
+ * Stops removing before the group would be pushed back over the utilization
+ * that makes it grow again (the up cap, or the top of the target band): a
+ * removal that triggers a scale-up next cycle only costs a drain and a boot.
+ */
+function withinCeiling<T extends { agent: GroupView['capacity'][number] }>(view: GroupView, chosen: readonly T[], reasons: string[]): T[] {
+  const group = view.config;
+  const caps = [group.policies.includes('threshold') ? group.scaleUpCap : undefined, group.policies.includes('target') ? group.targetUtilization?.high : undefined].filter((c): c is number => c !== undefined);
+  if (caps.length === 0) return [...chosen];
+  const ceiling = Math.min(...caps) / 100;
+  const out: T[] = [];
+  let total = view.total;
+  for (const c of chosen) {
+    const after = { ...total };
+    for (const r of group.resources) after[r] = total[r] - c.agent.total[r];
+    const over = group.resources.find((r) => after[r] <= 0 ? view.used[r] > 0 : view.used[r] / after[r] >= ceiling);
+    if (over) {
+      reasons.push(`removing ${c.agent.hostname} would put ${over} at ${after[over] > 0 ? ((view.used[over] / after[over]) * 100).toFixed(1) : '100'}%, at or over ${ceiling * 100}%: kept`);
+      break;
+    }
+    out.push(c);
+    total = after;
+  }
+  return out;
 }

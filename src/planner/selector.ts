@@ -2,10 +2,18 @@ import type { Agent } from '../model/agent.js';
 
 /** An agent belongs to a group when every selector attribute matches exactly. */
 export function matchesSelector(agent: Agent, selector: Readonly<Record<string, string>>): boolean {
-  for (const [key, value] of Object.entries(selector)) {
-    if (agent.attributes[key] !== value) return false;
-  }
-  return true;
+  return selectorMatcher(selector)(agent);
+}
+
+/** The selector's test, with its entries read once for a pass over many agents. */
+export function selectorMatcher(selector: Readonly<Record<string, string>>): (agent: Agent) => boolean {
+  const entries = Object.entries(selector);
+  return (agent) => {
+    for (const [key, value] of entries) {
+      if (agent.attributes[key] !== value) return false;
+    }
+    return true;
+  };
 }
 
 export function describeSelector(selector: Readonly<Record<string, string>>): string {

@@ -134,3 +134,14 @@ describe('agents read without their tasks (classic /slaves)', () => {
     expect(h?.removals[0]?.reason).toMatch(/least loaded: 5\.0% with 1 task/);
   });
 });
+
+describe('no flapping', () => {
+  it('does not remove a node when the rest would be at or over the up cap', () => {
+    // 19% of 8 cpus: under the 20% down cap. Each removal of a 2-cpu agent raises it:
+    // 1.5/6 = 25%, 1.5/4 = 37.5%, 1.5/2 = 75%; with an up cap of 30% only one may go.
+    const agents = [agent({ id: 'f0', usedCpus: 1.5 }), agent({ id: 'f1' }), agent({ id: 'f2' }), agent({ id: 'f3' })];
+    const g = plan(snapshot(agents, { stateless: groupState(agents) }), config({ min: 1, scaleUpCap: 30, scaleDownStep: 3, scaleDown: { maxParallel: 3 } }), EMPTY_STATE, NOW).groups[0];
+    expect(g?.removals.map((r) => r.agentId)).toEqual(['f1']);
+    expect(g?.reasons.join(' ')).toMatch(/would put cpus at 37\.5%, at or over 30%: kept/);
+  });
+});
