@@ -2,7 +2,7 @@ import { resources, type Resources } from '../../model/resources.js';
 import { err, ok, type Result } from '../../util/result.js';
 import { ConstraintState } from './constraints.js';
 import { EventBus } from './events.js';
-import { addFunnel, emptyFunnel, newQueueState, noteUnused } from './funnel.js';
+import { addFunnel, emptyFunnel, newQueueState, noteUnused, settle } from './funnel.js';
 import { agentIdFor, frameworkIdFor, isoTime, seededRandom, taskIdFor, uuidLike } from './ids.js';
 import { MaintenanceBook } from './maintenance.js';
 import { allocate, createPools, release, resourceShortfall, usablePools } from './pools.js';
@@ -13,6 +13,7 @@ import type {
   MachineId,
   MachineMode,
   MaintenanceWindow,
+  OfferFunnel,
   RejectReason,
   SimAgent,
   SimApp,
@@ -34,6 +35,11 @@ export interface ClusterOptions {
   readonly seed?: number;
   /** Mesos master id, `<uuid>`; agents are `<id>-S<n>`. Derived from the seed when absent. */
   readonly clusterId?: string;
+  /**
+   * How many previously failed apps, oldest first, a pass tries on freed capacity. Bounds
+   * a pass over a long queue; younger apps wait for a later pass (head-of-line window).
+   */
+  readonly backfillWindow?: number;
   /** Virtual time between a change and the scheduling pass that reacts to it (Mesos allocation interval). */
   readonly allocationIntervalMs?: number;
   /** TASK_STAGING to TASK_RUNNING, unless the app says otherwise. */
@@ -78,8 +84,14 @@ export class SimCluster {
   readonly #defaultStartupMs: number;
   #agentSeq = 0;
   #passTimer: ReturnType<VirtualClock['setTimer']> | undefined;
-  /** Grows whenever capacity may have grown; an app that failed at this version need not be retried. */
-  #capacityVersion = 0;
+  /** Agents whose free capacity grew since the last pass: the only places a previously failed app may now fit. */
+  readonly #grown = new Set<SimAgent>();
+  /** Apps whose own tasks or placement rules changed: evaluated against every agent at the next pass. */
+  readonly #fresh = new Set<SimApp>();
+  #passSeq = 0;
+  readonly #backfillWindow: number;
+  /** Lower bound of the cpus and mem that any failed app needs (lets a pass stop early). */
+  #failedMin = { cpus: Number.POSITIVE_INFINITY, mem: Number.POSITIVE_INFINITY };
 
   constructor(options: ClusterOptions = {}) {
     this.clock = options.clock ?? new VirtualClock();
@@ -90,6 +102,7 @@ export class SimCluster {
     this.#allocationIntervalMs = options.allocationIntervalMs ?? 1000;
     this.#defaultStartupMs = options.defaultStartupMs ?? 2000;
     this.#completedLimit = options.completedTaskHistory ?? 200;
+    this.#backfillWindow = options.backfillWindow ?? 1000;
     const specs = options.frameworks ?? [];
     const names = new Set(specs.map((f) => f.name));
     const all: FrameworkSpec[] = names.has('marathon') ? [...specs] : [{ name: 'marathon', role: '*' }, ...specs];
@@ -142,7 +155,7 @@ export class SimCluster {
     };
     this.#agents.set(agent.id, agent);
     this.#byHostname.set(agent.hostname, agent);
-    this.#capacityVersion++;
+    this.#grown.add(agent);
     if (this.events.hasListeners) this.events.emit({ type: 'agent_added', agent });
     this.#requestPass();
     return agent;
@@ -197,6 +210,7 @@ export class SimCluster {
     const fw = this.framework(frameworkName) ?? this.registerFramework({ name: frameworkName });
     const app: SimApp = {
       spec: { ...spec, id },
+      need: resources({ cpus: spec.cpus, mem: spec.mem, disk: spec.disk ?? 0, gpus: spec.gpus ?? 0, ports: spec.ports ?? 0 }),
       role: spec.role ?? '*',
       frameworkId: fw.id,
       version: isoTime(this.clock.now()),
@@ -265,10 +279,16 @@ export class SimCluster {
     return [...this.#waiting];
   }
 
+  /** Offers processed for the app since it started waiting (Marathon's rejectSummaryLaunchAttempt). */
+  attemptFunnel(app: SimApp): OfferFunnel | undefined {
+    if (!app.queue) return undefined;
+    settle(app.queue, this.#passSeq);
+    return app.queue.attempt;
+  }
+
   /** Resources one instance of the app needs. */
   appResources(app: SimApp): Resources {
-    const s = app.spec;
-    return resources({ cpus: s.cpus, mem: s.mem, disk: s.disk ?? 0, gpus: s.gpus ?? 0, ports: s.ports ?? 0 });
+    return app.need;
   }
 
   // ---- tasks ------------------------------------------------------------
@@ -328,7 +348,7 @@ export class SimCluster {
     if (!agent.deactivated && !agent.drain) return err(new Error(`Agent ${agentId} is not deactivated`));
     agent.deactivated = false;
     delete agent.drain;
-    this.#capacityVersion++;
+    this.#grown.add(agent);
     if (this.events.hasListeners) this.events.emit({ type: 'agent_updated', agent });
     this.#requestPass();
     return ok(undefined);
@@ -373,7 +393,7 @@ export class SimCluster {
   }
 
   #maintenanceChanged(): void {
-    this.#capacityVersion++;
+    for (const a of this.#agents.values()) this.#grown.add(a);
     this.#requestPass();
   }
 
@@ -395,25 +415,62 @@ export class SimCluster {
   }
 
   #pass(): void {
+    const grown = [...this.#grown];
+    const fresh = [...this.#fresh];
+    this.#grown.clear();
+    this.#fresh.clear();
     if (this.#waiting.size === 0) return;
+    const pass = ++this.#passSeq;
     const now = this.clock.now();
+    const offerable = (a: SimAgent) => a.active && !a.deactivated && !a.drain && this.#agents.get(a.id) === a;
     const offerAgents: SimAgent[] = [];
-    for (const a of this.#agents.values()) if (a.active && !a.deactivated && !a.drain) offerAgents.push(a);
-    for (const app of [...this.#waiting]) {
-      const q = app.queue;
-      if (!q) continue;
-      if (q.failedAtVersion === this.#capacityVersion) {
-        // Nothing that could make it fit has changed: the same offers would be declined again.
-        addFunnel(q.attempt, q.lastPass);
-        continue;
+    for (const a of this.#agents.values()) if (offerable(a)) offerAgents.push(a);
+    const grownOffer = grown.filter(offerable).sort((a, b) => a.seq - b.seq);
+    const freshSet = new Set(fresh);
+
+    // Apps that failed before can only fit where capacity grew. Oldest first, and stop once the
+    // grown capacity cannot hold even the smallest failed app.
+    if (grownOffer.length > 0) {
+      let room = maxFree(grownOffer);
+      let scannedAll = true;
+      let minCpus = Number.POSITIVE_INFINITY;
+      let minMem = Number.POSITIVE_INFINITY;
+      let budget = this.#backfillWindow;
+      // Iterates the live set: placing may only remove the current app from it.
+      for (const app of this.#waiting) {
+        const q = app.queue;
+        if (!q || !q.failed || freshSet.has(app)) continue;
+        if (room.cpus + EPS < this.#failedMin.cpus || room.mem + EPS < this.#failedMin.mem || budget-- <= 0) {
+          scannedAll = false;
+          break;
+        }
+        const need = app.need;
+        if (need.cpus <= room.cpus + EPS && need.mem <= room.mem + EPS && need.disk <= room.disk + EPS && need.gpus <= room.gpus + EPS) {
+          const before = app.tasks.size;
+          this.#placeApp(app, grownOffer, offerAgents, now, false, pass);
+          if (app.tasks.size !== before) room = maxFree(grownOffer);
+        }
+        if (app.queue?.failed) {
+          minCpus = Math.min(minCpus, need.cpus);
+          minMem = Math.min(minMem, need.mem);
+        }
       }
-      this.#placeApp(app, offerAgents, now);
+      if (scannedAll) this.#failedMin = { cpus: minCpus, mem: minMem };
+    }
+
+    for (const app of fresh) {
+      if (app.queue && this.#waiting.has(app)) this.#placeApp(app, offerAgents, offerAgents, now, true, pass);
     }
   }
 
-  #placeApp(app: SimApp, offerAgents: readonly SimAgent[], now: number): void {
+  /**
+   * Places waiting instances first-fit over `agents`. A partial evaluation (only agents that
+   * grew) counts its launches but keeps the previous declines as the pass's funnel.
+   */
+  #placeApp(app: SimApp, agents: readonly SimAgent[], offerAgents: readonly SimAgent[], now: number, full: boolean, pass: number): void {
     const q = app.queue;
     if (!q) return;
+    settle(q, pass - 1);
     const need = this.appResources(app);
     const constraints = app.spec.constraints ?? [];
     const cs =
@@ -425,25 +482,28 @@ export class SimCluster {
             offerAgents,
           )
         : undefined;
-    const funnel = emptyFunnel();
+    const funnel = full ? emptyFunnel() : { ...q.lastPass, declined: { ...q.lastPass.declined } };
     let waiting = this.waitingCount(app);
     let failed = false;
     while (waiting > 0) {
       let chosen: SimAgent | undefined;
-      for (const agent of offerAgents) {
-        funnel.processed++;
+      for (const agent of agents) {
+        if (full) funnel.processed++;
         const reason = this.#reject(app, agent, need, cs, now);
         if (reason === undefined) {
           chosen = agent;
           break;
         }
-        funnel.declined[reason]++;
-        noteUnused(q, { agentId: agent.id, hostname: agent.hostname, reason, at: now });
+        if (full) {
+          funnel.declined[reason]++;
+          noteUnused(q, { agentId: agent.id, hostname: agent.hostname, reason, at: now });
+        }
       }
       if (!chosen) {
         failed = true;
         break;
       }
+      if (!full) funnel.processed++;
       funnel.used++;
       q.lastUsedOfferAt = now;
       this.#launch(app, chosen, need);
@@ -452,7 +512,11 @@ export class SimCluster {
     }
     addFunnel(q.attempt, funnel);
     q.lastPass = funnel;
-    if (failed) q.failedAtVersion = this.#capacityVersion;
+    q.settledAt = pass;
+    q.failed = failed;
+    if (failed) {
+      this.#failedMin = { cpus: Math.min(this.#failedMin.cpus, need.cpus), mem: Math.min(this.#failedMin.mem, need.mem) };
+    }
     this.#refreshQueue(app);
   }
 
@@ -524,13 +588,15 @@ export class SimCluster {
       agent.tasks.delete(task.id);
     }
     this.#tasks.delete(task.id);
-    this.#capacityVersion++;
+    if (agent) this.#grown.add(agent);
     this.#setState(task, state);
     this.#completed.push(task);
     if (this.#completed.length > this.#completedLimit) this.#completed.shift();
     const app = this.#apps.get(task.appId);
     if (app) {
       app.tasks.delete(task.id);
+      // Its constraints (UNIQUE, GROUP_BY, CLUSTER) may now accept agents whose capacity did not change.
+      if ((app.spec.constraints ?? []).length > 0) this.#fresh.add(app);
       if (state === 'TASK_FINISHED' && app.spec.kind === 'batch') app.completed++;
       if (app.spec.kind === 'batch' && app.completed >= app.spec.instances && app.tasks.size === 0) {
         // A finished job run leaves Marathon's view, as Metronome runs do.
@@ -556,8 +622,9 @@ export class SimCluster {
     const waiting = this.#apps.has(app.spec.id) ? this.waitingCount(app) : 0;
     if (waiting > 0) {
       if (!app.queue) {
-        app.queue = newQueueState(this.clock.now());
+        app.queue = newQueueState(this.clock.now(), this.#passSeq);
         this.#waiting.add(app);
+        this.#fresh.add(app);
       }
       if (this.events.hasListeners) this.events.emit({ type: 'queue_changed', appId: app.spec.id });
       this.#requestPass();
@@ -573,8 +640,41 @@ export class SimCluster {
     if (!app.queue) return;
     delete app.queue;
     this.#waiting.delete(app);
+    this.#fresh.delete(app);
+    if (this.#waiting.size === 0) this.#failedMin = { cpus: Number.POSITIVE_INFINITY, mem: Number.POSITIVE_INFINITY };
     if (this.events.hasListeners) this.events.emit({ type: 'queue_changed', appId: app.spec.id });
   }
+}
+
+const EPS = 1e-9;
+
+/** Per-dimension maximum of the free resources (all pools) of the agents. */
+function maxFree(agents: readonly SimAgent[]): Resources {
+  let cpus = 0;
+  let mem = 0;
+  let disk = 0;
+  let gpus = 0;
+  let ports = 0;
+  for (const a of agents) {
+    let c = 0;
+    let m = 0;
+    let d = 0;
+    let g = 0;
+    let p = 0;
+    for (const pool of a.pools.values()) {
+      c += pool.total.cpus - pool.used.cpus;
+      m += pool.total.mem - pool.used.mem;
+      d += pool.total.disk - pool.used.disk - pool.volumeDisk;
+      g += pool.total.gpus - pool.used.gpus;
+      p += pool.total.ports - pool.used.ports;
+    }
+    cpus = Math.max(cpus, c);
+    mem = Math.max(mem, m);
+    disk = Math.max(disk, d);
+    gpus = Math.max(gpus, g);
+    ports = Math.max(ports, p);
+  }
+  return { cpus, mem, disk, gpus, ports };
 }
 
 /** Marathon ids are absolute paths. */

@@ -12,8 +12,23 @@ export function addFunnel(into: OfferFunnel, from: OfferFunnel): void {
   for (const r of REJECT_REASONS) into.declined[r] += from.declined[r];
 }
 
-export function newQueueState(since: number): LaunchQueueState {
-  return { since, lastPass: emptyFunnel(), attempt: emptyFunnel(), lastUnused: [] };
+export function newQueueState(since: number, pass: number): LaunchQueueState {
+  return { since, lastPass: emptyFunnel(), attempt: emptyFunnel(), settledAt: pass, lastUnused: [], failed: false };
+}
+
+/**
+ * Folds the passes that skipped a failed app (they would have declined the same offers)
+ * into its launch-attempt funnel, up to pass `upTo`. Lazy, so a pass over a long queue
+ * does not touch every app.
+ */
+export function settle(q: LaunchQueueState, upTo: number): void {
+  const replays = q.failed ? upTo - q.settledAt : 0;
+  q.settledAt = Math.max(q.settledAt, upTo);
+  if (replays <= 0) return;
+  const f = q.lastPass;
+  q.attempt.processed += f.processed * replays;
+  q.attempt.used += f.used * replays;
+  for (const r of REJECT_REASONS) q.attempt.declined[r] += f.declined[r] * replays;
 }
 
 const LAST_UNUSED_KEPT = 10;

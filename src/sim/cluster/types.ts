@@ -193,17 +193,21 @@ export interface LaunchQueueState {
   since: number;
   /** Funnel of the last scheduling pass. */
   lastPass: OfferFunnel;
-  /** Funnel since the app started waiting. */
+  /** Funnel since the app started waiting; read it through `attemptFunnel`. */
   attempt: OfferFunnel;
+  /** Last scheduling pass folded into `attempt`; later skipped passes declined like `lastPass`. */
+  settledAt: number;
   lastUnusedOfferAt?: number;
   lastUsedOfferAt?: number;
   readonly lastUnused: UnusedOffer[];
-  /** Capacity version at which the app last failed to place: no need to retry until capacity grows. */
-  failedAtVersion?: number;
+  /** The app failed to place at its last evaluation: only agents whose capacity grew since can take it. */
+  failed: boolean;
 }
 
 export interface SimApp {
   spec: AppSpec;
+  /** Resources one instance needs (from the spec, kept to spare allocations in hot loops). */
+  readonly need: Resources;
   readonly role: string;
   readonly frameworkId: string;
   version: string;

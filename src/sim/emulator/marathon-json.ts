@@ -67,15 +67,16 @@ export function deploymentIdFor(app: SimApp): string {
 export function queueJson(cluster: SimCluster): JsonObject {
   const queue = cluster.queue().map((app): JsonObject => {
     const q = app.queue;
+    const attempt = cluster.attemptFunnel(app);
     const summary: JsonObject = {
-      processedOffersCount: q?.attempt.processed ?? 0,
-      unusedOffersCount: q ? q.attempt.processed - q.attempt.used : 0,
+      processedOffersCount: attempt?.processed ?? 0,
+      unusedOffersCount: attempt ? attempt.processed - attempt.used : 0,
     };
     if (q?.lastUnusedOfferAt !== undefined) summary['lastUnusedOfferAt'] = isoTime(q.lastUnusedOfferAt);
     if (q?.lastUsedOfferAt !== undefined) summary['lastUsedOfferAt'] = isoTime(q.lastUsedOfferAt);
     if (q) {
       summary['rejectSummaryLastOffers'] = rejectSummary(q.lastPass);
-      summary['rejectSummaryLaunchAttempt'] = rejectSummary(q.attempt);
+      if (attempt) summary['rejectSummaryLaunchAttempt'] = rejectSummary(attempt);
     }
     const item: JsonObject = {
       app: marathonApp(cluster, app, false),

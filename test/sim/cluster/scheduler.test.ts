@@ -128,11 +128,11 @@ describe('placement', () => {
     c.createApp({ id: 'huge', instances: 1, cpus: 2, mem: 1 });
     c.createApp({ id: 'small', instances: 1, cpus: 0.5, mem: 1 });
     c.clock.advance(1000);
-    const q = c.getApp('/huge')?.queue;
-    expect(q?.attempt.processed).toBe(1);
+    const app = c.getApp('/huge');
+    expect(app && c.attemptFunnel(app)?.processed).toBe(1);
     c.createApp({ id: 'small2', instances: 1, cpus: 0.1, mem: 1 });
     c.clock.advance(1000);
-    expect(q?.attempt.processed).toBe(2);
+    expect(app && c.attemptFunnel(app)?.processed).toBe(2);
     c.addAgent(agentSpec(2, { resources: { cpus: 4, mem: 1024 } }));
     c.clock.advance(1000);
     expect(hostsOf(c, '/huge')).toEqual(['node-2']);
