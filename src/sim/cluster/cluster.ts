@@ -118,6 +118,7 @@ export class SimCluster {
       role: spec.role ?? '*',
       ...(spec.principal ? { principal: spec.principal } : {}),
       hostname: 'master.sim',
+      webuiUrl: `http://master.sim:${spec.name === 'metronome' ? 9000 : 8080}`,
       registeredAt: this.clock.now(),
     };
     this.#frameworks.push(fw);

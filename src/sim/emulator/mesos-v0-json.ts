@@ -1,7 +1,7 @@
 import type { SimCluster } from '../cluster/cluster.js';
 import { formatRanges, releasePorts, type Range } from '../cluster/ranges.js';
 import type { SimAgent, SimFramework, SimTask } from '../cluster/types.js';
-import { AGENT_CAPABILITIES, agentResources, allocatedResources, faultDomain } from './mesos-v1-json.js';
+import { AGENT_CAPABILITIES, agentResources, allocatedResources, discovery, faultDomain } from './mesos-v1-json.js';
 import { seconds, type JsonObject } from './json-types.js';
 
 interface Flat {
@@ -81,7 +81,7 @@ export function slavesJson(cluster: SimCluster): JsonObject {
   return { slaves: [...cluster.agents()].map((a) => v0Slave(cluster, a)), recovered_slaves: [] };
 }
 
-export function v0Task(task: SimTask): JsonObject {
+export function v0Task(task: SimTask, agentIp: string): JsonObject {
   const f = emptyFlat();
   for (const a of task.allocations) addInto(f, a.resources, a.ports);
   const out: JsonObject = {
@@ -93,7 +93,12 @@ export function v0Task(task: SimTask): JsonObject {
     state: task.state,
     resources: flatJson(f),
     role: task.role,
-    statuses: task.statuses.slice(1).map((s) => ({ state: s.state, timestamp: seconds(s.timestamp) })),
+    statuses: task.statuses.slice(1).map((s) => ({
+      state: s.state,
+      timestamp: seconds(s.timestamp),
+      container_status: { network_infos: [{ ip_addresses: [{ ip_address: agentIp }] }] },
+    })),
+    discovery: discovery(task),
   };
   const labels = Object.entries(task.labels).map(([key, value]) => ({ key, value }));
   if (labels.length > 0) out['labels'] = labels;
@@ -106,9 +111,9 @@ function v0Framework(cluster: SimCluster, fw: SimFramework): JsonObject {
   for (const t of cluster.tasks()) {
     if (t.frameworkId !== fw.id) continue;
     for (const a of t.allocations) addInto(used, a.resources, a.ports);
-    tasks.push(v0Task(t));
+    tasks.push(v0Task(t, cluster.getAgent(t.agentId)?.ip ?? ''));
   }
-  const completed = cluster.completedTasks().filter((t) => t.frameworkId === fw.id).map(v0Task);
+  const completed = cluster.completedTasks().filter((t) => t.frameworkId === fw.id).map((t) => v0Task(t, ''));
   return {
     id: fw.id,
     name: fw.name,

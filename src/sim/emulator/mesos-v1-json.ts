@@ -166,6 +166,15 @@ export function v1Task(task: SimTask): JsonObject {
   withList(out, 'statuses', statuses);
   const labels = Object.entries(task.labels).map(([key, value]) => ({ key, value }));
   if (labels.length > 0) out['labels'] = { labels };
+  out['discovery'] = discovery(task);
+  out['container'] = { type: 'MESOS', mesos: {} };
+  return out;
+}
+
+/** Marathon fills DiscoveryInfo with the app's host ports. */
+export function discovery(task: SimTask): JsonObject {
+  const out: JsonObject = { visibility: 'FRAMEWORK', name: task.name };
+  out['ports'] = withList({}, 'ports', task.ports.map((number) => ({ number, protocol: 'tcp' })));
   return out;
 }
 
