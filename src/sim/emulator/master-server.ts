@@ -231,7 +231,7 @@ export async function startMasterServer(options: MasterServerOptions): Promise<M
     res.write(recordIo({ type: 'SUBSCRIBED', subscribed: { get_state: getStateBody(cluster), heartbeat_interval_seconds: heartbeatMs / 1000 } }));
     streams.add(res);
     const unsubscribe = cluster.events.on((e) => {
-      const frame = eventFrame(e);
+      const frame = eventFrame(cluster, e);
       if (frame) res.write(recordIo(frame));
     });
     const heartbeat = setInterval(() => res.write(recordIo({ type: 'HEARTBEAT' })), heartbeatMs);
@@ -264,7 +264,7 @@ export async function startMasterServer(options: MasterServerOptions): Promise<M
 }
 
 /** Operator API event for a cluster event, or undefined when Mesos has none for it. */
-export function eventFrame(e: ClusterEvent): JsonObject | undefined {
+export function eventFrame(cluster: SimCluster, e: ClusterEvent): JsonObject | undefined {
   switch (e.type) {
     case 'task_added':
       return { type: 'TASK_ADDED', task_added: { task: v1Task(e.task) } };
@@ -273,7 +273,7 @@ export function eventFrame(e: ClusterEvent): JsonObject | undefined {
         type: 'TASK_UPDATED',
         task_updated: {
           framework_id: { value: e.task.frameworkId },
-          status: v1TaskStatus(e.task, e.task.statuses.length - 1),
+          status: v1TaskStatus(e.task, e.task.statuses.length - 1, cluster.getAgent(e.task.agentId)?.ip),
           state: e.task.state,
         },
       };

@@ -134,11 +134,17 @@ export function taskResources(task: SimTask): JsonObject[] {
   return out;
 }
 
+/** A stable UUID-looking container id per task. */
+function containerId(task: SimTask): string {
+  const h = Buffer.from(task.id).toString('hex').padEnd(32, '0').slice(-32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
 function statusUuid(task: SimTask, index: number): string {
   return Buffer.from(`${task.id}#${index}`).toString('base64').slice(0, 22) + '==';
 }
 
-export function v1TaskStatus(task: SimTask, index: number): JsonObject {
+export function v1TaskStatus(task: SimTask, index: number, agentIp?: string): JsonObject {
   const s = task.statuses[index] ?? { state: task.state, timestamp: task.stagedAt };
   return {
     task_id: { value: task.id },
@@ -148,10 +154,14 @@ export function v1TaskStatus(task: SimTask, index: number): JsonObject {
     executor_id: { value: task.id },
     timestamp: seconds(s.timestamp),
     uuid: statusUuid(task, index),
+    container_status: {
+      container_id: { value: containerId(task) },
+      ...(agentIp ? { network_infos: [{ ip_addresses: [{ protocol: 'IPv4', ip_address: agentIp }] }], executor_pid: 1000 + (task.stagedAt % 30000) } : {}),
+    },
   };
 }
 
-export function v1Task(task: SimTask): JsonObject {
+export function v1Task(task: SimTask, agentIp?: string): JsonObject {
   const out: JsonObject = {
     name: task.name,
     task_id: { value: task.id },
@@ -162,7 +172,7 @@ export function v1Task(task: SimTask): JsonObject {
   };
   // The first record is TASK_STAGING, which no executor reports: real masters list only updates.
   const statuses: Json[] = [];
-  for (let i = 1; i < task.statuses.length; i++) statuses.push(v1TaskStatus(task, i));
+  for (let i = 1; i < task.statuses.length; i++) statuses.push(v1TaskStatus(task, i, agentIp));
   withList(out, 'statuses', statuses);
   const labels = Object.entries(task.labels).map(([key, value]) => ({ key, value }));
   if (labels.length > 0) out['labels'] = { labels };
@@ -207,8 +217,9 @@ export function getAgentsBody(cluster: SimCluster): JsonObject {
 
 export function getTasksBody(cluster: SimCluster): JsonObject {
   const out: JsonObject = {};
-  withList(out, 'tasks', [...cluster.tasks()].map(v1Task));
-  withList(out, 'completed_tasks', cluster.completedTasks().map(v1Task));
+  const ip = (t: SimTask) => cluster.getAgent(t.agentId)?.ip;
+  withList(out, 'tasks', [...cluster.tasks()].map((t) => v1Task(t, ip(t))));
+  withList(out, 'completed_tasks', cluster.completedTasks().map((t) => v1Task(t)));
   return out;
 }
 
