@@ -1,14 +1,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Config } from '../config/schema.js';
-import { Controller } from '../controller/controller.js';
-import { LiveObserver } from '../controller/live-observer.js';
-import type { ActionRecord, CycleReport, PendingSource } from '../controller/ports.js';
-import { MarathonClient } from '../marathon/client.js';
-import { mesosAgentSource } from '../mesos/agent-source.js';
-import { MesosClient } from '../mesos/client.js';
-import { MesosDrainer } from '../mesos/drainer.js';
+import type { Controller } from '../controller/controller.js';
+import { wire } from './wire.js';
+import type { ActionRecord, CycleReport } from '../controller/ports.js';
 import { viewGroup } from '../planner/group-view.js';
-import { createBindings } from '../providers/factory.js';
 import { VirtualClock } from '../sim/cluster/virtual-clock.js';
 import { startEmulatedCluster, type EmulatedCluster } from '../sim/emulator/index.js';
 import { applyPolicy, NAMED_POLICIES } from '../sim/policies.js';
@@ -60,22 +55,7 @@ export function demoConfig(masterUrl: string, marathonUrl: string): Config {
 
 /** The real run path (Mesos and Marathon HTTP clients, LiveObserver, drains through maintenance) against the emulator. */
 export function wireDemo(config: Config, emu: EmulatedCluster, logger: Logger): Controller {
-  const clock = emu.clock;
-  const mesos = new MesosClient(config.mesos, logger, { now: () => clock.now() });
-  const marathonConfig = config.marathon;
-  const marathon = marathonConfig ? new MarathonClient(marathonConfig, logger) : undefined;
-  const bindings = createBindings(config, logger, { simulated: emu.provider });
-  const drainer = new MesosDrainer(mesos);
-  const pending: PendingSource | undefined = marathon
-    ? {
-        getQueue: async () => {
-          const r = await marathon.getQueue();
-          return r.ok ? ok({ pending: r.value, from: marathonConfig?.url ?? '', readAt: clock.now() }) : { ok: false, error: { kind: r.error.kind, message: r.error.message } };
-        },
-      }
-    : undefined;
-  const observer = new LiveObserver({ agents: mesosAgentSource(mesos), bindings, logger, drainer, ...(pending ? { pending } : {}) });
-  return new Controller({ config, observer, bindings, clock, logger, drainer });
+  return wire(config, logger, { clock: emu.clock, simulated: emu.provider }).controller;
 }
 
 const pct = (x: number | undefined): string => (x === undefined ? '  -' : `${Math.round(x * 100)}%`.padStart(4));

@@ -1,24 +1,16 @@
 import { hostname } from 'node:os';
-import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/schema.js';
-import type { Bindings, GroupBinding } from '../controller/bindings.js';
-import { Controller } from '../controller/controller.js';
 import { AlwaysLeader, LeaderElection, type DescribedGate } from '../controller/leader.js';
-import { LiveObserver } from '../controller/live-observer.js';
-import type { AgentSource, CycleReport, PendingSource } from '../controller/ports.js';
+import type { CycleReport } from '../controller/ports.js';
+import type { Controller } from '../controller/controller.js';
+import { wire } from './wire.js';
 import { EventTriggers, type EventTriggersOptions } from '../controller/triggers.js';
-import { MarathonClient } from '../marathon/client.js';
-import { mesosAgentSource } from '../mesos/agent-source.js';
-import { MesosClient } from '../mesos/client.js';
-import { MesosDrainer } from '../mesos/drainer.js';
 import { viewGroup } from '../planner/group-view.js';
-import { createBindings } from '../providers/factory.js';
-import { withPrometheusSignals } from '../signals/prometheus.js';
 import type { NodeGroupProvider } from '../providers/provider.js';
 import { collectSecrets, createHandle, HttpServer, logLeadership, Metrics, serverOptionsFromConfig, StatusStore, type InFlightOperation } from '../server/index.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
-import { errorMessage, ok } from '../util/result.js';
+import { errorMessage } from '../util/result.js';
 
 export interface ServiceOptions {
   readonly config: Config;
@@ -60,29 +52,21 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   const metrics = new Metrics({ processMetrics: o.processMetrics ?? true });
   const secrets = collectSecrets(config);
 
-  const mesos = new MesosClient(config.mesos, logger);
-  const marathon = config.marathon ? new MarathonClient(config.marathon, logger) : undefined;
-  const bindings = timedBindings(createBindings(config, logger, o.simulated ? { simulated: o.simulated } : {}), metrics);
-  const drainer = config.drain ? new MesosDrainer(mesos) : undefined;
-  const pending: PendingSource | undefined = marathon ? timedPending(marathon, config.marathon?.url ?? '', clock, metrics) : undefined;
-  const live = new LiveObserver({
-    agents: timedAgents(mesosAgentSource(mesos), metrics),
-    bindings,
-    logger,
-    ...(pending ? { pending } : {}),
-    ...(drainer ? { drainer } : {}),
-    // Mesos failures end the cycle and are counted from its report; these do not.
-    onError: (kind) => {
-      if (kind === 'provider' || kind === 'marathon') metrics.error(kind);
-    },
-  });
-  const observer = withPrometheusSignals(live, config, logger, () => metrics.error('prometheus'));
-
   const election = config.zk
     ? new LeaderElection({ url: config.zk, replicaId: o.replicaId ?? defaultReplicaId(), logger, ...(o.zkSessionTimeoutMs !== undefined ? { sessionTimeoutMs: o.zkSessionTimeoutMs } : {}) })
     : undefined;
   const gate: DescribedGate = election ?? new AlwaysLeader();
-  const controller = new Controller({ config, observer, bindings, clock, logger, leadership: gate, debounceMs: o.debounceMs ?? 200, ...(drainer ? { drainer } : {}) });
+  const { controller, mesos, marathon } = wire(config, logger, {
+    clock,
+    leadership: gate,
+    timer: metrics,
+    debounceMs: o.debounceMs ?? 200,
+    ...(o.simulated ? { simulated: o.simulated } : {}),
+    // Mesos failures end the cycle and are counted from its report; these do not.
+    onError: (kind) => {
+      if (kind === 'provider' || kind === 'marathon' || kind === 'prometheus') metrics.error(kind);
+    },
+  });
 
   const store = new StatusStore({ groups: config.groups.map((g) => ({ name: g.name, min: g.min, max: g.max })), gate, secrets, dryRun: config.dryRun, now: () => clock.now() });
   const drainSeen = new Map<string, number>();
@@ -177,49 +161,4 @@ function inFlight(controller: Controller, config: Config, report: CycleReport, d
   }
   for (const h of [...drainSeen.keys()]) if (!draining.has(h)) drainSeen.delete(h);
   return ops;
-}
-
-async function timed<T>(fn: () => Promise<T>, observe: (seconds: number) => void): Promise<T> {
-  const started = performance.now();
-  try {
-    return await fn();
-  } finally {
-    observe((performance.now() - started) / 1000);
-  }
-}
-
-/** Each provider call timed into `cloud_request_duration_seconds`; one decorator per provider instance. */
-function timedBindings(bindings: Bindings, metrics: Metrics): Bindings {
-  const wrapped = new Map<NodeGroupProvider, NodeGroupProvider>();
-  const out = new Map<string, GroupBinding>();
-  for (const [name, b] of bindings) {
-    let p = wrapped.get(b.provider);
-    if (!p) {
-      const inner = b.provider;
-      const obs = (op: string) => (s: number) => metrics.observeCloud(inner.kind, op, s);
-      p = {
-        kind: inner.kind,
-        describe: (g) => timed(() => inner.describe(g), obs('describe')),
-        setDesiredSize: (g, size) => timed(() => inner.setDesiredSize(g, size), obs('setDesiredSize')),
-        deleteInstances: (g, ids) => timed(() => inner.deleteInstances(g, ids), obs('deleteInstances')),
-      };
-      wrapped.set(inner, p);
-    }
-    out.set(name, { provider: p, ref: b.ref });
-  }
-  return out;
-}
-
-function timedAgents(source: AgentSource, metrics: Metrics): AgentSource {
-  return { getAgents: () => timed(() => source.getAgents(), (s) => metrics.observeMesos('agents', s)) };
-}
-
-function timedPending(marathon: MarathonClient, from: string, clock: Clock, metrics: Metrics): PendingSource {
-  return {
-    getQueue: () =>
-      timed(async () => {
-        const r = await marathon.getQueue();
-        return r.ok ? ok({ pending: r.value, from, readAt: clock.now() }) : { ok: false as const, error: { kind: r.error.kind, message: r.error.message } };
-      }, (s) => metrics.observeMesos('marathon_queue', s)),
-  };
 }

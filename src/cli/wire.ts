@@ -1,42 +1,69 @@
 import type { Config } from '../config/schema.js';
+import type { Bindings, Leadership } from '../controller/bindings.js';
 import { Controller } from '../controller/controller.js';
 import { LiveObserver } from '../controller/live-observer.js';
-import type { Leadership } from '../controller/bindings.js';
-import type { ObserveError, PendingSource } from '../controller/ports.js';
+import type { ObserveError } from '../controller/ports.js';
+import { timedAgents, timedBindings, timedPending, type CallTimer } from '../controller/timing.js';
 import { MarathonClient } from '../marathon/client.js';
+import { marathonPendingSource } from '../marathon/pending-source.js';
+import { mesosAgentSource } from '../mesos/agent-source.js';
 import { MesosClient } from '../mesos/client.js';
 import { MesosDrainer } from '../mesos/drainer.js';
-import { mesosAgentSource } from '../mesos/agent-source.js';
 import { createBindings } from '../providers/factory.js';
+import type { NodeGroupProvider } from '../providers/provider.js';
+import { withPrometheusSignals } from '../signals/prometheus.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
-import { ok } from '../util/result.js';
+
+export interface WireOptions {
+  readonly clock?: Clock;
+  readonly leadership?: Leadership;
+  /** Provider for `simulated` groups (demo, tests); real clouds need nothing. */
+  readonly simulated?: NodeGroupProvider;
+  /** Times every Mesos, Marathon and cloud call (the service's metrics). */
+  readonly timer?: CallTimer;
+  /** Counts reads that failed without ending the cycle (cloud, Marathon, Prometheus). */
+  readonly onError?: (kind: ObserveError['kind'] | 'prometheus') => void;
+  readonly debounceMs?: number;
+}
 
 export interface Wiring {
   readonly controller: Controller;
   readonly mesos: MesosClient;
   readonly marathon?: MarathonClient;
+  readonly bindings: Bindings;
 }
 
-/** Builds the real adapters from config and joins them in one controller. */
-export function wire(config: Config, logger: Logger, opts: { clock?: Clock; leadership?: Leadership; onError?: (kind: ObserveError['kind']) => void } = {}): Wiring {
-  const mesos = new MesosClient(config.mesos, logger);
-  const marathon = config.marathon ? new MarathonClient(config.marathon, logger) : undefined;
-  const bindings = createBindings(config, logger);
-  const drainer = config.drain ? new MesosDrainer(mesos) : undefined;
+/** The one place where config becomes adapters joined in a controller: run, plan and demo all use it. */
+export function wire(config: Config, logger: Logger, opts: WireOptions = {}): Wiring {
   const clock = opts.clock ?? systemClock;
-  const pending: PendingSource | undefined = marathon
-    ? {
-        getQueue: async () => {
-          const [r, apps] = await Promise.all([marathon.getQueue(), marathon.getApps(false)]);
-          if (!r.ok) return { ok: false, error: { kind: r.error.kind, message: r.error.message } };
-          // Without the apps, scale-down re-places tasks on resources alone.
-          const appConstraints = apps.ok ? new Map(apps.value.map((a) => [a.id, a.constraints])) : undefined;
-          return ok({ pending: r.value, from: config.marathon?.url ?? '', readAt: clock.now(), ...(appConstraints ? { appConstraints } : {}) });
-        },
-      }
-    : undefined;
-  const observer = new LiveObserver({ agents: mesosAgentSource(mesos), bindings, logger, ...(pending ? { pending } : {}), ...(drainer ? { drainer } : {}), ...(opts.onError ? { onError: opts.onError } : {}) });
-  const controller = new Controller({ config, observer, bindings, clock, logger, ...(drainer ? { drainer } : {}), ...(opts.leadership ? { leadership: opts.leadership } : {}) });
-  return { controller, mesos, marathon };
+  const mesos = new MesosClient(config.mesos, logger, { now: () => clock.now() });
+  const marathon = config.marathon ? new MarathonClient(config.marathon, logger) : undefined;
+  const created = createBindings(config, logger, opts.simulated ? { simulated: opts.simulated } : {});
+  const bindings = opts.timer ? timedBindings(created, opts.timer) : created;
+  const drainer = config.drain ? new MesosDrainer(mesos) : undefined;
+  const agentSource = mesosAgentSource(mesos);
+  const pendingSource = marathon ? marathonPendingSource(marathon, config.marathon?.url ?? '', clock) : undefined;
+  const pending = pendingSource && opts.timer ? timedPending(pendingSource, opts.timer) : pendingSource;
+  const live = new LiveObserver({
+    agents: opts.timer ? timedAgents(agentSource, opts.timer) : agentSource,
+    bindings,
+    logger,
+    ...(pending ? { pending } : {}),
+    ...(drainer ? { drainer } : {}),
+    ...(opts.onError ? { onError: opts.onError } : {}),
+  });
+  const onError = opts.onError;
+  const observer = withPrometheusSignals(live, config, logger, () => onError?.('prometheus'));
+  const controller = new Controller({
+    config,
+    observer,
+    bindings,
+    clock,
+    logger,
+    ...(drainer ? { drainer } : {}),
+    ...(opts.leadership ? { leadership: opts.leadership } : {}),
+    ...(opts.debounceMs !== undefined ? { debounceMs: opts.debounceMs } : {}),
+  });
+  return { controller, mesos, ...(marathon ? { marathon } : {}), bindings };
 }
