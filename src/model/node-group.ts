@@ -12,7 +12,7 @@ export interface Instance {
 
 /** A node group as its cloud reports it. */
 export interface NodeGroupState {
-  /** Limits the cloud itself enforces, when it has any (ASG min/max); config limits apply on top. */
+  /** Limits the cloud itself enforces (an ASG's min/max); config limits apply on top. */
   readonly min?: number;
   readonly max?: number;
   /** The size the cloud is asked to hold (VMSS sku.capacity, ASG desired capacity). */
