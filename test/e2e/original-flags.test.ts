@@ -158,11 +158,11 @@ describe('the CLI with the original flags, against a classic master and the Azur
 
   it('with --dry-run decides and logs, and changes nothing', async () => {
     const { fake, endpoint, proxyPaths } = await setup({ stateless: ['10.1.0.4', '10.1.0.6', '10.1.0.8'], apps: [onStateless('/web', 5, 1), onStateful('/db', 4)] });
-    const out = await runUntil(originalFlags(endpoint, fake, ['--dry-run', '-vv']), fake, (stderr) => (stderr.match(/dry run: would set size 5/g) ?? []).length >= 2, 30_000);
+    const out = await runUntil(originalFlags(endpoint, fake, ['--dry-run', '-vv']), fake, (stderr) => (stderr.match(/dry run: would set size 5/g) ?? []).length >= 2, 50_000);
     expect(out.stderr).toMatch(/dry run: would set size 5/);
     expect(fake.armCalls('PATCH')).toHaveLength(0);
     expect(proxyPaths.filter((p) => p.startsWith('POST') && p !== 'POST /api/v1')).toEqual([]);
-  }, 60_000);
+  }, 75_000);
 
   it('shows the client secret nowhere at -vvv', async () => {
     const { fake, endpoint } = await setup({ stateless: ['10.1.0.4', '10.1.0.6', '10.1.0.8'], apps: [onStateless('/web', 5, 1), onStateful('/db', 4)] });
