@@ -39,9 +39,9 @@ function build(): { stateText: string; queueText: string; instances: { id: strin
     if (!r.ok) throw r.error;
   }
   clock.advance(60_000);
-  // Work that cannot fit in the ~22 GB left per agent: it waits.
+  // Work that fits only on an empty agent (none is): it waits for new nodes.
   for (let a = 0; a < 50; a++) {
-    const r = cluster.createApp({ id: `/batch/wave-${a}`, instances: Math.round(WAITING / 50), cpus: 1, mem: 24_576, constraints: a % 5 === 0 ? [{ field: 'hostname', op: 'UNIQUE' }] : [] });
+    const r = cluster.createApp({ id: `/batch/wave-${a}`, instances: Math.round(WAITING / 50), cpus: 1, mem: 32_000, constraints: a % 5 === 0 ? [{ field: 'hostname', op: 'UNIQUE' }] : [] });
     if (!r.ok) throw r.error;
   }
   clock.advance(60_000);
