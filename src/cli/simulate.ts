@@ -5,10 +5,10 @@ import type { Config } from '../config/schema.js';
 import { applyPolicy, POLICY_LIST, resolvePolicy, type SimPolicy } from '../sim/policies.js';
 import { replayTrace, scenarioConfig, traceEnd, type ReplayResult } from '../sim/replay/index.js';
 import { createProgress, formatReportTable, renderChartsSvg, writeReportsJson, type SimulationReport } from '../sim/report/index.js';
-import { generateTrace, importAlibaba2018BatchTask, importGoogle2011TaskEvents, offeredCpus, readTraceCsv, type NodeShape, type TraceTask } from '../sim/trace/index.js';
+import { generateTrace, importAlibaba2018BatchTask, importAlibaba2023OpenbPods, importGoogle2011TaskEvents, offeredCpus, readTraceCsv, type NodeShape, type TraceTask } from '../sim/trace/index.js';
 import { err, errorMessage, ok, type Result } from '../util/result.js';
 
-export const TRACE_FORMATS = ['csv', 'google2011', 'alibaba2018'] as const;
+export const TRACE_FORMATS = ['csv', 'google2011', 'alibaba2018', 'alibaba2023'] as const;
 export type TraceFormat = (typeof TRACE_FORMATS)[number];
 
 export interface SimulateOptions {
@@ -28,6 +28,8 @@ export interface SimulateOptions {
   /** Cut the run after this many hours of trace time. */
   readonly hours?: number;
   readonly progress?: boolean;
+  /** Multiplies trace times (alibaba2023 only): 0.1 replays 10x faster. */
+  readonly timeScale?: number;
 }
 
 export interface LoadedTrace {
@@ -43,7 +45,7 @@ export interface LoadedTrace {
 const DAY = 86_400_000;
 
 /** Reads or generates the trace named on the command line. */
-export async function loadTrace(spec: string, format: TraceFormat, node: NodeShape): Promise<Result<LoadedTrace, string>> {
+export async function loadTrace(spec: string, format: TraceFormat, node: NodeShape, timeScale?: number): Promise<Result<LoadedTrace, string>> {
   if (spec.startsWith('generate:')) {
     const parts = spec.split(':').slice(1).map(Number);
     const [seed, days, nodes, tasks] = parts;
@@ -64,7 +66,9 @@ export async function loadTrace(spec: string, format: TraceFormat, node: NodeSha
       ? ((r) => (r.ok ? ok({ tasks: r.value, skipped: [] as string[] }) : r))(readTraceCsv(text))
       : format === 'google2011'
         ? importGoogle2011TaskEvents(text, { nodeShape: node })
-        : importAlibaba2018BatchTask(text, { nodeShape: node });
+        : format === 'alibaba2023'
+          ? importAlibaba2023OpenbPods(text, { nodeShape: node, ...(timeScale === undefined ? {} : { timeScale }) })
+          : importAlibaba2018BatchTask(text, { nodeShape: node });
   if (!parsed.ok) return err(`trace ${spec}:\n${parsed.error.slice(0, 20).map((e) => `  ${e}`).join('\n')}${parsed.error.length > 20 ? `\n  ... and ${parsed.error.length - 20} more` : ''}`);
   if (parsed.value.tasks.length === 0) return err(`trace ${spec}: no usable tasks`);
   return ok({ name: basename(spec), tasks: parsed.value.tasks, endMs: traceEnd(parsed.value.tasks), skipped: parsed.value.skipped.length });
@@ -72,11 +76,13 @@ export async function loadTrace(spec: string, format: TraceFormat, node: NodeSha
 
 /** The node group the trace runs on and its start size, sized from the trace unless told. */
 export function scenarioFor(trace: LoadedTrace, o: SimulateOptions): { config: Config; initial: Record<string, number> } {
-  const peakNodes = trace.targetNodes ?? Math.ceil(Math.max(0, ...offeredCpus(trace.tasks, 60_000, Math.max(60_000, trace.endMs))) / o.node.cpus);
+  // A reduce, not Math.max(...xs): a months-long trace has hundreds of thousands of samples.
+  const peakCpus = offeredCpus(trace.tasks, 60_000, Math.max(60_000, trace.endMs)).reduce((m, c) => Math.max(m, c), 0);
+  const peakNodes = trace.targetNodes ?? Math.ceil(peakCpus / o.node.cpus);
   const min = o.min ?? Math.min(3, Math.max(1, peakNodes));
   const max = Math.max(min, o.max ?? Math.max(10, Math.ceil(peakNodes * 2)));
   const initial = Math.min(max, Math.max(min, o.initial ?? Math.ceil(peakNodes * 0.4)));
-  return { config: scenarioConfig([{ name: 'agents', cpus: o.node.cpus, mem: o.node.mem, disk: o.node.disk, min, max, price: o.price ?? 1 }]), initial: { agents: initial } };
+  return { config: scenarioConfig([{ name: 'agents', cpus: o.node.cpus, mem: o.node.mem, disk: o.node.disk, ...(o.node.gpus ? { gpus: o.node.gpus } : {}), min, max, price: o.price ?? 1 }]), initial: { agents: initial } };
 }
 
 export interface SimulationRun {
@@ -88,7 +94,7 @@ export interface SimulationRun {
 
 /** Replays the trace under each policy, writes JSON and SVG into `out`, returns the table. */
 export async function simulate(o: SimulateOptions): Promise<Result<SimulationRun, string>> {
-  const trace = await loadTrace(o.trace, o.format ?? 'csv', o.node);
+  const trace = await loadTrace(o.trace, o.format ?? 'csv', o.node, o.timeScale);
   if (!trace.ok) return trace;
   const { config: base, initial } = scenarioFor(trace.value, o);
   const endMs = o.hours !== undefined ? Math.min(trace.value.endMs, o.hours * 3_600_000) : trace.value.endMs;
@@ -165,6 +171,8 @@ export function addSimulateCommand(program: Command): void {
     .option('--node-cpus <n>', 'cpus of one node', num('--node-cpus'), 16)
     .option('--node-mem <mb>', 'memory of one node (MB)', num('--node-mem'), 65536)
     .option('--node-disk <mb>', 'disk of one node (MB)', num('--node-disk'), 204800)
+    .option('--node-gpus <n>', 'GPUs of one node', num('--node-gpus'), 0)
+    .option('--time-scale <f>', 'alibaba2023: multiply trace times by this (0.1 = 10x shorter)', num('--time-scale'))
     .option('--min <n>', 'fewest nodes [3]', num('--min'))
     .option('--max <n>', 'most nodes [2 x the trace peak]', num('--max'))
     .option('--initial <n>', 'nodes at start [40% of the trace peak]', num('--initial'))
@@ -182,7 +190,7 @@ export function addSimulateCommand(program: Command): void {
         format: raw['format'] as TraceFormat,
         policies,
         out: String(raw['out']),
-        node: { cpus: n('nodeCpus') ?? 16, mem: n('nodeMem') ?? 65536, disk: n('nodeDisk') ?? 0 },
+        node: { cpus: n('nodeCpus') ?? 16, mem: n('nodeMem') ?? 65536, disk: n('nodeDisk') ?? 0, gpus: n('nodeGpus') ?? 0 },
         ...optional('min', n('min')),
         ...optional('max', n('max')),
         ...optional('initial', n('initial')),
@@ -190,6 +198,7 @@ export function addSimulateCommand(program: Command): void {
         ...optional('provisionDelayS', n('provisionDelay')),
         ...optional('hours', n('hours')),
         ...optional('seed', n('seed')),
+        ...optional('timeScale', n('timeScale')),
         progress: raw['progress'] !== false,
       });
       if (!run.ok) {
