@@ -2,7 +2,7 @@ import { nearestRank } from './percentile.js';
 import { intervals, type MetricSample, type TaskRecord } from './series.js';
 
 export interface WaitFigures {
-  /** Instance-seconds spent waiting: submit to placement, or to the end of the run if never placed. */
+  /** Instance-seconds spent waiting: submit to placement; if never placed, to its withdrawal (finishedAt) or the end of the run. */
   readonly pendingTaskSeconds: number;
   /** Waits (s) of placed instances, nearest-rank percentiles; NaN when none was placed. */
   readonly p50: number;
@@ -27,7 +27,8 @@ export function waitFigures(records: readonly TaskRecord[], endMs: number): Wait
     const n = r.instances ?? 1;
     if (r.placedAt === undefined) {
       never += n;
-      pending += (n * Math.max(0, endMs - r.submittedAt)) / 1000;
+      const until = r.finishedAt === undefined ? endMs : Math.min(endMs, r.finishedAt);
+      pending += (n * Math.max(0, until - r.submittedAt)) / 1000;
       continue;
     }
     const w = Math.max(0, r.placedAt - r.submittedAt) / 1000;

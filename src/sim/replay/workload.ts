@@ -113,7 +113,8 @@ export class TraceFeeder {
         out.push({ id, instances: n, submittedAt: tr.submittedAt, placedAt: at, ...fin });
       }
       const never = tr.task.instances - tr.placements.length;
-      if (never > 0) out.push({ id, instances: never, submittedAt: tr.submittedAt });
+      // A service withdrawn before it was placed waited until its withdrawal, not to the end of the run.
+      if (never > 0) out.push({ id, instances: never, submittedAt: tr.submittedAt, ...fin });
     }
     return out;
   }

@@ -79,6 +79,13 @@ describe('waits before placement', () => {
     expect(w.pendingTaskSeconds).toBe(18_870);
   });
 
+  it('a never-placed instance withdrawn before the end waits only until its withdrawal', () => {
+    const w = waitFigures([{ id: 'gone', submittedAt: 100_000, finishedAt: 250_000 }, { id: 'still', instances: 2, submittedAt: 1_000_000 }], 2_000_000);
+    // 150 s until withdrawal, plus 2 x 1000 s until the end of the run.
+    expect(w.pendingTaskSeconds).toBe(2_150);
+    expect(w.neverPlacedInstances).toBe(3);
+  });
+
   it('integrates pending instances from the samples as a cross-check', () => {
     // 3 instances pending for the hour at 2 h, 2 for the hour at 4 h.
     expect(sampledPendingSeconds(samples, END)).toBe(18_000);
