@@ -45,6 +45,13 @@ function build(): { stateText: string; queueText: string; instances: { id: strin
     if (!r.ok) throw r.error;
   }
   clock.advance(60_000);
+  // Some agents had room after all: top the queue up so exactly WAITING instances wait.
+  const waiting = cluster.queue().reduce((n, app) => n + cluster.waitingCount(app), 0);
+  if (waiting < WAITING) {
+    const r = cluster.createApp({ id: '/batch/top-up', instances: WAITING - waiting, cpus: 7.5, mem: 2048 });
+    if (!r.ok) throw r.error;
+    clock.advance(60_000);
+  }
   return { stateText: JSON.stringify({ type: 'GET_STATE', get_state: getStateBody(cluster) }), queueText: JSON.stringify(queueJson(cluster)), instances };
 }
 
