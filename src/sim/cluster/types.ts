@@ -229,16 +229,8 @@ export interface SimFramework {
   readonly registeredAt: number;
 }
 
-export interface MachineId {
-  readonly hostname?: string;
-  readonly ip?: string;
-}
-
-export interface MaintenanceWindow {
-  readonly machines: readonly MachineId[];
-  /** Epoch ms. */
-  readonly start: number;
-  readonly durationMs?: number;
-}
+// The same maintenance shapes the Mesos client reads: one definition for both sides of the wire.
+import type { MachineId, MaintenanceWindow } from '../../mesos/maintenance.js';
+export type { MachineId, MaintenanceWindow };
 
 export type MachineMode = 'DRAINING' | 'DOWN';

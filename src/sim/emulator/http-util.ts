@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Secret } from '../../util/secret.js';
 
 /** Credentials an emulated server demands; none means open. */
@@ -114,4 +114,13 @@ export function hostPortOf(address: string | { address: string; port: number } |
     return { host, port: address.port };
   }
   return { host: '127.0.0.1', port: 0 };
+}
+
+/** Ends open event streams (SUBSCRIBE, SSE) so the server can close, then closes it. */
+export function closeServer(server: Server, streams: Iterable<ServerResponse>): Promise<void> {
+  return new Promise<void>((resolve) => {
+    for (const s of streams) s.end();
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { SimCluster } from '../cluster/cluster.js';
 import type { ClusterEvent } from '../cluster/events.js';
 import { isoTime } from '../cluster/ids.js';
-import { admit, isRecord, newFaults, parseJson, readBody, sendJson, sendText, type EmulatorAuth, type EmulatorFaults } from './http-util.js';
+import { admit, isRecord, newFaults, parseJson, readBody, sendJson, sendText, type EmulatorAuth, type EmulatorFaults, closeServer } from './http-util.js';
 import type { JsonObject } from './json-types.js';
 import { parseAppBody } from './marathon-app-body.js';
 import { condition, deploymentIdFor, marathonApp, queueJson } from './marathon-json.js';
@@ -134,12 +134,7 @@ export async function startMarathonServer(options: MarathonServerOptions): Promi
     url: `http://${addr.address}:${addr.port}`,
     faults,
     server,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of streams) s.end();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server, streams),
   };
 }
 

@@ -12,6 +12,7 @@ import {
   sendText,
   type EmulatorAuth,
   type EmulatorFaults,
+  closeServer,
 } from './http-util.js';
 import type { JsonObject } from './json-types.js';
 import { slavesJson, stateJson } from './mesos-v0-json.js';
@@ -254,12 +255,7 @@ export async function startMasterServer(options: MasterServerOptions): Promise<M
     url: `http://${self.host}:${self.port}`,
     faults,
     server,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of streams) s.end();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => closeServer(server, streams),
   };
 }
 
