@@ -41,7 +41,7 @@ function build(): { stateText: string; queueText: string; instances: { id: strin
   clock.advance(60_000);
   // Work that needs 7.5 cpus: no agent with a service task has that left, so it waits for new nodes.
   for (let a = 0; a < 50; a++) {
-    const r = cluster.createApp({ id: `/batch/wave-${a}`, instances: Math.round(WAITING / 50), cpus: 7.5, mem: 2048, constraints: a % 5 === 0 ? [{ field: 'hostname', op: 'UNIQUE' }] : [] });
+    const r = cluster.createApp({ id: `/batch/wave-${a}`, instances: Math.round(WAITING / 50), cpus: 7.5, mem: 2048, constraints: a % 5 === 0 ? [{ field: 'hostname', operator: 'UNIQUE' }] : [] });
     if (!r.ok) throw r.error;
   }
   clock.advance(60_000);

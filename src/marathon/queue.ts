@@ -6,6 +6,7 @@ import type { MarathonError } from './errors.js';
 import { queueSchema, type MarathonAppJson, type MarathonPodJson, type QueueItemJson } from './schema.js';
 
 
+const NEEDS_VALUE: ReadonlySet<ConstraintOperator> = new Set(['LIKE', 'UNLIKE', 'MAX_PER', 'IS']);
 const isOperator = (op: string): op is ConstraintOperator => (CONSTRAINT_OPERATORS as readonly string[]).includes(op);
 
 /** Marathon's `["field", "OP", "value"]`; an unknown operator is an error, not a constraint to ignore. */
@@ -14,6 +15,7 @@ export function parseConstraint(c: readonly string[]): Result<Constraint, string
   if (!field || !op) return err(`constraint ${JSON.stringify(c)} needs a field and an operator`);
   const operator = op.toUpperCase();
   if (!isOperator(operator)) return err(`constraint ${JSON.stringify(c)} has unknown operator ${op}`);
+  if (value === undefined && NEEDS_VALUE.has(operator)) return err(`constraint ${JSON.stringify(c)}: ${operator} needs a value`);
   return ok(value === undefined ? { field, operator } : { field, operator, value });
 }
 

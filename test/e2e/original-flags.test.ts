@@ -108,8 +108,8 @@ async function runUntil(args: string[], fake: FakeAzure, done: (stderr: string) 
   return { stdout, stderr };
 }
 
-const onStateless = (id: string, instances: number, cpus: number): AppSpec => ({ id, instances, cpus, mem: 128, constraints: [{ field: 'workload', op: 'CLUSTER', value: 'stateless' }] });
-const onStateful = (id: string, instances: number): AppSpec => ({ id, instances, cpus: 1, mem: 256, constraints: [{ field: 'workload', op: 'CLUSTER', value: 'statefull' }] });
+const onStateless = (id: string, instances: number, cpus: number): AppSpec => ({ id, instances, cpus, mem: 128, constraints: [{ field: 'workload', operator: 'CLUSTER', value: 'stateless' }] });
+const onStateful = (id: string, instances: number): AppSpec => ({ id, instances, cpus: 1, mem: 256, constraints: [{ field: 'workload', operator: 'CLUSTER', value: 'statefull' }] });
 
 describe('the CLI with the original flags, against a classic master and the Azure SDK', () => {
   it('at 83% cpu on 3 stateless agents (stateful agents busy too) asks Azure for capacity 5', async () => {

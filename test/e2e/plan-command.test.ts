@@ -17,8 +17,8 @@ beforeAll(async () => {
     clock: new VirtualClock(Date.now()),
     agents: IPS.map((ip) => ({ hostname: ip, ip, resources: { cpus: 2, mem: 7168, disk: 50_000 }, attributes: { workload: 'stateless' } })),
     apps: [
-      { id: '/api', instances: 2, cpus: 1.5, mem: 512, constraints: [{ field: 'workload', op: 'CLUSTER', value: 'stateless' }] },
-      { id: '/web', instances: 6, cpus: 1, mem: 256, constraints: [{ field: 'workload', op: 'LIKE', value: 'stateless' }] },
+      { id: '/api', instances: 2, cpus: 1.5, mem: 512, constraints: [{ field: 'workload', operator: 'CLUSTER', value: 'stateless' }] },
+      { id: '/web', instances: 6, cpus: 1, mem: 256, constraints: [{ field: 'workload', operator: 'LIKE', value: 'stateless' }] },
     ],
   });
   emu.clock.advance(30_000);

@@ -32,8 +32,8 @@ beforeAll(async () => {
       },
     ],
     apps: [
-      { id: '/web', instances: 3, cpus: 1, mem: 512, ports: 1, constraints: [{ field: 'hostname', op: 'UNIQUE' }] },
-      { id: '/big', instances: 2, cpus: 6, mem: 1024, constraints: [{ field: 'workload', op: 'LIKE', value: 'stateless' }] },
+      { id: '/web', instances: 3, cpus: 1, mem: 512, ports: 1, constraints: [{ field: 'hostname', operator: 'UNIQUE' }] },
+      { id: '/big', instances: 2, cpus: 6, mem: 1024, constraints: [{ field: 'workload', operator: 'LIKE', value: 'stateless' }] },
     ],
   });
   emu.clock.advance(30_000);

@@ -1,5 +1,5 @@
-import type { AppConstraint, ConstraintOp, SimAgent, SimTask } from './types.js';
-import { CONSTRAINT_OPS } from './types.js';
+import type { ConstraintOperator } from '../../model/pending.js';
+import type { AppConstraint, SimAgent, SimTask } from './types.js';
 
 /** The value an agent has for a constraint field: hostname, fault domain or an attribute. */
 export function fieldValue(agent: SimAgent, field: string): string | undefined {
@@ -8,20 +8,6 @@ export function fieldValue(agent: SimAgent, field: string): string | undefined {
   if (field === '@zone') return agent.domain?.zone;
   const v = agent.attributes[field];
   return v === undefined ? undefined : String(v);
-}
-
-/** Marathon's `[field, OP, value?]` array form, validated. */
-export function parseConstraint(raw: readonly unknown[]): AppConstraint | string {
-  const [field, op, value] = raw;
-  if (typeof field !== 'string' || typeof op !== 'string') return 'constraint must be [field, operator, value?]';
-  const upper = op.toUpperCase();
-  const known = CONSTRAINT_OPS.find((o) => o === upper);
-  if (!known) return `unknown constraint operator ${op}`;
-  if (value !== undefined && typeof value !== 'string') return 'constraint value must be a string';
-  if ((known === 'LIKE' || known === 'UNLIKE' || known === 'MAX_PER' || known === 'IS') && value === undefined) {
-    return `${known} needs a value`;
-  }
-  return value === undefined ? { field, op: known } : { field, op: known, value };
 }
 
 /** Per-app placement counts, built once per scheduling pass and updated as instances are placed. */
@@ -45,7 +31,7 @@ export class ConstraintState {
       if (agent) this.record(agent);
     }
     for (const c of constraints) {
-      if (c.op !== 'GROUP_BY') continue;
+      if (c.operator !== 'GROUP_BY') continue;
       const values = new Set<string>();
       for (const a of offerAgents) {
         const v = fieldValue(a, c.field);
@@ -81,10 +67,10 @@ export class ConstraintState {
   #acceptsOne(c: AppConstraint, agent: SimAgent): boolean {
     const v = fieldValue(agent, c.field);
     // Marathon: an agent without the field matches only UNLIKE.
-    if (v === undefined) return c.op === 'UNLIKE';
+    if (v === undefined) return c.operator === 'UNLIKE';
     const counts = this.#counts.get(c.field) ?? new Map<string, number>();
     const here = counts.get(v) ?? 0;
-    const op: ConstraintOp = c.op;
+    const op: ConstraintOperator = c.operator;
     switch (op) {
       case 'UNIQUE':
         return here === 0;

@@ -60,7 +60,7 @@ export function modelPending(cluster: SimCluster): PendingLaunch[] {
       source: 'marathon',
       count: cluster.waitingCount(app),
       resources: resources({ cpus: s.cpus, mem: s.mem, disk: s.disk ?? 0, gpus: s.gpus ?? 0, ports: s.ports ?? 0 }),
-      constraints: (s.constraints ?? []).map((c) => ({ field: c.field, operator: c.op, ...(c.value !== undefined ? { value: c.value } : {}) })),
+      constraints: s.constraints ?? [],
       role: app.role,
       delayed: false,
       ...(app.queue ? { since: app.queue.since } : {}),

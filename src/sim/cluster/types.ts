@@ -1,3 +1,4 @@
+import type { Constraint } from '../../model/pending.js';
 import type { Resources } from '../../model/resources.js';
 import type { Range } from './ranges.js';
 import type { TimerHandle } from './virtual-clock.js';
@@ -126,14 +127,9 @@ export interface SimTask {
   timer?: TimerHandle;
 }
 
-export type ConstraintOp = 'UNIQUE' | 'CLUSTER' | 'GROUP_BY' | 'LIKE' | 'UNLIKE' | 'MAX_PER' | 'IS';
-export const CONSTRAINT_OPS: readonly ConstraintOp[] = ['UNIQUE', 'CLUSTER', 'GROUP_BY', 'LIKE', 'UNLIKE', 'MAX_PER', 'IS'];
 
-export interface AppConstraint {
-  readonly field: string;
-  readonly op: ConstraintOp;
-  readonly value?: string;
-}
+/** Marathon placement constraints: the model's type, shared with the planner and the Marathon client. */
+export type AppConstraint = Constraint;
 
 /** A Marathon app (kind "service") or a run-to-completion job (kind "batch"). */
 export interface AppSpec {

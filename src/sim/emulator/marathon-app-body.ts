@@ -1,4 +1,4 @@
-import { parseConstraint } from '../cluster/constraints.js';
+import { parseConstraint } from '../../marathon/queue.js';
 import type { AppConstraint, AppSpec } from '../cluster/types.js';
 import { isRecord } from './http-util.js';
 
@@ -26,10 +26,10 @@ export function parseAppBody(body: unknown, idFromPath?: string): AppSpec | stri
   const rawConstraints = body['constraints'] ?? [];
   if (!Array.isArray(rawConstraints)) return '/constraints: must be a list';
   for (const raw of rawConstraints) {
-    if (!Array.isArray(raw)) return '/constraints: each constraint is [field, operator, value?]';
+    if (!Array.isArray(raw) || !raw.every((x): x is string => typeof x === 'string')) return '/constraints: each constraint is [field, operator, value?] of strings';
     const c = parseConstraint(raw);
-    if (typeof c === 'string') return `/constraints: ${c}`;
-    constraints.push(c);
+    if (!c.ok) return `/constraints: ${c.error}`;
+    constraints.push(c.value);
   }
   const labels: Record<string, string> = {};
   const rawLabels = body['labels'];

@@ -39,7 +39,7 @@ export function marathonApp(cluster: SimCluster, app: SimApp, embedTasks: boolea
     maxLaunchDelaySeconds: 3600,
     mem: s.mem,
     gpus: s.gpus ?? 0,
-    constraints: (s.constraints ?? []).map((c) => (c.value === undefined ? [c.field, c.op] : [c.field, c.op, c.value])),
+    constraints: (s.constraints ?? []).map((c) => (c.value === undefined ? [c.field, c.operator] : [c.field, c.operator, c.value])),
     // Service ports, one per host port the app asks for (Marathon assigns them from 10000).
     ports: Array.from({ length: s.ports ?? 0 }, (_, i) => 10000 + i),
     requirePorts: false,

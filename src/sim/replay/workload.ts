@@ -72,7 +72,7 @@ export class TraceFeeder {
       startupMs: 0,
       kind: batch ? 'batch' : 'service',
       ...(batch ? { durationMs: task.durationMs } : {}),
-      ...(task.constraints.length ? { constraints: task.constraints.map((c) => ({ field: c.field, op: c.operator, ...(c.value !== undefined ? { value: c.value } : {}) })) } : {}),
+      ...(task.constraints.length ? { constraints: task.constraints } : {}),
       labels: { trace_task: task.id },
     };
     const r = this.cluster.createApp(spec);

@@ -23,7 +23,7 @@ describe('performance', () => {
             mem: 512 + Math.floor(rand() * 8) * 512,
             kind: 'batch',
             durationMs: (0.5 + rand() * 4) * HOUR,
-            ...(k % 10 === 0 ? { constraints: [{ field: 'zone', op: 'GROUP_BY' as const }] } : {}),
+            ...(k % 10 === 0 ? { constraints: [{ field: 'zone', operator: 'GROUP_BY' as const }] } : {}),
           });
           if (!r.ok) throw r.error;
         }

@@ -20,7 +20,7 @@ describe('placement', () => {
   it('UNIQUE on hostname puts one instance per agent and queues the rest', () => {
     const c = newCluster();
     for (let i = 1; i <= 3; i++) c.addAgent(agentSpec(i));
-    c.createApp({ id: 'u', instances: 4, cpus: 0.1, mem: 32, constraints: [{ field: 'hostname', op: 'UNIQUE' }] });
+    c.createApp({ id: 'u', instances: 4, cpus: 0.1, mem: 32, constraints: [{ field: 'hostname', operator: 'UNIQUE' }] });
     c.clock.advance(1000);
     expect(hostsOf(c, '/u').sort()).toEqual(['node-1', 'node-2', 'node-3']);
     const app = c.getApp('/u');
@@ -35,10 +35,10 @@ describe('placement', () => {
     c.addAgent(agentSpec(1, { attributes: { rack: 'r1', workload: 'stateless' } }));
     c.addAgent(agentSpec(2, { attributes: { rack: 'r2', workload: 'statefull' } }));
     c.addAgent(agentSpec(3, { attributes: { rack: 'r3' } }));
-    c.createApp({ id: 'cl', instances: 2, cpus: 0.1, mem: 32, constraints: [{ field: 'rack', op: 'CLUSTER', value: 'r2' }] });
-    c.createApp({ id: 'is', instances: 1, cpus: 0.1, mem: 32, constraints: [{ field: 'rack', op: 'IS', value: 'r3' }] });
-    c.createApp({ id: 'like', instances: 2, cpus: 0.1, mem: 32, constraints: [{ field: 'workload', op: 'LIKE', value: 'state.*' }] });
-    c.createApp({ id: 'unlike', instances: 3, cpus: 0.1, mem: 32, constraints: [{ field: 'workload', op: 'UNLIKE', value: 'stateless' }, { field: 'hostname', op: 'UNIQUE' }] });
+    c.createApp({ id: 'cl', instances: 2, cpus: 0.1, mem: 32, constraints: [{ field: 'rack', operator: 'CLUSTER', value: 'r2' }] });
+    c.createApp({ id: 'is', instances: 1, cpus: 0.1, mem: 32, constraints: [{ field: 'rack', operator: 'IS', value: 'r3' }] });
+    c.createApp({ id: 'like', instances: 2, cpus: 0.1, mem: 32, constraints: [{ field: 'workload', operator: 'LIKE', value: 'state.*' }] });
+    c.createApp({ id: 'unlike', instances: 3, cpus: 0.1, mem: 32, constraints: [{ field: 'workload', operator: 'UNLIKE', value: 'stateless' }, { field: 'hostname', operator: 'UNIQUE' }] });
     c.clock.advance(1000);
     expect(hostsOf(c, '/cl')).toEqual(['node-2', 'node-2']);
     expect(hostsOf(c, '/is')).toEqual(['node-3']);
@@ -50,7 +50,7 @@ describe('placement', () => {
   it('CLUSTER without a value follows the first instance', () => {
     const c = newCluster();
     for (let i = 1; i <= 3; i++) c.addAgent(agentSpec(i, { attributes: { zone: `z${i}` }, resources: { cpus: 1, mem: 4096 } }));
-    c.createApp({ id: 'stick', instances: 2, cpus: 0.5, mem: 32, constraints: [{ field: 'zone', op: 'CLUSTER' }] });
+    c.createApp({ id: 'stick', instances: 2, cpus: 0.5, mem: 32, constraints: [{ field: 'zone', operator: 'CLUSTER' }] });
     c.clock.advance(1000);
     expect(hostsOf(c, '/stick')).toEqual(['node-1', 'node-1']);
   });
@@ -58,8 +58,8 @@ describe('placement', () => {
   it('MAX_PER caps instances per value and GROUP_BY balances across values', () => {
     const c = newCluster();
     for (let i = 1; i <= 4; i++) c.addAgent(agentSpec(i, { attributes: { zone: i <= 2 ? 'a' : 'b' } }));
-    c.createApp({ id: 'mp', instances: 5, cpus: 0.1, mem: 32, constraints: [{ field: 'zone', op: 'MAX_PER', value: '2' }] });
-    c.createApp({ id: 'gb', instances: 6, cpus: 0.1, mem: 32, constraints: [{ field: 'zone', op: 'GROUP_BY' }] });
+    c.createApp({ id: 'mp', instances: 5, cpus: 0.1, mem: 32, constraints: [{ field: 'zone', operator: 'MAX_PER', value: '2' }] });
+    c.createApp({ id: 'gb', instances: 6, cpus: 0.1, mem: 32, constraints: [{ field: 'zone', operator: 'GROUP_BY' }] });
     c.clock.advance(1000);
     const zoneOf = (h: string) => (['node-1', 'node-2'].includes(h) ? 'a' : 'b');
     const mp = hostsOf(c, '/mp').map(zoneOf);
@@ -75,7 +75,7 @@ describe('placement', () => {
   it('GROUP_BY with more declared groups than seen waits, as Marathon does', () => {
     const c = newCluster();
     c.addAgent(agentSpec(1, { attributes: { zone: 'a' } }));
-    c.createApp({ id: 'gb3', instances: 3, cpus: 0.1, mem: 32, constraints: [{ field: 'zone', op: 'GROUP_BY', value: '3' }] });
+    c.createApp({ id: 'gb3', instances: 3, cpus: 0.1, mem: 32, constraints: [{ field: 'zone', operator: 'GROUP_BY', value: '3' }] });
     c.clock.advance(1000);
     expect(hostsOf(c, '/gb3')).toEqual(['node-1']);
   });

@@ -22,7 +22,7 @@ export async function richCluster(extra: Partial<EmulatedClusterOptions> = {}): 
     apps: [
       { id: '/web', instances: 3, cpus: 0.5, mem: 256, ports: 1, labels: { HAPROXY_GROUP: 'external' } },
       { id: '/public', instances: 1, cpus: 1, mem: 128, ports: 2, role: 'slave_public' },
-      { id: '/toobig', instances: 2, cpus: 8, mem: 128, constraints: [{ field: 'hostname', op: 'UNIQUE' }] },
+      { id: '/toobig', instances: 2, cpus: 8, mem: 128, constraints: [{ field: 'hostname', operator: 'UNIQUE' }] },
     ],
     ...extra,
   });
