@@ -1,5 +1,5 @@
 import type { Task } from '../model/agent.js';
-import type { V1Task } from './v1-schema.js';
+import type { RawTask } from './v1-task-list.js';
 import { allocationRole, sumV1 } from './resources.js';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
@@ -30,9 +30,11 @@ export interface LocatedTask {
   readonly task: Task;
 }
 
-export function taskFromV1(t: V1Task, isMarathon: (frameworkId: string) => boolean = () => true): LocatedTask {
+/** A v1 task (validated by zod in events, in place in task lists) as the model's Task. */
+export function taskFromV1(t: RawTask, isMarathon: (frameworkId: string) => boolean = () => true): LocatedTask {
   const labels = labelsOf(t.labels?.labels);
-  const role = allocationRole(t.resources);
+  const list = t.resources ?? [];
+  const role = allocationRole(list);
   const appId = isMarathon(t.framework_id.value) ? marathonAppId(t.task_id.value, labels) : undefined;
   return {
     agentId: t.agent_id.value,
@@ -41,7 +43,7 @@ export function taskFromV1(t: V1Task, isMarathon: (frameworkId: string) => boole
       name: t.name,
       frameworkId: t.framework_id.value,
       state: t.state ?? 'TASK_STAGING',
-      resources: sumV1(t.resources),
+      resources: sumV1(list),
       labels,
       ...(role ? { role } : {}),
       ...(appId ? { appId } : {}),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { v1TaskListSchema } from './v1-task-list.js';
 
 /**
  * zod shapes of the v1 operator API (include/mesos/v1/master/master.proto, mesos.proto).
@@ -104,10 +105,10 @@ export const v1TaskSchema = z.object({
 export type V1Task = z.infer<typeof v1TaskSchema>;
 
 export const v1GetTasksSchema = z.object({
-  pending_tasks: list(v1TaskSchema),
-  tasks: list(v1TaskSchema),
-  unreachable_tasks: list(v1TaskSchema),
-  completed_tasks: list(v1TaskSchema),
+  pending_tasks: v1TaskListSchema,
+  tasks: v1TaskListSchema,
+  unreachable_tasks: v1TaskListSchema,
+  completed_tasks: v1TaskListSchema,
 });
 
 export const v1FrameworkSchema = z.object({

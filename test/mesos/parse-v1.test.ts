@@ -105,6 +105,24 @@ describe('v1 GET_AGENTS', () => {
 });
 
 describe('v1 GET_STATE and GET_TASKS', () => {
+  it('a malformed task in a task list is an error value naming where it is', () => {
+    const state = structuredClone(subscribedState());
+    const tasks = taskAddedEvents();
+    const broken = structuredClone(tasks);
+    delete (broken[1] as Json)['task_id'];
+    const noAmount = structuredClone(tasks);
+    ((noAmount[0] as Json)['resources'] as Json[])[0] = { name: 'cpus', scalar: { value: 'one' } };
+    for (const [bad, where] of [[broken, '/1'], [noAmount, '/0/resources/0/scalar/value']] as const) {
+      state.get_tasks = { tasks: bad };
+      const r = parseGetState({ type: 'GET_STATE', get_state: state });
+      expect(r.ok).toBe(false);
+      if (!r.ok) {
+        expect(r.error.kind).toBe('malformed');
+        expect(r.error.message).toContain(where);
+      }
+    }
+  });
+
   it('joins tasks onto agents; use comes from the tasks when the master sent no allocation', () => {
     const state = structuredClone(subscribedState());
     state.get_tasks = { tasks: taskAddedEvents() };
