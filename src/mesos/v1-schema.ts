@@ -76,13 +76,10 @@ export const v1AgentSchema = z.object({
   version: z.string().optional(),
   pid: z.string().optional(),
   registered_time: timeInfo.optional(),
-  reregistered_time: timeInfo.optional(),
   total_resources: list(v1ResourceSchema),
   allocated_resources: list(v1ResourceSchema),
-  offered_resources: list(v1ResourceSchema),
-  capabilities: list(z.object({ type: z.string() })),
+  // offered_resources, capabilities and the drain estimates are not read: left unchecked.
   drain_info: drainInfoSchema.optional(),
-  estimated_drain_start_time: timeInfo.optional(),
 });
 export type V1Agent = z.infer<typeof v1AgentSchema>;
 
