@@ -6,7 +6,8 @@ import { malformed, type MesosError } from './errors.js';
 import { activeTasksUse, faultDomain, ipFromPid, type FrameworkSummary, type MesosState } from './parse-v1.js';
 import { flatResourcesSchema, persistentVolumesV1 } from './resources.js';
 import { labelsOf, marathonAppId } from './tasks.js';
-import { domainSchema, drainInfoSchema, v1ResourceSchema } from './v1-schema.js';
+import { domainSchema, drainInfoSchema } from './v1-schema.js';
+import { v1ResourceListSchema } from './v1-in-place.js';
 
 /**
  * Classic (v0) endpoints: `/master/slaves` and `/master/state`. Resources are flat maps,
@@ -27,7 +28,7 @@ export const v0SlaveSchema = z.object({
   used_resources: flat,
   reserved_resources: z.record(z.string(), flatResourcesSchema).optional().default({}),
   /** 1.x: the reserved resources as v1 resource objects, which carry persistent volumes. */
-  reserved_resources_full: z.record(z.string(), z.array(v1ResourceSchema)).optional().default({}),
+  reserved_resources_full: z.record(z.string(), v1ResourceListSchema).optional().default({}),
   active: z.boolean(),
   deactivated: z.boolean().optional(),
   drain_info: drainInfoSchema.optional(),

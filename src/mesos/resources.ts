@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { add, resources, ZERO, type ResourceName, type Resources } from '../model/resources.js';
 import type { PersistentVolume } from '../model/agent.js';
 import type { V1Attribute, V1Resource } from './v1-schema.js';
-import type { RawTaskResource } from './v1-task-list.js';
 
 const SCALARS: readonly ResourceName[] = ['cpus', 'mem', 'disk', 'gpus'];
 const isScalarName = (name: string): name is ResourceName => (SCALARS as readonly string[]).includes(name);
@@ -55,7 +54,7 @@ function amount(r: V1Resource): Resources {
  * Sum of a v1 resource list. Revocable (oversubscribed) resources are left out: they are not firm capacity.
  * Accumulates in locals: it runs for every task of a large state, where an object per resource shows up in GC time.
  */
-export function sumV1(list: readonly RawTaskResource[]): Resources {
+export function sumV1(list: readonly V1Resource[]): Resources {
   let cpus = 0;
   let mem = 0;
   let disk = 0;
@@ -79,7 +78,7 @@ export function sumV1(list: readonly RawTaskResource[]): Resources {
 
 /** Role a v1 resource is reserved to, or undefined when unreserved ("*"). The newest reservation wins (refinement). */
 export function reservationRole(r: V1Resource): string | undefined {
-  const last = r.reservations.at(-1);
+  const last = r.reservations?.at(-1);
   const role = last?.role ?? r.role;
   return role && role !== '*' ? role : undefined;
 }
@@ -128,7 +127,7 @@ export function renderAttributesV1(attrs: readonly V1Attribute[]): Record<string
 }
 
 /** Role a task's resources are allocated to (v1 `allocation_info.role`, else the reservation role). */
-export function allocationRole(list: readonly RawTaskResource[]): string | undefined {
+export function allocationRole(list: readonly V1Resource[]): string | undefined {
   for (const r of list) {
     const role = r.allocation_info?.role ?? r.role;
     if (role) return role;

@@ -1,5 +1,5 @@
 import type { Task } from '../model/agent.js';
-import type { RawTask } from './v1-task-list.js';
+import type { V1Task } from './v1-schema.js';
 import { allocationRole, sumV1 } from './resources.js';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
@@ -31,7 +31,7 @@ export interface LocatedTask {
 }
 
 /** A v1 task (validated by zod in events, in place in task lists) as the model's Task. */
-export function taskFromV1(t: RawTask, isMarathon: (frameworkId: string) => boolean = () => true): LocatedTask {
+export function taskFromV1(t: V1Task, isMarathon: (frameworkId: string) => boolean = () => true): LocatedTask {
   const labels = labelsOf(t.labels?.labels);
   const list = t.resources ?? [];
   const role = allocationRole(list);

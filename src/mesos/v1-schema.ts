@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { v1TaskListSchema } from './v1-task-list.js';
+import { v1ResourceListSchema, v1TaskListSchema, v1TaskSchema, type RawResource, type RawTask } from './v1-in-place.js';
 
 /**
  * zod shapes of the v1 operator API (include/mesos/v1/master/master.proto, mesos.proto).
@@ -13,25 +13,7 @@ const timeInfo = z.object({ nanoseconds: z.number() });
 
 export const rangeSchema = z.object({ begin: z.number(), end: z.number() });
 
-export const v1ResourceSchema = z.object({
-  name: z.string(),
-  type: z.string().optional(),
-  scalar: z.object({ value: z.number() }).optional(),
-  ranges: z.object({ range: list(rangeSchema) }).optional(),
-  set: z.object({ item: list(z.string()) }).optional(),
-  /** Deprecated single role ("*" when unreserved); still sent next to `reservations`. */
-  role: z.string().optional(),
-  reservations: list(z.object({ type: z.string().optional(), role: z.string().optional(), principal: z.string().optional() })),
-  allocation_info: z.object({ role: z.string().optional() }).optional(),
-  disk: z
-    .object({
-      persistence: z.object({ id: z.string(), principal: z.string().optional() }).optional(),
-      volume: z.object({ container_path: z.string().optional(), mode: z.string().optional() }).optional(),
-    })
-    .optional(),
-  revocable: z.object({}).optional(),
-});
-export type V1Resource = z.infer<typeof v1ResourceSchema>;
+export type V1Resource = RawResource;
 
 export const v1AttributeSchema = z.object({
   name: z.string(),
@@ -57,7 +39,7 @@ export const v1AgentInfoSchema = z.object({
   hostname: z.string(),
   port: z.number().optional(),
   attributes: list(v1AttributeSchema),
-  resources: list(v1ResourceSchema),
+  resources: v1ResourceListSchema,
   domain: domainSchema.optional(),
 });
 
@@ -76,8 +58,8 @@ export const v1AgentSchema = z.object({
   version: z.string().optional(),
   pid: z.string().optional(),
   registered_time: timeInfo.optional(),
-  total_resources: list(v1ResourceSchema),
-  allocated_resources: list(v1ResourceSchema),
+  total_resources: v1ResourceListSchema,
+  allocated_resources: v1ResourceListSchema,
   // offered_resources, capabilities and the drain estimates are not read: left unchecked.
   drain_info: drainInfoSchema.optional(),
 });
@@ -88,18 +70,9 @@ export const v1GetAgentsSchema = z.object({
   recovered_agents: list(v1AgentInfoSchema),
 });
 
-const labelsSchema = z.object({ labels: list(z.object({ key: z.string(), value: z.string().optional() })) });
 
-export const v1TaskSchema = z.object({
-  name: z.string(),
-  task_id: valueSchema,
-  framework_id: valueSchema,
-  agent_id: valueSchema,
-  state: z.string().optional(),
-  resources: list(v1ResourceSchema),
-  labels: labelsSchema.optional(),
-});
-export type V1Task = z.infer<typeof v1TaskSchema>;
+export { v1TaskSchema };
+export type V1Task = RawTask;
 
 export const v1GetTasksSchema = z.object({
   pending_tasks: v1TaskListSchema,
