@@ -43,9 +43,9 @@ export function activeTasksUse(tasks: readonly Task[]): Resources {
 export function agentFromV1(a: V1Agent, tasks: readonly Task[] = []): Agent {
   const info = a.agent_info;
   // agent_info.resources may lack roles; total_resources is authoritative when present.
-  const totalList = a.total_resources.length > 0 ? a.total_resources : info.resources;
+  const totalList = a.total_resources?.length ? a.total_resources : (info.resources ?? []);
   const { reserved, roles } = reservationsV1(totalList);
-  const used = a.allocated_resources.length > 0 ? sumV1(a.allocated_resources) : activeTasksUse(tasks);
+  const used = a.allocated_resources?.length ? sumV1(a.allocated_resources) : activeTasksUse(tasks);
   const ip = ipFromPid(a.pid);
   const registeredAt = nsToMs(a.registered_time);
   const domain = faultDomain(info.domain);
@@ -54,7 +54,7 @@ export function agentFromV1(a: V1Agent, tasks: readonly Task[] = []): Agent {
     hostname: info.hostname,
     ...(ip ? { ip } : {}),
     ...(info.port !== undefined ? { port: info.port } : {}),
-    attributes: renderAttributesV1(info.attributes),
+    attributes: renderAttributesV1(info.attributes ?? []),
     total: sumV1(totalList),
     used,
     reserved,

@@ -120,8 +120,8 @@ export function renderAttributesV1(attrs: readonly V1Attribute[]): Record<string
   for (const a of attrs) {
     if (a.text) out[a.name] = a.text.value;
     else if (a.scalar) out[a.name] = String(a.scalar.value);
-    else if (a.ranges) out[a.name] = renderRanges(a.ranges.range);
-    else if (a.set) out[a.name] = `{${a.set.item.join(',')}}`;
+    else if (a.ranges) out[a.name] = renderRanges(a.ranges.range ?? []);
+    else if (a.set) out[a.name] = `{${(a.set.item ?? []).join(',')}}`;
   }
   return out;
 }

@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { v1ResourceListSchema, v1TaskListSchema, v1TaskSchema, type RawResource, type RawTask } from './v1-in-place.js';
+import {
+  v1AgentInfoListSchema,
+  v1AgentListSchema,
+  v1AgentSchema,
+  v1TaskListSchema,
+  v1TaskSchema,
+  type RawAgent,
+  type RawAttribute,
+  type RawResource,
+  type RawTask,
+} from './v1-in-place.js';
 
 /**
  * zod shapes of the v1 operator API (include/mesos/v1/master/master.proto, mesos.proto).
@@ -9,21 +19,11 @@ import { v1ResourceListSchema, v1TaskListSchema, v1TaskSchema, type RawResource,
 
 const list = <T extends z.ZodType>(item: T) => z.array(item).optional().default([]);
 export const valueSchema = z.object({ value: z.string() });
-const timeInfo = z.object({ nanoseconds: z.number() });
 
-export const rangeSchema = z.object({ begin: z.number(), end: z.number() });
 
 export type V1Resource = RawResource;
 
-export const v1AttributeSchema = z.object({
-  name: z.string(),
-  type: z.string().optional(),
-  text: z.object({ value: z.string() }).optional(),
-  scalar: z.object({ value: z.number() }).optional(),
-  ranges: z.object({ range: list(rangeSchema) }).optional(),
-  set: z.object({ item: list(z.string()) }).optional(),
-});
-export type V1Attribute = z.infer<typeof v1AttributeSchema>;
+export type V1Attribute = RawAttribute;
 
 export const domainSchema = z.object({
   fault_domain: z
@@ -34,15 +34,6 @@ export const domainSchema = z.object({
     .optional(),
 });
 
-export const v1AgentInfoSchema = z.object({
-  id: valueSchema,
-  hostname: z.string(),
-  port: z.number().optional(),
-  attributes: list(v1AttributeSchema),
-  resources: v1ResourceListSchema,
-  domain: domainSchema.optional(),
-});
-
 export const drainInfoSchema = z.object({
   state: z.string().optional(),
   config: z
@@ -50,24 +41,12 @@ export const drainInfoSchema = z.object({
     .optional(),
 });
 
-/** Response.GetAgents.Agent */
-export const v1AgentSchema = z.object({
-  agent_info: v1AgentInfoSchema,
-  active: z.boolean(),
-  deactivated: z.boolean().optional(),
-  version: z.string().optional(),
-  pid: z.string().optional(),
-  registered_time: timeInfo.optional(),
-  total_resources: v1ResourceListSchema,
-  allocated_resources: v1ResourceListSchema,
-  // offered_resources, capabilities and the drain estimates are not read: left unchecked.
-  drain_info: drainInfoSchema.optional(),
-});
-export type V1Agent = z.infer<typeof v1AgentSchema>;
+export { v1AgentSchema };
+export type V1Agent = RawAgent;
 
 export const v1GetAgentsSchema = z.object({
-  agents: list(v1AgentSchema),
-  recovered_agents: list(v1AgentInfoSchema),
+  agents: v1AgentListSchema,
+  recovered_agents: v1AgentInfoListSchema,
 });
 
 
