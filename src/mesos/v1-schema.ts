@@ -14,7 +14,9 @@ import {
 /**
  * zod shapes of the v1 operator API (include/mesos/v1/master/master.proto, mesos.proto).
  * Only the fields we read; unknown keys are dropped. Real masters leave out empty
- * repeated fields, so every list is optional and defaults to empty.
+ * repeated fields, so every list is optional and defaults to empty. Agents, tasks and
+ * resources, the bulk of a large state, are described in v1-in-place.ts and checked
+ * without being copied.
  */
 
 const list = <T extends z.ZodType>(item: T) => z.array(item).optional().default([]);
