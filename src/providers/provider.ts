@@ -21,11 +21,18 @@ export interface NodeGroupProvider {
   deleteInstances(group: NodeGroupRef, ids: readonly string[]): Promise<void>;
 }
 
+/**
+ * Why a cloud call failed, the same words for every cloud, so backoff and "try another group"
+ * work alike: `quota` (quota or capacity exhausted: try another group), `busy` (the group is
+ * being changed by someone else, e.g. an OpenStack stack update or an Azure 409: retry later).
+ */
+export type ProviderErrorKind = 'throttled' | 'auth' | 'not-found' | 'invalid' | 'unavailable' | 'quota' | 'busy' | 'unknown';
+
 /** A failed cloud call, with a message that never carries credentials. */
 export class ProviderError extends Error {
   constructor(
     message: string,
-    readonly kind: 'throttled' | 'auth' | 'not-found' | 'invalid' | 'unavailable' | 'unknown',
+    readonly kind: ProviderErrorKind,
     readonly retryable: boolean,
   ) {
     super(message);
