@@ -24,7 +24,21 @@ export const providerTargetSchema = z.discriminatedUnion('kind', [
     /** Defaults to `azure.resourceGroup`. */
     resourceGroup: z.string().min(1).optional(),
   }),
-  z.object({ kind: z.literal('aws-asg'), asgName: z.string().min(1), region: z.string().optional() }),
+  z.object({
+    kind: z.literal('aws-asg'),
+    asgName: z.string().min(1),
+    /** Defaults to `aws.region`, then the SDK's own chain (AWS_REGION, the shared config). */
+    region: z.string().min(1).optional(),
+  }),
+  z.object({
+    kind: z.literal('exec'),
+    /** Shell command line; `describe`, `set-size N` or `delete ID...` is appended as arguments. */
+    command: z.string().min(1),
+    /** Seconds before a call is killed. */
+    timeoutSeconds: z.number().positive().default(60),
+    /** Passed on stdin with the group's name; values under secret-like keys are scrubbed from errors. */
+    settings: z.record(z.string(), z.unknown()).default({}),
+  }),
   z.object({ kind: z.literal('gce-mig'), project: z.string(), zone: z.string(), name: z.string() }),
   z.object({ kind: z.literal('simulated'), name: z.string().min(1).optional() }),
 ]);
@@ -129,6 +143,11 @@ export const azureSchema = z.object({
   armEndpoint: z.string().url().default('https://management.azure.com'),
 });
 
+/** Settings shared by every `aws-asg` group; credentials and endpoints come from the SDK's own chain. */
+export const awsSchema = z.object({
+  region: z.string().min(1).optional(),
+});
+
 export const serverSchema = z.object({
   host: z.string().default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(8080),
@@ -144,6 +163,7 @@ export const configSchema = z
     mesos: mesosSchema,
     marathon: marathonSchema.optional(),
     azure: azureSchema.optional(),
+    aws: awsSchema.optional(),
     groups: z.array(groupSchema).min(1),
     server: serverSchema.optional(),
     zk: z.string().optional(),
