@@ -8,7 +8,16 @@ import { v1AgentSchema, v1FrameworkSchema, v1GetStateSchema, v1TaskSchema, value
 
 /** Events of the v1 `SUBSCRIBE` stream (master.proto `Event`), typed. */
 export type MesosEvent =
-  | { readonly type: 'SUBSCRIBED'; readonly state: MesosState; readonly heartbeatIntervalSeconds?: number }
+  | {
+      readonly type: 'SUBSCRIBED';
+      readonly state: MesosState;
+      /**
+       * Set by masters that send HEARTBEAT events (Mesos 1.5 on, every 15 s: src/master/http.cpp
+       * @1.5.0 `Master::Http::subscribe`, `DEFAULT_HEARTBEAT_INTERVAL`); absent before 1.5,
+       * whose streams stay silent while nothing changes.
+       */
+      readonly heartbeatIntervalSeconds?: number;
+    }
   | { readonly type: 'TASK_ADDED'; readonly agentId: string; readonly task: Task }
   | {
       readonly type: 'TASK_UPDATED';
@@ -16,7 +25,7 @@ export type MesosEvent =
       readonly taskId: string;
       readonly agentId?: string;
       readonly state: string;
-      /** Epoch ms of the status update. */
+      /** Epoch ms of the status update (Mesos 1.1 on; 1.0's TASK_UPDATED carries no status). */
       readonly at?: number;
     }
   | { readonly type: 'AGENT_ADDED'; readonly agent: Agent }
@@ -32,13 +41,29 @@ const subscribed = z.object({
   subscribed: z.object({ get_state: v1GetStateSchema.optional().default(v1GetStateSchema.parse({})), heartbeat_interval_seconds: z.number().optional() }),
 });
 const taskAdded = z.object({ task_added: z.object({ task: v1TaskSchema }) });
-const taskUpdated = z.object({
-  task_updated: z.object({
-    framework_id: valueSchema,
-    state: z.string(),
-    status: z.object({ task_id: valueSchema, agent_id: valueSchema.optional(), timestamp: z.number().optional() }),
-  }),
+/**
+ * TASK_UPDATED from Mesos 1.1 on: the acknowledged `status` plus the latest `state`
+ * (apache/mesos include/mesos/v1/master/master.proto @1.1.0..1.11.0, `Event.TaskUpdated`,
+ * built by `protobuf::master::event::createTaskUpdated` in src/common/protobuf_utils.cpp).
+ */
+const taskUpdatedSince11 = z.object({
+  framework_id: valueSchema,
+  state: z.string(),
+  status: z.object({ task_id: valueSchema, agent_id: valueSchema.optional(), timestamp: z.number().optional() }),
 });
+/**
+ * TASK_UPDATED of Mesos 1.0: the ids at the top level, no status and so no timestamp
+ * (master.proto @1.0.0 `Event.TaskUpdated {task_id, framework_id, agent_id, executor_id, state}`;
+ * src/common/protobuf_utils.cpp @1.0.0 `createTaskUpdated` fills them from the Task; the
+ * internal `slave_id` is sent as the v1 `agent_id` by `evolve` in src/master/http.cpp).
+ */
+const taskUpdated10 = z.object({
+  task_id: valueSchema,
+  framework_id: valueSchema,
+  agent_id: valueSchema.optional(),
+  state: z.string(),
+});
+const taskUpdated = z.object({ task_updated: z.union([taskUpdatedSince11, taskUpdated10]) });
 const agentAdded = z.object({ agent_added: z.object({ agent: v1AgentSchema }) });
 const agentRemoved = z.object({ agent_removed: z.object({ agent_id: valueSchema }) });
 const frameworkAdded = z.object({ framework_added: z.object({ framework: v1FrameworkSchema }) });
@@ -72,6 +97,9 @@ export function parseEvent(json: unknown): Result<MesosEvent, MesosError> {
       const r = check(taskUpdated, json, type);
       if (!r.ok) return r;
       const u = r.value.task_updated;
+      if (!('status' in u)) {
+        return ok({ type, frameworkId: u.framework_id.value, taskId: u.task_id.value, state: u.state, ...(u.agent_id ? { agentId: u.agent_id.value } : {}) });
+      }
       return ok({
         type,
         frameworkId: u.framework_id.value,

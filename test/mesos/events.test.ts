@@ -105,6 +105,56 @@ describe('SUBSCRIBE stream after failover (Mesos 1.9, keys sorted)', () => {
   });
 });
 
+describe('streams of masters before 1.5', () => {
+  // Built from apache/mesos include/mesos/v1/master/master.proto @1.0.0 (`Event.TaskUpdated`,
+  // `Event.Subscribed`) and src/common/protobuf_utils.cpp @1.0.0 `createTaskUpdated`: no public
+  // capture of a 1.0 stream was found.
+  const task10 = {
+    type: 'TASK_UPDATED',
+    task_updated: {
+      task_id: { value: 'web.1' },
+      framework_id: { value: 'F0' },
+      agent_id: { value: 'S3' },
+      executor_id: { value: 'web.1' },
+      state: 'TASK_FAILED',
+    },
+  };
+
+  it('Mesos 1.0 TASK_UPDATED with the ids at the top level parses as the same event as the newer shape', () => {
+    expect(parseEvent(task10)).toEqual({ ok: true, value: { type: 'TASK_UPDATED', frameworkId: 'F0', taskId: 'web.1', agentId: 'S3', state: 'TASK_FAILED' } });
+    const since11 = {
+      type: 'TASK_UPDATED',
+      task_updated: { framework_id: { value: 'F0' }, state: 'TASK_FAILED', status: { task_id: { value: 'web.1' }, agent_id: { value: 'S3' }, state: 'TASK_FAILED' } },
+    };
+    expect(parseEvent(since11)).toEqual(parseEvent(task10));
+  });
+
+  it('a 1.0 TASK_UPDATED without an executor id still parses; one with neither shape is an error value naming the event', () => {
+    const noExecutor = { task_id: { value: 'web.1' }, framework_id: { value: 'F0' }, agent_id: { value: 'S3' }, state: 'TASK_RUNNING' };
+    expect(parseEvent({ type: 'TASK_UPDATED', task_updated: noExecutor }).ok).toBe(true);
+    for (const bad of [{ framework_id: { value: 'F0' }, state: 'TASK_FAILED' }, { task_id: { value: 't' }, state: 'TASK_FAILED' }, {}]) {
+      const r = parseEvent({ type: 'TASK_UPDATED', task_updated: bad });
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error.message).toContain('TASK_UPDATED');
+    }
+  });
+
+  it('SUBSCRIBED of a master before 1.5 carries no heartbeat interval', () => {
+    const r = parseEvent({ type: 'SUBSCRIBED', subscribed: { get_state: { get_tasks: {}, get_executors: {}, get_frameworks: {}, get_agents: {} } } });
+    if (!r.ok || r.value.type !== 'SUBSCRIBED') throw new Error('not SUBSCRIBED');
+    expect(r.value.heartbeatIntervalSeconds).toBeUndefined();
+    expect(r.value.state.agents).toEqual([]);
+  });
+
+  it('every event of both captured streams still parses next to the 1.0 shape', () => {
+    for (const file of [DCOSNET, RECOVERED]) {
+      const updates = events(file).filter((e) => e.type === 'TASK_UPDATED');
+      expect(updates.length).toBeGreaterThan(0);
+      for (const u of updates) expect(u).toMatchObject({ taskId: expect.any(String), frameworkId: expect.any(String), at: expect.any(Number) });
+    }
+  });
+});
+
 describe('other events', () => {
   it('AGENT_REMOVED, FRAMEWORK_REMOVED, unknown types', () => {
     expect(parseEvent({ type: 'AGENT_REMOVED', agent_removed: { agent_id: { value: 'S7' } } })).toEqual({ ok: true, value: { type: 'AGENT_REMOVED', agentId: 'S7' } });
