@@ -39,7 +39,28 @@ export const providerTargetSchema = z.discriminatedUnion('kind', [
     /** Passed on stdin with the group's name; values under secret-like keys are scrubbed from errors. */
     settings: z.record(z.string(), z.unknown()).default({}),
   }),
-  z.object({ kind: z.literal('gce-mig'), project: z.string(), zone: z.string(), name: z.string() }),
+  z.object({
+    kind: z.literal('gce-mig'),
+    /** Project id, e.g. `my-project` (Compute API naming rules: cloud.google.com/compute/docs/naming-resources). */
+    project: z.string().regex(/^(?:[a-z][a-z0-9.-]*:)?[a-z][-a-z0-9]{4,28}[a-z0-9]$/, 'a GCE project id, e.g. my-project-123'),
+    /** Zone of a zonal managed instance group; give this or `region`. */
+    zone: z.string().regex(/^[a-z]+-[a-z]+[0-9]+-[a-z]$/, 'a GCE zone, e.g. us-central1-a').optional(),
+    /** Region of a regional managed instance group; give this or `zone`. */
+    region: z.string().regex(/^[a-z]+-[a-z]+[0-9]+$/, 'a GCE region, e.g. us-central1').optional(),
+    /** The managed instance group's name. */
+    name: z.string().regex(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, 'a GCE resource name: lower-case letters, digits and "-"'),
+  }),
+  z.object({
+    kind: z.literal('openstack-heat'),
+    /** Heat stack name or id. */
+    stack: z.string().min(1),
+    /** Name of the OS::Heat::ResourceGroup in the stack whose members are the agents. */
+    resource: z.string().min(1),
+    /** Stack parameter that sets the ResourceGroup's count. */
+    countParameter: z.string().min(1),
+    /** Stack parameter wired to the ResourceGroup's removal_policies (as Magnum and TripleO templates do). */
+    removalPolicyParameter: z.string().min(1).default('removal_policies'),
+  }),
   z.object({ kind: z.literal('simulated'), name: z.string().min(1).optional() }),
 ]);
 export type ProviderTarget = z.infer<typeof providerTargetSchema>;
@@ -95,6 +116,8 @@ export const groupSchema = z
   })
   .superRefine((g, ctx) => {
     if (g.min > g.max) ctx.addIssue({ code: 'custom', path: ['min'], message: `min ${g.min} is above max ${g.max}` });
+    if (g.provider.kind === 'gce-mig' && (g.provider.zone === undefined) === (g.provider.region === undefined))
+      ctx.addIssue({ code: 'custom', path: ['provider', 'zone'], message: 'give exactly one of zone (zonal group) or region (regional group)' });
     if (g.scaleDownCap >= g.scaleUpCap)
       ctx.addIssue({
         code: 'custom',
@@ -143,6 +166,12 @@ export const azureSchema = z.object({
   armEndpoint: z.string().url().default('https://management.azure.com'),
 });
 
+/** Settings shared by every `gce-mig` group; credentials come from Application Default Credentials. */
+export const gceSchema = z.object({
+  /** Compute API host (and port) instead of compute.googleapis.com, e.g. `http://127.0.0.1:8089` for tests. */
+  apiEndpoint: z.string().url().optional(),
+});
+
 /** Settings shared by every `aws-asg` group; credentials and endpoints come from the SDK's own chain. */
 export const awsSchema = z.object({
   region: z.string().min(1).optional(),
@@ -164,6 +193,7 @@ export const configSchema = z
     marathon: marathonSchema.optional(),
     azure: azureSchema.optional(),
     aws: awsSchema.optional(),
+    gce: gceSchema.optional(),
     groups: z.array(groupSchema).min(1),
     server: serverSchema.optional(),
     zk: z.string().optional(),
