@@ -5,6 +5,13 @@ import { AzureVmssProvider } from './azure-vmss/index.js';
 import type { NodeGroupProvider } from './provider.js';
 
 /**
+ * Provider kinds `createBindings` can create in this build; `validate` and `run` refuse
+ * other kinds with exit 2, naming the field. Add a kind here with its case below
+ * (test/cli/built-kinds.test.ts checks that the two agree).
+ */
+export const BUILT_PROVIDER_KINDS: readonly Config['groups'][number]['provider']['kind'][] = ['azure-vmss', 'simulated'];
+
+/**
  * One provider instance per cloud account, one binding per node group. The
  * simulated provider is bound by the demo and the simulator, which own the
  * simulated cluster; `extra` lets them pass it in.
