@@ -17,6 +17,17 @@ export interface SimulationFigures {
   readonly scalingActions: ScalingActions;
   readonly elasticity: ElasticityFigures;
   readonly oracle?: OracleFigures;
+  /**
+   * Node-hours as a multiple of the strict lower bound (`oracle.lowerBoundNodeHours`: at every
+   * instant, max over dimensions of ceil(work present / node capacity), provisioned instantly).
+   * No policy whose capacity holds its work can go under 1; undefined without an oracle or work.
+   */
+  readonly nodeHoursOverLowerBound?: number;
+}
+
+/** `hours` over the strict lower bound, or undefined when there is no bound to divide by. */
+export function overLowerBound(hours: number, oracle: OracleFigures | undefined): number | undefined {
+  return oracle !== undefined && oracle.lowerBoundNodeHours > 0 ? hours / oracle.lowerBoundNodeHours : undefined;
 }
 
 export interface FiguresInput {
@@ -42,5 +53,8 @@ export function computeFigures(input: FiguresInput): SimulationFigures {
     scalingActions: scalingActions(input.samples),
     elasticity: elasticity(input.samples, end),
     ...(input.oracle === undefined ? {} : { oracle: input.oracle }),
+    ...optionalRatio(overLowerBound(hours.total, input.oracle)),
   };
 }
+
+const optionalRatio = (r: number | undefined): { nodeHoursOverLowerBound?: number } => (r === undefined ? {} : { nodeHoursOverLowerBound: r });

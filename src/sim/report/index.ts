@@ -4,3 +4,5 @@ export * from './table.js';
 export * from './json.js';
 export * from './svg.js';
 export * from './progress.js';
+export * from './definitions.js';
+export * from './headline.js';

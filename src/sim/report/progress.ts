@@ -2,7 +2,8 @@ import cliProgress from 'cli-progress';
 
 /** A progress bar that is a no-op where nobody is watching. */
 export interface Progress {
-  update(value: number): void;
+  /** Moves the bar; `label` (e.g. the policy now running) replaces the one shown, if given. */
+  update(value: number, label?: string): void;
   increment(step?: number): void;
   stop(): void;
 }
@@ -24,16 +25,16 @@ export function createProgress(options: ProgressOptions): Progress {
   const bar = new cliProgress.SingleBar(
     {
       stream,
-      format: `${options.label ?? 'progress'} [{bar}] {percentage}% | {value}/{total} | eta {eta_formatted}`,
+      format: '{label} [{bar}] {percentage}% | {value}/{total} | eta {eta_formatted}',
       hideCursor: true,
       clearOnComplete: true,
       etaBuffer: 50,
     },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(options.total, 0);
+  bar.start(options.total, 0, { label: options.label ?? 'progress' });
   return {
-    update: (value) => bar.update(value),
+    update: (value, label) => (label === undefined ? bar.update(value) : bar.update(value, { label })),
     increment: (step = 1) => bar.increment(step),
     stop: () => bar.stop(),
   };

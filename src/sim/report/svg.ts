@@ -1,5 +1,6 @@
 import { scaleLinear } from 'd3-scale';
 import { curveStepAfter, line } from 'd3-shape';
+import { headlineParts } from './headline.js';
 import type { SimulationReport } from './report.js';
 
 /** Charts are written as SVG text (no DOM): d3-scale for the axes, d3-shape for the paths. */
@@ -9,7 +10,11 @@ export interface ChartOptions {
   readonly title?: string;
 }
 
-const MARGIN = { top: 44, right: 24, bottom: 44, left: 64 } as const;
+/** Room above the plot: title, two lines of headline figures, legend. */
+const MARGIN = { top: 80, right: 24, bottom: 44, left: 64 } as const;
+const Y_TITLE = 18;
+const Y_HEADLINE = [38, 53] as const;
+const Y_LEGEND = 68;
 const HOUR = 3_600_000;
 
 interface SeriesStyle {
@@ -52,7 +57,13 @@ function chartBody(report: SimulationReport, width: number, height: number, titl
     .range([MARGIN.top + plotH, MARGIN.top]);
 
   const out: string[] = [];
-  out.push(`<text x="${r1(width / 2)}" y="20" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(title)}</text>`);
+  out.push(`<text x="${r1(width / 2)}" y="${Y_TITLE}" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(title)}</text>`);
+  // The headline figures, worded and rounded as the table and the CLI summary word them.
+  const parts = headlineParts(report);
+  const cost = report.figures.oracle === undefined ? 1 : 2;
+  [parts.slice(0, cost), parts.slice(cost)].forEach((line, i) => {
+    out.push(`<text class="headline" x="${MARGIN.left}" y="${Y_HEADLINE[i] ?? 0}" font-size="11">${escapeXml(line.join('; '))}</text>`);
+  });
   // Axes: grid lines and labels from the scales' own ticks.
   for (const tick of y.ticks(6)) {
     const py = r1(y(tick));
@@ -85,8 +96,8 @@ function chartBody(report: SimulationReport, width: number, height: number, titl
   lines.forEach((l, i) => {
     const lx = MARGIN.left + plotW - (lines.length - i) * 100;
     const dash = 'dash' in l.style ? ` stroke-dasharray="${l.style.dash}"` : '';
-    out.push(`<line x1="${lx}" x2="${lx + 20}" y1="34" y2="34" stroke="${l.style.color}" stroke-width="2"${dash}/>`);
-    out.push(`<text x="${lx + 25}" y="34" dominant-baseline="middle" font-size="11">${escapeXml(l.style.name)}</text>`);
+    out.push(`<line x1="${lx}" x2="${lx + 20}" y1="${Y_LEGEND}" y2="${Y_LEGEND}" stroke="${l.style.color}" stroke-width="2"${dash}/>`);
+    out.push(`<text x="${lx + 25}" y="${Y_LEGEND}" dominant-baseline="middle" font-size="11">${escapeXml(l.style.name)}</text>`);
   });
   return out.join('\n');
 }
@@ -97,7 +108,7 @@ const svgOpen = (w: number, h: number): string =>
 /** Demand against capacity (and the oracle, if present) over time for one policy. */
 export function renderChartSvg(report: SimulationReport, options: ChartOptions = {}): string {
   const width = options.width ?? 900;
-  const height = options.height ?? 320;
+  const height = options.height ?? 360;
   const title = options.title ?? `${report.policy}: demand vs capacity`;
   return `${svgOpen(width, height)}\n${chartBody(report, width, height, title)}\n</svg>\n`;
 }
@@ -105,7 +116,7 @@ export function renderChartSvg(report: SimulationReport, options: ChartOptions =
 /** One chart per policy, stacked in a single SVG. */
 export function renderChartsSvg(reports: readonly SimulationReport[], options: ChartOptions = {}): string {
   const width = options.width ?? 900;
-  const height = options.height ?? 320;
+  const height = options.height ?? 360;
   const parts = reports.map((r, i) => `<g transform="translate(0 ${i * height})">\n${chartBody(r, width, height, `${r.policy}: demand vs capacity`)}\n</g>`);
   return `${svgOpen(width, height * Math.max(1, reports.length))}\n${parts.join('\n')}\n</svg>\n`;
 }

@@ -1,15 +1,25 @@
+import { overLowerBound } from '../metrics/figures.js';
+import { formatFigure } from './headline.js';
 import type { SimulationReport } from './report.js';
 
 interface Row {
   readonly label: string;
   readonly value: (r: SimulationReport) => number | undefined;
   readonly digits: number;
+  /** Printed after the number (e.g. "×" for a ratio). */
+  readonly suffix?: string;
+  /** Header when policies are rows (labels that lean on the row above need a name of their own). */
+  readonly column?: string;
 }
 
+/** Rows in print order; `formatDefinitions` (definitions.ts) explains the less obvious ones. */
 const ROWS: readonly Row[] = [
   { label: 'node-hours', value: (r) => r.figures.nodeHours, digits: 1 },
+  { label: '  × strict bound', column: 'node-hours × bound', value: (r) => r.figures.nodeHoursOverLowerBound, digits: 2, suffix: '×' },
   { label: 'cost', value: (r) => r.figures.cost, digits: 2 },
-  { label: 'oracle node-hours', value: (r) => r.figures.oracle?.nodeHours, digits: 1 },
+  { label: 'strict lower bound node-hours', value: (r) => r.figures.oracle?.lowerBoundNodeHours, digits: 1 },
+  { label: 'oracle node-hours (packing)', value: (r) => r.figures.oracle?.nodeHours, digits: 1 },
+  { label: '  × strict bound', column: 'oracle × bound', value: (r) => (r.figures.oracle ? overLowerBound(r.figures.oracle.nodeHours, r.figures.oracle) : undefined), digits: 2, suffix: '×' },
   { label: 'oracle cost', value: (r) => r.figures.oracle?.cost, digits: 2 },
   { label: 'pending task-s', value: (r) => r.figures.waits.pendingTaskSeconds, digits: 0 },
   { label: 'wait p50 (s)', value: (r) => r.figures.waits.p50, digits: 1 },
@@ -25,9 +35,10 @@ const ROWS: readonly Row[] = [
   { label: 'υ± opposite moves %', value: (r) => r.figures.elasticity.upsilonOpposite, digits: 1 },
 ];
 
-function cell(v: number | undefined, digits: number): string {
-  if (v === undefined || Number.isNaN(v)) return '-';
-  return v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+function cell(row: Row, r: SimulationReport): string {
+  const v = row.value(r);
+  const text = formatFigure(v, row.digits);
+  return v === undefined || Number.isNaN(v) || row.suffix === undefined ? text : `${text}${row.suffix}`;
 }
 
 /** Text width in columns; the Greek letters and "±" used here are one column each. */
@@ -53,7 +64,7 @@ export interface TableOptions {
 export function formatReportTable(reports: readonly SimulationReport[], options: TableOptions = {}): string {
   const rows = ROWS.filter((row) => reports.some((r) => row.value(r) !== undefined));
   if (options.policiesAs === 'rows') {
-    return `${render([['policy', ...rows.map((r) => r.label)], ...reports.map((rep) => [rep.policy, ...rows.map((r) => cell(r.value(rep), r.digits))])])}\n`;
+    return `${render([['policy', ...rows.map((r) => r.column ?? r.label)], ...reports.map((rep) => [rep.policy, ...rows.map((r) => cell(r, rep))])])}\n`;
   }
-  return `${render([['', ...reports.map((r) => r.policy)], ...rows.map((row) => [row.label, ...reports.map((rep) => cell(row.value(rep), row.digits))])])}\n`;
+  return `${render([['', ...reports.map((r) => r.policy)], ...rows.map((row) => [row.label, ...reports.map((rep) => cell(row, rep))])])}\n`;
 }

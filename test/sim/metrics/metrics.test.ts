@@ -136,4 +136,12 @@ describe('computeFigures', () => {
     expect(f.oracle?.cost).toBe(5);
     expect(f.sampledPendingSeconds).toBe(18_000);
   });
+
+  it('states node-hours as a multiple of the strict lower bound, and only when there is one', () => {
+    const f = computeFigures({ samples, tasks: records, endMs: END, pricePerNodeHour: 1, oracle: { nodeHours: 10, lowerBoundNodeHours: 8, cost: 5 } });
+    expect(f.nodeHoursOverLowerBound).toBe(22 / 8);
+    expect(computeFigures({ samples, tasks: records, endMs: END, pricePerNodeHour: 1 }).nodeHoursOverLowerBound).toBeUndefined();
+    const empty = computeFigures({ samples, tasks: records, endMs: END, pricePerNodeHour: 1, oracle: { nodeHours: 0, lowerBoundNodeHours: 0, cost: 0 } });
+    expect(empty.nodeHoursOverLowerBound).toBeUndefined();
+  });
 });

@@ -7,6 +7,8 @@ import { offeredCpus } from '../../../src/sim/trace/demand.js';
 import { generateTrace } from '../../../src/sim/trace/generator.js';
 import { buildReport } from '../../../src/sim/report/build.js';
 import { reportsToJson } from '../../../src/sim/report/json.js';
+import { formatDefinitions } from '../../../src/sim/report/definitions.js';
+import { headline } from '../../../src/sim/report/headline.js';
 import { createProgress } from '../../../src/sim/report/progress.js';
 import type { SimulationReport } from '../../../src/sim/report/report.js';
 import { renderChartSvg, renderChartsSvg } from '../../../src/sim/report/svg.js';
@@ -69,6 +71,31 @@ describe('report table', () => {
     expect(table).toMatch(/θU under-prov\. acc\. %\s+15\.0\s+0\.0/);
   });
 
+  it('prints the strict lower bound beside the packing oracle, and node-hours as a multiple of it', () => {
+    const table = formatReportTable([a, b]);
+    // Oracle 20 node-hours, strict bound 19; threshold 22 node-hours, the other 40.
+    expect(table).toMatch(/strict lower bound node-hours\s+19\.0\s+19\.0\n/);
+    expect(table).toMatch(/oracle node-hours \(packing\)\s+20\.0\s+20\.0\n\s+× strict bound\s+1\.05×\s+1\.05×\n/);
+    expect(table).toMatch(/node-hours\s+22\.0\s+40\.0\n\s+× strict bound\s+1\.16×\s+2\.11×\n/);
+    const rows = formatReportTable([a], { policiesAs: 'rows' });
+    expect(rows).toMatch(/node-hours × bound/);
+    expect(rows).toMatch(/oracle × bound/);
+  });
+
+  it('explains θ, τ, υ and the bounds in words wherever the table prints them', () => {
+    const legend = formatDefinitions([a]);
+    for (const symbol of ['θU', 'θO', 'τU', 'τO', 'υ instability', 'υ±', 'strict lower bound', 'packing oracle', 'scaling actions']) expect(legend).toContain(symbol);
+    expect(formatDefinitions([report('p', [1, 1, 1, 1, 1], false)])).not.toContain('packing oracle');
+  });
+
+  it('words the headline figures exactly as the table rounds them', () => {
+    const line = headline(a);
+    expect(line).toBe('node-hours 22.0 = 1.16× strict bound; strict bound 19.0, packing oracle 20.0; pending 5 task-s; wait p95 5.0 s; never placed 0; scaling actions 2 (1 up, 1 down)');
+    const table = formatReportTable([a]);
+    expect(table).toMatch(/scaling actions\s+2\n/);
+    expect(table).toMatch(/pending task-s\s+5\n/);
+  });
+
   it('can put policies as rows, and leaves out figures nobody has', () => {
     const plain = report('p', [1, 1, 1, 1, 1], false);
     const table = formatReportTable([plain], { policiesAs: 'rows' });
@@ -84,7 +111,8 @@ describe('JSON', () => {
   it('writes reports with NaN as null', () => {
     const none = { ...a, figures: { ...a.figures, waits: { ...a.figures.waits, p99: Number.NaN } } };
     const parsed: unknown = JSON.parse(reportsToJson([none]));
-    expect(parsed).toMatchObject({ reports: [{ policy: 'threshold', figures: { nodeHours: 22, waits: { p99: null } } }] });
+    expect(parsed).toMatchObject({ reports: [{ policy: 'threshold', figures: { nodeHours: 22, nodeHoursOverLowerBound: 22 / 19, waits: { p99: null } } }] });
+    expect(parsed).toHaveProperty('definitions.thetaU', expect.stringContaining('under-provisioning'));
   });
 });
 
@@ -98,6 +126,9 @@ describe('SVG chart', () => {
     expect(svg).toContain('target &lt;util&gt; &amp; co: demand vs capacity');
     expect(svg).toContain('time (hours)');
     for (const name of ['demand', 'capacity', 'oracle']) expect(svg).toContain(`>${name}</text>`);
+    // The headline figures, as the table words them.
+    expect(svg).toContain('node-hours 40.0 = 2.11× strict bound');
+    expect(svg).toContain('pending 5 task-s; wait p95 5.0 s; never placed 0; scaling actions 0 (0 up, 0 down)');
     // Paths are real step curves: start with a move, then lines.
     expect(svg).toMatch(/<path d="M[\d.]+,[\d.]+(L[\d.]+,[\d.]+)+"/);
   });
@@ -129,6 +160,18 @@ describe('progress bar', () => {
       bar.stop();
       expect(written).toBe(0);
     }
+  });
+
+  it('names the policy it is running on a terminal', async () => {
+    const stream = Object.assign(new PassThrough(), { isTTY: true, columns: 120 });
+    let text = '';
+    stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    const bar = createProgress({ total: 10, stream, label: 'original (1/2)' });
+    bar.update(5, 'demand-aware (2/2)');
+    bar.stop();
+    await new Promise((r) => setImmediate(r));
+    expect(text).toContain('original (1/2)');
+    expect(text).toContain('demand-aware (2/2)');
   });
 });
 
