@@ -22,6 +22,15 @@ export interface PendingLaunch {
   readonly constraints: readonly Constraint[];
   /** Mesos role the app launches under ("*" by default). */
   readonly role: string;
+  /**
+   * Roles whose resources the app may take (Marathon `acceptedResourceRoles`, e.g.
+   * ["slave_public"] on DC/OS public agents); absent: "*" and `role`.
+   */
+  readonly acceptedRoles?: readonly string[];
+  /** Host ports bound by number (`requirePorts`, container `hostPort`s): one instance per agent per port. */
+  readonly fixedPorts?: readonly number[];
+  /** The app's `GPU_SCHEDULING_BEHAVIOR` label, else Marathon's default `restricted`: no GPU agents for apps without GPUs. */
+  readonly gpuScheduling?: 'restricted' | 'unrestricted';
   /** Marathon has delayed launches after failures: not waiting for capacity. */
   readonly delayed: boolean;
   /** Epoch ms since when the instances have been waiting, when known. */

@@ -1,7 +1,9 @@
 import type { Config } from '../config/schema.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';
 import { describeConstraints } from './constraints.js';
-import { describeNeed, estimateNewNodes, existingBins, itemsOf, packOnto, type Item } from './estimator.js';
+import { add, scale, ZERO, type Resources } from '../model/resources.js';
+import { describeNeed, estimateNewNodes, existingBins, fixedPortsByApp, itemsOf, packOnto, templateRefusal, type Item } from './estimator.js';
+import type { Bin } from './packing.js';
 import { expand, type Option } from './expander.js';
 import type { GroupView } from './group-view.js';
 import { describeSelector } from './selector.js';
@@ -12,31 +14,76 @@ import { describeTemplate, templateFor, type NodeTemplate } from './template.js'
 export interface GroupDemand {
   /** New nodes the group should add for waiting work. */
   readonly nodes: number;
-  /** Waiting instances this group could host (on existing or new nodes). */
+  /** Waiting instances this group could host (on free room of its nodes or on a new node of its template). */
   readonly eligible: number;
+  /** Resources those instances ask for (the group's pending metric). */
+  readonly eligibleResources: Resources;
   readonly reasons: readonly string[];
+}
+
+/** Waiting instances of one app that no group can host, with why. */
+export interface Unplaceable {
+  readonly app: string;
+  readonly instances: number;
+  readonly reason: string;
 }
 
 export interface DemandPlan {
   readonly groups: ReadonlyMap<string, GroupDemand>;
   readonly waiting: number;
   readonly placedOnExisting: number;
-  readonly unplaceable: readonly string[];
+  readonly unplaceable: readonly Unplaceable[];
+}
+
+interface Entry {
+  nodes: number;
+  eligible: number;
+  eligibleResources: Resources;
+  reasons: string[];
 }
 
 /**
  * Packs the waiting work first onto free room of existing and booting nodes,
- * then onto new template nodes, one expander choice at a time.
+ * then onto new template nodes, one expander choice at a time. Every placement
+ * is decided by the placement module, against the app's running instances and
+ * those placed before it this cycle.
  */
 export function planDemand(views: readonly GroupView[], snapshot: ClusterSnapshot, config: Config, state: ControllerState, now: number): DemandPlan {
-  const items = itemsOf(snapshot.pending);
+  const items = itemsOf(snapshot.pending, snapshot.agents);
   const waiting = items.reduce((n, i) => n + i.remaining, 0);
   const templates = new Map<string, NodeTemplate | undefined>(views.map((v) => [v.config.name, templateFor(v)]));
-  const out = new Map<string, { nodes: number; eligible: number; reasons: string[] }>(views.map((v) => [v.config.name, { nodes: 0, eligible: 0, reasons: [] }]));
+  const out = new Map<string, Entry>(views.map((v) => [v.config.name, { nodes: 0, eligible: 0, eligibleResources: ZERO, reasons: [] }]));
   if (waiting === 0) return { groups: out, waiting: 0, placedOnExisting: 0, unplaceable: [] };
 
-  const bins = views.flatMap((v) => existingBins(v, templates.get(v.config.name)));
-  const placedOnExisting = packOnto(items, bins);
+  // What each group could host at all: a fresh node of its template takes the app's next instance.
+  const hostable = new Map<string, Set<Item>>(views.map((v) => [v.config.name, new Set<Item>()]));
+  for (const v of views) {
+    const template = templates.get(v.config.name);
+    if (!template) continue;
+    for (const item of items) if (templateRefusal(template, item, `new-${v.config.name}-probe`) === undefined) hostable.get(v.config.name)?.add(item);
+  }
+
+  const fixedPorts = fixedPortsByApp(items);
+  const binGroup = new Map<Bin, string>();
+  const bins: Bin[] = [];
+  for (const v of views) {
+    for (const b of existingBins(v, templates.get(v.config.name), fixedPorts)) {
+      binGroup.set(b, v.config.name);
+      bins.push(b);
+    }
+  }
+  const placedOnExisting = packOnto(items, bins, (item, bin) => {
+    const g = binGroup.get(bin);
+    if (g !== undefined) hostable.get(g)?.add(item);
+  });
+  for (const [name, set] of hostable) {
+    const e = out.get(name);
+    if (!e) continue;
+    for (const item of set) {
+      e.eligible += item.launch.count;
+      e.eligibleResources = add(e.eligibleResources, scale(item.launch.resources, item.launch.count));
+    }
+  }
 
   const totalNow = views.reduce((n, v) => n + v.current, 0);
   let totalRoom = Math.max(0, config.maxTotalNodes - totalNow);
@@ -64,14 +111,17 @@ export function planDemand(views: readonly GroupView[], snapshot: ClusterSnapsho
     if (!entry) break;
     const hostedItems = items.filter((i) => (chosen.estimate.hosted.get(i.launch.id) ?? 0) > 0).map((i) => ({ launch: i.launch, count: chosen.estimate.hosted.get(i.launch.id) ?? 0 }));
     entry.nodes += chosen.estimate.nodes;
-    entry.eligible += chosen.covered;
     entry.reasons.push(`${describeWaiting(hostedItems)} waiting, need ${describeNeed(hostedItems)} with ${describeSelector(chosen.group.selector)}; ${chosen.estimate.nodes} node(s) of ${describeTemplate(chosen.template)} hold them (${why})`);
-    for (const i of items) i.remaining -= chosen.estimate.hosted.get(i.launch.id) ?? 0;
+    for (const i of items) {
+      i.remaining -= chosen.estimate.hosted.get(i.launch.id) ?? 0;
+      const after = chosen.estimate.placements.get(i.launch.id);
+      if (after) i.placed = after;
+    }
     room.set(name, (room.get(name) ?? 0) - chosen.estimate.nodes);
     totalRoom -= chosen.estimate.nodes;
   }
 
-  const unplaceable = items.filter((i) => i.remaining > 0).map((i) => unplaceableReason(i, views, templates));
+  const unplaceable = items.filter((i) => i.remaining > 0 && ![...hostable.values()].some((s) => s.has(i))).map((i) => unplaceableWork(i, views, templates));
   if (placedOnExisting > 0) {
     for (const v of views) {
       const e = out.get(v.config.name);
@@ -87,9 +137,12 @@ function describeWaiting(items: readonly { launch: { id: string }; count: number
   return `${items.reduce((n, i) => n + i.count, 0)} instances (${shown}${items.length > 3 ? ', ...' : ''})`;
 }
 
-function unplaceableReason(item: Item, views: readonly GroupView[], templates: ReadonlyMap<string, NodeTemplate | undefined>): string {
-  const c = item.launch.constraints.length ? ` with ${describeConstraints(item.launch.constraints)}` : '';
-  const noTemplate = views.filter((v) => !templates.get(v.config.name)).map((v) => v.config.name);
-  const extra = noTemplate.length ? `; no node template for ${noTemplate.join(', ')}` : '';
-  return `${item.remaining} instance(s) of ${item.launch.id}${c} fit no group within its limits${extra}`;
+function unplaceableWork(item: Item, views: readonly GroupView[], templates: ReadonlyMap<string, NodeTemplate | undefined>): Unplaceable {
+  const c = item.launch.constraints.length ? ` (${describeConstraints(item.launch.constraints)})` : '';
+  const why = views.map((v) => {
+    const template = templates.get(v.config.name);
+    if (!template) return `${v.config.name}: no node template (no agents and none declared)`;
+    return `${v.config.name}: ${templateRefusal(template, item, `new-${v.config.name}-probe`) ?? 'no room within its limits'}`;
+  });
+  return { app: item.launch.id, instances: item.remaining, reason: `${item.remaining} instance(s) of ${item.launch.id}${c} fit no group: ${why.join('; ') || 'no groups'}` };
 }

@@ -1,57 +1,131 @@
+import { ACTIVE_TASK_STATES, type Agent } from '../model/agent.js';
 import type { PendingLaunch } from '../model/pending.js';
-import { formatResources, scale, subtractFloor, type Resources } from '../model/resources.js';
-import { allows } from './constraints.js';
+import { add, formatResources, scale, subtractFloor, ZERO, type Resources } from '../model/resources.js';
+import { canReopen, Placements } from './constraints.js';
 import type { GroupView } from './group-view.js';
-import { canHost, makeBin, take, toVector, type Bin } from './packing.js';
+import { makeBin, place, type Bin } from './packing.js';
+import { explain, placementApp, refusal, type PlacementApp } from './placement.js';
 import type { NodeTemplate } from './template.js';
 
 /** Waiting instances of one launch, during estimation. */
 export interface Item {
   readonly launch: PendingLaunch;
-  readonly need: Float64Array;
+  readonly app: PlacementApp;
+  /** Where the app's instances are (running and placed so far); undefined without constraints. */
+  placed: Placements | undefined;
+  /** A refusal by one of its constraints may be lifted by later placements (GROUP_BY). */
+  readonly reopens: boolean;
   remaining: number;
 }
 
-export function itemsOf(pending: readonly PendingLaunch[]): Item[] {
-  return pending
+/**
+ * The waiting work as packing items, largest first (first-fit decreasing), each
+ * with its app's running instances counted for its constraints (Marathon checks
+ * constraints against all of the app's instances, wherever they run).
+ */
+export function itemsOf(pending: readonly PendingLaunch[], agents: readonly Agent[] = []): Item[] {
+  const items = pending
     .filter((p) => p.count > 0 && !p.delayed)
-    .map((launch) => ({ launch, need: toVector(launch.resources), remaining: launch.count }))
-    // Largest first (first-fit decreasing) for tighter packing.
+    .map((launch): Item => ({
+      launch,
+      app: placementApp(launch),
+      placed: launch.constraints.length > 0 ? new Placements(launch.constraints) : undefined,
+      reopens: launch.constraints.some(canReopen),
+      remaining: launch.count,
+    }))
     .sort((a, b) => b.launch.resources.cpus - a.launch.resources.cpus || b.launch.resources.mem - a.launch.resources.mem || (a.launch.id < b.launch.id ? -1 : 1));
+  const constrained = new Map(items.filter((i) => i.placed).map((i) => [i.launch.id, i]));
+  if (constrained.size > 0) {
+    for (const a of agents) {
+      for (const t of a.tasks) {
+        const item = t.appId === undefined ? undefined : constrained.get(t.appId);
+        if (item && ACTIVE_TASK_STATES.has(t.state)) item.placed?.record(a);
+      }
+    }
+  }
+  return items;
+}
+
+/** Fixed host ports per app id, for marking them bound where the app already runs. */
+export function fixedPortsByApp(items: readonly Item[]): ReadonlyMap<string, readonly number[]> {
+  return new Map(items.filter((i) => i.app.fixedPorts.length > 0).map((i) => [i.launch.id, i.app.fixedPorts]));
+}
+
+/**
+ * An agent's free room as a bin: unreserved room apart from room reserved for its
+ * roles. Tasks of a reserved role are taken to use their reservation first.
+ */
+export function agentBin(a: Agent, fixedPorts: ReadonlyMap<string, readonly number[]> = new Map()): Bin {
+  const apps = new Map<string, number>();
+  let reservedUse: Resources = ZERO;
+  const reservedRoles = a.reservedRoles.filter((r) => r !== '*');
+  for (const t of a.tasks) {
+    if (!ACTIVE_TASK_STATES.has(t.state)) continue;
+    if (t.appId) apps.set(t.appId, (apps.get(t.appId) ?? 0) + 1);
+    if (reservedRoles.length > 0 && t.role !== undefined && reservedRoles.includes(t.role)) reservedUse = add(reservedUse, t.resources);
+  }
+  let bin: Bin;
+  if (reservedRoles.length > 0) {
+    const fromReservation = subtractFloor(reservedUse, subtractFloor(reservedUse, a.reserved)); // min(use, reserved)
+    const unreservedUse = subtractFloor(a.used, fromReservation);
+    bin = makeBin(a, subtractFloor(subtractFloor(a.total, a.reserved), unreservedUse), apps, false, { roles: reservedRoles, free: subtractFloor(a.reserved, fromReservation) });
+  } else {
+    bin = makeBin(a, subtractFloor(a.total, a.used), apps);
+  }
+  if (fixedPorts.size > 0) for (const [app] of apps) for (const p of fixedPorts.get(app) ?? []) bin.ports.add(p);
+  return bin;
+}
+
+/** A fresh node of the template. */
+export function templateBin(template: NodeTemplate, hostname: string, added = true): Bin {
+  const node = { hostname, attributes: template.attributes, ...(template.domain ? { domain: template.domain } : {}) };
+  const r = template.reserved;
+  if (!r) return makeBin(node, template.resources, new Map(), added);
+  return makeBin(node, subtractFloor(template.resources, r.resources), new Map(), added, { roles: r.roles, free: r.resources });
 }
 
 /** Free room of every agent that counts as capacity, plus nodes already booting. */
-export function existingBins(view: GroupView, template: NodeTemplate | undefined): Bin[] {
-  const bins = view.capacity.map((a) => {
-    const apps = new Map<string, number>();
-    for (const t of a.tasks) if (t.appId) apps.set(t.appId, (apps.get(t.appId) ?? 0) + 1);
-    return makeBin(a, subtractFloor(a.total, a.used), apps);
-  });
+export function existingBins(view: GroupView, template: NodeTemplate | undefined, fixedPorts: ReadonlyMap<string, readonly number[]> = new Map()): Bin[] {
+  const bins = view.capacity.map((a) => agentBin(a, fixedPorts));
   const booting = view.provider ? Math.max(0, view.current - view.capacity.length) : 0;
-  if (template) for (let i = 0; i < booting; i++) bins.push(makeBin({ hostname: `booting-${view.config.name}-${i}`, attributes: template.attributes }, template.resources));
+  if (template) for (let i = 0; i < booting; i++) bins.push(templateBin(template, `booting-${view.config.name}-${i}`, false));
   return bins;
 }
 
 /**
- * Places as many waiting instances as fit onto the bins, first fit; mutates
- * items and bins. Instances of one launch share a need, so the search for the
- * next one resumes where the previous one fitted.
+ * Places as many instances of one item as fit onto the bins, first fit, updating
+ * the item's placements after each. A bin refused for room or a constraint that
+ * only gets stricter stays refused, so the search resumes where it stopped; a
+ * GROUP_BY refusal may lift, so the search goes back to the first such bin.
  */
-export function packOnto(items: readonly Item[], bins: readonly Bin[], eligible: (item: Item, bin: Bin) => boolean = () => true): number {
+function packItem(item: Item, bins: readonly Bin[], from: number, onPlace: (bin: Bin) => void): { placed: number; next: number } {
   let placed = 0;
-  for (const item of items) {
-    let i = 0;
-    while (item.remaining > 0 && i < bins.length) {
-      const bin = bins[i];
-      if (bin && eligible(item, bin) && canHost(item.need, item.launch.constraints, item.launch.id, bin)) {
-        take(item.need, bin, item.launch.id);
-        item.remaining -= 1;
-        placed += 1;
-      } else {
-        i += 1;
+  let i = from;
+  let reopen = -1;
+  while (item.remaining > 0 && i < bins.length) {
+    const bin = bins[i];
+    const why = bin ? refusal(item.app, bin, item.placed) : 'UnfulfilledRole';
+    if (bin && why === undefined) {
+      place(item.app, bin, item.placed);
+      onPlace(bin);
+      item.remaining -= 1;
+      placed += 1;
+      if (reopen >= 0) {
+        i = reopen;
+        reopen = -1;
       }
+    } else {
+      if (why === 'UnfulfilledConstraint' && item.reopens && reopen < 0) reopen = i;
+      i += 1;
     }
   }
+  return { placed, next: reopen >= 0 ? reopen : i };
+}
+
+/** Places as many waiting instances as fit onto the bins; mutates items and bins. */
+export function packOnto(items: readonly Item[], bins: readonly Bin[], onPlace: (item: Item, bin: Bin) => void = () => {}): number {
+  let placed = 0;
+  for (const item of items) placed += packItem(item, bins, 0, (bin) => onPlace(item, bin)).placed;
   return placed;
 }
 
@@ -60,60 +134,57 @@ export interface NewNodesEstimate {
   /** Instances the new nodes hold, per launch id. */
   readonly hosted: ReadonlyMap<string, number>;
   readonly requested: Resources;
-  /** Launches that no node of this template can ever hold (too large or constraints). */
-  readonly impossible: readonly string[];
+  /** Launches that no node of this template can ever hold, with why. */
+  readonly impossible: ReadonlyMap<string, string>;
+  /** Each hosted app's placements once these nodes hold its instances. */
+  readonly placements: ReadonlyMap<string, Placements>;
 }
 
-/** Does a fresh node of this template satisfy the launch's constraints and size? */
-export function templateCanHost(template: NodeTemplate, item: Item, hostname: string): boolean {
-  const bin = makeBin({ hostname, attributes: template.attributes }, template.resources);
-  return canHost(item.need, item.launch.constraints, item.launch.id, bin) && allows(item.launch.constraints, bin, 0);
+/** Why a fresh node of this template cannot take the item's next instance, or undefined when it can. */
+export function templateRefusal(template: NodeTemplate, item: Item, hostname: string): string | undefined {
+  return explain(item.app, templateBin(template, hostname), item.placed);
 }
 
 /**
  * How many new template nodes the remaining items need (up to `limit`), by
- * first-fit decreasing onto fresh nodes. Does not mutate the items.
+ * first-fit decreasing onto fresh nodes, placement by placement (UNIQUE, MAX_PER,
+ * GROUP_BY counts and fixed ports of each instance shape the next). Does not
+ * mutate the items: their placements are cloned and returned.
  */
 export function estimateNewNodes(template: NodeTemplate, items: readonly Item[], limit: number, group: string): NewNodesEstimate {
   const bins: Bin[] = [];
   const hosted = new Map<string, number>();
-  const impossible: string[] = [];
+  const impossible = new Map<string, string>();
+  const placements = new Map<string, Placements>();
   let requested: Resources = scale(template.resources, 0);
   for (const item of items) {
     if (item.remaining <= 0) continue;
-    if (!templateCanHost(template, item, `new-${group}-probe`)) {
-      impossible.push(item.launch.id);
+    const why = templateRefusal(template, item, `new-${group}-probe`);
+    if (why !== undefined) {
+      impossible.set(item.launch.id, why);
       continue;
     }
-    let left = item.remaining;
-    let i = 0;
-    while (left > 0) {
-      let bin = bins[i];
-      if (!bin) {
-        if (bins.length >= limit) break;
-        bin = makeBin({ hostname: `new-${group}-${bins.length}`, attributes: template.attributes }, template.resources, new Map(), true);
-        bins.push(bin);
-      }
-      if (canHost(item.need, item.launch.constraints, item.launch.id, bin)) {
-        take(item.need, bin, item.launch.id);
-        left -= 1;
-        hosted.set(item.launch.id, (hosted.get(item.launch.id) ?? 0) + 1);
-        requested = { ...requested, cpus: requested.cpus + item.launch.resources.cpus, mem: requested.mem + item.launch.resources.mem, disk: requested.disk + item.launch.resources.disk, gpus: requested.gpus + item.launch.resources.gpus, ports: requested.ports + item.launch.resources.ports };
-      } else {
-        i += 1;
-      }
+    const trial: Item = { ...item, placed: item.placed?.clone() };
+    let n = 0;
+    let from = 0;
+    for (;;) {
+      const r = packItem(trial, bins, from, () => {});
+      n += r.placed;
+      from = r.next;
+      if (trial.remaining <= 0 || bins.length >= limit) break;
+      const fresh = templateBin(template, `new-${group}-${bins.length}`);
+      if (refusal(trial.app, fresh, trial.placed) !== undefined) break;
+      bins.push(fresh);
+    }
+    if (n > 0) {
+      hosted.set(item.launch.id, n);
+      requested = add(requested, scale(item.launch.resources, n));
+      if (trial.placed) placements.set(item.launch.id, trial.placed);
     }
   }
-  return { nodes: bins.length, hosted, requested, impossible };
+  return { nodes: bins.length, hosted, requested, impossible, placements };
 }
 
 export function describeNeed(items: readonly { launch: PendingLaunch; count: number }[]): string {
-  const total = items.reduce((acc, { launch, count }) => ({
-    cpus: acc.cpus + launch.resources.cpus * count,
-    mem: acc.mem + launch.resources.mem * count,
-    disk: acc.disk + launch.resources.disk * count,
-    gpus: acc.gpus + launch.resources.gpus * count,
-    ports: acc.ports + launch.resources.ports * count,
-  }), { cpus: 0, mem: 0, disk: 0, gpus: 0, ports: 0 });
-  return formatResources(total);
+  return formatResources(items.reduce((acc, { launch, count }) => add(acc, scale(launch.resources, count)), ZERO));
 }

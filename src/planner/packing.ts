@@ -1,24 +1,46 @@
 import type { Constraint } from '../model/pending.js';
 import { RESOURCE_NAMES, type Resources } from '../model/resources.js';
-import { allows, type NodeFacts } from './constraints.js';
+import { Placements, type NodeFields } from './constraints.js';
+import { refusal, takeFrom, type PlacementApp, type PlacementNode, type Pool } from './placement.js';
 
 const EPSILON = 1e-9;
 
 /** A node with room left, during one packing pass. Mutable on purpose: packing is hot. */
-export interface Bin extends NodeFacts {
+export interface Bin extends PlacementNode {
+  /** Free room of the unreserved pool (the first pool), in RESOURCE_NAMES order. */
   readonly free: Float64Array;
-  /** Instances per app on this node (for UNIQUE and MAX_PER hostname). */
+  /** Instances per app on this node (kept for scale-down's re-placement). */
   readonly apps: Map<string, number>;
   /** True for nodes the estimator added (template nodes). */
   readonly added: boolean;
+  /** Fixed host ports bound on the node, as far as known. */
+  readonly ports: Set<number>;
 }
 
+/** Why: resources as a dense vector, so the hot loops index instead of looking up names. */
 export function toVector(r: Resources): Float64Array {
   return Float64Array.from(RESOURCE_NAMES, (n) => r[n]);
 }
 
-export function makeBin(node: NodeFacts, free: Resources, apps: Map<string, number> = new Map(), added = false): Bin {
-  return { hostname: node.hostname, attributes: node.attributes, free: toVector(free), apps, added };
+/**
+ * A bin for packing: unreserved free room, plus optionally free room reserved for
+ * some roles (only apps accepting those roles may use it).
+ */
+export function makeBin(node: NodeFields, free: Resources, apps: Map<string, number> = new Map(), added = false, reserved?: { roles: readonly string[]; free: Resources }): Bin {
+  const unreserved: Pool = { roles: ['*'], free: toVector(free) };
+  const pools: Pool[] = reserved ? [unreserved, { roles: reserved.roles, free: toVector(reserved.free) }] : [unreserved];
+  const ports = new Set<number>();
+  return {
+    hostname: node.hostname,
+    attributes: node.attributes,
+    ...(node.domain ? { domain: node.domain } : {}),
+    pools,
+    free: unreserved.free,
+    apps,
+    added,
+    ports,
+    portFree: (p: number) => !ports.has(p),
+  };
 }
 
 export function fitsIn(need: Float64Array, bin: Bin): boolean {
@@ -26,20 +48,30 @@ export function fitsIn(need: Float64Array, bin: Bin): boolean {
   return true;
 }
 
+/** Places one instance: its resources, its fixed ports, its count (and its constraint counts when given). */
+export function place(app: PlacementApp, bin: Bin, placed: Placements | undefined): void {
+  takeFrom(app, bin);
+  for (const p of app.fixedPorts) bin.ports.add(p);
+  bin.apps.set(app.id, (bin.apps.get(app.id) ?? 0) + 1);
+  placed?.record(bin);
+}
+
+/** Takes `need` from the unreserved pool (scale-down's simulated moves). */
 export function take(need: Float64Array, bin: Bin, app: string): void {
   for (let i = 0; i < need.length; i++) bin.free[i] = (bin.free[i] ?? 0) - (need[i] ?? 0);
   bin.apps.set(app, (bin.apps.get(app) ?? 0) + 1);
 }
 
+/**
+ * Scale-down's re-placement check: resources of the unreserved pool, and the
+ * constraints as the placement module evaluates them, knowing only the app's
+ * instances on this node (the node's other facts are all it sees).
+ */
 export function canHost(need: Float64Array, constraints: readonly Constraint[], app: string, bin: Bin): boolean {
-  return fitsIn(need, bin) && (constraints.length === 0 || allows(constraints, bin, bin.apps.get(app) ?? 0));
-}
-
-/** First bin that takes the item, or undefined. Starts at `from` to skip bins known to be full. */
-export function firstFit(need: Float64Array, constraints: readonly Constraint[], app: string, bins: readonly Bin[], from = 0): Bin | undefined {
-  for (let i = from; i < bins.length; i++) {
-    const bin = bins[i];
-    if (bin && canHost(need, constraints, app, bin)) return bin;
-  }
-  return undefined;
+  if (!fitsIn(need, bin)) return false;
+  if (constraints.length === 0) return true;
+  const placed = new Placements(constraints);
+  for (let n = bin.apps.get(app) ?? 0; n > 0; n--) placed.record(bin);
+  const probe: PlacementApp = { id: app, need, fixedPorts: [], acceptedRoles: ['*'], gpuScheduling: 'unrestricted' };
+  return refusal(probe, bin, placed) === undefined;
 }

@@ -1,10 +1,15 @@
 import { resources, type Resources } from '../model/resources.js';
+import type { FaultDomain } from '../model/agent.js';
 import type { GroupView } from './group-view.js';
 
 /** The shape of a node a group would add. */
 export interface NodeTemplate {
   readonly resources: Resources;
   readonly attributes: Readonly<Record<string, string>>;
+  /** Fault domain new nodes join (learned from the group's agents), for `@region` / `@zone` constraints. */
+  readonly domain?: FaultDomain;
+  /** Part of `resources` reserved for roles (learned: DC/OS public agents reserve all for slave_public). */
+  readonly reserved?: { readonly roles: readonly string[]; readonly resources: Resources };
   readonly instanceType?: string;
   readonly source: 'config' | 'learned';
 }
@@ -15,10 +20,12 @@ export interface NodeTemplate {
  */
 export function templateFor(view: GroupView): NodeTemplate | undefined {
   const t = view.config.template;
+  const groupDomain = view.agents.find((a) => a.domain)?.domain;
   if (t) {
     return {
       resources: resources({ cpus: t.cpus, mem: t.mem, disk: t.disk, gpus: t.gpus, ports: t.ports }),
       attributes: { ...view.config.selector, ...t.attributes },
+      ...(groupDomain ? { domain: groupDomain } : {}),
       ...(t.instanceType ? { instanceType: t.instanceType } : {}),
       source: 'config',
     };
@@ -33,7 +40,15 @@ export function templateFor(view: GroupView): NodeTemplate | undefined {
   let best: { n: number; agent: GroupView['agents'][number] } | undefined;
   for (const e of counts.values()) if (!best || e.n > best.n) best = e;
   if (!best) return undefined;
-  return { resources: best.agent.total, attributes: { ...best.agent.attributes, ...view.config.selector }, source: 'learned' };
+  const { domain, reservedRoles, reserved } = best.agent;
+  const roles = reservedRoles.filter((r) => r !== '*');
+  return {
+    resources: best.agent.total,
+    attributes: { ...best.agent.attributes, ...view.config.selector },
+    ...(domain ? { domain } : {}),
+    ...(roles.length > 0 ? { reserved: { roles, resources: reserved } } : {}),
+    source: 'learned',
+  };
 }
 
 export function describeTemplate(t: NodeTemplate): string {
