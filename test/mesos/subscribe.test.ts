@@ -4,7 +4,7 @@ import { mesosSchema } from '../../src/config/schema.js';
 import { MesosClient } from '../../src/mesos/client.js';
 import type { MesosEvent } from '../../src/mesos/events.js';
 import { encodeRecord } from '../../src/mesos/recordio.js';
-import { subscribeWithReconnect } from '../../src/mesos/subscribe.js';
+import { silenceLimitMs, subscribeWithReconnect } from '../../src/mesos/subscribe.js';
 import type { MesosError } from '../../src/mesos/errors.js';
 import { fixtureText } from '../support/fixtures.js';
 import { silentLogger, startServer, type Handler, type TestServer } from './servers.js';
@@ -135,5 +135,125 @@ describe('SUBSCRIBE over HTTP', () => {
     expect(disconnects[1]).toMatchObject({ kind: 'http', status: 503 });
     // Events flowed before the first end, so the backoff starts over; the failed attempt doubles it.
     expect(delays).toEqual([5, 10]);
+  });
+});
+
+/** SUBSCRIBED as a master before 1.5 sends it: no `heartbeat_interval_seconds` (master.proto @1.4.0 has no such field). */
+function subscribedWithout(): string {
+  const e = JSON.parse(LINES[0]!) as { subscribed: Record<string, unknown> };
+  delete e.subscribed.heartbeat_interval_seconds;
+  return JSON.stringify(e);
+}
+function subscribedEvery(seconds: number): string {
+  const e = JSON.parse(LINES[0]!) as { subscribed: Record<string, unknown> };
+  e.subscribed.heartbeat_interval_seconds = seconds;
+  return JSON.stringify(e);
+}
+const TASK_UPDATED_10 = JSON.stringify({
+  type: 'TASK_UPDATED',
+  task_updated: { task_id: { value: 't1' }, framework_id: { value: 'F0' }, agent_id: { value: 'S0' }, state: 'TASK_FAILED' },
+});
+
+describe('heartbeats by master version', () => {
+  it('the silence limit comes from the interval SUBSCRIBED announced, and there is none without one', () => {
+    expect(silenceLimitMs(15)).toBe(45_000);
+    expect(silenceLimitMs(15, { missedHeartbeats: 5 })).toBe(75_000);
+    expect(silenceLimitMs(15, { idleTimeoutMs: 20_000 })).toBe(20_000);
+    expect(silenceLimitMs(undefined)).toBeUndefined();
+    expect(silenceLimitMs(undefined, { idleTimeoutMs: 20_000 })).toBeUndefined();
+    expect(silenceLimitMs(0)).toBeUndefined();
+  });
+
+  it('a master before 1.5 that sends no heartbeats is not dropped for staying silent far longer than the heartbeat watchdog', async () => {
+    let opened = 0;
+    const s = await master((res) => {
+      opened++;
+      streamHead(res);
+      res.write(encodeRecord(subscribedWithout()));
+      // Quiet cluster: nothing for 8 times the watchdog below, then a task fails.
+      const t = setTimeout(() => res.write(encodeRecord(TASK_UPDATED_10)), 800);
+      res.on('close', () => clearTimeout(t));
+    });
+    const ac = new AbortController();
+    const types: string[] = [];
+    const disconnects: (MesosError | 'ended')[] = [];
+    await subscribeWithReconnect(
+      client(s.url),
+      (e) => {
+        types.push(e.type);
+        if (e.type === 'TASK_UPDATED') ac.abort();
+      },
+      { signal: ac.signal, idleTimeoutMs: 100, initialDelayMs: 5, onDisconnect: (why) => disconnects.push(why) },
+    );
+    expect(types).toEqual(['SUBSCRIBED', 'TASK_UPDATED']);
+    expect(disconnects).toEqual([]);
+    expect(opened).toBe(1);
+  });
+
+  it('a master that announced heartbeats and falls silent is dropped after the missed heartbeats and subscribed again', async () => {
+    const opened: number[] = [];
+    const s = await master((res) => {
+      opened.push(Date.now());
+      streamHead(res);
+      // Announces a heartbeat every 50 ms, sends one, then nothing (a hung master keeps the socket open).
+      res.write(encodeRecord(subscribedEvery(0.05)) + encodeRecord('{"type":"HEARTBEAT"}'));
+    });
+    const ac = new AbortController();
+    const disconnects: (MesosError | 'ended')[] = [];
+    await subscribeWithReconnect(client(s.url), () => undefined, {
+      signal: ac.signal,
+      initialDelayMs: 5,
+      onDisconnect: (why) => {
+        disconnects.push(why);
+        if (disconnects.length === 2) ac.abort();
+      },
+    });
+    expect(disconnects).toHaveLength(2);
+    expect(disconnects[0]).toMatchObject({ kind: 'timeout', message: expect.stringContaining('heartbeat') });
+    expect(opened).toHaveLength(2);
+    // Three missed 50 ms heartbeats: not before 150 ms of silence.
+    expect(opened[1]! - opened[0]!).toBeGreaterThanOrEqual(140);
+  });
+
+  it('heartbeats at the announced interval keep the stream open', async () => {
+    let opened = 0;
+    const s = await master((res) => {
+      opened++;
+      streamHead(res);
+      res.write(encodeRecord(subscribedEvery(0.05)));
+      const t = setInterval(() => res.write(encodeRecord('{"type":"HEARTBEAT"}')), 30);
+      res.on('close', () => clearInterval(t));
+    });
+    const ac = new AbortController();
+    let beats = 0;
+    const disconnects: (MesosError | 'ended')[] = [];
+    await subscribeWithReconnect(
+      client(s.url),
+      (e) => {
+        if (e.type === 'HEARTBEAT' && ++beats === 15) ac.abort();
+      },
+      { signal: ac.signal, initialDelayMs: 5, onDisconnect: (why) => disconnects.push(why) },
+    );
+    expect(disconnects).toEqual([]);
+    expect(opened).toBe(1);
+  });
+
+  it('a stream that never delivers SUBSCRIBED is dropped after the subscribe timeout', async () => {
+    const s = await master((res) => {
+      streamHead(res);
+      res.write('12'); // a length prefix, then nothing
+    });
+    const ac = new AbortController();
+    const disconnects: (MesosError | 'ended')[] = [];
+    await subscribeWithReconnect(client(s.url), () => undefined, {
+      signal: ac.signal,
+      initialDelayMs: 5,
+      subscribedTimeoutMs: 100,
+      onDisconnect: (why) => {
+        disconnects.push(why);
+        ac.abort();
+      },
+    });
+    expect(disconnects[0]).toMatchObject({ kind: 'timeout', message: expect.stringContaining('SUBSCRIBED') });
   });
 });
