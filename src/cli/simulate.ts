@@ -1,20 +1,23 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { applyPolicy, POLICY_LIST, resolvePolicy, type SimPolicy } from '../sim/policies.js';
-import { replayTrace, scenarioConfig, traceEnd, type ReplayResult } from '../sim/replay/index.js';
-import { createProgress, formatReportTable, renderChartsSvg, writeReportsJson, type SimulationReport } from '../sim/report/index.js';
-import { generateTrace, importAlibaba2018BatchTask, importAlibaba2023OpenbPods, importGoogle2011TaskEvents, offeredCpus, readTraceCsv, type NodeShape, type TraceTask } from '../sim/trace/index.js';
+import { replayTrace, scenarioConfig, type ReplayResult } from '../sim/replay/index.js';
+import { createProgress, formatDefinitions, formatReportTable, headline, renderChartsSvg, reportsToJson, writeReportsJson, type SimulationReport } from '../sim/report/index.js';
+import { MACHINE_FORMATS, offeredCpus, TRACE_FORMATS, type MachineFormat, type NodeShape, type TraceFormat } from '../sim/trace/index.js';
 import { err, errorMessage, ok, type Result } from '../util/result.js';
+import { loadTrace, nodeShapeFrom, type LoadedTrace } from './simulate-trace.js';
 
-export const TRACE_FORMATS = ['csv', 'google2011', 'alibaba2018', 'alibaba2023'] as const;
-export type TraceFormat = (typeof TRACE_FORMATS)[number];
+export { TRACE_FORMATS, type TraceFormat } from '../sim/trace/index.js';
 
 export interface SimulateOptions {
   /** A file, or `generate:<seed>:<days>:<nodes>:<tasks>`. */
   readonly trace: string;
   readonly format?: TraceFormat;
+  /** A file of machines whose most common shape becomes the node template (sizes in `node` are then the largest machine's). */
+  readonly machines?: string;
+  readonly machinesFormat?: MachineFormat;
   /** Policies to run on the same trace, in order (named or YAML files). */
   readonly policies: readonly string[];
   readonly out: string;
@@ -30,48 +33,6 @@ export interface SimulateOptions {
   readonly progress?: boolean;
   /** Multiplies trace times (alibaba2023 only): 0.1 replays 10x faster. */
   readonly timeScale?: number;
-}
-
-export interface LoadedTrace {
-  readonly name: string;
-  readonly tasks: readonly TraceTask[];
-  /** End of the run, ms from trace start. */
-  readonly endMs: number;
-  /** Nodes a generated trace was sized for. */
-  readonly targetNodes?: number;
-  readonly skipped: number;
-}
-
-const DAY = 86_400_000;
-
-/** Reads or generates the trace named on the command line. */
-export async function loadTrace(spec: string, format: TraceFormat, node: NodeShape, timeScale?: number): Promise<Result<LoadedTrace, string>> {
-  if (spec.startsWith('generate:')) {
-    const parts = spec.split(':').slice(1).map(Number);
-    const [seed, days, nodes, tasks] = parts;
-    if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n)) || seed === undefined || days === undefined || nodes === undefined || tasks === undefined || days <= 0 || nodes <= 0 || tasks <= 0) {
-      return err(`--trace ${spec}: expected generate:<seed>:<days>:<nodes>:<tasks> with positive numbers`);
-    }
-    const generated = generateTrace({ seed, days, targetNodes: nodes, nodeShape: { cpus: node.cpus, mem: node.mem }, tasks });
-    return ok({ name: spec, tasks: generated, endMs: days * DAY, targetNodes: nodes, skipped: 0 });
-  }
-  let text: string;
-  try {
-    text = await readFile(spec, 'utf8');
-  } catch (e) {
-    return err(`cannot read trace ${spec}: ${errorMessage(e)}`);
-  }
-  const parsed =
-    format === 'csv'
-      ? ((r) => (r.ok ? ok({ tasks: r.value, skipped: [] as string[] }) : r))(readTraceCsv(text))
-      : format === 'google2011'
-        ? importGoogle2011TaskEvents(text, { nodeShape: node })
-        : format === 'alibaba2023'
-          ? importAlibaba2023OpenbPods(text, { nodeShape: node, ...(timeScale === undefined ? {} : { timeScale }) })
-          : importAlibaba2018BatchTask(text, { nodeShape: node });
-  if (!parsed.ok) return err(`trace ${spec}:\n${parsed.error.slice(0, 20).map((e) => `  ${e}`).join('\n')}${parsed.error.length > 20 ? `\n  ... and ${parsed.error.length - 20} more` : ''}`);
-  if (parsed.value.tasks.length === 0) return err(`trace ${spec}: no usable tasks`);
-  return ok({ name: basename(spec), tasks: parsed.value.tasks, endMs: traceEnd(parsed.value.tasks), skipped: parsed.value.skipped.length });
 }
 
 /** The node group the trace runs on and its start size, sized from the trace unless told. */
@@ -90,14 +51,30 @@ export interface SimulationRun {
   readonly results: readonly ReplayResult[];
   readonly table: string;
   readonly files: readonly string[];
+  readonly trace: LoadedTrace;
+  /** The node template every policy ran on. */
+  readonly node: NodeShape;
+  /** Where the node template came from, when it was read from a machines file. */
+  readonly nodeNote?: string;
 }
 
 /** Replays the trace under each policy, writes JSON and SVG into `out`, returns the table. */
 export async function simulate(o: SimulateOptions): Promise<Result<SimulationRun, string>> {
-  const trace = await loadTrace(o.trace, o.format ?? 'csv', o.node, o.timeScale);
+  let node: NodeShape & { readonly disk: number } = o.node;
+  let nodeNote: string | undefined;
+  if (o.machines !== undefined) {
+    const shape = await nodeShapeFrom(o.machines, o.machinesFormat ?? 'google2011-machines', o.node);
+    if (!shape.ok) return shape;
+    node = { ...o.node, cpus: shape.value.node.cpus, mem: shape.value.node.mem };
+    nodeNote = shape.value.note;
+  }
+  const trace = await loadTrace({ trace: o.trace, format: o.format ?? 'csv', node, ...(o.machines === undefined ? {} : { reference: o.node }), ...(o.timeScale === undefined ? {} : { timeScale: o.timeScale }) });
   if (!trace.ok) return trace;
-  const { config: base, initial } = scenarioFor(trace.value, o);
   const endMs = o.hours !== undefined ? Math.min(trace.value.endMs, o.hours * 3_600_000) : trace.value.endMs;
+  if (!trace.value.tasks.some((t) => t.submitAt < endMs)) {
+    return err(`trace ${o.trace}: no task is submitted in the ${(endMs / 3_600_000).toFixed(1)} h the run covers${o.hours !== undefined ? ' (--hours)' : ''}`);
+  }
+  const { config: base, initial } = scenarioFor(trace.value, { ...o, node });
   const runs: { policy: SimPolicy; config: Config }[] = [];
   for (const spec of o.policies) {
     const policy = await resolvePolicy(spec);
@@ -107,11 +84,13 @@ export async function simulate(o: SimulateOptions): Promise<Result<SimulationRun
     runs.push({ policy: policy.value, config: config.value });
   }
   const total = runs.reduce((n, r) => n + Math.ceil(endMs / (r.config.timer * 1000)), 0);
-  const progress = createProgress({ total, label: 'simulating', enabled: o.progress !== false });
+  const label = (i: number): string => `${runs[i]?.policy.name ?? ''} (${i + 1}/${runs.length})`;
+  const progress = createProgress({ total, label: label(0), enabled: o.progress !== false });
   const results: ReplayResult[] = [];
   let before = 0;
   try {
-    for (const { policy, config } of runs) {
+    for (const [i, { policy, config }] of runs.entries()) {
+      progress.update(before, label(i));
       const result = await replayTrace({
         trace: trace.value.tasks,
         config,
@@ -140,14 +119,26 @@ export async function simulate(o: SimulateOptions): Promise<Result<SimulationRun
   } catch (e) {
     return err(`cannot write chart to ${svg}: ${errorMessage(e)}`);
   }
-  return ok({ reports, results, table: formatReportTable(reports), files: [json, svg] });
+  return ok({ reports, results, table: formatReportTable(reports), files: [json, svg], trace: trace.value, node, ...(nodeNote === undefined ? {} : { nodeNote }) });
 }
 
-/** Summary lines under the table: what ran, how long, where the files are. */
+/**
+ * Lines under the table: what the figures mean, what ran, each policy's headline (the same
+ * figures, worded and rounded as the table and the SVG word them), where the files are.
+ */
 export function describeRun(run: SimulationRun, trace: string, wallMs: number): string {
   const r0 = run.results[0];
-  const head = r0 ? `${trace}: ${r0.submitted.toLocaleString('en-US')} tasks over ${(r0.endMs / 3_600_000).toFixed(1)} h, ${run.results.map((r) => `${r.report.policy} ${r.cycles} cycles / ${r.actions} actions`).join(', ')}; ${(wallMs / 1000).toFixed(1)} s` : trace;
-  return `${head}\nwrote ${run.files.join(' and ')}\n`;
+  const lines = [formatDefinitions(run.reports).trimEnd()];
+  if (r0) {
+    const skipped = run.trace.skipped.length;
+    lines.push(`${trace}: ${r0.submitted.toLocaleString('en-US')} tasks over ${(r0.endMs / 3_600_000).toFixed(1)} h${skipped > 0 ? ` (${skipped.toLocaleString('en-US')} rows or tasks skipped)` : ''}; nodes of ${run.node.cpus} cpus / ${run.node.mem} MB${run.node.gpus ? ` / ${run.node.gpus} GPUs` : ''}; ${(wallMs / 1000).toFixed(1)} s`);
+    if (run.nodeNote !== undefined) lines.push(run.nodeNote);
+    for (const r of run.results) {
+      lines.push(`${r.report.policy}: ${headline(r.report)}; ${r.cycles} cycles, ${r.actions} controller calls${r.failedActions > 0 ? ` (${r.failedActions} failed)` : ''}`);
+    }
+  } else lines.push(trace);
+  lines.push(`wrote ${run.files.join(' and ')}`);
+  return `${lines.join('\n')}\n`;
 }
 
 function num(name: string): (v: string) => number {
@@ -164,7 +155,9 @@ export function addSimulateCommand(program: Command): void {
     .command('simulate')
     .description('replay a workload trace through the autoscaler in simulated time and report cost, waits and elasticity')
     .requiredOption('--trace <file|generate:seed:days:nodes:tasks>', 'trace file, or a generated one')
-    .addOption(new Option('--format <format>', 'trace file format').choices([...TRACE_FORMATS]).default('csv'))
+    .addOption(new Option('--format <format>', 'trace file format (docs/traces.md)').choices([...TRACE_FORMATS]).default('csv'))
+    .option('--machines <file>', 'machine list whose most common shape is the node; --node-cpus/--node-mem are then its largest machine')
+    .addOption(new Option('--machines-format <format>', 'format of --machines').choices([...MACHINE_FORMATS]).default('google2011-machines'))
     .option('--policy <policy>', `${POLICY_LIST.join(', ')} or a YAML config file`, 'demand-aware')
     .option('--compare <policies>', 'comma-separated policies to run on the same trace (overrides --policy)')
     .option('--out <dir>', 'where report.json and report.svg go', 'simulation')
@@ -181,6 +174,7 @@ export function addSimulateCommand(program: Command): void {
     .option('--hours <h>', 'stop after this many hours of trace time', num('--hours'))
     .option('--seed <n>', 'seed of the simulated cluster', num('--seed'), 1)
     .option('--no-progress', 'no progress bar')
+    .option('--json', 'print the report as JSON on stdout (the same as report.json) instead of the table')
     .action(async (raw: Record<string, unknown>) => {
       const policies = typeof raw['compare'] === 'string' ? raw['compare'].split(',').map((s) => s.trim()).filter(Boolean) : [String(raw['policy'])];
       const n = (k: string): number | undefined => (typeof raw[k] === 'number' ? raw[k] : undefined);
@@ -188,6 +182,7 @@ export function addSimulateCommand(program: Command): void {
       const run = await simulate({
         trace: String(raw['trace']),
         format: raw['format'] as TraceFormat,
+        ...(typeof raw['machines'] === 'string' ? { machines: raw['machines'], machinesFormat: raw['machinesFormat'] as MachineFormat } : {}),
         policies,
         out: String(raw['out']),
         node: { cpus: n('nodeCpus') ?? 16, mem: n('nodeMem') ?? 65536, disk: n('nodeDisk') ?? 0, gpus: n('nodeGpus') ?? 0 },
@@ -204,6 +199,10 @@ export function addSimulateCommand(program: Command): void {
       if (!run.ok) {
         process.stderr.write(`${run.error}\n`);
         process.exitCode = 2;
+        return;
+      }
+      if (raw['json'] === true) {
+        process.stdout.write(reportsToJson(run.value.reports));
         return;
       }
       process.stdout.write(run.value.table);

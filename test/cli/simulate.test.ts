@@ -29,6 +29,10 @@ describe('simulate CLI', () => {
     expect(json.reports.every((x) => x.figures.nodeHours > 0)).toBe(true);
     const svg = readFileSync(join(out, 'report.svg'), 'utf8');
     expect(svg).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
+    // The policies scale here, and the summary line gives the table's scaling-actions figures.
+    const table = /scaling actions +(\d+) +(\d+)\n/.exec(r.stdout)?.slice(1, 3);
+    expect(table?.some((n) => Number(n) > 0)).toBe(true);
+    expect([...r.stdout.matchAll(/^(?:original|demand-aware): .*scaling actions (\d+) /gm)].map((m) => m[1])).toEqual(table);
   });
 
   it('generates a trace and takes a YAML config file as a policy', async () => {
@@ -39,6 +43,56 @@ describe('simulate CLI', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/threshold +wide-band/);
     expect(r.stdout).toMatch(/wrote .*report\.json and .*report\.svg/);
+  });
+
+  it('prints the strict bound beside the oracle, explains θ/τ/υ, and gives one scaling-actions figure in table and summary', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'simulate-'));
+    const r = await runCli(['simulate', '--trace', 'test/fixtures/traces/sample.swf', '--format', 'swf', '--compare', 'original,demand-aware', '--out', dir, '--node-cpus', '8', '--node-mem', '32768'], { timeoutMs: 30_000 });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/strict lower bound node-hours +[\d.,]+ +[\d.,]+\noracle node-hours \(packing\)/);
+    expect(r.stdout).toMatch(/node-hours +[\d.,]+ +[\d.,]+\n +× strict bound +[\d.]+× +[\d.]+×/);
+    for (const word of ['θU under-provisioning accuracy', 'τO over-provisioning timeshare', 'υ instability']) expect(r.stdout).toContain(word);
+    const table = /scaling actions +(\d+) +(\d+)\n/.exec(r.stdout);
+    const summary = [...r.stdout.matchAll(/^(original|demand-aware): .*scaling actions (\d+) /gm)].map((m) => m[2]);
+    expect(table?.slice(1, 3)).toEqual(summary);
+    expect(r.stdout).toMatch(/5 tasks over [\d.]+ h \(2 rows or tasks skipped\)/);
+    expect(readFileSync(join(dir, 'report.svg'), 'utf8')).toMatch(/× strict bound; strict bound [\d.,]+, packing oracle/);
+  });
+
+  it('--json prints exactly the report on stdout', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'simulate-'));
+    const r = await runCli(['simulate', '--trace', 'test/fixtures/traces/azure-2017-vmtable-sample.csv', '--format', 'azure2017', '--hours', '2', '--json', '--out', dir], { timeoutMs: 30_000 });
+    expect(r.code).toBe(0);
+    const printed = JSON.parse(r.stdout) as { reports: { policy: string; figures: { nodeHoursOverLowerBound: number } }[]; definitions: Record<string, string> };
+    expect(printed.reports.map((x) => x.policy)).toEqual(['demand-aware']);
+    expect(printed.reports[0]?.figures.nodeHoursOverLowerBound).toBeGreaterThanOrEqual(1);
+    expect(r.stdout).toBe(readFileSync(join(dir, 'report.json'), 'utf8'));
+  });
+
+  it('takes the node shape from Google machine_events: the most common machine, sized against the largest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'simulate-'));
+    const r = await runCli(['simulate', '--trace', 'test/fixtures/traces/google-task-events-sample.csv', '--format', 'google2011', '--machines', 'test/fixtures/traces/google-machine-events-sample.csv', '--node-cpus', '32', '--node-mem', '131072', '--out', dir], { timeoutMs: 30_000 });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('nodes of 16 cpus / 65470 MB');
+    expect(r.stdout).toContain('node shape 16 cpus / 65470 MB: 0.5 cpu / 0.4995 mem of the largest machine, 60.0 % of 5 machines');
+  });
+
+  it('exits 2 saying why when a trace has no usable rows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'simulate-'));
+    const empty = join(dir, 'empty.csv');
+    writeFileSync(empty, 'submit_s,duration_s,instances,cpus,mem,disk,gpus,constraints,kind\n');
+    const unusable = join(dir, 'unusable.swf');
+    writeFileSync(unusable, '; all jobs were cancelled before they ran\n1 0 -1 -1 -1 -1 -1 4 60 -1 5 1 1 1 1 1 -1 -1\n2 5 -1 -1 -1 -1 -1 2 60 -1 5 1 1 1 1 1 -1 -1\n');
+    const a = await runCli(['simulate', '--trace', empty, '--out', dir]);
+    expect(a.code).toBe(2);
+    expect(a.stdout).toBe('');
+    expect(a.stderr).toMatch(/empty\.csv \(format csv\): no data rows/);
+    const b = await runCli(['simulate', '--trace', unusable, '--format', 'swf', '--out', dir]);
+    expect(b.code).toBe(2);
+    expect(b.stdout).toBe('');
+    expect(b.stderr).toMatch(/none of its 2 rows or tasks is usable; the first of them:\n  line 2: job 1 has no run time\n  line 3: job 2 has no run time/);
   });
 
   it('exits 2 naming an unknown policy', async () => {

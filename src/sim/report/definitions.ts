@@ -10,7 +10,7 @@ export const FIGURE_DEFINITIONS = {
   lowerBound:
     'strict lower bound: at every sample, max over cpus, mem, disk, gpus of ceil(work present / node capacity), nodes appearing instantly; no policy whose nodes hold its work goes below it',
   oracle: 'packing oracle: the fewest nodes a first-fit-decreasing packing of the work present needs at every sample, provisioned instantly (an achievable packing, so at or above the strict bound)',
-  ratio: 'x strict bound: node-hours divided by the strict lower bound\'s node-hours (1.00 is the floor)',
+  ratio: '× strict bound: node-hours divided by the strict lower bound\'s node-hours (1.00 is the floor)',
   pending: 'pending task-s: instance-seconds from submission to placement (never placed: to withdrawal or the end of the run)',
   scalingActions: 'scaling actions: changes of a group\'s node count between consecutive samples (cycles), up or down, however many nodes each moves',
   thetaU: 'θU under-provisioning accuracy: mean relative shortfall of capacity below demand, (d - s)/d, over the run, in % of demand',
@@ -27,5 +27,5 @@ export type FigureName = keyof typeof FIGURE_DEFINITIONS;
 export function formatDefinitions(reports: readonly SimulationReport[]): string {
   const hasOracle = reports.some((r) => r.figures.oracle !== undefined);
   const names = (Object.keys(FIGURE_DEFINITIONS) as FigureName[]).filter((n) => hasOracle || !['lowerBound', 'oracle', 'ratio'].includes(n));
-  return `${names.map((n) => `  ${FIGURE_DEFINITIONS[n]}`).join('\n')}\n`;
+  return `\nwhere\n${names.map((n) => `  ${FIGURE_DEFINITIONS[n]}`).join('\n')}\n`;
 }
