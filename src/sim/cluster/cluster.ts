@@ -1,3 +1,4 @@
+import { machineKey } from '../../model/machine.js';
 import { resources, type Resources } from '../../model/resources.js';
 import { err, ok, type Result } from '../../util/result.js';
 import { ConstraintState } from './constraints.js';
@@ -5,6 +6,7 @@ import { EventBus } from './events.js';
 import { addFunnel, emptyFunnel, newQueueState, noteUnused, settle } from './funnel.js';
 import { agentIdFor, frameworkIdFor, isoTime, seededRandom, taskIdFor, uuidLike } from './ids.js';
 import { MaintenanceBook } from './maintenance.js';
+import { DRAINING_SINCE, versionAtLeast } from './mesos-version.js';
 import { allocate, createPools, release, resourceShortfall, usablePools } from './pools.js';
 import { listPorts } from './ranges.js';
 import type {
@@ -12,7 +14,6 @@ import type {
   AppSpec,
   MachineId,
   MachineMode,
-  MaintenanceWindow,
   OfferFunnel,
   RejectReason,
   SimAgent,
@@ -20,6 +21,7 @@ import type {
   SimFramework,
   SimTask,
   TaskState,
+  WindowInput,
 } from './types.js';
 import { VirtualClock } from './virtual-clock.js';
 
@@ -52,8 +54,20 @@ export interface ClusterOptions {
 }
 
 export interface DrainOptions {
-  readonly maxGracePeriodMs?: number;
+  /** `max_grace_period` in nanoseconds, kept exactly for `drain_info.config`. */
+  readonly maxGracePeriodNs?: bigint;
   readonly markGone?: boolean;
+}
+
+/**
+ * Kill grace period when DRAIN_AGENT gives no `max_grace_period`: the task's KillPolicy, else the
+ * executor's default of 3 seconds (mesos.proto `KillPolicy.grace_period`, docs/app-framework-development-guide.md).
+ */
+const DEFAULT_KILL_GRACE_MS = 3000;
+
+/** The machine the master files an agent under: its hostname and the IP of its pid (master.cpp `registerSlave`). */
+export function agentMachine(agent: Pick<SimAgent, 'hostname' | 'ip'>): MachineId {
+  return { hostname: agent.hostname, ip: agent.ip };
 }
 
 /**
@@ -78,8 +92,8 @@ export class SimCluster {
   readonly #frameworks: SimFramework[] = [];
   readonly #completed: SimTask[] = [];
   readonly #completedLimit: number;
-  /** Agents removed by machine/down, re-registered by machine/up. */
-  readonly #downAgents = new Map<string, AgentSpec>();
+  /** Agents shut down by machine/down, by machine key: they register again after machine/up if their VM still exists. */
+  readonly #downAgents = new Map<string, AgentSpec[]>();
   readonly #allocationIntervalMs: number;
   readonly #defaultStartupMs: number;
   #agentSeq = 0;
@@ -156,6 +170,7 @@ export class SimCluster {
     };
     this.#agents.set(agent.id, agent);
     this.#byHostname.set(agent.hostname, agent);
+    this.maintenance.noteMachine(agentMachine(agent));
     this.#grown.add(agent);
     if (this.events.hasListeners) this.events.emit({ type: 'agent_added', agent });
     this.#requestPass();
@@ -193,7 +208,7 @@ export class SimCluster {
 
   /** Maintenance mode of the machine an agent runs on. */
   machineMode(agent: SimAgent): MachineMode | undefined {
-    return this.maintenance.modeOf(agent.hostname, agent.ip);
+    return this.maintenance.modeOf(agentMachine(agent));
   }
 
   /** Agents that count as draining: DRAIN_AGENT or a DRAINING maintenance window. */
@@ -321,32 +336,52 @@ export class SimCluster {
 
   // ---- drain and maintenance -------------------------------------------
 
-  /** DRAIN_AGENT: deactivate, kill every task after the grace period, DRAINED when empty. */
+  /**
+   * DRAIN_AGENT as src/master/http.cpp `drainAgent`/`_drainAgent` carries it out: refused for an
+   * agent under a maintenance schedule or without the AGENT_DRAINING capability (before 1.9) and
+   * for an unknown agent; otherwise the agent is deactivated, `drain_info` is
+   * `{state: DRAINING, config: {max_grace_period, mark_gone}}`, its tasks are killed after the
+   * grace period (TASK_GONE_BY_OPERATOR when marking gone, master.proto `DrainAgent.mark_gone`)
+   * and it is DRAINED once none is left (master.cpp `checkAndTransitionDrainingAgent`).
+   */
   drainAgent(agentId: string, options: DrainOptions = {}): Result<void, Error> {
     const agent = this.#agents.get(agentId);
-    if (!agent) return err(new Error(`Unknown agent ${agentId}`));
+    if (agent) {
+      const machine = agentMachine(agent);
+      if (this.maintenance.windowOf(machine) !== undefined) {
+        // stringify(MachineID) is src/common/type_utils.cpp `operator<<`: "hostname (ip)".
+        return err(new Error(`Agent ${agentId} is part of a maintenance schedule under Machine ${agent.hostname} (${agent.ip})`));
+      }
+      if (!versionAtLeast(agent.version, DRAINING_SINCE)) return err(new Error(`Agent ${agentId} is not capable of draining`));
+    }
+    if (!agent) return err(new Error('Unknown agent'));
     agent.deactivated = true;
     agent.drain = {
       state: 'DRAINING',
       markGone: options.markGone ?? false,
-      ...(options.maxGracePeriodMs !== undefined ? { maxGracePeriodMs: options.maxGracePeriodMs } : {}),
+      startedAt: this.clock.now(),
+      ...(options.maxGracePeriodNs !== undefined ? { maxGracePeriodNs: options.maxGracePeriodNs } : {}),
     };
+    const graceMs = options.maxGracePeriodNs !== undefined ? Math.max(0, Number(options.maxGracePeriodNs) / 1e6) : DEFAULT_KILL_GRACE_MS;
+    const ended: TaskState = agent.drain.markGone ? 'TASK_GONE_BY_OPERATOR' : 'TASK_KILLED';
     for (const task of agent.tasks.values()) {
-      if (task.state === 'TASK_KILLING') continue;
-      this.#setState(task, 'TASK_KILLING');
+      if (task.state !== 'TASK_KILLING') this.#setState(task, 'TASK_KILLING');
       this.clock.clearTimer(task.timer);
-      task.timer = this.clock.setTimer(options.maxGracePeriodMs ?? 0, () => this.#endTask(task, 'TASK_KILLED'));
+      task.timer = this.clock.setTimer(graceMs, () => this.#endTask(task, ended));
     }
     if (this.events.hasListeners) this.events.emit({ type: 'agent_updated', agent });
     this.#checkDrained(agent);
     return ok(undefined);
   }
 
-  /** REACTIVATE_AGENT: back to offering resources. */
+  /**
+   * REACTIVATE_AGENT as src/master/http.cpp `_reactivateAgent` checks it: only a deactivated agent
+   * ("Agent is not deactivated", also for an unknown id) that is not still DRAINING.
+   */
   reactivateAgent(agentId: string): Result<void, Error> {
     const agent = this.#agents.get(agentId);
-    if (!agent) return err(new Error(`Unknown agent ${agentId}`));
-    if (!agent.deactivated && !agent.drain) return err(new Error(`Agent ${agentId} is not deactivated`));
+    if (!agent || !agent.deactivated) return err(new Error('Agent is not deactivated'));
+    if (agent.drain?.state === 'DRAINING') return err(new Error('Agent is still in the DRAINING state'));
     agent.deactivated = false;
     delete agent.drain;
     this.#grown.add(agent);
@@ -355,42 +390,57 @@ export class SimCluster {
     return ok(undefined);
   }
 
-  updateMaintenanceSchedule(windows: readonly MaintenanceWindow[]): Result<void, Error> {
+  /** UPDATE_MAINTENANCE_SCHEDULE / POST /master/maintenance/schedule (rules in maintenance.ts). */
+  updateMaintenanceSchedule(windows: readonly WindowInput[]): Result<void, Error> {
     const r = this.maintenance.updateSchedule(windows);
     if (r.ok) this.#maintenanceChanged();
     return r;
   }
 
-  /** machine/down: agents on those machines are shut down, their tasks gone. */
+  /**
+   * machine/down (START_MAINTENANCE), as src/master/http.cpp `_startMaintenance`: the machines go
+   * DOWN and exactly the agents registered on them (same MachineID) are shut down and removed,
+   * their tasks TASK_LOST (master.cpp `__removeSlave`, REASON_SLAVE_REMOVED).
+   */
   startMaintenance(machines: readonly MachineId[]): Result<void, Error> {
     const r = this.maintenance.down(machines);
     if (!r.ok) return r;
+    const keys = new Set(machines.map(machineKey));
     for (const agent of [...this.#agents.values()]) {
-      if (this.machineMode(agent) === 'DOWN') {
-        this.#downAgents.set(agent.hostname, agent.spec);
-        this.removeAgent(agent.id, 'TASK_GONE_BY_OPERATOR');
-      }
+      const key = machineKey(agentMachine(agent));
+      if (!keys.has(key)) continue;
+      this.#downAgents.set(key, [...(this.#downAgents.get(key) ?? []), agent.spec]);
+      this.removeAgent(agent.id, 'TASK_LOST');
     }
     this.#maintenanceChanged();
     return ok(undefined);
   }
 
-  /** machine/up: machines leave the schedule; their agents register again under new ids. */
+  /**
+   * machine/up (STOP_MAINTENANCE): the machines leave the schedule (http.cpp `_stopMaintenance`).
+   * An agent shut down by machine/down registers again under a new id (its process restarts;
+   * master.cpp `registerSlave` refuses it only while the machine is DOWN), unless its VM was
+   * deleted meanwhile (`forgetDownMachine`).
+   */
   stopMaintenance(machines: readonly MachineId[]): Result<void, Error> {
     const r = this.maintenance.up(machines);
     if (!r.ok) return r;
-    for (const [hostname, spec] of [...this.#downAgents]) {
-      if (this.maintenance.modeOf(spec.hostname, spec.ip ?? spec.hostname) === 'DOWN') continue;
-      this.#downAgents.delete(hostname);
-      this.addAgent(spec);
+    for (const key of new Set(machines.map(machineKey))) {
+      const specs = this.#downAgents.get(key) ?? [];
+      this.#downAgents.delete(key);
+      for (const spec of specs) this.addAgent(spec);
     }
     this.#maintenanceChanged();
     return ok(undefined);
   }
 
-  /** Drops a machine's remembered agent for good (its instance was deleted while down). */
+  /** Drops a machine's remembered agents for good (its instance was deleted while down). */
   forgetDownMachine(hostname: string): void {
-    this.#downAgents.delete(hostname);
+    for (const [key, specs] of [...this.#downAgents]) {
+      const left = specs.filter((spec) => spec.hostname !== hostname);
+      if (left.length === 0) this.#downAgents.delete(key);
+      else this.#downAgents.set(key, left);
+    }
   }
 
   #maintenanceChanged(): void {
@@ -527,7 +577,7 @@ export class SimCluster {
     if (shortfall === 'UnfulfilledRole') return shortfall;
     if (cs && !cs.accepts(agent)) return 'UnfulfilledConstraint';
     if (this.machineMode(agent) !== undefined) {
-      const start = this.maintenance.windowStart(agent.hostname, agent.ip);
+      const start = this.maintenance.windowOf(agentMachine(agent))?.start;
       if (start === undefined || start <= now) return 'AgentMaintenance';
     }
     return shortfall;

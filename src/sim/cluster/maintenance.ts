@@ -1,90 +1,166 @@
+import { isIPv4 } from 'node:net';
+import { machineKey } from '../../model/machine.js';
 import { err, ok, type Result } from '../../util/result.js';
-import type { MachineId, MachineMode, MaintenanceWindow } from './types.js';
-
-/** Machines are named by hostname and/or IP, as in Mesos `MachineID`. */
-export function machineKey(m: MachineId): string {
-  return `${m.hostname ?? ''}|${m.ip ?? ''}`;
-}
-
-export function machineMatches(m: MachineId, hostname: string, ip: string): boolean {
-  if (m.hostname === undefined && m.ip === undefined) return false;
-  return (m.hostname === undefined || m.hostname === hostname) && (m.ip === undefined || m.ip === ip);
-}
+import type { MachineId, MachineMode, SimWindow, WindowInput } from './types.js';
 
 /**
- * The master's maintenance book-keeping: scheduled machines are DRAINING until an
- * operator brings them DOWN (start maintenance) and back UP (stop maintenance), which
- * also takes them out of the schedule. Rules follow docs/maintenance.md.
+ * The master's maintenance book-keeping, rule for rule as apache/mesos keeps it
+ * (src/master/http.cpp `_updateMaintenanceSchedule`, `_startMaintenance`, `_stopMaintenance`;
+ * src/master/maintenance.cpp `validation::*`; docs/maintenance.md). Machines are keyed with
+ * Mesos's MachineID equality (`machineKey`, include/mesos/type_utils.hpp `operator==`): both
+ * fields, presence included, hostname case-insensitive. A hostname-only window therefore names
+ * a machine no agent runs on.
  */
-export class MaintenanceBook {
-  #windows: MaintenanceWindow[] = [];
-  readonly #modes = new Map<string, { machine: MachineId; mode: MachineMode }>();
 
-  get windows(): readonly MaintenanceWindow[] {
+/** A MachineID as the master quotes it in errors: `stringify(JSON::protobuf(id))`, fields in proto order. */
+export function machineJson(m: MachineId): string {
+  return JSON.stringify({ ...(m.hostname !== undefined ? { hostname: m.hostname } : {}), ...(m.ip !== undefined ? { ip: m.ip } : {}) });
+}
+
+/** maintenance.cpp `validation::machine`: a non-empty field, and an IPv4 literal (`net::IP::parse(ip, AF_INET)`). */
+export function validateMachine(m: MachineId): string | undefined {
+  if ((m.hostname ?? '') === '' && (m.ip ?? '') === '') return "Both 'hostname' and 'ip' for a machine are empty";
+  // stout/ip.hpp `IP::parse` with AF_INET: inet_pton, IPv4 only.
+  if ((m.ip ?? '') !== '' && !isIPv4(m.ip ?? '')) return `Failed to parse IPv4: ${m.ip ?? ''}`;
+  return undefined;
+}
+
+/** maintenance.cpp `validation::machines` (machine/down, machine/up, START/STOP_MAINTENANCE). */
+export function validateMachines(ids: readonly MachineId[]): string | undefined {
+  if (ids.length === 0) return 'List of machines is empty';
+  const seen = new Set<string>();
+  for (const id of ids) {
+    const bad = validateMachine(id);
+    if (bad !== undefined) return bad;
+    const key = machineKey(id);
+    if (seen.has(key)) return `Machine '${machineJson(id)}' appears more than once in the schedule`;
+    seen.add(key);
+  }
+  return undefined;
+}
+
+type Mode = MachineMode | 'UP';
+
+const nanos = (v: bigint | string): bigint => (typeof v === 'bigint' ? v : BigInt(v));
+
+/** Exact nanoseconds of a window, derived from its milliseconds when the caller gave none. */
+function exact(w: WindowInput): SimWindow {
+  const startNs = w.startNs !== undefined ? nanos(w.startNs) : BigInt(Math.round((w.start ?? 0) * 1e6));
+  const durationNs = w.durationNs !== undefined ? nanos(w.durationNs) : w.durationMs !== undefined ? BigInt(Math.round(w.durationMs * 1e6)) : undefined;
+  return {
+    machines: [...w.machines],
+    startNs,
+    start: Number(startNs) / 1e6,
+    ...(durationNs !== undefined ? { durationNs, durationMs: Number(durationNs) / 1e6 } : {}),
+  };
+}
+
+export class MaintenanceBook {
+  #windows: SimWindow[] = [];
+  /** `Master::machines`: every machine an agent registered on or a schedule named, with its mode. */
+  readonly #machines = new Map<string, { machine: MachineId; mode: Mode; window?: SimWindow }>();
+
+  get windows(): readonly SimWindow[] {
     return this.#windows;
   }
 
-  updateSchedule(windows: readonly MaintenanceWindow[]): Result<void, Error> {
-    const scheduled = new Map<string, MachineId>();
+  /** master.cpp `Master::addSlave`: the agent's machine becomes known (UP unless scheduled). */
+  noteMachine(m: MachineId): void {
+    const key = machineKey(m);
+    if (!this.#machines.has(key)) this.#machines.set(key, { machine: m, mode: 'UP' });
+  }
+
+  /** maintenance.cpp `validation::schedule`, then http.cpp `___updateMaintenanceSchedule`. */
+  updateSchedule(input: readonly WindowInput[]): Result<void, Error> {
+    const windows = input.map(exact);
+    const updated = new Map<string, { machine: MachineId; window: SimWindow }>();
     for (const w of windows) {
+      if (w.machines.length === 0) return err(new Error('List of machines in the maintenance window is empty'));
+      // maintenance.cpp `validation::unavailability`.
+      if (w.durationNs !== undefined && w.durationNs < 0n) return err(new Error("Unavailability 'duration' is negative"));
       for (const m of w.machines) {
-        if (m.hostname === undefined && m.ip === undefined) return err(new Error('a machine needs a hostname or an ip'));
+        const bad = validateMachine(m);
+        if (bad !== undefined) return err(new Error(bad));
         const key = machineKey(m);
-        if (scheduled.has(key)) return err(new Error(`machine ${key} appears in more than one window`));
-        scheduled.set(key, m);
+        if (updated.has(key)) return err(new Error(`Machine '${machineJson(m)}' appears more than once in the schedule`));
+        updated.set(key, { machine: m, window: w });
       }
     }
-    for (const [key, entry] of this.#modes) {
-      if (entry.mode === 'DOWN' && !scheduled.has(key)) {
-        return err(new Error(`machine ${key} is DOWN and cannot be removed from the schedule`));
+    for (const [key, e] of this.#machines) {
+      if (e.mode === 'DOWN' && !updated.has(key)) {
+        return err(new Error(`Machine '${machineJson(e.machine)}' is deactivated and cannot be removed from the schedule`));
       }
     }
-    this.#windows = windows.map((w) => ({ ...w, machines: [...w.machines] }));
-    for (const key of [...this.#modes.keys()]) if (!scheduled.has(key)) this.#modes.delete(key);
-    for (const [key, m] of scheduled) if (!this.#modes.has(key)) this.#modes.set(key, { machine: m, mode: 'DRAINING' });
+    // Machines left out go back UP; machines already DRAINING or DOWN keep their mode; new ones start DRAINING.
+    for (const [key, e] of this.#machines) {
+      const next = updated.get(key);
+      if (next === undefined) {
+        e.mode = 'UP';
+        delete e.window;
+      } else if (e.mode !== 'UP') e.window = next.window;
+    }
+    for (const [key, { machine, window }] of updated) {
+      const e = this.#machines.get(key);
+      // The machine's info takes the id as this schedule names it (`info.mutable_id()->CopyFrom(id)`).
+      if (e === undefined || e.mode === 'UP') this.#machines.set(key, { machine, mode: 'DRAINING', window });
+    }
+    this.#windows = windows;
     return ok(undefined);
   }
 
-  /** START_MAINTENANCE / machine/down: scheduled machines go DOWN. */
-  down(machines: readonly MachineId[]): Result<void, Error> {
-    for (const m of machines) {
-      const entry = this.#modes.get(machineKey(m));
-      if (!entry) return err(new Error(`machine ${machineKey(m)} is not in the maintenance schedule`));
-    }
-    for (const m of machines) {
-      const entry = this.#modes.get(machineKey(m));
-      if (entry) entry.mode = 'DOWN';
+  /** http.cpp `_startMaintenance`: every machine must be known and DRAINING; they go DOWN. */
+  down(ids: readonly MachineId[]): Result<void, Error> {
+    const bad = this.#check(ids, 'DRAINING', 'brought down');
+    if (bad !== undefined) return err(new Error(bad));
+    for (const id of ids) {
+      const e = this.#machines.get(machineKey(id));
+      if (e) e.mode = 'DOWN';
     }
     return ok(undefined);
   }
 
-  /** STOP_MAINTENANCE / machine/up: DOWN machines come back and leave the schedule. */
-  up(machines: readonly MachineId[]): Result<void, Error> {
-    for (const m of machines) {
-      const entry = this.#modes.get(machineKey(m));
-      if (!entry || entry.mode !== 'DOWN') return err(new Error(`machine ${machineKey(m)} is not DOWN`));
+  /** http.cpp `_stopMaintenance`: every machine must be DOWN; they go UP and leave the schedule. */
+  up(ids: readonly MachineId[]): Result<void, Error> {
+    const bad = this.#check(ids, 'DOWN', 'brought up');
+    if (bad !== undefined) return err(new Error(bad));
+    const keys = new Set(ids.map(machineKey));
+    for (const k of keys) {
+      const e = this.#machines.get(k);
+      if (e) {
+        e.mode = 'UP';
+        delete e.window;
+      }
     }
-    const keys = new Set(machines.map(machineKey));
-    for (const k of keys) this.#modes.delete(k);
     this.#windows = this.#windows
       .map((w) => ({ ...w, machines: w.machines.filter((m) => !keys.has(machineKey(m))) }))
       .filter((w) => w.machines.length > 0);
     return ok(undefined);
   }
 
-  modeOf(hostname: string, ip: string): MachineMode | undefined {
-    if (this.#modes.size === 0) return undefined;
-    for (const { machine, mode } of this.#modes.values()) if (machineMatches(machine, hostname, ip)) return mode;
+  #check(ids: readonly MachineId[], mode: MachineMode, verb: string): string | undefined {
+    const bad = validateMachines(ids);
+    if (bad !== undefined) return bad;
+    for (const id of ids) {
+      const e = this.#machines.get(machineKey(id));
+      if (e === undefined) return `Machine '${machineJson(id)}' is not part of a maintenance schedule`;
+      if (e.mode !== mode) return `Machine '${machineJson(id)}' is not in ${mode} mode and cannot be ${verb}`;
+    }
     return undefined;
   }
 
-  /** Start of the window holding this machine, when scheduled. */
-  windowStart(hostname: string, ip: string): number | undefined {
-    for (const w of this.#windows) if (w.machines.some((m) => machineMatches(m, hostname, ip))) return w.start;
-    return undefined;
+  /** Mode of exactly this machine (Mesos equality), undefined when UP or unknown. */
+  modeOf(m: MachineId): MachineMode | undefined {
+    const e = this.#machines.get(machineKey(m));
+    return e === undefined || e.mode === 'UP' ? undefined : e.mode;
   }
 
+  /** The window holding exactly this machine, when scheduled. */
+  windowOf(m: MachineId): SimWindow | undefined {
+    return this.#machines.get(machineKey(m))?.window;
+  }
+
+  /** Machines in a mode, as they were first named. */
   machines(mode: MachineMode): MachineId[] {
-    return [...this.#modes.values()].filter((e) => e.mode === mode).map((e) => e.machine);
+    return [...this.#machines.values()].filter((e) => e.mode === mode).map((e) => e.machine);
   }
 }

@@ -67,10 +67,14 @@ export interface AgentSpec {
   readonly instanceId?: string;
 }
 
+/** An agent's drain as the master keeps it (mesos.proto `DrainInfo`, `DrainConfig`). */
 export interface DrainInfo {
   state: 'DRAINING' | 'DRAINED';
-  readonly maxGracePeriodMs?: number;
+  /** `DrainConfig.max_grace_period` in nanoseconds, exactly as posted; absent when not posted. */
+  readonly maxGracePeriodNs?: bigint;
   readonly markGone: boolean;
+  /** Virtual time the drain started (`estimated_drain_start_time`). */
+  readonly startedAt: number;
 }
 
 export interface SimAgent {
@@ -225,8 +229,36 @@ export interface SimFramework {
   readonly registeredAt: number;
 }
 
-// The same maintenance shapes the Mesos client reads: one definition for both sides of the wire.
-import type { MachineId, MaintenanceWindow } from '../../mesos/maintenance.js';
-export type { MachineId, MaintenanceWindow };
+// Machine identity is the model's (Mesos MachineID equality lives in src/model/machine.ts).
+import type { MachineId } from '../../model/machine.js';
+export type { MachineId };
 
 export type MachineMode = 'DRAINING' | 'DOWN';
+
+/**
+ * A maintenance window as the master keeps it: int64 nanoseconds exactly as posted (a real
+ * master echoes them digit for digit), with a millisecond view for the simulator's clock.
+ */
+export interface SimWindow {
+  readonly machines: readonly MachineId[];
+  readonly startNs: bigint;
+  readonly durationNs?: bigint;
+  /** Epoch ms of `startNs`, for the virtual clock. */
+  readonly start: number;
+  readonly durationMs?: number;
+}
+
+/**
+ * What a schedule update takes: exact nanoseconds (bigint, or decimal digits as the Mesos client
+ * keeps them) or milliseconds; nanoseconds win when both are given.
+ */
+export interface WindowInput {
+  readonly machines: readonly MachineId[];
+  readonly startNs?: bigint | string;
+  readonly durationNs?: bigint | string;
+  readonly start?: number;
+  readonly durationMs?: number;
+}
+
+/** Kept for callers of the simulator that speak milliseconds. */
+export type MaintenanceWindow = WindowInput;

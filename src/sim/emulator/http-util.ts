@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Secret } from '../../util/secret.js';
+import { stringifyExact } from './exact-json.js';
 
 /** Credentials an emulated server demands; none means open. */
 export interface EmulatorAuth {
@@ -75,7 +76,7 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, faults?: EmulatorFaults): void {
-  let text = JSON.stringify(body);
+  let text = stringifyExact(body);
   if (faults && faults.malformedJson > 0) {
     faults.malformedJson--;
     text = text.slice(0, Math.max(1, Math.floor(text.length / 2)));

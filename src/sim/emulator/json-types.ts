@@ -1,5 +1,5 @@
-/** A JSON value, for the shapes the emulators write. */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+/** A JSON value, for the shapes the emulators write; a bigint is an exact int64 (see exact-json.ts). */
+export type Json = null | boolean | number | bigint | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
 /** Mesos v1 `TimeInfo`: epoch nanoseconds (above 2^53, as real masters print them). */

@@ -2,11 +2,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { SimCluster } from '../cluster/cluster.js';
 import type { ClusterEvent } from '../cluster/events.js';
+import { DRAINING_SINCE, HEARTBEAT_SINCE, versionAtLeast } from '../cluster/mesos-version.js';
+import { parseExact, stringifyExact } from './exact-json.js';
 import {
   admit,
-  isRecord,
   newFaults,
-  parseJson,
   readBody,
   sendJson,
   sendText,
@@ -27,7 +27,7 @@ import {
   v1Task,
   v1TaskStatus,
 } from './mesos-v1-json.js';
-import { nanosToMs, parseMachineIds, parseSchedule } from './v1-calls.js';
+import { readCall, readV0Machines, readV0Schedule } from './v1-calls.js';
 
 export interface MasterServerOptions {
   readonly cluster: SimCluster;
@@ -38,7 +38,10 @@ export interface MasterServerOptions {
   /** False: act as a non-leading master that redirects everything to `leaderUrl`. */
   readonly leading?: boolean;
   readonly leaderUrl?: string;
-  /** Real milliseconds between SUBSCRIBE heartbeats (Mesos: 15 s). */
+  /**
+   * Real milliseconds between SUBSCRIBE heartbeats (Mesos: 15 s). Masters before 1.5 send none
+   * (the emulated version is the cluster's `mesosVersion`).
+   */
   readonly heartbeatIntervalMs?: number;
   readonly clusterName?: string;
 }
@@ -52,7 +55,7 @@ export interface MasterServer {
 
 /** RecordIO: `<length in bytes>\n<record>`. */
 export function recordIo(body: JsonObject): string {
-  const text = JSON.stringify(body);
+  const text = stringifyExact(body);
   return `${Buffer.byteLength(text)}\n${text}`;
 }
 
@@ -124,35 +127,49 @@ export async function startMasterServer(options: MasterServerOptions): Promise<M
     return { hostname: self.host, port: self.port, cluster: options.clusterName ?? 'sim-cluster' };
   }
 
+  /** POST /master/maintenance/schedule, as src/master/http.cpp `maintenanceSchedule`: int64 nanoseconds kept exactly. */
   async function postSchedule(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = parseJson(await readBody(req));
-    if (body instanceof Error) return sendText(res, 400, `Failed to parse the schedule: ${body.message}`);
-    const windows = parseSchedule(body ?? {});
-    if (typeof windows === 'string') return sendText(res, 400, windows);
-    const r = cluster.updateMaintenanceSchedule(windows);
+    const body = parseExact(await readBody(req));
+    if (body instanceof Error) return sendText(res, 400, body.message);
+    const windows = readV0Schedule(body);
+    if (!windows.ok) return sendText(res, 400, windows.error);
+    const r = cluster.updateMaintenanceSchedule(windows.value);
     if (!r.ok) return sendText(res, 400, r.error.message);
     return sendText(res, 200, '');
   }
 
+  /** POST /master/machine/down and /up, as src/master/http.cpp `machineDown` / `machineUp`. */
   async function machines(req: IncomingMessage, res: ServerResponse, down: boolean): Promise<void> {
-    const body = parseJson(await readBody(req));
-    if (body instanceof Error) return sendText(res, 400, `Failed to parse machines: ${body.message}`);
-    const ids = parseMachineIds(body);
-    if (typeof ids === 'string') return sendText(res, 400, ids);
-    const r = down ? cluster.startMaintenance(ids) : cluster.stopMaintenance(ids);
+    const body = parseExact(await readBody(req));
+    if (body instanceof Error) return sendText(res, 400, body.message);
+    const ids = readV0Machines(body);
+    if (!ids.ok) return sendText(res, 400, ids.error);
+    const r = down ? cluster.startMaintenance(ids.value) : cluster.stopMaintenance(ids.value);
     if (!r.ok) return sendText(res, 400, r.error.message);
     return sendText(res, 200, '');
   }
 
+  /**
+   * POST /api/v1, as src/master/http.cpp `Master::Http::api`: a Content-Type is required and must
+   * be exactly application/json here (the emulator does not read protobuf), the body is parsed
+   * exactly and validated (v1-calls.ts) before the call runs.
+   */
   async function apiV1(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const call = parseJson(await readBody(req));
-    if (call instanceof Error || !isRecord(call)) return sendText(res, 400, 'Failed to parse body into Call');
-    const type = call['type'];
+    const contentType = req.headers['content-type'];
+    if (contentType === undefined) return sendText(res, 400, "Expecting 'Content-Type' to be present");
+    if (contentType !== 'application/json') return sendText(res, 415, "Expecting 'Content-Type' of application/json (the emulated master does not read application/x-protobuf)");
+    const body = parseExact(await readBody(req));
+    if (body instanceof Error) return sendText(res, 400, `Failed to parse body into JSON: ${body.message}`);
+    const read = readCall(body, cluster.mesosVersion);
+    if (!read.ok) return sendText(res, 400, read.error);
+    const call = read.value;
+    const type = call.type;
     const ok = () => {
       res.writeHead(200, { 'Content-Length': 0 });
       res.end();
     };
-    switch (type) {
+    const done = (r: { ok: true } | { ok: false; error: Error }) => (r.ok ? ok() : sendText(res, 400, r.error.message));
+    switch (call.type) {
       case 'GET_AGENTS':
         return sendJson(res, 200, { type, get_agents: getAgentsBody(cluster) }, faults);
       case 'GET_TASKS':
@@ -165,44 +182,22 @@ export async function startMasterServer(options: MasterServerOptions): Promise<M
         return sendJson(res, 200, { type, get_maintenance_schedule: { schedule: scheduleJson(cluster.maintenance.windows) } }, faults);
       case 'GET_MAINTENANCE_STATUS':
         return sendJson(res, 200, { type, get_maintenance_status: { status: maintenanceStatusJson(cluster) } }, faults);
-      case 'UPDATE_MAINTENANCE_SCHEDULE': {
-        const u = call['update_maintenance_schedule'];
-        const windows = parseSchedule(isRecord(u) ? u['schedule'] : undefined);
-        if (typeof windows === 'string') return sendText(res, 400, windows);
-        const r = cluster.updateMaintenanceSchedule(windows);
-        return r.ok ? ok() : sendText(res, 400, r.error.message);
-      }
+      case 'UPDATE_MAINTENANCE_SCHEDULE':
+        return done(cluster.updateMaintenanceSchedule(call.windows));
       case 'START_MAINTENANCE':
-      case 'STOP_MAINTENANCE': {
-        const key = type === 'START_MAINTENANCE' ? 'start_maintenance' : 'stop_maintenance';
-        const inner = call[key];
-        const ids = parseMachineIds(isRecord(inner) ? inner['machines'] : undefined);
-        if (typeof ids === 'string') return sendText(res, 400, ids);
-        const r = type === 'START_MAINTENANCE' ? cluster.startMaintenance(ids) : cluster.stopMaintenance(ids);
-        return r.ok ? ok() : sendText(res, 400, r.error.message);
-      }
-      case 'DRAIN_AGENT': {
-        const d = call['drain_agent'];
-        const agentId = isRecord(d) && isRecord(d['agent_id']) ? d['agent_id']['value'] : undefined;
-        if (!isRecord(d) || typeof agentId !== 'string') return sendText(res, 400, 'Expecting drain_agent.agent_id');
-        const grace = nanosToMs(d['max_grace_period']);
-        const r = cluster.drainAgent(agentId, {
-          markGone: d['mark_gone'] === true,
-          ...(grace !== undefined ? { maxGracePeriodMs: grace } : {}),
-        });
-        return r.ok ? ok() : sendText(res, 400, r.error.message);
-      }
-      case 'REACTIVATE_AGENT': {
-        const d = call['reactivate_agent'];
-        const agentId = isRecord(d) && isRecord(d['agent_id']) ? d['agent_id']['value'] : undefined;
-        if (typeof agentId !== 'string') return sendText(res, 400, 'Expecting reactivate_agent.agent_id');
-        const r = cluster.reactivateAgent(agentId);
-        return r.ok ? ok() : sendText(res, 400, r.error.message);
-      }
+        return done(cluster.startMaintenance(call.machines));
+      case 'STOP_MAINTENANCE':
+        return done(cluster.stopMaintenance(call.machines));
+      case 'DRAIN_AGENT':
+        return done(
+          cluster.drainAgent(call.agentId, { markGone: call.markGone, ...(call.maxGracePeriodNs !== undefined ? { maxGracePeriodNs: call.maxGracePeriodNs } : {}) }),
+        );
+      case 'REACTIVATE_AGENT':
+        return done(cluster.reactivateAgent(call.agentId));
       case 'SUBSCRIBE':
         return subscribe(res);
-      default:
-        return sendText(res, 400, `Unsupported call type ${String(type)}`);
+      case 'UNSUPPORTED':
+        return sendText(res, 400, `Unsupported call type ${call.name}`);
     }
   }
 
@@ -220,24 +215,32 @@ export async function startMasterServer(options: MasterServerOptions): Promise<M
         version: cluster.mesosVersion,
         address: { hostname: self.host, ip: self.host, port: self.port },
         domain: faultDomain('sim/region-1', 'sim/region-1a'),
-        capabilities: [{ type: 'AGENT_UPDATE' }, { type: 'AGENT_DRAINING' }],
+        capabilities: versionAtLeast(cluster.mesosVersion, DRAINING_SINCE) ? [{ type: 'AGENT_UPDATE' }, { type: 'AGENT_DRAINING' }] : [{ type: 'AGENT_UPDATE' }],
       },
       start_time: cluster.startedAt / 1000,
       elected_time: cluster.startedAt / 1000,
     };
   }
 
+  /**
+   * SUBSCRIBE: SUBSCRIBED with the state, then events. Heartbeats (and `heartbeat_interval_seconds`)
+   * only from Mesos 1.5 (MESOS-7695, apache/mesos 4d0e692 "Added a heartbeat event to the operator
+   * API" and ef73c23, both first released in 1.5.0): an older master's stream is silent between events.
+   */
   function subscribe(res: ServerResponse): void {
+    const heartbeats = versionAtLeast(cluster.mesosVersion, HEARTBEAT_SINCE);
     res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' });
-    res.write(recordIo({ type: 'SUBSCRIBED', subscribed: { get_state: getStateBody(cluster), heartbeat_interval_seconds: heartbeatMs / 1000 } }));
+    const subscribed: JsonObject = { get_state: getStateBody(cluster) };
+    if (heartbeats) subscribed['heartbeat_interval_seconds'] = heartbeatMs / 1000;
+    res.write(recordIo({ type: 'SUBSCRIBED', subscribed }));
     streams.add(res);
     const unsubscribe = cluster.events.on((e) => {
       const frame = eventFrame(cluster, e);
       if (frame) res.write(recordIo(frame));
     });
-    const heartbeat = setInterval(() => res.write(recordIo({ type: 'HEARTBEAT' })), heartbeatMs);
+    const heartbeat = heartbeats ? setInterval(() => res.write(recordIo({ type: 'HEARTBEAT' })), heartbeatMs) : undefined;
     const stop = () => {
-      clearInterval(heartbeat);
+      if (heartbeat !== undefined) clearInterval(heartbeat);
       unsubscribe();
       streams.delete(res);
     };

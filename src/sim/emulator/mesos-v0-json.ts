@@ -1,7 +1,8 @@
 import type { SimCluster } from '../cluster/cluster.js';
+import { UNRESERVED_FULL_SINCE, versionAtLeast } from '../cluster/mesos-version.js';
 import { formatRanges, releasePorts, type Range } from '../cluster/ranges.js';
 import type { SimAgent, SimFramework, SimTask } from '../cluster/types.js';
-import { AGENT_CAPABILITIES, agentResources, allocatedResources, discovery, faultDomain } from './mesos-v1-json.js';
+import { agentCapabilities, agentResources, allocatedResources, discovery, drainInfoJson, faultDomain, hasDraining } from './mesos-v1-json.js';
 import { seconds, type JsonObject } from './json-types.js';
 
 interface Flat {
@@ -29,7 +30,12 @@ function addInto(f: Flat, r: { cpus: number; mem: number; disk: number; gpus: nu
   if (ports.length > 0) f.ports = releasePorts(f.ports, ports);
 }
 
-export function v0Slave(cluster: SimCluster, agent: SimAgent): JsonObject {
+/**
+ * One agent as the classic endpoints write it (src/master/readonly_handler.cpp `SlaveWriter`).
+ * `full` adds the `*_full` resource lists, which only `/master/slaves` has
+ * (`SlavesWriter::writeSlave`); `/master/state` uses the plain `SlaveWriter`.
+ */
+export function v0Slave(cluster: SimCluster, agent: SimAgent, full: boolean): JsonObject {
   const total = emptyFlat();
   const unreserved = emptyFlat();
   const reserved: JsonObject = {};
@@ -64,21 +70,28 @@ export function v0Slave(cluster: SimCluster, agent: SimAgent): JsonObject {
     reserved_resources: reserved,
     unreserved_resources: flatJson(unreserved),
     active: agent.active && !agent.deactivated,
+    ...(hasDraining(agent.version) ? { deactivated: agent.deactivated } : {}),
     version: agent.version,
-    capabilities: [...AGENT_CAPABILITIES],
-    reserved_resources_full: reservedFull,
-    used_resources_full: allocatedResources(agent, true),
-    offered_resources_full: [],
+    capabilities: agentCapabilities(agent.version),
   };
   if (agent.domain) out['domain'] = faultDomain(agent.domain.region, agent.domain.zone);
-  if (agent.drain) out['drain_info'] = { state: agent.drain.state, config: { mark_gone: agent.drain.markGone } };
-  if (agent.deactivated) out['deactivated'] = true;
-  void cluster;
+  if (agent.drain) {
+    out['drain_info'] = drainInfoJson(agent.drain);
+    out['estimated_drain_start_time_seconds'] = seconds(agent.drain.startedAt);
+  }
+  if (full) {
+    out['reserved_resources_full'] = reservedFull;
+    if (versionAtLeast(cluster.mesosVersion, UNRESERVED_FULL_SINCE)) {
+      out['unreserved_resources_full'] = agentResources(agent, true).filter((r) => r['role'] === '*');
+    }
+    out['used_resources_full'] = allocatedResources(agent, true);
+    out['offered_resources_full'] = [];
+  }
   return out;
 }
 
 export function slavesJson(cluster: SimCluster): JsonObject {
-  return { slaves: [...cluster.agents()].map((a) => v0Slave(cluster, a)), recovered_slaves: [] };
+  return { slaves: [...cluster.agents()].map((a) => v0Slave(cluster, a, true)), recovered_slaves: [] };
 }
 
 export function v0Task(task: SimTask, agentIp: string): JsonObject {
@@ -168,7 +181,7 @@ export function stateJson(cluster: SimCluster, me: MasterIdentity): JsonObject {
     leader_info: { id: cluster.id, pid, port: me.port, hostname: me.hostname },
     cluster: me.cluster,
     flags: { port: String(me.port), cluster: me.cluster, allocation_interval: '1secs', authenticate_http_readonly: 'false' },
-    slaves: agents.map((a) => v0Slave(cluster, a)),
+    slaves: agents.map((a) => v0Slave(cluster, a, false)),
     recovered_slaves: [],
     frameworks: cluster.frameworks().map((fw) => v0Framework(cluster, fw)),
     completed_frameworks: [],

@@ -1,13 +1,36 @@
 import type { SimCluster } from '../cluster/cluster.js';
 import type { Range } from '../cluster/ranges.js';
 import { releasePorts } from '../cluster/ranges.js';
-import type { MaintenanceWindow, MachineId, SimAgent, SimFramework, SimTask } from '../cluster/types.js';
+import { DRAINING_SINCE, versionAtLeast } from '../cluster/mesos-version.js';
+import type { DrainInfo, MachineId, SimAgent, SimFramework, SimTask, SimWindow } from '../cluster/types.js';
 import { seconds, timeInfo, withList, type Json, type JsonObject } from './json-types.js';
 
 const SCALARS = ['cpus', 'mem', 'disk', 'gpus'] as const;
 type ScalarName = (typeof SCALARS)[number];
 
 export const AGENT_CAPABILITIES = ['MULTI_ROLE', 'HIERARCHICAL_ROLE', 'RESERVATION_REFINEMENT', 'AGENT_DRAINING'];
+
+/** Capabilities an agent of this version reports: AGENT_DRAINING only from 1.9 (mesos.proto `SlaveInfo.Capability`). */
+export function agentCapabilities(version: string): string[] {
+  return versionAtLeast(version, DRAINING_SINCE) ? [...AGENT_CAPABILITIES] : AGENT_CAPABILITIES.filter((c) => c !== 'AGENT_DRAINING');
+}
+
+/** Agents and masters from 1.9 report `deactivated` and `drain_info` (added with agent draining, MESOS-9814). */
+export function hasDraining(version: string): boolean {
+  return versionAtLeast(version, DRAINING_SINCE);
+}
+
+/**
+ * mesos.proto `DrainInfo` as the master renders it (stout `JSON::Protobuf`: set fields plus
+ * optional fields with a default, so `mark_gone` always; `max_grace_period` only when posted,
+ * its nanoseconds exactly as posted).
+ */
+export function drainInfoJson(d: DrainInfo): JsonObject {
+  const config: JsonObject = {};
+  if (d.maxGracePeriodNs !== undefined) config['max_grace_period'] = { nanoseconds: d.maxGracePeriodNs };
+  config['mark_gone'] = d.markGone;
+  return { state: d.state, config };
+}
 
 export function scalar(name: string, value: number, extra: JsonObject = {}): JsonObject {
   return { name, type: 'SCALAR', scalar: { value }, ...extra };
@@ -99,10 +122,11 @@ export function v1Agent(agent: SimAgent): JsonObject {
   };
   withList(info, 'attributes', v1Attributes(agent.attributes));
   if (agent.domain) info['domain'] = faultDomain(agent.domain.region, agent.domain.zone);
+  // protobuf_utils.cpp `createAgentResponse`: `active` is false once deactivated (Master::deactivate).
   const out: JsonObject = {
     agent_info: info,
-    active: agent.active,
-    deactivated: agent.deactivated,
+    active: agent.active && !agent.deactivated,
+    ...(hasDraining(agent.version) ? { deactivated: agent.deactivated } : {}),
     version: agent.version,
     pid: `slave(1)@${agent.ip}:${agent.port}`,
     registered_time: timeInfo(agent.registeredAt),
@@ -110,11 +134,10 @@ export function v1Agent(agent: SimAgent): JsonObject {
     total_resources: agentResources(agent, true),
   };
   withList(out, 'allocated_resources', allocatedResources(agent, true));
-  out['capabilities'] = AGENT_CAPABILITIES.map((type) => ({ type }));
+  out['capabilities'] = agentCapabilities(agent.version).map((type) => ({ type }));
   if (agent.drain) {
-    const config: JsonObject = { mark_gone: agent.drain.markGone };
-    if (agent.drain.maxGracePeriodMs !== undefined) config['max_grace_period'] = timeInfo(agent.drain.maxGracePeriodMs);
-    out['drain_info'] = { state: agent.drain.state, config };
+    out['drain_info'] = drainInfoJson(agent.drain);
+    out['estimated_drain_start_time'] = timeInfo(agent.drain.startedAt);
   }
   return out;
 }
@@ -244,13 +267,14 @@ export function machineIdJson(m: MachineId): JsonObject {
 }
 
 /** `maintenance.Schedule` JSON (used by both the v1 API and the v0 endpoint). */
-export function scheduleJson(windows: readonly MaintenanceWindow[]): JsonObject {
+export function scheduleJson(windows: readonly SimWindow[]): JsonObject {
   return withList(
     {},
     'windows',
     windows.map((w) => {
-      const unavailability: JsonObject = { start: timeInfo(w.start) };
-      if (w.durationMs !== undefined) unavailability['duration'] = timeInfo(w.durationMs);
+      // int64 nanoseconds written back exactly as posted (see exact-json.ts).
+      const unavailability: JsonObject = { start: { nanoseconds: w.startNs } };
+      if (w.durationNs !== undefined) unavailability['duration'] = { nanoseconds: w.durationNs };
       return { machine_ids: w.machines.map(machineIdJson), unavailability };
     }),
   );

@@ -189,7 +189,7 @@ describe('task lifecycle', () => {
     const a = c.addAgent(agentSpec(1));
     c.createApp({ id: 'd', instances: 2, cpus: 1, mem: 1 });
     c.clock.advance(2000);
-    c.drainAgent(a.id, { maxGracePeriodMs: 5000 });
+    c.drainAgent(a.id, { maxGracePeriodNs: 5_000_000_000n });
     expect([...c.tasks()].every((t) => t.state === 'TASK_KILLING')).toBe(true);
     c.clock.advance(5000);
     expect(c.taskCount).toBe(0);

@@ -18,7 +18,8 @@ describe('emulated master operations', () => {
     emu = await startEmulatedCluster({ ...oneAgent, apps: [{ id: '/s', instances: 1, cpus: 1, mem: 1 }] });
     emu.clock.advance(3000);
     const id = [...emu.cluster.agents()][0]?.id ?? '';
-    const drain = await postJson(`${emu.masterUrl}/api/v1`, { type: 'DRAIN_AGENT', drain_agent: { agent_id: { value: id }, max_grace_period: { nanoseconds: 10e9 } } });
+    // master.proto `DrainAgent.max_grace_period` is a google.protobuf.Duration: {seconds, nanos}.
+    const drain = await postJson(`${emu.masterUrl}/api/v1`, { type: 'DRAIN_AGENT', drain_agent: { agent_id: { value: id }, max_grace_period: { seconds: 10 } } });
     expect(drain.status).toBe(200);
     let agent = ((await v1(emu, { type: 'GET_AGENTS' }))['get_agents'] as { agents: Obj[] }).agents[0];
     expect(agent?.['deactivated']).toBe(true);

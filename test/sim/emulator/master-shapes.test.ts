@@ -130,8 +130,10 @@ describe('operator API v1 shapes match real captures', () => {
   });
 
   it('maintenance schedule and status match the docs examples', async () => {
+    // A real master answers 400 without a Content-Type (http.cpp `Master::Http::api`).
     const update = await fetch(`${emu.masterUrl}/api/v1`, {
       method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({
         type: 'UPDATE_MAINTENANCE_SCHEDULE',
         update_maintenance_schedule: { schedule: { windows: [{ machine_ids: [{ hostname: 'myhost' }, { ip: '0.0.0.2' }], unavailability: { start: { nanoseconds: 1470849373150643200 } } }] } },
@@ -156,8 +158,8 @@ describe('classic endpoints match real captures', () => {
   );
   const state15 = fixtureJson('real-captures/mesos-v0-master-state-1.5.0-dcosgo.json');
   const state028 = fixtureJson('real-captures/mesos-v0-master-state-0.28.0-dcosnet.json');
-  /** Fields of newer Mesos (domain, 1.5) and drain state (1.9) the 1.2 captures predate. */
-  const SLAVE_EXTRAS = ['domain', 'drain_info', 'deactivated', 'capabilities', 'reserved_resources_full.slave_public[].reservations', 'reserved_resources_full.slave_public[].reservation', 'reserved_resources_full.slave_public[].disk', 'used_resources_full[].reservations'];
+  /** Fields of newer Mesos (unreserved_resources_full, 1.4; domain, 1.5; drain state, 1.9) the 1.2 captures predate. */
+  const SLAVE_EXTRAS = ['domain', 'drain_info', 'deactivated', 'capabilities', 'unreserved_resources_full', 'reserved_resources_full.slave_public[].reservations', 'reserved_resources_full.slave_public[].reservation', 'reserved_resources_full.slave_public[].disk', 'used_resources_full[].reservations'];
 
   it('/master/slaves (and /slaves) have the 1.2 capture shape with ports strings', async () => {
     for (const path of ['/master/slaves', '/slaves']) {
