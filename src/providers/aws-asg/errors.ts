@@ -31,6 +31,8 @@ interface AwsErrorLike {
   readonly name: string;
   readonly message: string;
   readonly code?: string;
+  /** The wire error code (`ScalingActivityInProgress`); `name` is the SDK's class (`...Fault`). */
+  readonly Code?: string;
   readonly $fault?: 'client' | 'server';
   readonly $metadata?: { readonly httpStatusCode?: number; readonly attempts?: number };
 }
@@ -70,7 +72,7 @@ export function toProviderError(what: string, e: unknown, secrets: readonly (Sec
   if (status === undefined && (NETWORK.test(`${nodeCode ?? ''} ${err.message}`) || err.name === 'TimeoutError' || err.name === 'AbortError')) {
     return new ProviderError(clean(`${what}: no answer from AWS: ${nodeCode ?? err.name}: ${err.message}`), 'unavailable', true);
   }
-  const code = err.name;
+  const code = typeof err.Code === 'string' && err.Code ? err.Code : err.name;
   const kind = kindOf(code, status, err.$fault);
   const attempts = err.$metadata?.attempts;
   const where = [status === undefined ? undefined : `HTTP ${status}`, attempts && attempts > 1 ? `${attempts} attempts` : undefined]
