@@ -1,0 +1,275 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Instance, NodeGroupState } from '../../model/node-group.js';
+import type { Logger } from '../../util/logger.js';
+import { retryCloudCall, type CallRetry } from '../cloud-call.js';
+import { ProviderError, type NodeGroupProvider, type NodeGroupRef } from '../provider.js';
+import { createComputeClients, type ComputeClients } from './clients.js';
+import { operationError, toProviderError } from './errors.js';
+import { parseInstanceUrl, toInstance, type ComputeInstanceLike, type ManagedInstanceLike } from './instances.js';
+
+export interface GceMigProviderOptions {
+  /** Compute API endpoint; defaults to `gce.apiEndpoint`, then GCE_API_ENDPOINT, then Google's. */
+  readonly apiEndpoint?: string;
+  /** Service-account key file; default is Application Default Credentials (GOOGLE_APPLICATION_CREDENTIALS, the metadata server). */
+  readonly keyFilename?: string;
+  readonly retry?: CallRetry;
+  /** Pause between operation polls when the wait call returns before the operation is done (default 2 s). */
+  readonly pollIntervalMs?: number;
+  /** Deadline of one read call (default 60 s). */
+  readonly readTimeoutMs?: number;
+  /** Deadline of a resize or delete, operation included (default 10 min). */
+  readonly operationTimeoutMs?: number;
+  /** Reads of instances in flight at once (default 8). */
+  readonly concurrency?: number;
+}
+
+/** Where a group lives: a zonal or a regional managed instance group. */
+interface MigTarget {
+  readonly project: string;
+  readonly name: string;
+  readonly zone?: string;
+  readonly region?: string;
+}
+
+/** The call options we pass: a deadline, and no retries of google-gax's own (ours are bounded by `retry`). */
+interface CallOptions {
+  readonly timeout: number;
+  readonly retry: null;
+  /** Paged async iteration pages by itself; google-gax warns unless this is false. */
+  readonly autoPaginate?: false;
+}
+
+
+/**
+ * The compute/v1 Operation fields we read. `resize` and `deleteInstances` return it as the
+ * `latestResponse` of an LRO wrapper that google-gax types as a google.longrunning.Operation,
+ * so it is checked here rather than cast.
+ */
+const operationSchema = z.object({
+  name: z.string().nullish(),
+  status: z.union([z.string(), z.number()]).nullish(),
+  error: z.object({ errors: z.array(z.object({ code: z.string().nullish(), message: z.string().nullish() })).nullish() }).nullish(),
+  httpErrorStatusCode: z.number().nullish(),
+});
+
+type OperationLike = z.infer<typeof operationSchema>;
+
+function computeOperation(latest: unknown): OperationLike {
+  const parsed = operationSchema.safeParse(latest);
+  if (!parsed.success) throw new ProviderError(`the API answered with something that is not an Operation: ${parsed.error.message}`, 'unknown', false);
+  return parsed.data;
+}
+
+/**
+ * Node groups backed by GCE managed instance groups (zonal or regional), through
+ * @google-cloud/compute on its REST transport, loaded on first use.
+ *
+ * describe reads the group's `targetSize`, its managed instances (URL, status, current action)
+ * and each instance's name and first NIC's IP. setDesiredSize calls `resize`; deleteInstances
+ * calls `deleteInstances` with exactly the given instance URLs, which lowers the target size by
+ * their number (compute/v1 instanceGroupManagers.deleteInstances). Both wait for the zone or
+ * region operation, bounded, and carry a `requestId` so that a retried call is not done twice.
+ */
+export class GceMigProvider implements NodeGroupProvider {
+  readonly kind = 'gce-mig';
+  private clients: Promise<ComputeClients> | undefined;
+  private readonly log: Logger;
+  private readonly apiEndpoint: string | undefined;
+
+  constructor(
+    settings: { readonly apiEndpoint?: string | undefined },
+    logger: Logger,
+    private readonly options: GceMigProviderOptions = {},
+    env: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.log = logger.child({ provider: 'gce-mig' });
+    this.apiEndpoint = options.apiEndpoint ?? settings.apiEndpoint ?? (env['GCE_API_ENDPOINT'] || undefined);
+  }
+
+  async describe(group: NodeGroupRef): Promise<NodeGroupState> {
+    const t = this.target(group);
+    return this.call('describe', group, t, async (c) => {
+      const read: CallOptions = { timeout: this.options.readTimeoutMs ?? 60_000, retry: null };
+      const igm = await this.retrying(async () =>
+        t.zone
+          ? (await c.zonal.get({ project: t.project, zone: t.zone, instanceGroupManager: t.name }, read))[0]
+          : (await c.regional.get({ project: t.project, region: t.region ?? '', instanceGroupManager: t.name }, read))[0],
+      );
+      const managed: ManagedInstanceLike[] = await this.retrying(async () => {
+        const out: ManagedInstanceLike[] = [];
+        const pages = t.zone
+          ? c.zonal.listManagedInstancesAsync({ project: t.project, zone: t.zone, instanceGroupManager: t.name }, { ...read, autoPaginate: false })
+          : c.regional.listManagedInstancesAsync({ project: t.project, region: t.region ?? '', instanceGroupManager: t.name }, { ...read, autoPaginate: false });
+        for await (const mi of pages) out.push(mi);
+        return out;
+      });
+      const vms = await this.readInstances(c, t, managed, read);
+      const instances = managed.map((mi) => toInstance(mi, mi.instance ? vms.get(mi.instance) : undefined)).filter((i): i is Instance => i !== undefined);
+      return { desired: igm.targetSize ?? instances.length, instances };
+    });
+  }
+
+  async setDesiredSize(group: NodeGroupRef, size: number): Promise<void> {
+    const t = this.target(group);
+    if (!Number.isInteger(size) || size < 0)
+      throw new ProviderError(`setDesiredSize ${group.name}: size ${size} is not a whole number >= 0`, 'invalid', false);
+    await this.call('setDesiredSize', group, t, async (c) => {
+      const requestId = randomUUID();
+      const write = this.writeOptions();
+      const op = await this.retrying(async () =>
+        t.zone
+          ? (await c.zonal.resize({ project: t.project, zone: t.zone, instanceGroupManager: t.name, size, requestId }, write))[0].latestResponse
+          : (await c.regional.resize({ project: t.project, region: t.region ?? '', instanceGroupManager: t.name, size, requestId }, write))[0].latestResponse,
+      );
+      await this.waitFor(c, t, computeOperation(op), `setDesiredSize ${this.label(t)}`);
+    });
+    this.log.info({ group: group.name, ...t, size }, 'managed instance group resized');
+  }
+
+  async deleteInstances(group: NodeGroupRef, ids: readonly string[]): Promise<void> {
+    const t = this.target(group);
+    if (ids.length === 0) return;
+    const bad = ids.find((id) => parseInstanceUrl(id) === undefined);
+    if (bad !== undefined)
+      throw new ProviderError(`deleteInstances ${group.name}: "${bad}" is not an instance URL (.../zones/ZONE/instances/NAME)`, 'invalid', false);
+    await this.call('deleteInstances', group, t, async (c) => {
+      const requestId = randomUUID();
+      const write = this.writeOptions();
+      // skipInstancesOnValidationError false: an instance that is not in the group fails the call.
+      const body = { instances: [...ids], skipInstancesOnValidationError: false };
+      const op = await this.retrying(async () =>
+        t.zone
+          ? (
+              await c.zonal.deleteInstances(
+                { project: t.project, zone: t.zone, instanceGroupManager: t.name, requestId, instanceGroupManagersDeleteInstancesRequestResource: body },
+                write,
+              )
+            )[0].latestResponse
+          : (
+              await c.regional.deleteInstances(
+                { project: t.project, region: t.region ?? '', instanceGroupManager: t.name, requestId, regionInstanceGroupManagersDeleteInstancesRequestResource: body },
+                write,
+              )
+            )[0].latestResponse,
+      );
+      await this.waitFor(c, t, computeOperation(op), `deleteInstances ${this.label(t)}`);
+    });
+    this.log.info({ group: group.name, ...t, instances: ids }, 'managed instances deleted');
+  }
+
+  /** Closes the HTTP clients, if they were ever made. */
+  async close(): Promise<void> {
+    const c = this.clients;
+    this.clients = undefined;
+    if (c) await (await c).close();
+  }
+
+  private compute(): Promise<ComputeClients> {
+    this.clients ??= createComputeClients({
+      ...(this.apiEndpoint ? { apiEndpoint: this.apiEndpoint } : {}),
+      ...(this.options.keyFilename ? { keyFilename: this.options.keyFilename } : {}),
+    }).catch((e: unknown) => {
+      this.clients = undefined;
+      throw e;
+    });
+    return this.clients;
+  }
+
+  private writeOptions(): CallOptions {
+    return { timeout: this.options.readTimeoutMs ?? 60_000, retry: null };
+  }
+
+  /** Instance URL -> the VM, read with bounded concurrency; a VM that is gone or not yet made is left out. */
+  private async readInstances(c: ComputeClients, t: MigTarget, managed: readonly ManagedInstanceLike[], read: CallOptions): Promise<Map<string, ComputeInstanceLike>> {
+    const out = new Map<string, ComputeInstanceLike>();
+    const queue = managed.map((m) => m.instance).filter((u): u is string => Boolean(u));
+    const worker = async (): Promise<void> => {
+      for (let url = queue.shift(); url !== undefined; url = queue.shift()) {
+        const where = parseInstanceUrl(url);
+        if (!where) continue;
+        try {
+          const [vm] = await this.retrying(() => c.instances.get({ project: t.project, zone: where.zone, instance: where.name }, read));
+          out.set(url, vm);
+        } catch (e) {
+          if (!(e instanceof ProviderError) || e.kind !== 'not-found') throw e;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.options.concurrency ?? 8, queue.length) }, worker));
+    return out;
+  }
+
+  /**
+   * Waits for a zone or region operation with the `wait` method (compute/v1
+   * zoneOperations.wait: returns when DONE or after about two minutes), bounded by the
+   * operation deadline; a DONE operation with errors becomes a ProviderError.
+   */
+  private async waitFor(c: ComputeClients, t: MigTarget, first: OperationLike, what: string): Promise<void> {
+    const deadline = Date.now() + (this.options.operationTimeoutMs ?? 10 * 60_000);
+    let op = first;
+    while (op.status !== 'DONE') {
+      const name = op.name;
+      if (!name) throw new ProviderError(`${what}: the API returned an operation without a name`, 'unknown', false);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new ProviderError(`${what}: operation ${name} not done before the deadline`, 'unavailable', true);
+      const opts: CallOptions = { timeout: Math.min(left, 150_000), retry: null };
+      const before = Date.now();
+      op = computeOperation(
+        await this.retrying(async () =>
+          t.zone
+            ? (await c.zoneOperations.wait({ project: t.project, zone: t.zone, operation: name }, opts))[0]
+            : (await c.regionOperations.wait({ project: t.project, region: t.region ?? '', operation: name }, opts))[0],
+        ),
+      );
+      const pause = (this.options.pollIntervalMs ?? 2_000) - (Date.now() - before);
+      if (op.status !== 'DONE' && pause > 0) await new Promise((r) => setTimeout(r, Math.min(pause, Math.max(0, deadline - Date.now()))));
+    }
+    const errors = op.error?.errors ?? [];
+    if (errors.length > 0) throw operationError(what, errors, op.httpErrorStatusCode);
+  }
+
+  /** One SDK call, its failure classified, retried while throttled or unavailable. */
+  private retrying<T>(fn: () => Promise<T>): Promise<T> {
+    return retryCloudCall(
+      async () => {
+        try {
+          return await fn();
+        } catch (e) {
+          throw toProviderError('compute call', e);
+        }
+      },
+      this.options.retry,
+      (e, attempt) => this.log.debug({ attempt, kind: e.kind, err: e.message }, 'compute call retried'),
+    );
+  }
+
+  private target(group: NodeGroupRef): MigTarget {
+    const { project, name, zone, region } = group.target;
+    if (!project || !name) throw new ProviderError(`node group ${group.name}: target needs project and name`, 'invalid', false);
+    if (Boolean(zone) === Boolean(region))
+      throw new ProviderError(`node group ${group.name}: target needs exactly one of zone and region`, 'invalid', false);
+    return { project, name, ...(zone ? { zone } : {}), ...(region ? { region } : {}) };
+  }
+
+  private label(t: MigTarget): string {
+    return `${t.project}/${t.zone ?? t.region ?? ''}/${t.name}`;
+  }
+
+  private async call<T>(op: string, group: NodeGroupRef, t: MigTarget, fn: (c: ComputeClients) => Promise<T>): Promise<T> {
+    const started = Date.now();
+    try {
+      const result = await fn(await this.compute());
+      this.log.debug({ op, group: group.name, ...t, ms: Date.now() - started }, 'gce call done');
+      return result;
+    } catch (e) {
+      const raw = toProviderError(`${op} ${this.label(t)}`, e);
+      // Name the operation and group in front of the inner "compute call" text.
+      const pe = raw.message.startsWith('compute call')
+        ? new ProviderError(`${op} ${this.label(t)}: ${raw.message.slice('compute call: '.length)}`, raw.kind, raw.retryable)
+        : raw;
+      this.log.warn({ op, group: group.name, ...t, ms: Date.now() - started, kind: pe.kind, retryable: pe.retryable, err: pe.message }, 'gce call failed');
+      throw pe;
+    }
+  }
+}
