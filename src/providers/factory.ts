@@ -1,7 +1,9 @@
 import type { Config } from '../config/schema.js';
 import type { Bindings, GroupBinding } from '../controller/bindings.js';
 import type { Logger } from '../util/logger.js';
+import { AwsAsgProvider } from './aws-asg/index.js';
 import { AzureVmssProvider } from './azure-vmss/index.js';
+import { ExecProvider } from './exec/index.js';
 import type { NodeGroupProvider } from './provider.js';
 
 /**
@@ -9,7 +11,7 @@ import type { NodeGroupProvider } from './provider.js';
  * other kinds with exit 2, naming the field. Add a kind here with its case below
  * (test/cli/built-kinds.test.ts checks that the two agree).
  */
-export const BUILT_PROVIDER_KINDS: readonly Config['groups'][number]['provider']['kind'][] = ['azure-vmss', 'simulated'];
+export const BUILT_PROVIDER_KINDS: readonly Config['groups'][number]['provider']['kind'][] = ['azure-vmss', 'aws-asg', 'exec', 'simulated'];
 
 /**
  * One provider instance per cloud account, one binding per node group. The
@@ -18,6 +20,8 @@ export const BUILT_PROVIDER_KINDS: readonly Config['groups'][number]['provider']
  */
 export function createBindings(config: Config, logger: Logger, extra: { simulated?: NodeGroupProvider } = {}): Bindings {
   let azure: AzureVmssProvider | undefined;
+  // The AWS SDK is imported by the provider on its first call, not here.
+  let aws: AwsAsgProvider | undefined;
   const bindings = new Map<string, GroupBinding>();
   for (const g of config.groups) {
     const p = g.provider;
@@ -27,6 +31,18 @@ export function createBindings(config: Config, logger: Logger, extra: { simulate
         azure ??= new AzureVmssProvider(config.azure, logger);
         const resourceGroup = p.resourceGroup ?? config.azure.resourceGroup ?? '';
         bindings.set(g.name, { provider: azure, ref: { name: g.name, target: { resourceGroup, vmssName: p.vmssName } } });
+        break;
+      }
+      case 'aws-asg': {
+        aws ??= new AwsAsgProvider(config.aws, logger);
+        const region = p.region ?? config.aws?.region;
+        bindings.set(g.name, { provider: aws, ref: { name: g.name, target: { asgName: p.asgName, ...(region ? { region } : {}) } } });
+        break;
+      }
+      case 'exec': {
+        // One provider per group: each has its own command and settings.
+        const provider = new ExecProvider({ command: p.command, timeoutSeconds: p.timeoutSeconds, settings: p.settings }, logger);
+        bindings.set(g.name, { provider, ref: { name: g.name, target: { command: p.command } } });
         break;
       }
       case 'simulated': {
