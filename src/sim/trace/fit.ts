@@ -5,10 +5,12 @@ import type { NodeShape, TraceTask } from './task.js';
  * Importers skip such tasks (and say so): they would stay pending for the whole run whatever
  * the policy does, which measures the node shape, not the autoscaler.
  */
-export function misfit(task: Pick<TraceTask, 'cpus' | 'mem' | 'gpus'>, node: NodeShape): string | undefined {
+export function misfit(task: Pick<TraceTask, 'cpus' | 'mem' | 'gpus'> & { readonly disk?: number }, node: NodeShape): string | undefined {
   const over: string[] = [];
   if (task.cpus > node.cpus) over.push(`${task.cpus} cpus > ${node.cpus}`);
   if (task.mem > node.mem) over.push(`${task.mem} MB > ${node.mem}`);
+  // A node shape without disk says nothing about disk (importers of CPU/memory-only traces).
+  if (node.disk !== undefined && (task.disk ?? 0) > node.disk) over.push(`${task.disk ?? 0} MB disk > ${node.disk}`);
   if (task.gpus > (node.gpus ?? 0)) over.push(`${task.gpus} GPUs > ${node.gpus ?? 0}`);
   return over.length === 0 ? undefined : `does not fit a node (${over.join(', ')})`;
 }

@@ -4,6 +4,7 @@ import { importAlibaba2017BatchTask } from '../../../src/sim/trace/alibaba2017.j
 import { importAzure2017VmTable } from '../../../src/sim/trace/azure2017.js';
 import { commonNodeShape, importGoogle2011MachineEvents } from '../../../src/sim/trace/google2011-machines.js';
 import { importSwf } from '../../../src/sim/trace/swf.js';
+import { asksForNothing, misfit } from '../../../src/sim/trace/fit.js';
 import { importTrace } from '../../../src/sim/trace/formats.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/traces/${name}`, import.meta.url), 'utf8');
@@ -141,5 +142,15 @@ describe('format registry', () => {
     const text = fixture('alibaba-2017-batch-task-sample.csv');
     const r = importTrace('alibaba2017', text, { nodeShape: { cpus: 8, mem: 50_000 }, reference: { cpus: 64, mem: 100_000 } });
     expect(r.ok && r.value.tasks.find((t) => t.id === '1/1')?.mem).toBe(1000);
+  });
+});
+
+describe('fit to a node', () => {
+  it('names every dimension a task exceeds, disk only when the node states one', () => {
+    expect(misfit({ cpus: 2, mem: 10, disk: 500, gpus: 0 }, { cpus: 1, mem: 8, disk: 100 })).toBe('does not fit a node (2 cpus > 1, 10 MB > 8, 500 MB disk > 100)');
+    expect(misfit({ cpus: 1, mem: 8, disk: 500, gpus: 0 }, { cpus: 1, mem: 8 })).toBeUndefined();
+    expect(misfit({ cpus: 0, mem: 0, gpus: 1 }, { cpus: 1, mem: 8 })).toBe('does not fit a node (1 GPUs > 0)');
+    expect(asksForNothing({ cpus: 0, mem: 0, disk: 0, gpus: 0 })).toBe(true);
+    expect(asksForNothing({ cpus: 0, mem: 1, disk: 0, gpus: 0 })).toBe(false);
   });
 });
