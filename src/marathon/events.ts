@@ -4,7 +4,13 @@ import { describeIssues } from '../util/http.js';
 import { err, errorMessage, ok, type Result } from '../util/result.js';
 import type { MarathonError } from './errors.js';
 
-/** Events of Marathon's `/v2/events` stream that matter to an autoscaler, typed; the rest as `other`. */
+/**
+ * Events of Marathon's `/v2/events` stream that matter to an autoscaler, typed; the rest as `other`.
+ * Shapes follow Marathon's JSON writers (mesosphere/marathon src/main/scala/mesosphere/marathon/
+ * api/v2/json/Formats.scala `eventToJson` and the case classes of core/event/Events.scala, v1.4.0
+ * to v1.10.26). A field written from a Scala `Option` through `Json.obj` is `null` when empty; one
+ * written by `Json.writes` is left out: both mean absent here.
+ */
 export type MarathonEvent =
   | {
       readonly type: 'status_update_event';
@@ -30,29 +36,67 @@ export type MarathonEvent =
       readonly timestamp?: string;
     }
   | { readonly type: 'app_terminated_event'; readonly appId: string; readonly timestamp?: string }
+  | {
+      readonly type: 'unhealthy_instance_kill_event';
+      readonly appId: string;
+      readonly taskId: string;
+      readonly instanceId?: string;
+      readonly host?: string;
+      readonly agentId?: string;
+      readonly reason?: string;
+      readonly timestamp?: string;
+    }
+  | { readonly type: 'instance_health_changed_event'; readonly instanceId: string; readonly runSpecId: string; readonly healthy?: boolean; readonly timestamp?: string }
+  | { readonly type: 'unknown_instance_terminated_event'; readonly instanceId: string; readonly runSpecId: string; readonly condition: string; readonly timestamp?: string }
+  | { readonly type: 'pod_created_event' | 'pod_updated_event' | 'pod_deleted_event'; readonly uri?: string; readonly timestamp?: string }
   | { readonly type: 'event_stream_attached' | 'event_stream_detached'; readonly remoteAddress?: string; readonly timestamp?: string }
   | { readonly type: 'other'; readonly eventType: string; readonly data: unknown };
 
-const ts = z.string().optional();
+/** A field that may be missing or `null` (an empty Scala `Option`); read as absent. */
+const maybe = <T extends z.ZodTypeAny>(t: T) => t.nullish().transform((v) => v ?? undefined);
+const ts = maybe(z.string());
+// Events.scala `MesosStatusUpdateEvent`: slaveId and host are plain Strings upstream; tolerated missing.
 const statusUpdate = z.object({
   appId: z.string(),
   taskId: z.string(),
   taskStatus: z.string(),
-  host: z.string().optional(),
-  slaveId: z.string().optional(),
+  host: maybe(z.string()),
+  slaveId: maybe(z.string()),
   timestamp: ts,
 });
+// Formats.scala `InstanceChangedEventWrites`: 1.4-1.7 write `agentInfo.agentId` (an Option: null
+// until Mesos assigned the agent); 1.8-1.10 write `agentInfo.flatMap(_.agentId)` and
+// `instance.hostname` (Options: both null for a Scheduled instance not yet placed on an agent).
 const instanceChanged = z.object({
   instanceId: z.string(),
   runSpecId: z.string(),
   condition: z.string(),
-  agentId: z.string().optional(),
-  host: z.string().optional(),
+  agentId: maybe(z.string()),
+  host: maybe(z.string()),
   timestamp: ts,
 });
-const deployment = z.object({ plan: z.object({ id: z.string().optional() }).optional(), id: z.string().optional(), timestamp: ts });
+// Events.scala `UnhealthyInstanceKillEvent` (Json.writes: an empty `slaveId` is left out).
+const unhealthyKill = z.object({
+  appId: z.string(),
+  taskId: z.string(),
+  instanceId: maybe(z.string()),
+  host: maybe(z.string()),
+  slaveId: maybe(z.string()),
+  reason: maybe(z.string()),
+  timestamp: ts,
+});
+// Formats.scala `InstanceHealthChangedEventWrites`: `healthy` is an Option[Boolean], null when unknown.
+const instanceHealth = z.object({ instanceId: z.string(), runSpecId: z.string(), healthy: maybe(z.boolean()), timestamp: ts });
+// Formats.scala `UnknownInstanceTerminatedEventWrites`.
+const unknownTerminated = z.object({ instanceId: z.string(), runSpecId: z.string(), condition: z.string(), timestamp: ts });
+// Events.scala `PodEvent(clientIp, uri, podEventType, timestamp)`.
+const podEvent = z.object({ uri: maybe(z.string()), timestamp: ts });
+const POD_TYPES = ['pod_created_event', 'pod_updated_event', 'pod_deleted_event'] as const;
+type PodType = (typeof POD_TYPES)[number];
+const isPod = (t: string): t is PodType => (POD_TYPES as readonly string[]).includes(t);
+const deployment = z.object({ plan: maybe(z.object({ id: maybe(z.string()) })), id: maybe(z.string()), timestamp: ts });
 const appTerminated = z.object({ appId: z.string(), timestamp: ts });
-const streamAttach = z.object({ remoteAddress: z.string().optional(), timestamp: ts });
+const streamAttach = z.object({ remoteAddress: maybe(z.string()), timestamp: ts });
 
 const DEPLOYMENT_TYPES = ['deployment_info', 'deployment_success', 'deployment_failed', 'deployment_step_success', 'deployment_step_failure'] as const;
 type DeploymentType = (typeof DEPLOYMENT_TYPES)[number];
@@ -90,6 +134,20 @@ export function parseMarathonEvent(msg: EventSourceMessage): Result<MarathonEven
       if (!r.success) return bad(type, r.error);
       return ok({ type, appId: r.data.appId, ...(r.data.timestamp ? { timestamp: r.data.timestamp } : {}) });
     }
+    case 'unhealthy_instance_kill_event': {
+      const r = unhealthyKill.safeParse(data);
+      if (!r.success) return bad(type, r.error);
+      const { slaveId, ...rest } = r.data;
+      return ok({ type, ...defined(rest), ...(slaveId ? { agentId: slaveId } : {}) });
+    }
+    case 'instance_health_changed_event': {
+      const r = instanceHealth.safeParse(data);
+      return r.success ? ok({ type, ...defined(r.data) }) : bad(type, r.error);
+    }
+    case 'unknown_instance_terminated_event': {
+      const r = unknownTerminated.safeParse(data);
+      return r.success ? ok({ type, ...defined(r.data) }) : bad(type, r.error);
+    }
     case 'event_stream_attached':
     case 'event_stream_detached': {
       const r = streamAttach.safeParse(data);
@@ -107,9 +165,23 @@ export function parseMarathonEvent(msg: EventSourceMessage): Result<MarathonEven
           ...(r.data.timestamp ? { timestamp: r.data.timestamp } : {}),
         });
       }
+      if (isPod(type)) {
+        const r = podEvent.safeParse(data);
+        return r.success ? ok({ type, ...defined(r.data) }) : bad(type, r.error);
+      }
       return ok({ type: 'other', eventType: type, data });
     }
   }
+}
+
+/** `T` with its possibly-undefined fields made optional and never undefined. */
+type Defined<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
+  [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined>;
+};
+
+/** The object without its undefined fields (so `exactOptionalPropertyTypes` types accept it). */
+function defined<T extends Record<string, unknown>>(o: T): Defined<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Defined<T>;
 }
 
 /** Server-sent-event messages from a byte stream; chunks may split lines and UTF-8 sequences anywhere. */
