@@ -103,10 +103,21 @@ const SIMPLE = ['GET_AGENTS', 'GET_TASKS', 'GET_STATE', 'GET_MASTER', 'GET_MAINT
 type Simple = (typeof SIMPLE)[number];
 const isSimple = (t: string): t is Simple => (SIMPLE as readonly string[]).includes(t);
 
-/** Call types a master of this version knows (master.proto `Call.Type`); draining calls arrived in 1.9. */
+/** master.proto `Call.Type` (apache/mesos 1.11), UNKNOWN left out. */
+const CALL_TYPES = new Set(
+  (
+    'GET_HEALTH GET_FLAGS GET_VERSION GET_METRICS GET_LOGGING_LEVEL SET_LOGGING_LEVEL LIST_FILES READ_FILE GET_STATE GET_AGENTS ' +
+    'GET_FRAMEWORKS GET_EXECUTORS GET_OPERATIONS GET_TASKS GET_ROLES GET_WEIGHTS UPDATE_WEIGHTS GET_MASTER SUBSCRIBE RESERVE_RESOURCES ' +
+    'UNRESERVE_RESOURCES CREATE_VOLUMES DESTROY_VOLUMES GROW_VOLUME SHRINK_VOLUME GET_MAINTENANCE_STATUS GET_MAINTENANCE_SCHEDULE ' +
+    'UPDATE_MAINTENANCE_SCHEDULE START_MAINTENANCE STOP_MAINTENANCE DRAIN_AGENT DEACTIVATE_AGENT REACTIVATE_AGENT GET_QUOTA UPDATE_QUOTA ' +
+    'SET_QUOTA REMOVE_QUOTA TEARDOWN MARK_AGENT_GONE'
+  ).split(' '),
+);
+
+/** Call types a master of this version knows; the draining calls arrived in 1.9. */
 function knownType(type: string, version: string): boolean {
   if (['DRAIN_AGENT', 'DEACTIVATE_AGENT', 'REACTIVATE_AGENT'].includes(type)) return versionAtLeast(version, DRAINING_SINCE);
-  return /^[A-Z_]+$/.test(type) && type !== 'UNKNOWN';
+  return CALL_TYPES.has(type);
 }
 
 const PARSE = 'Failed to convert JSON into Call protobuf: ';
