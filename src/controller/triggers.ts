@@ -44,9 +44,16 @@ export const MARATHON_EVENT_TYPES: readonly string[] = [
   'deployment_step_success',
   'deployment_success',
   'deployment_failed',
+  'deployment_step_failure',
   'api_post_event',
   'app_terminated_event',
   'group_change_success',
+  // Marathon 1.4-1.10 (core/event/Events.scala): health kills, instances Marathon lost track of, pods.
+  'unhealthy_instance_kill_event',
+  'unknown_instance_terminated_event',
+  'pod_created_event',
+  'pod_updated_event',
+  'pod_deleted_event',
 ];
 
 /** Why a Mesos event should wake the controller, or undefined when it should not. */
@@ -75,7 +82,15 @@ export function marathonEventReason(e: MarathonEvent): string | undefined {
     case 'deployment_step_success':
     case 'deployment_success':
     case 'deployment_failed':
+    case 'deployment_step_failure':
     case 'app_terminated_event':
+    // Killed for failing health checks: relaunched, so it waits for an offer again.
+    case 'unhealthy_instance_kill_event':
+    // An instance Marathon did not know ended: its resources are free.
+    case 'unknown_instance_terminated_event':
+    case 'pod_created_event':
+    case 'pod_updated_event':
+    case 'pod_deleted_event':
       return `marathon ${e.type}`;
     case 'other':
       // An app created, scaled or changed through the API; a group change (scale of many apps).
@@ -107,7 +122,11 @@ export interface EventTriggersOptions {
   /** First reconnect delay, doubled per failure up to `maxDelayMs` (defaults 500 ms, 30 s). */
   readonly initialDelayMs?: number;
   readonly maxDelayMs?: number;
-  /** Mesos heartbeats every 15 s: three missed ones mean a dead stream. */
+  /**
+   * Silence after which a Mesos stream is dropped as dead, applied only when the master announced
+   * heartbeats in SUBSCRIBED (1.5 on). Default: three missed heartbeats (45 s at Mesos' 15 s).
+   * Masters before 1.5 send none: their quiet stream is kept (see `subscribeWithReconnect`).
+   */
   readonly mesosIdleTimeoutMs?: number;
   /** Marathon sends no heartbeat; a quiet stream is re-opened after this long, in case the socket died silently. */
   readonly marathonIdleTimeoutMs?: number;
@@ -176,6 +195,9 @@ export class EventTriggers {
         stats.events++;
         if (e.type === 'SUBSCRIBED') {
           stats.connected = true;
+          if (e.heartbeatIntervalSeconds === undefined && stats.connects === 0) {
+            this.#o.logger.info('the Mesos master sends no heartbeats (before 1.5): a quiet stream is kept open, dead connections are found by TCP keepalive');
+          }
           // After an outage the cluster may have changed unseen: look again now.
           if (stats.connects++ > 0) this.#relevant('mesos', 'mesos stream re-subscribed');
           return;
@@ -187,7 +209,7 @@ export class EventTriggers {
         signal,
         initialDelayMs: this.#o.initialDelayMs ?? 500,
         maxDelayMs: this.#o.maxDelayMs ?? 30_000,
-        idleTimeoutMs: this.#o.mesosIdleTimeoutMs ?? 45_000,
+        ...(this.#o.mesosIdleTimeoutMs !== undefined ? { idleTimeoutMs: this.#o.mesosIdleTimeoutMs } : {}),
         clock: this.#clock,
         onDisconnect: (why, retryInMs) => {
           if (why !== 'ended' && notServed(why)) {

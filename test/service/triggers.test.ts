@@ -1,11 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { EventTriggers, marathonEventReason, mesosEventReason, type MarathonEventSource } from '../../src/controller/triggers.js';
+import { EventTriggers, MARATHON_EVENT_TYPES, marathonEventReason, mesosEventReason, type MarathonEventSource } from '../../src/controller/triggers.js';
 import { MarathonClient } from '../../src/marathon/client.js';
-import type { MarathonEvent } from '../../src/marathon/events.js';
+import { parseMarathonEvent, type MarathonEvent } from '../../src/marathon/events.js';
 import { MesosClient } from '../../src/mesos/client.js';
-import type { MesosEvent } from '../../src/mesos/events.js';
+import { parseEvent, type MesosEvent } from '../../src/mesos/events.js';
 import type { Subscribable } from '../../src/mesos/subscribe.js';
 import { err, ok } from '../../src/util/result.js';
+import { mesosSchema } from '../../src/config/schema.js';
+import { encodeRecord } from '../../src/mesos/recordio.js';
+import { startServer } from '../mesos/servers.js';
 import { agent } from '../support/builders.js';
 import { waitFor } from '../support/services.js';
 import { postApp, quietLogger, serviceConfig, startCluster } from './fixtures.js';
@@ -39,6 +42,103 @@ describe('which events wake the controller', () => {
     expect(marathonEventReason({ type: 'other', eventType: 'api_post_event', data: {} })).toBe('marathon api_post_event');
     expect(marathonEventReason({ type: 'other', eventType: 'add_health_check_event', data: {} })).toBeUndefined();
     expect(marathonEventReason({ type: 'event_stream_attached' })).toBeUndefined();
+  });
+});
+
+describe('events of every supported version wake the controller', () => {
+  it('Marathon 1.8-1.10: a Scheduled instance with "agentId": null and "host": null wakes it at once', () => {
+    const r = parseMarathonEvent({
+      event: 'instance_changed_event',
+      data: JSON.stringify({ instanceId: 'web.instance-1', condition: 'Scheduled', runSpecId: '/web', agentId: null, host: null, runSpecVersion: 'v', timestamp: 't', eventType: 'instance_changed_event' }),
+    });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(marathonEventReason(r.value)).toBe('marathon instance Scheduled');
+  });
+
+  it('Marathon: health kills, unknown instances ending, pods and failed steps wake it; health changes do not; all are asked for', () => {
+    const wake: MarathonEvent[] = [
+      { type: 'unhealthy_instance_kill_event', appId: '/a', taskId: 't' },
+      { type: 'unknown_instance_terminated_event', instanceId: 'i', runSpecId: '/a', condition: 'Killed' },
+      { type: 'pod_created_event' },
+      { type: 'pod_updated_event' },
+      { type: 'pod_deleted_event' },
+      { type: 'deployment_step_failure' },
+    ];
+    for (const e of wake) {
+      expect(marathonEventReason(e)).toBe(`marathon ${e.type}`);
+      expect(MARATHON_EVENT_TYPES).toContain(e.type);
+    }
+    expect(marathonEventReason({ type: 'instance_health_changed_event', instanceId: 'i', runSpecId: '/a', healthy: false })).toBeUndefined();
+  });
+
+  it('Mesos 1.0: a TASK_UPDATED with the ids at the top level wakes it like the newer shape', () => {
+    const r = parseEvent({ type: 'TASK_UPDATED', task_updated: { task_id: { value: 't' }, framework_id: { value: 'f' }, agent_id: { value: 'S0' }, state: 'TASK_LOST' } });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(mesosEventReason(r.value)).toBe('mesos TASK_UPDATED TASK_LOST');
+  });
+});
+
+/** A scripted master: SUBSCRIBED (with or without a heartbeat interval), silence, then one event, then waits to be dropped. */
+function scriptedMaster(heartbeatIntervalSeconds: number | undefined, silenceMs: number): Subscribable & { calls: number } {
+  const m = {
+    calls: 0,
+    subscribe: async (onEvent: (e: MesosEvent) => void | Promise<void>, opts: { signal?: AbortSignal }) => {
+      m.calls++;
+      const state = { agents: [], recoveredAgents: [], frameworks: [] };
+      await onEvent(heartbeatIntervalSeconds === undefined ? { type: 'SUBSCRIBED', state } : { type: 'SUBSCRIBED', state, heartbeatIntervalSeconds });
+      const aborted = new Promise<void>((r) => opts.signal?.addEventListener('abort', () => r(), { once: true }));
+      const quiet = new Promise<'quiet'>((r) => setTimeout(() => r('quiet'), silenceMs));
+      if ((await Promise.race([aborted, quiet])) === 'quiet') await onEvent({ type: 'AGENT_ADDED', agent: agent({ id: 'late' }) });
+      await aborted;
+      return ok('aborted' as const);
+    },
+  };
+  return m;
+}
+
+describe('EventTriggers and heartbeats', () => {
+  it('a Mesos master before 1.5 (no heartbeats) keeps its stream through a silence longer than the heartbeat watchdog, and still triggers', async () => {
+    // Over HTTP, so the transport's own idle timeout is exercised too.
+    let opened = 0;
+    const server = await startServer((req, res, body) => {
+      if (req.url !== '/api/v1' || (JSON.parse(body) as { type: string }).type !== 'SUBSCRIBE') {
+        res.writeHead(404);
+        return res.end();
+      }
+      opened++;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      // master.proto @1.4.0: SUBSCRIBED has no heartbeat_interval_seconds, and no HEARTBEAT follows.
+      res.write(encodeRecord(JSON.stringify({ type: 'SUBSCRIBED', subscribed: { get_state: { get_tasks: {}, get_executors: {}, get_frameworks: {}, get_agents: {} } } })));
+      const t = setTimeout(() => res.write(encodeRecord(JSON.stringify({ type: 'AGENT_REMOVED', agent_removed: { agent_id: { value: 'S1' } } }))), 700);
+      res.on('close', () => clearTimeout(t));
+    });
+    cleanup.push(() => server.close());
+    const mesos = new MesosClient(mesosSchema.parse({ masters: [server.url], timeoutMs: 2000 }), quietLogger());
+    cleanup.push(() => mesos.close());
+    const reasons: string[] = [];
+    const t = new EventTriggers({ trigger: (r) => reasons.push(r), logger: quietLogger(), mesos, mesosIdleTimeoutMs: 100, initialDelayMs: 10, minIntervalMs: 0 });
+    t.start();
+    cleanup.push(() => t.stop());
+    await waitFor('late event', () => (reasons.includes('mesos AGENT_REMOVED') ? true : undefined), 3_000, 5);
+    expect(opened).toBe(1);
+    expect(t.stats().mesos).toMatchObject({ connects: 1, disconnects: 0, connected: true });
+  });
+
+  it('a master that announced heartbeats and sends none is dropped and subscribed again', async () => {
+    const mesos = scriptedMaster(0.02, 10_000);
+    const disconnects: string[] = [];
+    const t = new EventTriggers({
+      trigger: () => undefined,
+      logger: quietLogger(),
+      mesos,
+      initialDelayMs: 10,
+      minIntervalMs: 0,
+      onDisconnect: (_stream, message) => disconnects.push(message),
+    });
+    t.start();
+    cleanup.push(() => t.stop());
+    await waitFor('re-subscribed', () => (mesos.calls >= 2 ? true : undefined), 3_000, 5);
+    expect(disconnects[0]).toContain('heartbeat');
   });
 });
 
