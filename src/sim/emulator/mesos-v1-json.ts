@@ -3,6 +3,7 @@ import type { Range } from '../cluster/ranges.js';
 import { releasePorts } from '../cluster/ranges.js';
 import { DRAINING_SINCE, versionAtLeast } from '../cluster/mesos-version.js';
 import type { DrainInfo, MachineId, SimAgent, SimFramework, SimTask, SimWindow } from '../cluster/types.js';
+import { int64Json } from './exact-json.js';
 import { seconds, timeInfo, withList, type Json, type JsonObject } from './json-types.js';
 
 const SCALARS = ['cpus', 'mem', 'disk', 'gpus'] as const;
@@ -27,7 +28,7 @@ export function hasDraining(version: string): boolean {
  */
 export function drainInfoJson(d: DrainInfo): JsonObject {
   const config: JsonObject = {};
-  if (d.maxGracePeriodNs !== undefined) config['max_grace_period'] = { nanoseconds: d.maxGracePeriodNs };
+  if (d.maxGracePeriodNs !== undefined) config['max_grace_period'] = { nanoseconds: int64Json(d.maxGracePeriodNs) };
   config['mark_gone'] = d.markGone;
   return { state: d.state, config };
 }
@@ -273,8 +274,8 @@ export function scheduleJson(windows: readonly SimWindow[]): JsonObject {
     'windows',
     windows.map((w) => {
       // int64 nanoseconds written back exactly as posted (see exact-json.ts).
-      const unavailability: JsonObject = { start: { nanoseconds: w.startNs } };
-      if (w.durationNs !== undefined) unavailability['duration'] = { nanoseconds: w.durationNs };
+      const unavailability: JsonObject = { start: { nanoseconds: int64Json(w.startNs) } };
+      if (w.durationNs !== undefined) unavailability['duration'] = { nanoseconds: int64Json(w.durationNs) };
       return { machine_ids: w.machines.map(machineIdJson), unavailability };
     }),
   );
