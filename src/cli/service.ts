@@ -5,12 +5,13 @@ import type { CycleReport } from '../controller/ports.js';
 import type { Controller } from '../controller/controller.js';
 import { wire } from './wire.js';
 import { EventTriggers, type EventTriggersOptions } from '../controller/triggers.js';
-import { viewGroup } from '../planner/group-view.js';
+import { formatMachine } from '../model/machine.js';
 import type { NodeGroupProvider } from '../providers/provider.js';
 import { collectSecrets, createHandle, HttpServer, logLeadership, Metrics, serverOptionsFromConfig, StatusStore, type InFlightOperation } from '../server/index.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { errorMessage } from '../util/result.js';
+import { scrub } from '../util/secret.js';
 
 export interface ServiceOptions {
   readonly config: Config;
@@ -39,10 +40,15 @@ export interface Service {
   readonly triggers?: EventTriggers;
   /** Base URL of the HTTP server when `config.server` is set. */
   readonly url?: string;
-  /** Settles once the loop has stopped. */
-  readonly done: Promise<void>;
+  /** Settles once the loop has stopped: with the error when it failed (the process must then exit non-zero). */
+  readonly done: Promise<LoopEnd>;
   /** Graceful: leave the election first (a follower takes over at once), then stop the loop, streams and server. */
   stop(): Promise<void>;
+}
+
+/** How the control loop ended: stopped on request, or failed with this message. */
+export interface LoopEnd {
+  readonly error?: string;
 }
 
 /** Builds every adapter from config and starts the service. */
@@ -73,7 +79,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   controller.onCycle((report) => {
     store.record(report);
     metrics.recordCycle(report);
-    store.setInFlight(inFlight(controller, config, report, drainSeen));
+    store.setInFlight(inFlight(report, drainSeen));
   });
 
   const stops: (() => Promise<void> | void)[] = [];
@@ -117,9 +123,14 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   triggers?.start();
 
   const ac = new AbortController();
-  const done = controller.run(ac.signal).catch((e: unknown) => {
-    logger.error({ err: errorMessage(e) }, 'controller loop failed');
-  });
+  const done: Promise<LoopEnd> = controller.run(ac.signal).then(
+    () => ({}),
+    (e: unknown) => {
+      const error = scrub(errorMessage(e), secrets);
+      logger.error({ err: error }, 'controller loop failed');
+      return { error };
+    },
+  );
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
@@ -143,22 +154,24 @@ function defaultReplicaId(): string {
   return process.env['MESOS_TASK_ID'] ?? `${hostname()}:${process.pid}`;
 }
 
-/** Operations not finished yet: size changes Mesos does not reflect, agents being drained. */
-function inFlight(controller: Controller, config: Config, report: CycleReport, drainSeen: Map<string, number>): InFlightOperation[] {
+/** Operations not finished yet: instances on their way in, drains of ours with their next move. */
+function inFlight(report: CycleReport, drainSeen: Map<string, number>): InFlightOperation[] {
   const ops: InFlightOperation[] = [];
-  const snapshot = controller.snapshot();
-  const draining = new Set<string>();
-  for (const g of config.groups) {
-    const m = controller.memory(g.name).inFlight;
-    if (m) ops.push({ group: g.name, kind: m.direction === 'up' ? 'scale-up' : 'scale-down', detail: `size ${m.target}, waiting for ${m.expectAgents} active agents`, since: m.since });
-    if (!snapshot) continue;
-    for (const a of viewGroup(snapshot, g).draining) {
-      draining.add(a.hostname);
-      const since = drainSeen.get(a.hostname) ?? report.at;
-      drainSeen.set(a.hostname, since);
-      ops.push({ group: g.name, kind: 'drain', detail: a.hostname, since });
-    }
+  const plan = report.plan;
+  for (const g of plan?.groups ?? []) {
+    const booting = g.figures['nodes.provisioning'] ?? 0;
+    if (booting > 0) ops.push({ group: g.group, kind: 'scale-up', detail: `${booting} instance(s) booting, ${g.figures['nodes.registered'] ?? 0} registered`, since: report.at });
   }
-  for (const h of [...drainSeen.keys()]) if (!draining.has(h)) drainSeen.delete(h);
+  const live = new Set<string>();
+  for (const d of plan?.drains ?? []) {
+    const key = `${d.group}|${formatMachine(d.machine)}`;
+    live.add(key);
+    const since = drainSeen.get(key) ?? report.at - d.watchedMs;
+    drainSeen.set(key, since);
+    ops.push({ group: d.group, kind: 'drain', detail: `${formatMachine(d.machine)}${d.instanceId ? ` (instance ${d.instanceId})` : ''}: ${d.phase}, next ${d.next}`, since });
+  }
+  for (const g of plan?.ghosts ?? []) ops.push({ group: g.group, kind: 'scale-down', detail: `instance ${g.instanceId} never registered: removing it`, since: report.at - g.watchedMs });
+  // A failed cycle saw nothing: keep the start times of what was in flight.
+  if (plan) for (const k of [...drainSeen.keys()]) if (!live.has(k)) drainSeen.delete(k);
   return ops;
 }

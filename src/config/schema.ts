@@ -2,44 +2,50 @@ import { z } from 'zod';
 import { TRACKED_RESOURCES } from '../model/resources.js';
 import { Secret } from '../util/secret.js';
 import { prometheusSignalSchema } from '../signals/prometheus-config.js';
+import { isIP } from 'node:net';
+import { crossCheck } from './cross-checks.js';
+import { boundedCount, boundedDuration, boundedSeconds, httpUrl, LIMITS } from './limits.js';
+import { liftUrlCredentials } from './url-credentials.js';
 
 export const POLICY_NAMES = ['threshold', 'target', 'pending', 'prometheus'] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
 export const EXPANDERS = ['least-waste', 'priority', 'price', 'random'] as const;
 
 const percent = z.number().min(0).max(100);
-const positiveInt = z.number().int().min(1);
-const count = z.number().int().min(0);
-const seconds = z.number().positive();
-const duration = z.number().nonnegative();
+// Every number has an upper bound (see limits.ts: nothing may overflow a timer).
+const positiveInt = boundedCount(1);
+const count = boundedCount(0);
+const seconds = boundedSeconds();
+const duration = boundedDuration();
+const amount = z.number().nonnegative().max(LIMITS.amount);
 const secret = z
   .union([z.string(), z.instanceof(Secret)])
   .transform((v) => (v instanceof Secret ? v : new Secret(v)));
 
 /** Where a node group's instances live. One entry per provider kind. */
 export const providerTargetSchema = z.discriminatedUnion('kind', [
-  z.object({
+  z.strictObject({
     kind: z.literal('azure-vmss'),
     vmssName: z.string().min(1),
     /** Defaults to `azure.resourceGroup`. */
     resourceGroup: z.string().min(1).optional(),
   }),
-  z.object({
+  z.strictObject({
     kind: z.literal('aws-asg'),
     asgName: z.string().min(1),
     /** Defaults to `aws.region`, then the SDK's own chain (AWS_REGION, the shared config). */
     region: z.string().min(1).optional(),
   }),
-  z.object({
+  z.strictObject({
     kind: z.literal('exec'),
     /** Shell command line; `describe`, `set-size N` or `delete ID...` is appended as arguments. */
     command: z.string().min(1),
     /** Seconds before a call is killed. */
-    timeoutSeconds: z.number().positive().default(60),
+    timeoutSeconds: boundedSeconds(3600).default(60),
     /** Passed on stdin with the group's name; values under secret-like keys are scrubbed from errors. */
     settings: z.record(z.string(), z.unknown()).default({}),
   }),
-  z.object({
+  z.strictObject({
     kind: z.literal('gce-mig'),
     /** Project id, e.g. `my-project` (Compute API naming rules: cloud.google.com/compute/docs/naming-resources). */
     project: z.string().regex(/^(?:[a-z][a-z0-9.-]*:)?[a-z][-a-z0-9]{4,28}[a-z0-9]$/, 'a GCE project id, e.g. my-project-123'),
@@ -50,7 +56,7 @@ export const providerTargetSchema = z.discriminatedUnion('kind', [
     /** The managed instance group's name. */
     name: z.string().regex(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, 'a GCE resource name: lower-case letters, digits and "-"'),
   }),
-  z.object({
+  z.strictObject({
     kind: z.literal('openstack-heat'),
     /** Heat stack name or id. */
     stack: z.string().min(1),
@@ -61,23 +67,23 @@ export const providerTargetSchema = z.discriminatedUnion('kind', [
     /** Stack parameter wired to the ResourceGroup's removal_policies (as Magnum and TripleO templates do). */
     removalPolicyParameter: z.string().min(1).default('removal_policies'),
   }),
-  z.object({ kind: z.literal('simulated'), name: z.string().min(1).optional() }),
+  z.strictObject({ kind: z.literal('simulated'), name: z.string().min(1).optional() }),
 ]);
 export type ProviderTarget = z.infer<typeof providerTargetSchema>;
 
 /** Shape of a node that a group adds, for planning before any agent of the group exists. */
-export const templateSchema = z.object({
-  cpus: z.number().nonnegative(),
-  mem: z.number().nonnegative(),
-  disk: z.number().nonnegative().default(0),
-  gpus: z.number().nonnegative().default(0),
-  ports: z.number().nonnegative().default(0),
+export const templateSchema = z.strictObject({
+  cpus: amount,
+  mem: amount,
+  disk: amount.default(0),
+  gpus: amount.default(0),
+  ports: amount.default(0),
   /** Attributes a new agent of this group registers with (defaults to the selector). */
   attributes: z.record(z.string(), z.string()).optional(),
   instanceType: z.string().optional(),
 });
 
-export const scaleDownSchema = z.object({
+export const scaleDownSchema = z.strictObject({
   /** A node is unneeded below this utilization (percent of its own capacity). */
   utilization: percent.default(50),
   unneededTime: duration.default(600),
@@ -87,7 +93,7 @@ export const scaleDownSchema = z.object({
 });
 
 export const groupSchema = z
-  .object({
+  .strictObject({
     name: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, "_", "." and "-" only'),
     /** Agent attributes that must all match (the original's --attribute-key/--attribute-value). */
     selector: z.record(z.string(), z.string()).default({}),
@@ -101,13 +107,13 @@ export const groupSchema = z
     provisionTimeout: seconds.default(900),
     provider: providerTargetSchema,
     /** Optional target-utilization dead band, percent. */
-    targetUtilization: z.object({ low: percent, high: percent }).optional(),
+    targetUtilization: z.strictObject({ low: percent, high: percent }).optional(),
     /** PromQL signal for the `prometheus` policy. */
     prometheus: prometheusSignalSchema.optional(),
     template: templateSchema.optional(),
     /** Price of one node per hour, for the price expander and simulator reports. */
-    price: z.number().nonnegative().default(1),
-    priority: z.number().int().default(0),
+    price: z.number().nonnegative().max(LIMITS.price).default(1),
+    priority: z.number().int().min(-1_000_000).max(1_000_000).default(0),
     /** Policies that vote on the size: up to the largest need, down only when all agree. */
     policies: z.array(z.enum(POLICY_NAMES)).min(1).default(['threshold', 'pending']),
     /** Most nodes added to this group in one cycle. */
@@ -133,9 +139,9 @@ export const groupSchema = z
   });
 export type GroupConfig = z.infer<typeof groupSchema>;
 
-export const mesosSchema = z.object({
+export const mesosSchema = z.strictObject({
   /** Master URLs (`http://host:5050`); the leader is found from any of them. */
-  masters: z.array(z.string().url()).min(1),
+  masters: z.array(httpUrl('http://m1:5050')).min(1),
   username: z.string().optional(),
   password: secret.optional(),
   /** DC/OS service-account or ACS token, sent as `Authorization: token=...`. */
@@ -145,47 +151,57 @@ export const mesosSchema = z.object({
   slavesPath: z.string().startsWith('/').default('/master/slaves'),
   /** Which agent API to use: v1 operator API with fallback to `/master/slaves`, or one of them. */
   api: z.enum(['auto', 'v1', 'v0']).default('auto'),
-  timeoutMs: positiveInt.default(10_000),
-  maxResponseBytes: positiveInt.default(256 * 1024 * 1024),
-});
+  timeoutMs: z.number().int().min(1).max(LIMITS.requestMs).default(10_000),
+  maxResponseBytes: z.number().int().min(1).max(LIMITS.responseBytes).default(256 * 1024 * 1024),
+})
+  // `http://user:pass@m1:5050` becomes basic auth; the URL kept (and printed) has no user info.
+  .transform((m, ctx) => {
+    const lifted = liftUrlCredentials(m, m.masters.map((url, i) => ({ path: ['masters', i], url })), ctx);
+    return { ...lifted.section, masters: lifted.urls };
+  });
 
-export const marathonSchema = z.object({
-  url: z.string().url(),
-  token: secret.optional(),
-  username: z.string().optional(),
-  password: secret.optional(),
-});
+export const marathonSchema = z
+  .strictObject({
+    url: httpUrl('http://marathon.mesos:8080'),
+    token: secret.optional(),
+    username: z.string().optional(),
+    password: secret.optional(),
+  })
+  .transform((m, ctx) => {
+    const lifted = liftUrlCredentials(m, [{ path: ['url'], url: m.url }], ctx);
+    return { ...lifted.section, url: lifted.urls[0] ?? m.url };
+  });
 
-export const azureSchema = z.object({
+export const azureSchema = z.strictObject({
   subscriptionId: z.string().min(1),
   tenantId: z.string().optional(),
   clientId: z.string().optional(),
   clientSecret: secret.optional(),
   location: z.string().optional(),
   resourceGroup: z.string().optional(),
-  armEndpoint: z.string().url().default('https://management.azure.com'),
+  armEndpoint: httpUrl('https://management.azure.com').default('https://management.azure.com'),
 });
 
 /** Settings shared by every `gce-mig` group; credentials come from Application Default Credentials. */
-export const gceSchema = z.object({
+export const gceSchema = z.strictObject({
   /** Compute API host (and port) instead of compute.googleapis.com, e.g. `http://127.0.0.1:8089` for tests. */
-  apiEndpoint: z.string().url().optional(),
+  apiEndpoint: httpUrl('http://127.0.0.1:8089').optional(),
 });
 
 /** Settings shared by every `aws-asg` group; credentials and endpoints come from the SDK's own chain. */
-export const awsSchema = z.object({
+export const awsSchema = z.strictObject({
   region: z.string().min(1).optional(),
 });
 
-export const serverSchema = z.object({
-  host: z.string().default('127.0.0.1'),
+export const serverSchema = z.strictObject({
+  host: z.string().refine((h) => isIP(h) !== 0 || /^[A-Za-z0-9.-]+$/.test(h), 'an IP address or host name, without brackets or port').default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(8080),
   /** Bearer token required by every state-changing call. */
   token: secret.optional(),
 });
 
 export const configSchema = z
-  .object({
+  .strictObject({
     timer: seconds.default(60),
     dryRun: z.boolean().default(false),
     verbosity: z.number().int().min(0).max(4).default(2),
@@ -207,10 +223,15 @@ export const configSchema = z
     protectedFrameworks: z.array(z.string()).default([]),
     /** Drain agents through Mesos maintenance before deleting them. */
     drain: z.boolean().default(true),
+    /** When an observation is doubted: the agent list shrinking by more than `maxAgentDrop` at once is believed after `confirmCycles` cycles. */
+    sanity: z
+      .strictObject({ maxAgentDrop: z.number().min(0).max(1).default(0.3), confirmCycles: z.number().int().min(1).max(100).default(3) })
+      .default({ maxAgentDrop: 0.3, confirmCycles: 3 }),
     /** Seed for the random expander, so the same input gives the same plan. */
     seed: z.number().int().default(1),
   })
   .superRefine((c, ctx) => {
+    crossCheck(c, ctx);
     const seen = new Set<string>();
     c.groups.forEach((g, i) => {
       if (seen.has(g.name)) ctx.addIssue({ code: 'custom', path: ['groups', i, 'name'], message: `duplicate group name "${g.name}"` });

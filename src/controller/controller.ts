@@ -1,18 +1,16 @@
 import type { Config } from '../config/schema.js';
-import type { GroupPlan, Plan } from '../model/plan.js';
+import type { Plan } from '../model/plan.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';
-import { viewGroup } from '../planner/group-view.js';
-import { plan as makePlan } from '../planner/planner.js';
-import { settleInFlight } from '../planner/reconcile.js';
-import { trackUnneeded } from '../planner/unneeded.js';
+import type { Move } from '../model/drain.js';
+import { formatMachine } from '../model/machine.js';
+import { recordOutcome, step } from '../planner/step.js';
 import type { ControllerState, GroupMemory } from '../planner/state.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { errorMessage } from '../util/result.js';
 import { DEFAULT_RETRY, withRetry, type RetryOptions } from '../util/retry.js';
 import { alwaysLeader, type Bindings, type Leadership } from './bindings.js';
-import type { ActionRecord, CycleReport, Drainer, Observer } from './ports.js';
-import { DrainManager } from './drain-manager.js';
+import type { ActionRecord, CycleReport, Drainer, Observer } from '../model/ports.js';
 
 export interface ControllerOptions {
   readonly config: Config;
@@ -34,15 +32,17 @@ export class Controller {
   private running: Promise<CycleReport> | undefined;
   private wake: (() => void) | undefined;
   private triggered = false;
-  private readonly drains: DrainManager | undefined;
   private lastSnapshot: ClusterSnapshot | undefined;
 
-  constructor(private readonly o: ControllerOptions) {
-    this.drains = o.drainer ? new DrainManager(o.drainer, o.bindings, o.config, o.logger, this.retry) : undefined;
-  }
+  constructor(private readonly o: ControllerOptions) {}
 
   private get retry(): RetryOptions {
     return this.o.retry ?? DEFAULT_RETRY;
+  }
+
+  /** The config the step sees: without a drainer, chosen instances are deleted without a drain. */
+  private get config(): Config {
+    return this.o.drainer || !this.o.config.drain ? this.o.config : { ...this.o.config, drain: false };
   }
 
   private get leadership(): Leadership {
@@ -72,7 +72,7 @@ export class Controller {
     const now = this.o.clock.now();
     const observed = await this.o.observer.observe(now);
     if (!observed.ok) return { error: observed.error.message };
-    return makePlan(observed.value, this.o.config, this.state, now);
+    return step(observed.value, this.config, this.state, now).plan;
   }
 
   /** Runs one cycle; concurrent calls share the cycle in progress. */
@@ -124,7 +124,7 @@ export class Controller {
   }
 
   private async runCycle(): Promise<CycleReport> {
-    const { clock, logger, config } = this.o;
+    const { clock, logger } = this.o;
     const started = clock.now();
     const observed = await this.o.observer.observe(started);
     if (!observed.ok) {
@@ -134,93 +134,92 @@ export class Controller {
     const snapshot = observed.value;
     this.lastSnapshot = snapshot;
     const now = clock.now();
-    this.settle(snapshot, now);
-    const actions: ActionRecord[] = [];
-    if (this.drains) actions.push(...(await this.drains.progress(snapshot, now, this.canAct())));
-
-    const plan = makePlan(snapshot, config, this.state, now);
+    const { plan, next } = step(snapshot, this.config, this.state, now);
+    this.state = next;
     if (plan.skipped) {
       logger.warn({ reason: plan.skipped }, 'plan skipped: no scaling action this cycle');
-      return this.emit({ at: started, durationMs: clock.now() - started, plan, actions, error: { kind: 'mesos-stale', message: plan.skipped } });
+      return this.emit({ at: started, durationMs: clock.now() - started, plan, actions: [], error: { kind: 'mesos-stale', message: plan.skipped } });
     }
     for (const g of plan.groups) {
       logger.info({ group: g.group, current: g.current, target: g.target, direction: g.direction, figures: g.figures, reasons: g.reasons, removals: g.removals }, `decision ${g.group}: ${g.direction} ${g.current} -> ${g.target}`);
-      if (g.direction === 'none') continue;
-      actions.push(...(await this.act(g, snapshot, now)));
     }
+    for (const d of plan.drains ?? []) logger.debug({ drain: d }, `drain of ${formatMachine(d.machine)}: ${d.phase}, next ${d.next}`);
+    const actions = await this.execute(plan.moves ?? [], now);
     return this.emit({ at: started, durationMs: clock.now() - started, plan, actions });
   }
 
-  private canAct(): boolean {
-    return !this.o.config.dryRun && this.leadership.isLeader();
-  }
-
-  /** Clears in-flight changes that Mesos now reflects, or that timed out. */
-  private settle(snapshot: ClusterSnapshot, now: number): void {
-    for (const g of this.o.config.groups) {
-      const memory = this.memory(g.name);
-      const view = viewGroup(snapshot, g);
-      const settled = settleInFlight(memory, view, now);
-      if (settled.status === 'done') this.o.logger.info({ group: g.name }, 'last change reached Mesos');
-      if (settled.status === 'timed-out') this.o.logger.warn({ group: g.name, inFlight: memory.inFlight }, 'last change did not reach Mesos in time; backing off');
-      this.setMemory(g.name, trackUnneeded(settled.memory, view, now));
-    }
-  }
-
-  private async act(g: GroupPlan, snapshot: ClusterSnapshot, now: number): Promise<ActionRecord[]> {
+  /** Carries the step's moves out in order and records each outcome; never decides anything. */
+  private async execute(moves: readonly Move[], now: number): Promise<ActionRecord[]> {
     const { logger, config } = this.o;
-    const binding = this.o.bindings.get(g.group);
-    const groupConfig = config.groups.find((c) => c.name === g.group);
-    if (!binding || !groupConfig) return [];
-    const record = (kind: ActionRecord['kind'], detail: string, ok: boolean): ActionRecord => ({ at: now, group: g.group, kind, detail, ok, dryRun: config.dryRun });
-    if (config.dryRun) {
-      const detail = g.direction === 'up' ? `set size ${g.target}` : `remove ${g.removals.map((r) => `${r.hostname} (instance ${r.instanceId})`).join(', ')}`;
-      logger.info({ group: g.group, detail }, `dry run: would ${detail}`);
-      return [record(g.direction === 'up' ? 'set-size' : 'delete', detail, true)];
-    }
-    // Checked right before acting: a deposed leader must not issue a call.
-    if (!this.leadership.isLeader()) {
-      logger.info({ group: g.group }, 'not the leader: no action');
-      return [];
-    }
-    const activeAgents = viewGroup(snapshot, groupConfig).capacity.length;
-    if (g.direction === 'up') {
-      const detail = `set size ${g.current} -> ${g.target} (term ${this.leadership.term()})`;
+    const out: ActionRecord[] = [];
+    for (const move of moves) {
+      const detail = describeMove(move);
+      const record = (ok: boolean, extra = ''): ActionRecord => ({ at: now, group: move.group, kind: move.kind, detail: extra ? `${detail}: ${extra}` : detail, ok, dryRun: config.dryRun });
+      if (config.dryRun) {
+        logger.info({ group: move.group, detail }, `dry run: would ${detail}`);
+        out.push(record(true));
+        continue;
+      }
+      // Checked right before every call: a deposed leader must not issue one.
+      if (!this.leadership.isLeader()) {
+        logger.info({ group: move.group }, 'not the leader: no action');
+        break;
+      }
       try {
-        await this.cloud(() => binding.provider.setDesiredSize(binding.ref, g.target), g.group, 'setDesiredSize');
-        this.setMemory(g.group, {
-          ...this.memory(g.group),
-          lastScaleUpAt: now,
-          inFlight: { direction: 'up', target: g.target, expectAgents: activeAgents + (g.target - g.current), since: now },
-        });
-        logger.info({ group: g.group, target: g.target }, `scaled up ${g.group} to ${g.target}`);
-        return [record('set-size', detail, true)];
+        await this.perform(move, now);
+        this.state = recordOutcome(this.state, move, true, now);
+        logger.info({ group: move.group, move: move.kind, term: this.leadership.term() }, `${detail} (${move.reason})`);
+        out.push(record(true));
       } catch (e) {
-        logger.error({ group: g.group, err: errorMessage(e) }, 'scale-up failed');
-        return [record('set-size', `${detail}: ${errorMessage(e)}`, false)];
+        this.state = recordOutcome(this.state, move, false, now);
+        logger.error({ group: move.group, move: move.kind, err: errorMessage(e) }, `${detail} failed; retried in a later cycle`);
+        out.push(record(false, errorMessage(e)));
       }
     }
-    if (this.drains) {
-      return this.drains.start(g, now);
-    }
-    const ids = g.removals.flatMap((r) => (r.instanceId === undefined ? [] : [r.instanceId]));
-    const detail = `delete instance(s) ${ids.join(', ')} (${g.removals.map((r) => r.hostname).join(', ')})`;
-    try {
-      await this.cloud(() => binding.provider.deleteInstances(binding.ref, ids), g.group, 'deleteInstances');
-      this.setMemory(g.group, {
-        ...this.memory(g.group),
-        lastScaleDownAt: now,
-        inFlight: { direction: 'down', target: g.target, expectAgents: activeAgents - ids.length, since: now },
-      });
-      logger.info({ group: g.group, instances: ids }, `scaled down ${g.group}: ${detail}`);
-      return [record('delete', detail, true)];
-    } catch (e) {
-      logger.error({ group: g.group, err: errorMessage(e) }, 'scale-down failed');
-      return [record('delete', `${detail}: ${errorMessage(e)}`, false)];
+    return out;
+  }
+
+  private async perform(move: Move, now: number): Promise<void> {
+    const binding = this.o.bindings.get(move.group);
+    const drainer = this.o.drainer;
+    switch (move.kind) {
+      case 'set-size':
+        if (!binding) throw new Error(`no cloud binding for group ${move.group}`);
+        return this.cloud(() => binding.provider.setDesiredSize(binding.ref, move.to), move.group, 'setDesiredSize');
+      case 'delete':
+        if (!binding) throw new Error(`no cloud binding for group ${move.group}`);
+        return this.cloud(() => binding.provider.deleteInstances(binding.ref, [move.instanceId]), move.group, 'deleteInstances');
+      case 'drain':
+        if (drainer) return withRetry(() => drainer.start(move.machine, now), this.retry);
+        // Draining turned off: the chosen instance is deleted at once.
+        if (!binding) throw new Error(`no cloud binding for group ${move.group}`);
+        return this.cloud(() => binding.provider.deleteInstances(binding.ref, [move.instanceId]), move.group, 'deleteInstances');
+      case 'down':
+        if (!drainer) throw new Error('no drainer configured');
+        return withRetry(() => drainer.down(move.machine), this.retry);
+      case 'finish':
+        if (!drainer) throw new Error('no drainer configured');
+        return withRetry(() => drainer.finish(move.machine), this.retry);
     }
   }
 
   private cloud<T>(fn: () => Promise<T>, group: string, op: string): Promise<T> {
     return withRetry(fn, this.retry, (error, attempt) => this.o.logger.warn({ group, op, attempt, err: error.message }, 'cloud call failed; retrying'));
+  }
+}
+
+/** One line a person reads for a move. */
+export function describeMove(m: Move): string {
+  switch (m.kind) {
+    case 'set-size':
+      return `set size of ${m.group} ${m.from} -> ${m.to}`;
+    case 'drain':
+      return `drain ${formatMachine(m.machine)} (instance ${m.instanceId})`;
+    case 'down':
+      return `machine down ${formatMachine(m.machine)}`;
+    case 'delete':
+      return `delete instance ${m.instanceId}${m.machine ? ` (${formatMachine(m.machine)})` : ''}`;
+    case 'finish':
+      return `clear maintenance of ${formatMachine(m.machine)}`;
   }
 }

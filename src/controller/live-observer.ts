@@ -5,7 +5,9 @@ import type { ClusterSnapshot, SourceInfo } from '../model/snapshot.js';
 import type { Logger } from '../util/logger.js';
 import { err, errorMessage, ok, type Result } from '../util/result.js';
 import type { Bindings } from './bindings.js';
-import type { AgentSource, DrainRecord, Drainer, ObserveError, Observer, PendingRead, PendingSource } from './ports.js';
+import { applyMaintenance } from '../mesos/maintenance.js';
+import type { MaintenanceView } from '../model/drain.js';
+import type { AgentSource, Drainer, ObserveError, Observer, PendingRead, PendingSource } from '../model/ports.js';
 
 export interface LiveObserverOptions {
   readonly agents: AgentSource;
@@ -22,7 +24,7 @@ export class LiveObserver implements Observer {
   constructor(private readonly o: LiveObserverOptions) {}
 
   async observe(now: number): Promise<Result<ClusterSnapshot, ObserveError>> {
-    const [agents, groups, pendingRead, drains] = await Promise.all([this.o.agents.getAgents(), this.describeGroups(), this.readPending(), this.readDrains()]);
+    const [agents, groups, pendingRead, maintenance] = await Promise.all([this.o.agents.getAgents(), this.describeGroups(), this.readPending(), this.readMaintenance()]);
     const pending = pendingRead && 'error' in pendingRead ? undefined : pendingRead;
     const pendingUnknown = pendingRead && 'error' in pendingRead ? pendingRead.error : undefined;
     if (!agents.ok) {
@@ -31,13 +33,15 @@ export class LiveObserver implements Observer {
       return err({ kind, message: agents.error.message });
     }
     const constraints = pending?.appConstraints;
-    const marked = agents.value.agents.map((a) => withConstraints(drains.length ? markDraining(a, drains) : a, constraints));
-    const mesos: SourceInfo = { readAt: agents.value.readAt, from: agents.value.from };
+    const inMaintenance = maintenance ? applyMaintenance(agents.value.agents, maintenance) : agents.value.agents;
+    const marked = inMaintenance.map((a) => withConstraints(a, constraints));
+    const mesos: SourceInfo = { readAt: agents.value.readAt, from: agents.value.from, ...(agents.value.unknownAgentTasks ? { unknownAgentTasks: agents.value.unknownAgentTasks } : {}) };
     return ok({
       takenAt: now,
       agents: marked,
       pending: pending?.pending ?? [],
       groups,
+      ...(maintenance ? { maintenance } : {}),
       sources: {
         mesos,
         ...(pending ? { marathon: { readAt: pending.readAt, from: pending.from } } : {}),
@@ -70,20 +74,17 @@ export class LiveObserver implements Observer {
     return { error: `launch queue unreadable: ${r.error.message}` };
   }
 
-  private async readDrains(): Promise<readonly DrainRecord[]> {
-    if (!this.o.drainer) return [];
+  /** Mesos maintenance, read once per cycle; without it no drain moves (and none starts) this cycle. */
+  private async readMaintenance(): Promise<MaintenanceView | undefined> {
+    if (!this.o.drainer) return undefined;
     try {
-      return await this.o.drainer.draining();
+      return await this.o.drainer.read();
     } catch (e) {
-      this.o.logger.warn({ err: errorMessage(e) }, 'could not read maintenance state');
-      return [];
+      this.o.onError?.('mesos-unreachable');
+      this.o.logger.warn({ err: errorMessage(e) }, 'could not read maintenance state: no drain moves this cycle');
+      return undefined;
     }
   }
-}
-
-function markDraining(agent: Agent, drains: readonly DrainRecord[]): Agent {
-  const hit = drains.some((d) => d.agentId === agent.id || d.hostname === agent.hostname || (d.ip !== undefined && d.ip === agent.ip));
-  return hit && !agent.draining ? { ...agent, draining: true } : agent;
 }
 
 function withConstraints(agent: Agent, byApp: ReadonlyMap<string, readonly Constraint[]> | undefined): Agent {

@@ -1,4 +1,4 @@
-import type { AgentSource } from '../controller/ports.js';
+import type { AgentSource } from '../model/ports.js';
 import { ok } from '../util/result.js';
 import type { MesosClient } from './client.js';
 
@@ -11,7 +11,7 @@ export function mesosAgentSource(client: MesosClient): AgentSource {
   return {
     getAgents: async () => {
       const state = await client.getState();
-      if (state.ok) return ok({ agents: state.value.state.agents, from: state.value.from, readAt: state.value.readAt });
+      if (state.ok) return ok({ agents: state.value.state.agents, from: state.value.from, readAt: state.value.readAt, unknownAgentTasks: state.value.state.unknownAgentTasks ?? 0 });
       return client.getAgents();
     },
   };

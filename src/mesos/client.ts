@@ -1,3 +1,4 @@
+import { LosslessNumber, stringify as stringifyLossless } from 'lossless-json';
 import type { Config } from '../config/schema.js';
 import type { Agent } from '../model/agent.js';
 import { authFromSettings, HttpClient, type HttpRequest, type HttpResponse } from '../util/http.js';
@@ -5,16 +6,10 @@ import type { Logger } from '../util/logger.js';
 import { err, errorMessage, ok, type Result } from '../util/result.js';
 import { fromHttp, type MesosError } from './errors.js';
 import { parseEvent, type MesosEvent } from './events.js';
-import { findLeader } from './leader.js';
-import {
-  applyMaintenance,
-  parseMaintenanceSchedule,
-  parseMaintenanceStatus,
-  scheduleToJson,
-  type MachineId,
-  type MaintenanceSchedule,
-  type MaintenanceStatus,
-} from './maintenance.js';
+import { findLeader, leaderFromLocation } from './leader.js';
+import type { MaintenanceView, MaintenanceWindowView } from '../model/drain.js';
+import type { MachineId } from '../model/machine.js';
+import { parseMaintenanceSchedule, parseMaintenanceStatus, scheduleBody, type MaintenanceStatus } from './maintenance.js';
 import { parseMasterState, parseSlaves } from './parse-v0.js';
 import { parseGetAgents, parseGetState, type MesosState } from './parse-v1.js';
 import { readRecordIo } from './recordio.js';
@@ -37,7 +32,8 @@ export interface StateRead {
 const NO_V1 = new Set([404, 405, 415, 501]);
 
 export interface DrainOptions {
-  readonly maxGracePeriodSeconds?: number;
+  /** master.proto `DrainConfig.max_grace_period`, a DurationInfo: nanoseconds as a decimal string (int64). */
+  readonly maxGracePeriodNs?: string;
   readonly markGone?: boolean;
 }
 
@@ -105,7 +101,14 @@ export class MesosClient {
       }
       const location = res.value.headers.location;
       if ([301, 302, 307, 308].includes(res.value.status) && location) {
-        this.#leader = new URL(location, `${leader.value}/`).origin;
+        const next = leaderFromLocation(location, leader.value);
+        if (!next.ok) {
+          // An unusable Location (e.g. `http://[::1`) is an error value: logged, no action this cycle.
+          this.#leader = undefined;
+          this.#log.warn({ err: next.error.message }, 'mesos master sent an unusable redirect');
+          return next;
+        }
+        this.#leader = next.value;
         this.#log.info({ leader: this.#leader }, 'mesos master redirected to a new leader');
         continue;
       }
@@ -119,8 +122,9 @@ export class MesosClient {
     return json.ok ? json : err(fromHttp(json.error));
   }
 
+  /** Serialised losslessly: DurationInfo and TimeInfo nanoseconds are int64. */
   async #v1(call: unknown): Promise<Result<HttpResponse, MesosError>> {
-    return this.#send({ method: 'POST', path: '/api/v1', json: call });
+    return this.#send({ method: 'POST', path: '/api/v1', jsonText: stringifyLossless(call) ?? 'null' });
   }
 
   async #get(path: string): Promise<Result<unknown, MesosError>> {
@@ -151,58 +155,58 @@ export class MesosClient {
     return v0();
   }
 
-  /** Registered agents (without tasks), with maintenance applied to `draining`. */
+  /**
+   * Registered agents (without tasks). Maintenance is not applied here: the observer reads it once
+   * per cycle (`getMaintenance`) and marks the agents of scheduled or down machines.
+   */
   async getAgents(): Promise<Result<AgentsRead, MesosError>> {
-    // Find the leader first so the two reads below do not both go looking for it.
-    const leader = await this.leader();
-    if (!leader.ok) return leader;
-    const [agents, status] = await Promise.all([
-      this.#eitherApi(
-        () => this.#v1({ type: 'GET_AGENTS' }),
-        parseGetAgents,
-        async () => {
-          const json = await this.#get(this.#config.slavesPath);
-          return json.ok ? parseSlaves(json.value) : json;
-        },
-      ),
-      this.getMaintenanceStatus(),
-    ]);
+    const agents = await this.#eitherApi(
+      () => this.#v1({ type: 'GET_AGENTS' }),
+      parseGetAgents,
+      async () => {
+        const json = await this.#get(this.#config.slavesPath);
+        return json.ok ? parseSlaves(json.value) : json;
+      },
+    );
     if (!agents.ok) return agents;
-    // Maintenance is optional (not served by stand-ins, not allowed to every principal): skip it then.
-    if (!status.ok) this.#log.debug({ error: status.error.message }, 'maintenance status unavailable');
-    const list = status.ok ? applyMaintenance(agents.value, status.value) : agents.value;
-    return ok({ agents: list, from: this.#leader ?? '', readAt: this.#now() });
+    return ok({ agents: agents.value, from: this.#leader ?? '', readAt: this.#now() });
   }
 
-  /** Agents with their tasks (v1 GET_STATE, or classic /master/state). */
+  /** Agents with their tasks (v1 GET_STATE, or classic /master/state); maintenance as for getAgents. */
   async getState(): Promise<Result<StateRead, MesosError>> {
     const statePath = this.#config.slavesPath.replace(/slaves$/, 'state');
-    const leader = await this.leader();
-    if (!leader.ok) return leader;
-    const [state, status] = await Promise.all([
-      this.#eitherApi(
-        () => this.#v1({ type: 'GET_STATE' }),
-        parseGetState,
-        async () => {
-          const json = await this.#get(statePath);
-          return json.ok ? parseMasterState(json.value) : json;
-        },
-      ),
-      this.getMaintenanceStatus(),
-    ]);
+    const state = await this.#eitherApi(
+      () => this.#v1({ type: 'GET_STATE' }),
+      parseGetState,
+      async () => {
+        const json = await this.#get(statePath);
+        return json.ok ? parseMasterState(json.value) : json;
+      },
+    );
     if (!state.ok) return state;
-    const s = state.value;
-    const agents = status.ok ? applyMaintenance(s.agents, status.value) : s.agents;
-    return ok({ state: { ...s, agents }, from: this.#leader ?? '', readAt: this.#now() });
+    return ok({ state: state.value, from: this.#leader ?? '', readAt: this.#now() });
   }
 
-  async getMaintenanceSchedule(): Promise<Result<MaintenanceSchedule, MesosError>> {
-    const json = await this.#get('/master/maintenance/schedule');
-    return json.ok ? parseMaintenanceSchedule(json.value) : json;
+  /** The schedule with every nanosecond count exactly as the master holds it. */
+  async getMaintenanceSchedule(): Promise<Result<MaintenanceWindowView[], MesosError>> {
+    const res = await this.#send({ path: '/master/maintenance/schedule' });
+    if (!res.ok) return res;
+    const checked = this.#http.expectOk(res.value);
+    if (!checked.ok) return err(fromHttp(checked.error));
+    return parseMaintenanceSchedule(res.value.body.toString('utf8'));
   }
 
-  async updateMaintenanceSchedule(schedule: MaintenanceSchedule): Promise<Result<void, MesosError>> {
-    return this.#post('/master/maintenance/schedule', scheduleToJson(schedule));
+  /** Replaces the whole schedule (Mesos has no partial update): callers pass every window back. */
+  async updateMaintenanceSchedule(windows: readonly MaintenanceWindowView[]): Promise<Result<void, MesosError>> {
+    return this.#done(await this.#send({ method: 'POST', path: '/master/maintenance/schedule', jsonText: scheduleBody(windows) }));
+  }
+
+  /** Schedule and down machines together: what one cycle needs to know of maintenance. */
+  async getMaintenance(): Promise<Result<MaintenanceView, MesosError>> {
+    const [windows, status] = await Promise.all([this.getMaintenanceSchedule(), this.getMaintenanceStatus()]);
+    if (!windows.ok) return windows;
+    if (!status.ok) return status;
+    return ok({ windows: windows.value, down: status.value.down });
   }
 
   async getMaintenanceStatus(): Promise<Result<MaintenanceStatus, MesosError>> {
@@ -224,7 +228,7 @@ export class MesosClient {
       type: 'DRAIN_AGENT',
       drain_agent: {
         agent_id: { value: agentId },
-        ...(opts.maxGracePeriodSeconds !== undefined ? { max_grace_period: { seconds: Math.round(opts.maxGracePeriodSeconds) } } : {}),
+        ...(opts.maxGracePeriodNs !== undefined ? { max_grace_period: { nanoseconds: new LosslessNumber(opts.maxGracePeriodNs) } } : {}),
         ...(opts.markGone !== undefined ? { mark_gone: opts.markGone } : {}),
       },
     });

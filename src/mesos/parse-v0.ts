@@ -4,7 +4,7 @@ import { add, resources, ZERO, type Resources } from '../model/resources.js';
 import { err, ok, type Result } from '../util/result.js';
 import { malformed, type MesosError } from './errors.js';
 import { activeTasksUse, faultDomain, ipFromPid, type FrameworkSummary, type MesosState } from './parse-v1.js';
-import { flatResourcesSchema, persistentVolumesV1 } from './resources.js';
+import { dynamicReservationRoles, flatResourcesSchema, persistentVolumesV1 } from './resources.js';
 import { labelsOf, marathonAppId } from './tasks.js';
 import { domainSchema, drainInfoSchema } from './v1-schema.js';
 import { v1ResourceListSchema } from './v1-in-place.js';
@@ -90,6 +90,10 @@ export function agentFromV0(s: V0Slave, tasks: readonly Task[] = []): Agent {
     used,
     reserved,
     reservedRoles: roles.sort(),
+    // Only /master/slaves has the `_full` lists that say which reservations are dynamic.
+    ...(s.reserved_resources_full !== undefined && Object.keys(s.reserved_resources_full).length > 0
+      ? { dynamicRoles: dynamicReservationRoles(Object.values(s.reserved_resources_full).flat()) }
+      : roles.length === 0 ? { dynamicRoles: [] } : {}),
     persistentVolumes: Object.values(s.reserved_resources_full).flatMap((list) => persistentVolumesV1(list)),
     tasks,
     active: s.active && s.deactivated !== true,

@@ -3,7 +3,7 @@ import { ACTIVE_TASK_STATES, agentId, type Agent, type Task } from '../model/age
 import { sum, type Resources } from '../model/resources.js';
 import { err, ok, type Result } from '../util/result.js';
 import { malformed, type MesosError } from './errors.js';
-import { persistentVolumesV1, renderAttributesV1, reservationsV1, sumV1 } from './resources.js';
+import { dynamicReservationRoles, persistentVolumesV1, renderAttributesV1, reservationsV1, sumV1 } from './resources.js';
 import { taskFromV1, type LocatedTask } from './tasks.js';
 import {
   domainSchema,
@@ -59,6 +59,7 @@ export function agentFromV1(a: V1Agent, tasks: readonly Task[] = []): Agent {
     used,
     reserved,
     reservedRoles: roles,
+    dynamicRoles: dynamicReservationRoles(totalList),
     persistentVolumes: persistentVolumesV1(totalList),
     tasks,
     // A deactivated agent (DEACTIVATE_AGENT / DRAIN_AGENT) gets no offers: not capacity.
@@ -109,6 +110,8 @@ export interface MesosState {
   /** Agents known from before a master failover that have not re-registered yet. */
   readonly recoveredAgents: readonly { readonly id: string; readonly hostname: string }[];
   readonly frameworks: readonly FrameworkSummary[];
+  /** Active tasks naming an agent the master lists neither as registered nor as recovered: a partial state. */
+  readonly unknownAgentTasks?: number;
 }
 
 /** Joins tasks onto their agents; `isMarathon` limits app-id derivation to Marathon's tasks. */
@@ -123,10 +126,14 @@ export function stateFromV1(s: V1GetState): MesosState {
     list.push(located.task);
     byAgent.set(located.agentId, list);
   }
+  const known = new Set([...s.get_agents.agents.map((a) => a.agent_info.id.value), ...s.get_agents.recovered_agents.map((r) => r.id.value)]);
+  let unknownAgentTasks = 0;
+  for (const t of s.get_tasks.tasks) if (!known.has(t.agent_id.value) && ACTIVE_TASK_STATES.has(t.state ?? '')) unknownAgentTasks++;
   return {
     agents: s.get_agents.agents.map((a) => agentFromV1(a, byAgent.get(a.agent_info.id.value) ?? [])),
     recoveredAgents: s.get_agents.recovered_agents.map((r) => ({ id: r.id.value, hostname: r.hostname })),
     frameworks,
+    unknownAgentTasks,
   };
 }
 

@@ -101,6 +101,25 @@ export function reservationsV1(list: readonly V1Resource[]): Reservations {
   return { reserved, roles: [...roles].sort() };
 }
 
+/**
+ * Roles holding dynamic reservations: made by a framework or an operator (RESERVE) and holding
+ * their state, unlike static ones (agent `--resources` / `--default_role`, e.g. `slave_public` on
+ * every DC/OS public agent), which are configuration. mesos.proto `Resource.ReservationInfo`:
+ * in the 1.6+ format each entry has `type` STATIC or DYNAMIC; in the older one a dynamic
+ * reservation carries `reservation` (principal, labels) and a static one only `role`.
+ */
+export function dynamicReservationRoles(list: readonly V1Resource[]): string[] {
+  const roles = new Set<string>();
+  for (const r of list) {
+    if (r.reservations?.length) {
+      for (const x of r.reservations) if (x.type !== 'STATIC' && x.role && x.role !== '*') roles.add(x.role);
+    } else if (r.reservation && r.role && r.role !== '*') {
+      roles.add(r.role);
+    }
+  }
+  return [...roles].sort();
+}
+
 /** Persistent volumes are disk resources with `disk.persistence`. */
 export function persistentVolumesV1(list: readonly V1Resource[]): PersistentVolume[] {
   return list.flatMap((r) =>

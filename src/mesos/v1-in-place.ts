@@ -18,6 +18,8 @@ export interface RawResource {
   /** Deprecated single role ("*" when unreserved); still sent next to `reservations`. */
   role?: string;
   reservations?: { type?: string; role?: string; principal?: string }[];
+  /** Pre-1.6 format: present only on dynamic reservations (ReservationInfo with principal/labels). */
+  reservation?: { principal?: string };
   allocation_info?: { role?: string };
   disk?: { persistence?: { id: string; principal?: string }; volume?: { container_path?: string; mode?: string } };
   revocable?: object;
@@ -94,6 +96,7 @@ const resourceSchema: JSONSchemaType<RawResource> = {
       items: { type: 'object', properties: { type: str, role: str, principal: str } },
       nullable: true,
     },
+    reservation: { type: 'object', properties: { principal: str }, nullable: true },
     allocation_info: { type: 'object', properties: { role: str }, nullable: true },
     disk: {
       type: 'object',

@@ -53,6 +53,11 @@ export interface Agent {
   /** Resources reserved to a role other than "*", statically or dynamically. */
   readonly reserved: Resources;
   readonly reservedRoles: readonly string[];
+  /**
+   * Roles with dynamic reservations (frameworks' state). Undefined when the master did not say
+   * which reservations are dynamic (classic /master/state): then every reserved role counts as one.
+   */
+  readonly dynamicRoles?: readonly string[];
   readonly persistentVolumes: readonly PersistentVolume[];
   readonly tasks: readonly Task[];
   /** Mesos `active`: false when the agent is disconnected or deactivated. */

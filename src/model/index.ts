@@ -4,3 +4,5 @@ export * from './pending.js';
 export * from './node-group.js';
 export * from './snapshot.js';
 export * from './plan.js';
+export * from './machine.js';
+export * from './drain.js';

@@ -1,6 +1,7 @@
 import type { Agent } from './agent.js';
 import type { NodeGroupState } from './node-group.js';
 import type { PendingLaunch } from './pending.js';
+import type { MaintenanceView } from './drain.js';
 
 /** One immutable observation of the cluster; the planner's only input besides config and state. */
 export interface ClusterSnapshot {
@@ -11,6 +12,8 @@ export interface ClusterSnapshot {
   /** Provider state per node group name; absent when the provider could not be read this cycle. */
   readonly groups: Readonly<Record<string, NodeGroupState>>;
   readonly sources: SnapshotSources;
+  /** Mesos maintenance (schedule and down machines), when read this cycle; drains move only with it. */
+  readonly maintenance?: MaintenanceView;
   /** External signals read this cycle, per node group (the `prometheus` policy's query). */
   readonly signals?: Readonly<Record<string, SignalReading>>;
 }
@@ -29,6 +32,8 @@ export interface SourceInfo {
   readonly readAt: number;
   /** Where it was read from (URL of the leading master, ...). */
   readonly from: string;
+  /** Mesos only: active tasks naming agents the master does not list (a partial state). */
+  readonly unknownAgentTasks?: number;
 }
 
 export interface SnapshotSources {

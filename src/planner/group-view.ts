@@ -1,5 +1,7 @@
 import { isCapacity, ACTIVE_TASK_STATES, type Agent } from '../model/agent.js';
-import type { NodeGroupState } from '../model/node-group.js';
+import { indexMaintenance } from '../model/drain.js';
+import { InstanceIndex, machineKey, matchAgents, type GroupMatching, type MachineId } from '../model/machine.js';
+import type { Instance, NodeGroupState } from '../model/node-group.js';
 import { sum, type TrackedResource, type Resources } from '../model/resources.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';
 import type { GroupConfig } from '../config/schema.js';
@@ -19,9 +21,21 @@ export interface GroupView {
   /** Agents of the group being drained for removal. */
   readonly draining: readonly Agent[];
   readonly provider?: NodeGroupState;
+  /** The group's instances, indexed for the one identity rule (model/machine.ts). */
+  readonly index: InstanceIndex;
+  readonly matching: GroupMatching;
+  /** Real capacity: active agents, not draining, each backed by an instance of the group. Min and max count these. */
+  readonly registered: readonly Agent[];
+  /** Instances with no agent of the group, not being deleted, not in maintenance: booting, or ghosts. */
+  readonly unregistered: readonly Instance[];
+  /** Desired size the cloud lists no instance for yet (instances still being created). */
+  readonly pendingSlots: number;
+  /** Machines of the group in a maintenance window of ours (our drains), and in an operator's. */
+  readonly ourDrains: readonly MachineId[];
+  readonly operatorMaintenance: readonly MachineId[];
   /**
-   * Size the group is heading for: what the cloud holds, less the agents already
-   * draining (they are on their way out), or the capacity agents when the cloud is unknown.
+   * Size the group is heading for: registered agents plus instances on their way in; the
+   * capacity agents when the cloud is unknown. Drained and deleting instances are not counted.
    */
   readonly current: number;
 }
@@ -55,8 +69,29 @@ function buildView(snapshot: ClusterSnapshot, config: GroupConfig): GroupView {
   }
   const draining = agents.filter((a) => a.draining);
   const provider = snapshot.groups[config.name];
-  const current = provider ? Math.max(0, provider.desired - draining.length) : capacity.length;
-  return { config, agents, capacity, draining, total, used, utilization, provider, current };
+  const index = new InstanceIndex(provider?.instances ?? []);
+  const matching = matchAgents(agents, index);
+  const registered = capacity.filter((a) => matching.byAgent.has(a.id));
+  // Machines in maintenance, found by their instance (a DOWN agent has left the agent list).
+  const ourDrains: MachineId[] = [];
+  const operatorMaintenance: MachineId[] = [];
+  const inMaintenance = new Set<string>();
+  if (snapshot.maintenance) {
+    const m = indexMaintenance(snapshot.maintenance);
+    const groupMachines = new Set(agents.flatMap((a) => (a.ip === undefined ? [] : [machineKey({ hostname: a.hostname, ip: a.ip })])));
+    for (const [list, into] of [[m.ours, ourDrains], [m.operators, operatorMaintenance]] as const) {
+      for (const [key, machine] of list) {
+        const found = index.lookup(machine);
+        if ('instance' in found) inMaintenance.add(found.instance.id);
+        if ('instance' in found || groupMachines.has(key)) into.push(machine);
+      }
+    }
+  }
+  const unregistered = (provider?.instances ?? []).filter((i) => i.state !== 'deleting' && !matching.byInstance.has(i.id) && !inMaintenance.has(i.id));
+  const listed = (provider?.instances ?? []).filter((i) => i.state !== 'deleting').length;
+  const pendingSlots = provider ? Math.max(0, provider.desired - listed) : 0;
+  const current = provider ? registered.length + unregistered.length + pendingSlots : capacity.length;
+  return { config, agents, capacity, draining, total, used, utilization, provider, index, matching, registered, unregistered, pendingSlots, ourDrains, operatorMaintenance, current };
 }
 
 /** Tasks that still hold resources on the agent. */

@@ -2,10 +2,11 @@ import type { Config, GroupConfig } from '../config/schema.js';
 import type { GroupPlan, Plan, Removal } from '../model/plan.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';
 import { planDemand, type DemandPlan } from './demand.js';
+import { groupFigures } from './figures.js';
 import { viewGroup, type GroupView } from './group-view.js';
 import { pendingPolicy } from './pending-policy.js';
 import { combineVotes, type Policy, type Vote } from './policy.js';
-import { settleInFlight } from './reconcile.js';
+import { trackArrivals } from './reconcile.js';
 import { chooseRemovable, removalCandidates, toRemoval } from './scale-down.js';
 import type { ControllerState, GroupMemory } from './state.js';
 import { targetPolicy } from './target-policy.js';
@@ -21,7 +22,7 @@ export function policiesFor(group: GroupConfig, demand: DemandPlan): readonly Po
       case 'target':
         return targetPolicy;
       case 'pending':
-        return pendingPolicy(demand.groups.get(group.name), demand.waiting);
+        return pendingPolicy(demand.groups.get(group.name), demand.waiting, demand.unplaceable.reduce((n, u) => n + u.instances, 0));
       case 'prometheus':
         return prometheusPolicy;
     }
@@ -39,6 +40,7 @@ export function plan(snapshot: ClusterSnapshot, config: Config, state: Controlle
   return {
     at: snapshot.takenAt,
     groups: views.map((v) => planGroup(v, snapshot, state.groups[v.config.name] ?? {}, now, config, demand)),
+    ...(demand.unplaceable.length > 0 ? { unplaceable: demand.unplaceable } : {}),
   };
 }
 
@@ -48,29 +50,33 @@ function hold(view: GroupView, reasons: string[], figures: Record<string, number
 
 function planGroup(view: GroupView, snapshot: ClusterSnapshot, remembered: GroupMemory, now: number, config: Config, demand: DemandPlan): GroupPlan {
   const group = view.config;
-  const figures: Record<string, number> = {
-    'nodes.current': view.current,
-    'nodes.active': view.capacity.length,
-    'nodes.matching': view.agents.length,
-    'nodes.draining': view.draining.length,
-  };
+  const figures: Record<string, number> = groupFigures(view, demand);
   if (!view.provider) return hold(view, ['cloud state of the group is unknown this cycle: no action'], figures);
   if (remembered.paused) return hold(view, ['scaling of this group is paused'], figures);
 
-  const settled = settleInFlight(remembered, view, now);
-  const memory = settled.memory;
-  if (settled.status === 'waiting' && memory.inFlight) {
-    const f = memory.inFlight;
+  const arrivals = trackArrivals(remembered, view, now);
+  const memory = arrivals.memory;
+  figures['nodes.registered'] = view.registered.length;
+  figures['nodes.provisioning'] = arrivals.provisioning.length + view.pendingSlots;
+  figures['nodes.ghosts'] = arrivals.ghosts.length + arrivals.ghostSlots;
+  if (arrivals.ghosts.length + arrivals.ghostSlots > 0) {
+    const ids = arrivals.ghosts.map((i) => i.id);
+    if (arrivals.ghostSlots > 0) ids.push(`${arrivals.ghostSlots} never listed`);
     return hold(view, [
-      `waiting for the last change to reach Mesos: ${view.capacity.length} active agents, expecting ${f.expectAgents} (for ${Math.round((now - f.since) / 1000)} s of ${group.provisionTimeout} s)`,
+      `${arrivals.ghosts.length + arrivals.ghostSlots} instance(s) never registered as agents within ${group.provisionTimeout} s (${ids.join(', ')}): removing them, scale-up backed off`,
     ], figures);
   }
-
-  const votes: Vote[] = policiesFor(group, demand).map((p) => p({ view, snapshot, memory, now }));
-  for (const v of votes) Object.assign(figures, v.figures);
+  // Instances on their way in are read from the cloud each cycle, so a restarted process or a new
+  // leader waits for them too instead of buying again. Utilization cannot see them yet: only the
+  // pending policy, which counts their room, may still add nodes for work they will not hold.
+  const booting = arrivals.provisioning.length + view.pendingSlots;
+  const waitingFor = `waiting for ${booting} new instance(s) to register as agents: ${view.registered.length} registered (for ${Math.round(arrivals.oldestMs / 1000)} s of ${group.provisionTimeout} s)`;
+  const allVotes: Vote[] = policiesFor(group, demand).map((p) => p({ view, snapshot, memory, now }));
+  const votes = booting > 0 ? allVotes.filter((v) => v.policy === 'pending' && v.target > view.current) : allVotes;
+  for (const v of allVotes) Object.assign(figures, v.figures);
+  if (booting > 0 && votes.length === 0) return hold(view, [waitingFor], figures);
   const combined = combineVotes(view.current, votes);
   const reasons = combined.deciding.map((v) => v.reason);
-  if (settled.status === 'timed-out') reasons.push(`the last change did not reach Mesos within ${group.provisionTimeout} s`);
 
   const lo = Math.max(group.min, view.provider.min ?? 0);
   const hi = Math.min(group.max, view.provider.max ?? Number.POSITIVE_INFINITY);
@@ -88,7 +94,7 @@ function planGroup(view: GroupView, snapshot: ClusterSnapshot, remembered: Group
     target = lo;
   }
   if (target > view.current && memory.backoffUntil !== undefined && now < memory.backoffUntil) {
-    return hold(view, [...reasons, `scale-up backed off until ${new Date(memory.backoffUntil).toISOString()}: new instances did not register in time`], figures);
+    return hold(view, [...reasons, `scale-up backed off for ${Math.ceil((memory.backoffUntil - now) / 1000)} s more: new instances did not register in time, or the cloud asked to wait`], figures);
   }
   if (target >= view.current) {
     const direction = target > view.current ? 'up' : 'none';
@@ -99,11 +105,14 @@ function planGroup(view: GroupView, snapshot: ClusterSnapshot, remembered: Group
   if (sinceAdd < group.scaleDown.delayAfterAdd * 1000) {
     return hold(view, [...reasons, `group grew ${Math.round(sinceAdd / 1000)} s ago; no scale-down for ${group.scaleDown.delayAfterAdd} s after a scale-up`], figures);
   }
-  const parallel = group.scaleDown.maxParallel - view.draining.length;
+  const parallel = group.scaleDown.maxParallel - view.ourDrains.length;
   if (parallel <= 0) {
-    return hold(view, [...reasons, `${view.draining.length} agent(s) already draining (max-scale-down-parallel ${group.scaleDown.maxParallel})`], figures);
+    return hold(view, [...reasons, `${view.ourDrains.length} agent(s) already draining (max-scale-down-parallel ${group.scaleDown.maxParallel})`], figures);
   }
-  const removals = chooseRemovals(view, memory, now, Math.min(view.current - target, parallel), reasons, config.protectedFrameworks);
+  // Min holds for real agents at every step, including while earlier drains or deletes are failing.
+  const aboveMin = view.registered.length - lo;
+  if (aboveMin <= 0) return hold(view, [...reasons, `${view.registered.length} registered agent(s): none can go below min ${lo}`], figures);
+  const removals = chooseRemovals(view, memory, now, Math.min(view.current - target, parallel, aboveMin), reasons, config.protectedFrameworks);
   if (!removals.length) return hold(view, reasons, figures);
   return { group: group.name, current: view.current, target: view.current - removals.length, direction: 'down', removals, reasons, figures };
 }

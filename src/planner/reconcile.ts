@@ -1,23 +1,50 @@
+import type { Instance } from '../model/node-group.js';
 import type { GroupView } from './group-view.js';
 import type { GroupMemory } from './state.js';
 
-export type InFlightStatus = 'none' | 'waiting' | 'done' | 'timed-out';
+/** Instances with no agent yet, split by how long this process has watched them. */
+export interface Arrivals {
+  /** Younger than the provision time: on their way in, counted so nothing is bought twice. */
+  readonly provisioning: readonly Instance[];
+  /** Never registered within the provision time: removed, never counted toward min. */
+  readonly ghosts: readonly Instance[];
+  /** Desired size the cloud still lists no instance for after the provision time (given back). */
+  readonly ghostSlots: number;
+  /** Ms the oldest provisioning instance has been watched (0 when none). */
+  readonly oldestMs: number;
+  readonly memory: GroupMemory;
+}
 
 /**
- * Has the last size change reached the agents? Pure: the controller stores the
- * returned memory; the planner holds a group while its change is `waiting`.
+ * Pure: remembers since when each unregistered instance has been seen (this process's clock),
+ * so a restarted process or a new leader counts instances still booting from the cloud's own
+ * list, and measures their age from when it first saw them, never from a foreign timestamp.
  */
-export function settleInFlight(memory: GroupMemory, view: GroupView, now: number): { status: InFlightStatus; memory: GroupMemory } {
-  const f = memory.inFlight;
-  if (!f) return { status: 'none', memory };
-  const have = view.capacity.length;
-  const reached = f.direction === 'up' ? have >= f.expectAgents : have <= f.expectAgents;
-  const { inFlight: _done, ...rest } = memory;
-  if (reached) return { status: 'done', memory: rest };
-  if (now - f.since >= view.config.provisionTimeout * 1000) {
-    // Instances that never registered: back off this group so another can be tried.
-    const backoffUntil = f.direction === 'up' ? now + view.config.provisionTimeout * 1000 : memory.backoffUntil;
-    return { status: 'timed-out', memory: { ...rest, backoffUntil } };
+export function trackArrivals(memory: GroupMemory, view: GroupView, now: number): Arrivals {
+  const before = memory.unregisteredSince ?? {};
+  const since: Record<string, number> = {};
+  const provisioning: Instance[] = [];
+  const ghosts: Instance[] = [];
+  let oldestMs = 0;
+  for (const i of view.unregistered) {
+    const first = before[i.id] ?? now;
+    since[i.id] = first;
+    if (now - first >= view.config.provisionTimeout * 1000) ghosts.push(i);
+    else {
+      provisioning.push(i);
+      oldestMs = Math.max(oldestMs, now - first);
+    }
   }
-  return { status: 'waiting', memory };
+  // Slots of the desired size with no instance listed yet are watched as one.
+  const slotsSince = view.pendingSlots > 0 ? (memory.slotsSince ?? now) : undefined;
+  const slotsLate = slotsSince !== undefined && now - slotsSince >= view.config.provisionTimeout * 1000;
+  if (slotsSince !== undefined && !slotsLate) oldestMs = Math.max(oldestMs, now - slotsSince);
+  const { slotsSince: _old, ...rest } = memory;
+  return {
+    provisioning,
+    ghosts,
+    ghostSlots: slotsLate ? view.pendingSlots : 0,
+    oldestMs,
+    memory: { ...rest, unregisteredSince: since, ...(slotsSince !== undefined ? { slotsSince } : {}) },
+  };
 }

@@ -2,7 +2,7 @@ import type { Agent, Task } from '../model/agent.js';
 import type { Removal } from '../model/plan.js';
 import { toVector, makeBin, canHost, take, type Bin } from './packing.js';
 import { agentLoad, runningTasks, type GroupView } from './group-view.js';
-import { matchInstance } from './match.js';
+import { machineOf, type MachineId } from '../model/machine.js';
 import { protection } from './protections.js';
 import type { GroupMemory } from './state.js';
 import { isZero, subtractFloor } from '../model/resources.js';
@@ -10,6 +10,7 @@ import { isZero, subtractFloor } from '../model/resources.js';
 export interface Candidate {
   readonly agent: Agent;
   readonly instanceId: string;
+  readonly machine: MachineId;
   readonly load: number;
   readonly tasks: number;
 }
@@ -31,21 +32,21 @@ export interface CandidateSearch {
  */
 export function removalCandidates(view: GroupView, memory: GroupMemory, now: number, protectedFrameworks: readonly string[] = []): CandidateSearch {
   const { resources } = view.config;
-  const instances = view.provider?.instances ?? [];
   const candidates: Candidate[] = [];
   const excluded: Excluded[] = [];
   for (const agent of view.capacity) {
-    const why = protection(agent, protectedFrameworks) ?? notUnneeded(agent, view, memory, now);
-    if (why) {
-      excluded.push({ agent, why });
+    const instance = view.matching.byAgent.get(agent.id);
+    const machine = machineOf(agent);
+    const why =
+      protection(agent, protectedFrameworks) ??
+      (instance ? undefined : (view.matching.unmatched.get(agent.id) ?? 'no cloud instance of the group matches it')) ??
+      (machine ? undefined : 'its IP is unknown (no pid), so Mesos maintenance cannot name its machine') ??
+      notUnneeded(agent, view, memory, now);
+    if (why || !instance || !machine) {
+      excluded.push({ agent, why: why ?? 'not removable' });
       continue;
     }
-    const instance = matchInstance(agent, instances);
-    if (!instance) {
-      excluded.push({ agent, why: 'no cloud instance of the group matches it' });
-      continue;
-    }
-    candidates.push({ agent, instanceId: instance.id, load: agentLoad(agent, resources), tasks: movingWork(agent).length });
+    candidates.push({ agent, instanceId: instance.id, machine, load: agentLoad(agent, resources), tasks: movingWork(agent).length });
   }
   candidates.sort((a, b) => Number(b.tasks === 0) - Number(a.tasks === 0) || a.load - b.load || (a.agent.id < b.agent.id ? -1 : a.agent.id > b.agent.id ? 1 : 0));
   return { candidates, excluded };
@@ -132,5 +133,5 @@ export function toRemoval(c: Candidate): Removal {
   const reason = c.tasks === 0
     ? 'no running tasks'
     : `least loaded: ${(c.load * 100).toFixed(1)}% with ${c.tasks} task(s), which fit on the other agents`;
-  return { agentId: c.agent.id, hostname: c.agent.hostname, instanceId: c.instanceId, reason };
+  return { agentId: c.agent.id, hostname: c.agent.hostname, machine: c.machine, instanceId: c.instanceId, reason };
 }

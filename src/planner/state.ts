@@ -1,24 +1,31 @@
-/** What the controller remembers between cycles; the planner reads it, never writes it. */
+/**
+ * What the controller remembers between cycles; the pure step reads it and returns the next one.
+ * Every time in here is this process's own clock, taken when it first saw something: nothing
+ * written by another machine is compared with it. What must survive a restart or a new leader
+ * (drains, instances on their way in) is read back from Mesos and the cloud instead.
+ */
 export interface GroupMemory {
-  /** A size change the agents do not reflect yet. */
-  readonly inFlight?: {
-    readonly direction: 'up' | 'down';
-    readonly target: number;
-    /** Number of capacity agents expected once the change is done. */
-    readonly expectAgents: number;
-    readonly since: number;
-  };
   readonly lastScaleUpAt?: number;
   readonly lastScaleDownAt?: number;
-  /** Epoch ms since when each agent (by id) has been below the scale-down utilization. */
+  /** Since when each agent (by id) has been below the scale-down utilization. */
   readonly unneededSince?: Readonly<Record<string, number>>;
-  /** No scale-up for this group until then (instances failed to register in time). */
+  /** Since when each instance with no agent (by instance id) has been seen: ghosts after the provision time. */
+  readonly unregisteredSince?: Readonly<Record<string, number>>;
+  /** Since when the cloud has held desired size it lists no instance for. */
+  readonly slotsSince?: number;
+  /** Since when each drain of ours (by machine key) has been seen. */
+  readonly drainSeen?: Readonly<Record<string, number>>;
+  /** Deletes that failed, by instance id: retried with backoff, nothing else drained for them. */
+  readonly deleteRetry?: Readonly<Record<string, { readonly attempts: number; readonly notBefore: number }>>;
+  /** No scale-up for this group until then (instances failed to register in time, or the cloud asked us to wait). */
   readonly backoffUntil?: number;
   readonly paused?: boolean;
 }
 
 export interface ControllerState {
   readonly groups: Readonly<Record<string, GroupMemory>>;
+  /** The sanity gate's memory of the agent list (model: planner/sanity.ts). */
+  readonly agents?: { readonly accepted: number; readonly shrunkTo?: number; readonly shrunkCycles?: number };
 }
 
 export const EMPTY_STATE: ControllerState = { groups: {} };

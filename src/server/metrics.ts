@@ -93,14 +93,15 @@ export class Metrics {
   }
 }
 
-/** Drains and deletions shrink a group; undrain gives a node back; a size change goes where the plan went. */
+/** Drains and deletions shrink a group; a size change goes where the plan went; the other drain steps change no size. */
 function actionDirection(a: ActionRecord, planned: Direction | undefined): Direction {
   switch (a.kind) {
     case 'drain':
     case 'delete':
       return 'down';
-    case 'undrain':
-      return 'up';
+    case 'down':
+    case 'finish':
+      return 'none';
     case 'set-size':
       return planned ?? 'none';
   }

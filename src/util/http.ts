@@ -3,6 +3,7 @@ import { Agent, request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { err, errorMessage, ok, type Result } from './result.js';
 import { scrub, type Secret } from './secret.js';
+import { displayUrl } from './url.js';
 
 /** What went wrong with an HTTP call; messages carry no credentials. */
 export type HttpErrorKind = 'timeout' | 'too-large' | 'http' | 'network' | 'malformed';
@@ -53,6 +54,8 @@ export interface HttpRequest {
   readonly headers?: Readonly<Record<string, string>>;
   /** Sent as JSON with Content-Type application/json. */
   readonly json?: unknown;
+  /** JSON already serialised (e.g. with exact 64-bit numbers), sent as is. */
+  readonly jsonText?: string;
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
 }
@@ -79,16 +82,9 @@ export interface StreamRequest extends HttpRequest {
   readonly idleTimeoutMs?: number;
 }
 
-/** Strips user info so URLs in messages never carry credentials. */
+/** Strips user info so URLs in messages never carry credentials (the one rule: util/url.ts `displayUrl`). */
 export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    return u.toString();
-  } catch {
-    return '[invalid url]';
-  }
+  return displayUrl(url);
 }
 
 function flattenHeaders(h: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
@@ -134,7 +130,7 @@ export class HttpClient {
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
     const auth = this.#opts.auth?.();
     if (auth) headers.authorization = auth;
-    if (req.json !== undefined) headers['content-type'] = 'application/json';
+    if (req.json !== undefined || req.jsonText !== undefined) headers['content-type'] = 'application/json';
     return headers;
   }
 
@@ -150,7 +146,7 @@ export class HttpClient {
       const res = await request(url, {
         method: req.method ?? 'GET',
         headers: this.#headers(req),
-        body: req.json === undefined ? null : JSON.stringify(req.json),
+        body: req.jsonText ?? (req.json === undefined ? null : JSON.stringify(req.json)),
         dispatcher: this.#dispatcher,
         signal,
       });
@@ -219,7 +215,7 @@ export class HttpClient {
       const res = await request(url, {
         method: req.method ?? 'GET',
         headers: this.#headers(req),
-        body: req.json === undefined ? null : JSON.stringify(req.json),
+        body: req.jsonText ?? (req.json === undefined ? null : JSON.stringify(req.json)),
         dispatcher: this.#dispatcher,
         signal,
         headersTimeout: timeoutMs,

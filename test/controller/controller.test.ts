@@ -43,7 +43,9 @@ describe('controller', () => {
     expect(r1.actions[0]).toMatchObject({ kind: 'set-size', ok: true });
     await controller.cycle();
     expect(provider.calls).toEqual(['set 5']);
+    // The cloud lists the two new instances, and their agents register.
     world.agents = [...world.agents, agent({ id: 's3', usedCpus: 2 }), agent({ id: 's4', usedCpus: 2 })];
+    provider.state = groupState(world.agents, 5);
     await controller.cycle();
     expect(provider.calls).toEqual(['set 5', 'set 7']);
   });
@@ -74,7 +76,7 @@ describe('controller', () => {
     const dry = setup(busy(), { dryRun: true });
     const r = await dry.controller.cycle();
     expect(dry.provider.calls).toEqual([]);
-    expect(r.actions[0]).toMatchObject({ dryRun: true, detail: 'set size 5' });
+    expect(r.actions[0]).toMatchObject({ dryRun: true, detail: 'set size of stateless 3 -> 5' });
     const follower = setup(busy(), { leader: () => false });
     await follower.controller.cycle();
     expect(follower.provider.calls).toEqual([]);
@@ -98,26 +100,38 @@ describe('controller', () => {
     // Tasks still running: nothing is deleted yet.
     await first.controller.cycle();
     expect(first.provider.calls).toEqual([]);
-    // A new controller (restart) sees the drain in Mesos; the tasks have left.
+    // A new controller (restart) sees the drain in Mesos; the tasks have left. One move a cycle:
+    // machine down, then (Mesos runs nothing there) delete exactly its instance, then (gone) clear the window.
     const restarted = setup(first.world.agents.map((a) => (a.id === 'a0' ? { ...a, tasks: [], used: { ...a.used, cpus: 0 } } : a)), { drainer });
     restarted.provider.state = first.provider.state;
     await restarted.controller.cycle();
+    expect(drainer.log).toEqual(['drain a0.cluster', 'down a0.cluster']);
+    expect(restarted.provider.calls).toEqual([]);
+    await restarted.controller.cycle();
     expect(restarted.provider.calls).toEqual(['delete 0']);
+    await restarted.controller.cycle();
     expect(drainer.log).toEqual(['drain a0.cluster', 'down a0.cluster', 'up a0.cluster']);
-    expect(drainer.records).toEqual([]);
+    expect(drainer.scheduled()).toEqual([]);
   });
 
   it('a failed delete leaves the drain in Mesos for the next cycle', async () => {
     const drainer = new FakeDrainer();
     const agents = [agent({ id: 'a0' }), agent({ id: 'a1', usedCpus: 0.3 }), agent({ id: 'a2', usedCpus: 0.3 }), agent({ id: 'a3', usedCpus: 0.3 })];
-    const { controller, provider } = setup(agents, { drainer });
-    await controller.cycle();
+    const { controller, provider, clock } = setup(agents, { drainer });
+    await controller.cycle(); // drain
+    await controller.cycle(); // down
     provider.failNext = [new ProviderError('forbidden', 'auth', false)];
     const r = await controller.cycle();
     expect(r.actions.some((a) => a.kind === 'delete' && !a.ok)).toBe(true);
-    expect(drainer.records).toHaveLength(1);
+    expect(drainer.scheduled()).toEqual(['a0.cluster']);
+    // Retried with backoff, and nothing else is drained meanwhile.
+    await controller.cycle();
+    expect(provider.calls.filter((c) => c === 'delete 0')).toHaveLength(1);
+    clock.t += 60_000;
     await controller.cycle();
     expect(provider.calls.filter((c) => c === 'delete 0')).toHaveLength(2);
-    expect(drainer.records).toEqual([]);
+    await controller.cycle();
+    expect(drainer.scheduled()).toEqual([]);
+    expect(drainer.log.filter((l) => l.startsWith('drain'))).toEqual(['drain a0.cluster']);
   });
 });

@@ -1,8 +1,9 @@
 import type { NodeGroupState } from '../../src/model/node-group.js';
 import type { ClusterSnapshot } from '../../src/model/snapshot.js';
-import type { AgentId } from '../../src/model/agent.js';
+import { withOurWindow, withoutOurMachine, type MaintenanceView, type MaintenanceWindowView } from '../../src/model/drain.js';
+import { sameMachineId, type MachineId } from '../../src/model/machine.js';
 import { ProviderError, type NodeGroupProvider, type NodeGroupRef } from '../../src/providers/provider.js';
-import type { DrainRecord, Drainer, ObserveError, Observer } from '../../src/controller/ports.js';
+import type { Drainer, ObserveError, Observer } from '../../src/model/ports.js';
 import { err, ok, type Result } from '../../src/util/result.js';
 import { createLogger } from '../../src/util/logger.js';
 
@@ -44,24 +45,39 @@ export class FakeObserver implements Observer {
   }
 }
 
-/** Keeps drains like Mesos' maintenance schedule does: outside the controller. */
+/**
+ * Keeps maintenance as a Mesos master does, outside the controller: windows and DOWN machines,
+ * MachineIDs compared as Mesos compares them (hostname case-insensitively and IP, both present).
+ */
 export class FakeDrainer implements Drainer {
-  records: DrainRecord[] = [];
+  windows: MaintenanceWindowView[] = [];
+  down_: MachineId[] = [];
   log: string[] = [];
-  async startDrain(agent: { id: AgentId; hostname: string }, now: number): Promise<void> {
-    if (!this.records.some((r) => r.hostname === agent.hostname)) this.records.push({ hostname: agent.hostname, agentId: agent.id, since: now, mode: 'DRAINING' });
-    this.log.push(`drain ${agent.hostname}`);
+  async read(): Promise<MaintenanceView> {
+    return { windows: this.windows, down: this.down_ };
   }
-  async draining(): Promise<readonly DrainRecord[]> {
-    return this.records;
+  /** Machines in any window, as hostnames (what the tests look at). */
+  scheduled(): string[] {
+    return this.windows.flatMap((w) => w.machines.map((m) => m.hostname ?? m.ip ?? '?'));
   }
-  async down(record: DrainRecord): Promise<void> {
-    this.records = this.records.map((r) => (r.hostname === record.hostname ? { ...r, mode: 'DOWN' } : r));
-    this.log.push(`down ${record.hostname}`);
+  isDown(hostname: string): boolean {
+    return this.down_.some((d) => d.hostname === hostname);
   }
-  async finish(record: DrainRecord): Promise<void> {
-    this.records = this.records.filter((r) => r.hostname !== record.hostname);
-    this.log.push(`up ${record.hostname}`);
+  async start(machine: MachineId, now: number): Promise<void> {
+    if (!this.windows.some((w) => w.machines.some((m) => sameMachineId(m, machine)))) {
+      this.windows = withOurWindow(await this.read(), machine, (BigInt(now) * 1_000_000n).toString(), 3_600_000);
+    }
+    this.log.push(`drain ${machine.hostname}`);
+  }
+  async down(machine: MachineId): Promise<void> {
+    if (!this.windows.some((w) => w.machines.some((m) => sameMachineId(m, machine)))) throw new Error(`machine ${machine.hostname} is not scheduled`);
+    if (!this.down_.some((d) => sameMachineId(d, machine))) this.down_ = [...this.down_, machine];
+    this.log.push(`down ${machine.hostname}`);
+  }
+  async finish(machine: MachineId): Promise<void> {
+    this.down_ = this.down_.filter((d) => !sameMachineId(d, machine));
+    this.windows = withoutOurMachine(await this.read(), machine);
+    this.log.push(`up ${machine.hostname}`);
   }
 }
 

@@ -14,7 +14,7 @@ describe('LiveObserver', () => {
 
   it('joins app constraints onto running tasks and marks drained agents', async () => {
     const drainer = new FakeDrainer();
-    await drainer.startDrain({ id: agents[0]!.id, hostname: agents[0]!.hostname }, 1);
+    await drainer.start({ hostname: agents[0]!.hostname, ip: agents[0]!.ip! }, 1);
     const o = new LiveObserver({
       agents: { getAgents: async () => ok({ agents, from: 'm', readAt: 5 }) },
       pending: { getQueue: async () => ok({ pending: [], from: 'marathon', readAt: 5, appConstraints: new Map([['/u', UNIQUE]]) }) },
@@ -28,6 +28,15 @@ describe('LiveObserver', () => {
     expect(a?.tasks.map((t) => t.constraints)).toEqual([UNIQUE, undefined]);
     expect(r.value.sources.marathon?.from).toBe('marathon');
     expect(r.value.groups['stateless']?.desired).toBe(1);
+    expect(r.value.maintenance?.windows).toHaveLength(1);
+  });
+
+  it('a window naming only the hostname does not mark the agent: Mesos matches hostname and IP', async () => {
+    const drainer = new FakeDrainer();
+    await drainer.start({ hostname: agents[0]!.hostname }, 1);
+    const o = new LiveObserver({ agents: { getAgents: async () => ok({ agents, from: 'm', readAt: 5 }) }, bindings, drainer, logger: silent });
+    const r = await o.observe(10);
+    expect(r.ok && r.value.agents[0]?.draining).toBe(false);
   });
 
   it('a malformed Mesos answer is an error; a failed queue or cloud read is not', async () => {

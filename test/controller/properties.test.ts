@@ -35,8 +35,8 @@ describe('controller properties', () => {
               deletions += 1;
               const inst = provider.state.instances.find((i) => i.id === id);
               const a = agents.find((x) => x.hostname === inst?.hostname);
-              const rec = drainer.records.find((r) => r.hostname === inst?.hostname);
-              if (!rec || rec.mode !== 'DOWN') violations.push(`deleted ${inst?.hostname} without drain/down`);
+              if (!inst?.hostname || !drainer.isDown(inst.hostname)) violations.push(`deleted ${inst?.hostname} without drain/down`);
+              if (a && a.tasks.length > 0) violations.push(`deleted ${a.hostname} while it ran ${a.tasks.length} task(s)`);
               if (a && protection(a)) violations.push(`deleted protected ${a.hostname}`);
             }
             await realDelete(ref, ids);

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mesosSchema } from '../../src/config/schema.js';
 import { MesosClient } from '../../src/mesos/client.js';
-import { parseMaintenanceSchedule } from '../../src/mesos/maintenance.js';
+import { applyMaintenance, parseMaintenanceSchedule } from '../../src/mesos/maintenance.js';
 import { Secret } from '../../src/util/secret.js';
 import { fixtureJson, fixtureJsonLines } from '../support/fixtures.js';
 import { deadUrl, json, silentLogger, startServer, type Handler, type TestServer } from './servers.js';
@@ -109,7 +109,8 @@ describe('leader discovery', () => {
     });
     const r = await client({ masters: [`${s.url}/mesos`] }).getAgents();
     expect(r.ok && r.value.from).toBe(`${s.url}/mesos`);
-    expect(calls.sort()).toEqual(['/mesos/api/v1', '/mesos/master/maintenance/status']);
+    // Maintenance is not read with the agents: the observer reads it once per cycle.
+    expect(calls.sort()).toEqual(['/mesos/api/v1']);
   });
 
   it('is an error value when every master is down', async () => {
@@ -151,6 +152,7 @@ describe('agent APIs', () => {
       if (req.url === '/master/slaves') return json(res, 200, SLAVES);
       if (req.url === '/master/state') return json(res, 200, STATE_V0);
       if (req.url === '/master/maintenance/status') return json(res, 200, { draining_machines: [{ id: { hostname: '10.0.6.133', ip: '10.0.6.133' } }] });
+      if (req.url === '/master/maintenance/schedule') return json(res, 200, { windows: [{ machine_ids: [{ hostname: '10.0.6.133', ip: '10.0.6.133' }], unavailability: { start: { nanoseconds: 1 } } }] });
       res.writeHead(404);
       res.end();
     });
@@ -159,7 +161,9 @@ describe('agent APIs', () => {
     expect(agents.ok && agents.value.agents).toHaveLength(7);
     const state = await c.getState();
     if (!state.ok) throw new Error(state.error.message);
-    expect(state.value.state.agents.map((a) => [a.hostname, a.tasks.length, a.draining])).toEqual([
+    const maintenance = await c.getMaintenance();
+    if (!maintenance.ok) throw new Error(maintenance.error.message);
+    expect(applyMaintenance(state.value.state.agents, maintenance.value).map((a) => [a.hostname, a.tasks.length, a.draining])).toEqual([
       ['10.0.0.157', 6, false],
       ['10.0.6.133', 0, true],
     ]);
@@ -207,19 +211,20 @@ describe('drain calls', () => {
       return v1Master()(req, res, body);
     });
     const c = client({ masters: [s.url] });
-    expect(await c.drainAgent('S1', { maxGracePeriodSeconds: 30, markGone: true })).toEqual({ ok: true, value: undefined });
+    expect(await c.drainAgent('S1', { maxGracePeriodNs: '30000000317', markGone: true })).toEqual({ ok: true, value: undefined });
     expect(await c.reactivateAgent('S1')).toEqual({ ok: true, value: undefined });
     expect(bodies).toEqual([
-      { type: 'DRAIN_AGENT', drain_agent: { agent_id: { value: 'S1' }, max_grace_period: { seconds: 30 }, mark_gone: true } },
+      // master.proto DrainConfig.max_grace_period is a DurationInfo: nanoseconds, int64.
+      { type: 'DRAIN_AGENT', drain_agent: { agent_id: { value: 'S1' }, max_grace_period: { nanoseconds: 30000000317 }, mark_gone: true } },
       { type: 'REACTIVATE_AGENT', reactivate_agent: { agent_id: { value: 'S1' } } },
     ]);
   });
 
   it('maintenance schedule round trip and machine down/up', async () => {
-    const posted: { url: string; body: unknown }[] = [];
+    const posted: { url: string; body: unknown; text: string }[] = [];
     const s = await server((req, res, body) => {
       if (req.method === 'POST' && req.url?.startsWith('/master/')) {
-        posted.push({ url: req.url, body: JSON.parse(body) });
+        posted.push({ url: req.url, body: JSON.parse(body), text: body });
         res.writeHead(200);
         return res.end();
       }
@@ -233,7 +238,9 @@ describe('drain calls', () => {
     expect(await c.machineDown([{ hostname: 'myhost', ip: '10.0.0.1' }])).toEqual({ ok: true, value: undefined });
     expect(await c.machineUp([{ hostname: 'myhost', ip: '10.0.0.1' }])).toEqual({ ok: true, value: undefined });
     expect(posted.map((p) => p.url)).toEqual(['/master/maintenance/schedule', '/master/machine/down', '/master/machine/up']);
-    expect(parseMaintenanceSchedule(posted[0]!.body)).toEqual(schedule);
+    // Written back exactly: the 64-bit nanoseconds keep every digit.
+    expect(parseMaintenanceSchedule(posted[0]!.text)).toEqual(schedule);
+    expect(posted[0]!.text).toContain('"nanoseconds":1470849373150643200');
     expect(posted[1]!.body).toEqual([{ hostname: 'myhost', ip: '10.0.0.1' }]);
   });
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mesosSchema } from '../../src/config/schema.js';
 import { MesosClient } from '../../src/mesos/client.js';
 import { DrainError, MesosDrainer } from '../../src/mesos/drainer.js';
-import { agentId } from '../../src/model/agent.js';
+import { indexMaintenance } from '../../src/model/drain.js';
 import { json, silentLogger, startServer, type TestServer } from './servers.js';
 
 type Machine = { hostname?: string; ip?: string };
@@ -70,60 +70,65 @@ async function setup(initial: Window[] = []) {
 }
 
 const OTHER: Window = { machine_ids: [{ hostname: 'other', ip: '10.0.0.99' }], unavailability: { start: { nanoseconds: 1e18 } } };
-const agent = { id: agentId('S1'), hostname: '10.1.0.8', ip: '10.1.0.8' };
+const machine = { hostname: '10.1.0.8', ip: '10.1.0.8' };
 
 describe('MesosDrainer', () => {
   it('drains through the maintenance schedule: DRAINING, DOWN, then cleared, keeping other windows', async () => {
     const { drainer, state } = await setup([OTHER]);
     const now = 1_700_000_000_000;
-    await drainer.startDrain(agent, now);
+    await drainer.start(machine, now);
     expect(state.windows).toHaveLength(2);
     expect(state.windows[0]).toEqual(OTHER);
+    // Our window is marked: its duration's nanoseconds end in 317.
     expect(state.windows[1]).toEqual({
       machine_ids: [{ hostname: '10.1.0.8', ip: '10.1.0.8' }],
-      unavailability: { start: { nanoseconds: now * 1e6 }, duration: { nanoseconds: 600_000 * 1e6 } },
+      unavailability: { start: { nanoseconds: now * 1e6 }, duration: { nanoseconds: 600_000 * 1e6 + 317 } },
     });
 
     // Idempotent: a second start changes nothing.
-    await drainer.startDrain(agent, now + 5000);
+    await drainer.start(machine, now + 5000);
     expect(state.posts.filter((p) => p.endsWith('/schedule'))).toHaveLength(1);
 
-    const draining = await drainer.draining();
-    expect(draining.find((d) => d.hostname === '10.1.0.8')).toEqual({ hostname: '10.1.0.8', ip: '10.1.0.8', since: now, mode: 'DRAINING' });
+    const view = await drainer.read();
+    expect(indexMaintenance(view).ours.size).toBe(1);
+    expect(indexMaintenance(view).operators.size).toBe(1);
 
-    await drainer.down({ hostname: '10.1.0.8', ip: '10.1.0.8', since: now, mode: 'DRAINING' });
+    await drainer.down(machine);
     expect(state.down).toEqual([{ hostname: '10.1.0.8', ip: '10.1.0.8' }]);
-    await drainer.down({ hostname: '10.1.0.8', ip: '10.1.0.8', since: now, mode: 'DOWN' }); // already down: no second post
+    await drainer.down(machine); // already down: no second post
     expect(state.posts.filter((p) => p === '/master/machine/down')).toHaveLength(1);
-    expect((await drainer.draining()).find((d) => d.hostname === '10.1.0.8')?.mode).toBe('DOWN');
+    expect((await drainer.read()).down).toEqual([machine]);
 
-    await drainer.finish({ hostname: '10.1.0.8', ip: '10.1.0.8', since: now, mode: 'DOWN' });
+    await drainer.finish(machine);
     expect(state.down).toEqual([]);
     expect(state.windows).toEqual([OTHER]);
-    expect((await drainer.draining()).map((d) => d.hostname)).toEqual(['other']);
   });
 
-  it('a restarted autoscaler finds drains in flight', async () => {
+  it('a restarted autoscaler finds drains in flight, and tells its own from an operator\'s', async () => {
     const { drainer } = await setup([
-      { machine_ids: [{ hostname: 'a', ip: '10.0.0.1' }, { hostname: 'b', ip: '10.0.0.2' }], unavailability: { start: { nanoseconds: 1.5e18 } } },
+      { machine_ids: [{ hostname: 'a', ip: '10.0.0.1' }, { hostname: 'b', ip: '10.0.0.2' }], unavailability: { start: { nanoseconds: 1.5e18 }, duration: { nanoseconds: 60e9 + 317 } } },
+      OTHER,
     ]);
-    expect(await drainer.draining()).toEqual([
-      { hostname: 'a', ip: '10.0.0.1', since: 1.5e12, mode: 'DRAINING' },
-      { hostname: 'b', ip: '10.0.0.2', since: 1.5e12, mode: 'DRAINING' },
-    ]);
+    const m = indexMaintenance(await drainer.read());
+    expect([...m.ours.values()]).toEqual([{ hostname: 'a', ip: '10.0.0.1' }, { hostname: 'b', ip: '10.0.0.2' }]);
+    expect([...m.operators.values()]).toEqual([{ hostname: 'other', ip: '10.0.0.99' }]);
   });
 
-  it('finishing a drain that never went down just unschedules it', async () => {
-    const { drainer, state } = await setup();
-    await drainer.startDrain(agent, 1000);
-    await drainer.finish({ hostname: agent.hostname, ip: agent.ip, since: 1000, mode: 'DRAINING' });
-    expect(state.windows).toEqual([]);
+  it('finishing a drain that never went down just unschedules it; an operator\'s window is never touched', async () => {
+    const { drainer, state } = await setup([OTHER]);
+    await drainer.start(machine, 1000);
+    await drainer.finish(machine);
+    expect(state.windows).toEqual([OTHER]);
     expect(state.posts).not.toContain('/master/machine/up');
+    const before = state.posts.length;
+    await drainer.finish({ hostname: 'other', ip: '10.0.0.99' });
+    expect(state.windows).toEqual([OTHER]);
+    expect(state.posts).toHaveLength(before);
   });
 
   it('failures reject with a DrainError that carries the Mesos error', async () => {
     const { drainer } = await setup();
-    const p = drainer.down({ hostname: 'ghost', since: 0, mode: 'DRAINING' });
+    const p = drainer.down({ hostname: 'ghost', ip: '10.9.9.9' });
     await expect(p).rejects.toBeInstanceOf(DrainError);
     await expect(p).rejects.toMatchObject({ error: { kind: 'http', status: 400 } });
   });

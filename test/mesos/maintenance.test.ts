@@ -1,66 +1,67 @@
 import { describe, expect, it } from 'vitest';
-import {
-  applyMaintenance,
-  parseMaintenanceSchedule,
-  parseMaintenanceStatus,
-  scheduleToJson,
-  withoutMachine,
-} from '../../src/mesos/maintenance.js';
+import { applyMaintenance, parseMaintenanceSchedule, parseMaintenanceStatus, scheduleBody } from '../../src/mesos/maintenance.js';
 import { parseSlaves } from '../../src/mesos/parse-v0.js';
-import { fixtureJson } from '../support/fixtures.js';
+import { indexMaintenance, isMarked, markedDurationNs, withOurWindow, withoutOurMachine } from '../../src/model/drain.js';
+import { fixtureJson, fixtureText } from '../support/fixtures.js';
 
-/** The schedule example of apache/mesos docs/maintenance.md. */
-const DOCS_SCHEDULE = {
-  windows: [
-    {
-      machine_ids: [
-        { hostname: 'machine1', ip: '10.0.0.1' },
-        { hostname: 'machine2', ip: '10.0.0.2' },
-      ],
-      unavailability: { start: { nanoseconds: 1443830400000000000 }, duration: { nanoseconds: 3600000000000 } },
-    },
-    {
-      machine_ids: [{ hostname: 'machine3', ip: '10.0.0.3' }],
-      unavailability: { start: { nanoseconds: 1443834000000000000 }, duration: { nanoseconds: 3600000000000 } },
-    },
-  ],
-};
+/** The schedule example of apache/mesos docs/maintenance.md, as the master sends it (64-bit nanoseconds). */
+const DOCS_SCHEDULE = `{"windows":[{"machine_ids":[{"hostname":"machine1","ip":"10.0.0.1"},{"hostname":"machine2","ip":"10.0.0.2"}],"unavailability":{"start":{"nanoseconds":1443830400000000000},"duration":{"nanoseconds":3600000000000}}},{"machine_ids":[{"hostname":"machine3","ip":"10.0.0.3"}],"unavailability":{"start":{"nanoseconds":1443834000000000000},"duration":{"nanoseconds":3600000000000}}}]}`;
 
 describe('maintenance schedule', () => {
-  it('parses the docs example (v0 body) and writes the same JSON back', () => {
+  it('parses the docs example (v0 body) and writes the same JSON back, byte for byte', () => {
     const r = parseMaintenanceSchedule(DOCS_SCHEDULE);
     if (!r.ok) throw new Error(r.error.message);
-    expect(r.value.windows).toHaveLength(2);
-    expect(r.value.windows[0]).toEqual({
+    expect(r.value).toHaveLength(2);
+    expect(r.value[0]).toEqual({
       machines: [
         { hostname: 'machine1', ip: '10.0.0.1' },
         { hostname: 'machine2', ip: '10.0.0.2' },
       ],
-      start: 1443830400000,
-      durationMs: 3600000,
+      startNs: '1443830400000000000',
+      durationNs: '3600000000000',
     });
-    expect(scheduleToJson(r.value)).toEqual(DOCS_SCHEDULE);
+    expect(scheduleBody(r.value)).toBe(DOCS_SCHEDULE);
+  });
+
+  it('keeps nanoseconds that a JS number cannot hold exactly', () => {
+    const odd = '{"windows":[{"machine_ids":[{"hostname":"ops","ip":"10.0.0.9"}],"unavailability":{"start":{"nanoseconds":1764320000123456789},"duration":{"nanoseconds":86400000000001}}}]}';
+    const r = parseMaintenanceSchedule(odd);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value[0]?.startNs).toBe('1764320000123456789');
+    expect(scheduleBody(r.value)).toBe(odd);
   });
 
   it('parses the v1 GET_MAINTENANCE_SCHEDULE docs example', () => {
-    const r = parseMaintenanceSchedule(fixtureJson('real-captures/mesos-v1-get-maintenance-schedule-docs-example.json'));
+    const r = parseMaintenanceSchedule(fixtureText('real-captures/mesos-v1-get-maintenance-schedule-docs-example.json'));
     if (!r.ok) throw new Error(r.error.message);
-    expect(r.value.windows).toEqual([{ machines: [{ hostname: 'myhost' }, { ip: '0.0.0.2' }], start: Math.round(1470849373150643200 / 1e6) }]);
+    expect(r.value).toHaveLength(1);
+    expect(r.value[0]?.machines).toEqual([{ hostname: 'myhost' }, { ip: '0.0.0.2' }]);
+    expect(r.value[0]?.startNs).toMatch(/^14708493731506432\d\d$/);
   });
 
   it('an empty schedule is {}; malformed ones are errors', () => {
-    expect(parseMaintenanceSchedule({})).toEqual({ ok: true, value: { windows: [] } });
-    expect(parseMaintenanceSchedule({ windows: [{ machine_ids: [{ hostname: 'a' }] }] }).ok).toBe(false);
-    expect(parseMaintenanceSchedule({ windows: 'x' }).ok).toBe(false);
+    expect(parseMaintenanceSchedule('{}')).toEqual({ ok: true, value: [] });
+    expect(parseMaintenanceSchedule('{"windows":[{"machine_ids":[{"hostname":"a"}]}]}').ok).toBe(false);
+    expect(parseMaintenanceSchedule('{"windows":"x"}').ok).toBe(false);
+    expect(parseMaintenanceSchedule('{"windows":[').ok).toBe(false);
   });
 
-  it('removing a machine keeps other windows and drops emptied ones', () => {
+  it('our windows are marked; removing a machine touches only ours and drops emptied ones', () => {
     const r = parseMaintenanceSchedule(DOCS_SCHEDULE);
     if (!r.ok) throw new Error(r.error.message);
-    const s1 = withoutMachine(r.value, { hostname: 'MACHINE3', ip: '10.0.0.3' });
-    expect(s1.windows).toHaveLength(1);
-    const s2 = withoutMachine(r.value, { hostname: 'machine1', ip: '10.0.0.1' });
-    expect(s2.windows.map((w) => w.machines.length)).toEqual([1, 1]);
+    const operators = { windows: r.value, down: [] };
+    expect(indexMaintenance(operators).ours.size).toBe(0);
+    const ours = { hostname: 'agent-7', ip: '10.0.0.7' };
+    const withOurs = withOurWindow(operators, ours, '1443830400000000000', 600_000);
+    expect(isMarked(withOurs[2]?.durationNs)).toBe(true);
+    expect(isMarked(markedDurationNs(0))).toBe(true);
+    expect(isMarked('3600000000000')).toBe(false);
+    expect(indexMaintenance({ windows: withOurs, down: [] }).ours.size).toBe(1);
+    // An operator's machine is never taken out of its window, even when asked.
+    expect(withoutOurMachine({ windows: withOurs, down: [] }, { hostname: 'MACHINE3', ip: '10.0.0.3' })).toHaveLength(3);
+    const cleared = withoutOurMachine({ windows: withOurs, down: [] }, { hostname: 'AGENT-7', ip: '10.0.0.7' });
+    expect(cleared).toEqual(r.value);
+    expect(scheduleBody(cleared)).toBe(DOCS_SCHEDULE);
   });
 });
 
@@ -70,19 +71,18 @@ describe('maintenance status', () => {
     expect(r).toEqual({ ok: true, value: { draining: [{ ip: '0.0.0.2' }, { hostname: 'myhost' }], down: [] } });
   });
 
-  it('parses the v0 body and marks matching agents as draining', () => {
-    const status = parseMaintenanceStatus({
-      draining_machines: [{ id: { hostname: '10.1.0.8', ip: '10.1.0.8' }, statuses: [] }],
-      down_machines: [{ hostname: '10.1.0.6' }],
-    });
-    if (!status.ok) throw new Error(status.error.message);
+  it('marks agents of scheduled or down machines as draining, matching hostname and IP as Mesos does', () => {
     const agents = parseSlaves(fixtureJson('mesos-1.2-dcos-1.9-slaves/mockupUp.json'));
     if (!agents.ok) throw new Error(agents.error.message);
-    const marked = applyMaintenance(agents.value, status.value);
+    const a8 = agents.value.find((a) => a.hostname === '10.1.0.8');
+    const a6 = agents.value.find((a) => a.hostname === '10.1.0.6');
+    if (!a8?.ip || !a6?.ip) throw new Error('fixture agents have pids');
+    const view = { windows: [{ machines: [{ hostname: a8.hostname, ip: a8.ip }], startNs: '0' }], down: [{ hostname: a6.hostname, ip: a6.ip }] };
+    const marked = applyMaintenance(agents.value, view);
     expect(marked.filter((a) => a.draining).map((a) => a.hostname).sort()).toEqual(['10.1.0.6', '10.1.0.8']);
-    // An ip that does not match keeps the agent out of maintenance.
-    const wrongIp = applyMaintenance(agents.value, { draining: [{ hostname: '10.1.0.8', ip: '10.9.9.9' }], down: [] });
-    expect(wrongIp.some((a) => a.draining)).toBe(false);
+    // An IP that does not match, or a hostname alone, keeps the agent out of maintenance.
+    expect(applyMaintenance(agents.value, { windows: [{ machines: [{ hostname: '10.1.0.8', ip: '10.9.9.9' }], startNs: '0' }], down: [] }).some((a) => a.draining)).toBe(false);
+    expect(applyMaintenance(agents.value, { windows: [{ machines: [{ hostname: '10.1.0.8' }], startNs: '0' }], down: [] }).some((a) => a.draining)).toBe(false);
     expect(parseMaintenanceStatus({ down_machines: 'x' }).ok).toBe(false);
   });
 });

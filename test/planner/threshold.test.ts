@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { withOurWindow } from '../../src/model/drain.js';
 import { plan } from '../../src/planner/planner.js';
 import { EMPTY_STATE } from '../../src/planner/state.js';
 import { agent, config, groupState, snapshot } from '../support/builders.js';
@@ -81,13 +82,14 @@ describe('threshold policy (the original tool)', () => {
     expect(p.skipped).toMatch(/200 s old/);
   });
 
-  it('waits for a previous change to reach Mesos, then resumes after the provisioning timeout', () => {
+  it('waits for a previous change to reach Mesos (read from the cloud, not remembered), then backs off after the provisioning timeout', () => {
     const { agents } = stateless([2, 2, 2]);
     const snap = snapshot(agents, { stateless: groupState(agents, 5) });
-    const state = { groups: { stateless: { inFlight: { direction: 'up' as const, target: 5, expectAgents: 5, since: NOW - 60_000 } } } };
-    const waiting = plan(snap, config(), state, NOW).groups[0];
+    // Nothing remembered: the cloud's desired size says two instances are on their way.
+    const waiting = plan(snap, config(), EMPTY_STATE, NOW).groups[0];
     expect(waiting).toMatchObject({ direction: 'none' });
-    expect(waiting?.reasons[0]).toMatch(/3 active agents, expecting 5/);
+    expect(waiting?.reasons[0]).toMatch(/waiting for 2 new instance\(s\) to register as agents: 3 registered/);
+    const state = { groups: { stateless: { slotsSince: NOW - 60_000 } } };
     const later = NOW + 15 * 60_000;
     const late = plan(snapshot(agents, { stateless: groupState(agents, 5) }, later), config(), state, later).groups[0];
     expect(late?.direction).toBe('none');
@@ -112,7 +114,9 @@ describe('threshold policy (the original tool)', () => {
 describe('scale-down parallelism', () => {
   it('counts draining agents as leaving and removes at most max-scale-down-parallel at once', () => {
     const agents = [agent({ id: 'd0', draining: true }), ...[1, 2, 3, 4, 5].map((i) => agent({ id: `d${i}` }))];
-    const snap = snapshot(agents, { stateless: groupState(agents) });
+    // d0 is in a maintenance window of ours (marked): one drain of ours under way.
+    const d0 = { hostname: agents[0]!.hostname, ip: agents[0]!.ip! };
+    const snap = { ...snapshot(agents, { stateless: groupState(agents) }), maintenance: { windows: withOurWindow({ windows: [], down: [] }, d0, '1000000', 3_600_000), down: [] } };
     const one = plan(snap, config({ min: 1, scaleDownStep: 3 }), EMPTY_STATE, NOW).groups[0];
     expect(one).toMatchObject({ current: 5, direction: 'none' });
     expect(one?.reasons.join(' ')).toMatch(/1 agent\(s\) already draining/);

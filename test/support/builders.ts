@@ -33,6 +33,20 @@ export interface AgentSpec {
   draining?: boolean;
   reservedRoles?: string[];
   volumes?: number;
+  /** IP of the agent's pid; one is made up per id when not given (real agents always have one). */
+  ip?: string;
+}
+
+const ips = new Map<string, string>();
+/** A stable, unique private IP per agent id, so machines are named as Mesos names them. */
+export function ipFor(id: string): string {
+  let ip = ips.get(id);
+  if (!ip) {
+    const n = ips.size + 1;
+    ip = `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+    ips.set(id, ip);
+  }
+  return ip;
 }
 
 export function agent(s: AgentSpec): Agent {
@@ -40,7 +54,7 @@ export function agent(s: AgentSpec): Agent {
   return {
     id: agentId(s.id),
     hostname: `${s.id}.cluster`,
-    ip: undefined,
+    ip: s.ip ?? ipFor(s.id),
     attributes: s.attributes ?? { workload: 'stateless' },
     total: resources({ cpus: s.cpus ?? 2, mem: s.mem ?? 4096, disk: 10000, ports: 1000 }),
     used: resources({ cpus: s.usedCpus ?? 0, mem: s.usedMem ?? 0 }),
@@ -57,7 +71,7 @@ export function agent(s: AgentSpec): Agent {
 export function groupState(agents: readonly Agent[], desired = agents.length): NodeGroupState {
   return {
     desired,
-    instances: agents.map((a, i) => ({ id: String(i), hostname: a.hostname, state: 'running' as const })),
+    instances: agents.map((a, i) => ({ id: String(i), hostname: a.hostname, ...(a.ip !== undefined ? { privateIp: a.ip } : {}), state: 'running' as const })),
   };
 }
 

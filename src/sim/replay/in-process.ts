@@ -1,10 +1,11 @@
-import type { AgentSource, DrainRecord, Drainer, PendingSource } from '../../controller/ports.js';
-import type { Agent, AgentId } from '../../model/agent.js';
+import type { AgentSource, Drainer, PendingSource } from '../../model/ports.js';
+import type { Agent } from '../../model/agent.js';
+import { isMarked, withOurWindow, withoutOurMachine, type MaintenanceView } from '../../model/drain.js';
+import { formatMachine, machineKey, type MachineId } from '../../model/machine.js';
 import { ok } from '../../util/result.js';
 import type { SimCluster } from '../cluster/cluster.js';
 import { modelPending } from '../cluster/model-view.js';
 import { AgentModeler } from './agent-model.js';
-import type { MachineId } from '../cluster/types.js';
 
 /**
  * The simulator's fast path into the real observer: agents and the launch queue read
@@ -63,13 +64,10 @@ export function simPendingSource(cluster: SimCluster): PendingSource {
   };
 }
 
-const machineOf = (x: { hostname: string; ip?: string | undefined }): MachineId => ({ hostname: x.hostname, ...(x.ip ? { ip: x.ip } : {}) });
-const same = (a: MachineId, b: MachineId): boolean => a.hostname === b.hostname && (a.ip === undefined || b.ip === undefined || a.ip === b.ip);
-
 /**
- * Drains through the cluster's maintenance book, exactly as MesosDrainer does through
- * the master's maintenance endpoints: a window starting now (DRAINING), machine down,
- * machine up and out of the schedule.
+ * Drains through the cluster's maintenance book, exactly as MesosDrainer does through the
+ * master's maintenance endpoints (the same schedule edits from model/drain.ts): a window of ours
+ * starting now (DRAINING), machine down, machine up and out of our windows.
  */
 export class SimDrainer implements Drainer {
   constructor(
@@ -78,43 +76,40 @@ export class SimDrainer implements Drainer {
     private readonly windowMs = 3_600_000,
   ) {}
 
-  async startDrain(agent: { id: AgentId; hostname: string; ip?: string }, now: number): Promise<void> {
-    const machine = machineOf(agent);
-    const windows = this.cluster.maintenance.windows;
-    if (windows.some((w) => w.machines.some((m) => same(m, machine)))) return;
-    this.#check(this.cluster.updateMaintenanceSchedule([...windows, { machines: [machine], start: now, durationMs: this.windowMs }]), `schedule maintenance for ${agent.hostname}`);
+  async read(): Promise<MaintenanceView> {
+    return {
+      windows: this.cluster.maintenance.windows.map((w) => ({
+        machines: w.machines,
+        startNs: w.startNs.toString(),
+        ...(w.durationNs !== undefined ? { durationNs: w.durationNs.toString() } : {}),
+      })),
+      down: this.cluster.maintenance.machines('DOWN'),
+    };
   }
 
-  async draining(): Promise<readonly DrainRecord[]> {
-    const down = this.cluster.maintenance.machines('DOWN');
-    return this.cluster.maintenance.windows.flatMap((w) =>
-      w.machines
-        .filter((m): m is MachineId & { hostname: string } => m.hostname !== undefined)
-        .map((m) => ({ hostname: m.hostname, ...(m.ip ? { ip: m.ip } : {}), since: w.start, mode: down.some((d) => same(d, m)) ? ('DOWN' as const) : ('DRAINING' as const) })),
-    );
+  async start(machine: MachineId, now: number): Promise<void> {
+    const view = await this.read();
+    const key = machineKey(machine);
+    if (view.windows.some((w) => w.machines.some((m) => machineKey(m) === key))) return;
+    const startNs = (BigInt(Math.round(now)) * 1_000_000n).toString();
+    this.#check(this.cluster.updateMaintenanceSchedule(withOurWindow(view, machine, startNs, this.windowMs)), `schedule maintenance for ${formatMachine(machine)}`);
   }
 
-  async down(record: DrainRecord): Promise<void> {
-    const machine = this.#scheduled(record);
-    if (this.cluster.maintenance.machines('DOWN').some((d) => same(d, machine))) return;
-    this.#check(this.cluster.startMaintenance([machine]), `machine down ${record.hostname}`);
+  async down(machine: MachineId): Promise<void> {
+    const view = await this.read();
+    if (view.down.some((d) => machineKey(d) === machineKey(machine))) return;
+    this.#check(this.cluster.startMaintenance([machine]), `machine down ${formatMachine(machine)}`);
   }
 
-  async finish(record: DrainRecord): Promise<void> {
-    const machine = this.#scheduled(record);
-    const down = this.cluster.maintenance.machines('DOWN').find((d) => same(d, machine));
-    if (down) this.#check(this.cluster.stopMaintenance([down]), `machine up ${record.hostname}`);
-    const windows = this.cluster.maintenance.windows;
-    if (!windows.some((w) => w.machines.some((m) => same(m, machine)))) return;
-    const next = windows.map((w) => ({ ...w, machines: w.machines.filter((m) => !same(m, machine)) })).filter((w) => w.machines.length > 0);
-    this.#check(this.cluster.updateMaintenanceSchedule(next), `unschedule ${record.hostname}`);
-  }
-
-  /** The machine id exactly as scheduled (the book matches both fields). */
-  #scheduled(record: DrainRecord): MachineId {
-    const machine = machineOf(record);
-    for (const w of this.cluster.maintenance.windows) for (const m of w.machines) if (same(m, machine)) return m;
-    return machine;
+  async finish(machine: MachineId): Promise<void> {
+    const key = machineKey(machine);
+    let view = await this.read();
+    if (view.down.some((d) => machineKey(d) === key)) {
+      this.#check(this.cluster.stopMaintenance([machine]), `machine up ${formatMachine(machine)}`);
+      view = await this.read();
+    }
+    if (!view.windows.some((w) => isMarked(w.durationNs) && w.machines.some((m) => machineKey(m) === key))) return;
+    this.#check(this.cluster.updateMaintenanceSchedule(withoutOurMachine(view, machine)), `unschedule ${formatMachine(machine)}`);
   }
 
   #check(r: { ok: true } | { ok: false; error: Error }, what: string): void {

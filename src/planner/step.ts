@@ -1,0 +1,105 @@
+import type { Config } from '../config/schema.js';
+import type { GhostView, Move } from '../model/drain.js';
+import type { Plan } from '../model/plan.js';
+import type { ClusterSnapshot } from '../model/snapshot.js';
+import { decideDrains, deleteBackoffMs } from './drains.js';
+import { viewGroup } from './group-view.js';
+import { plan as planSizes } from './planner.js';
+import { trackArrivals } from './reconcile.js';
+import { checkSanity, DEFAULT_SANITY } from './sanity.js';
+import type { ControllerState, GroupMemory } from './state.js';
+import { trackUnneeded } from './unneeded.js';
+
+/** One cycle's decisions and the state to remember. */
+export interface StepResult {
+  readonly plan: Plan;
+  readonly next: ControllerState;
+}
+
+/**
+ * The act path as a pure state machine: (snapshot, config, state, now) -> moves and next state.
+ * Order of moves: drains already under way first (down, delete, finish), then instances that
+ * never registered, then the size change, then new drains. The controller only executes them
+ * and reports each outcome through `recordOutcome`.
+ */
+export function step(snapshot: ClusterSnapshot, config: Config, state: ControllerState, now: number): StepResult {
+  const sanity = checkSanity(snapshot, state, config.sanity ?? DEFAULT_SANITY);
+  if (sanity.problem) {
+    return { plan: { at: snapshot.takenAt, groups: [], skipped: sanity.problem, moves: [] }, next: { ...state, agents: sanity.agents } };
+  }
+  const views = config.groups.map((g) => viewGroup(snapshot, g));
+  const memories = new Map<string, GroupMemory>(config.groups.map((g) => [g.name, state.groups[g.name] ?? {}]));
+  const drains = decideDrains(snapshot, views, memories, now);
+
+  const ghostMoves: Move[] = [];
+  const ghosts: GhostView[] = [];
+  const groups: Record<string, GroupMemory> = {};
+  for (const view of views) {
+    const name = view.config.name;
+    let mem = drains.memory.get(name) ?? {};
+    if (view.provider) {
+      const arrivals = trackArrivals(mem, view, now);
+      mem = arrivals.memory;
+      for (const g of arrivals.ghosts) {
+        const watchedMs = now - (mem.unregisteredSince?.[g.id] ?? now);
+        ghosts.push({ group: name, instanceId: g.id, watchedMs });
+        const retry = mem.deleteRetry?.[g.id];
+        if (mem.paused || (retry && now < retry.notBefore)) continue;
+        ghostMoves.push({ kind: 'delete', group: name, instanceId: g.id, reason: `instance ${g.id} never registered as an agent within ${view.config.provisionTimeout} s` });
+      }
+      if (arrivals.ghostSlots > 0 && !mem.paused) {
+        // Desired size the cloud never made instances for: give it back.
+        const to = view.provider.desired - arrivals.ghostSlots;
+        ghostMoves.push({ kind: 'set-size', group: name, from: view.provider.desired, to, reason: `${arrivals.ghostSlots} instance(s) never appeared in ${view.config.provisionTimeout} s` });
+        const { slotsSince: _gone, ...rest } = mem;
+        mem = rest;
+      }
+      // Ghosts mean the group cannot provision now: try other groups first.
+      if (arrivals.ghosts.length + arrivals.ghostSlots > 0 && (mem.backoffUntil === undefined || mem.backoffUntil < now)) {
+        mem = { ...mem, backoffUntil: now + view.config.provisionTimeout * 1000 };
+      }
+    }
+    groups[name] = trackUnneeded(mem, view, now);
+  }
+  const next: ControllerState = { groups, agents: sanity.agents };
+
+  const sized = planSizes(snapshot, config, next, now);
+  const sizeMoves: Move[] = [];
+  const drainStarts: Move[] = [];
+  for (const g of sized.groups) {
+    const view = views.find((v) => v.config.name === g.group);
+    if (!view?.provider) continue;
+    if (g.direction === 'up') {
+      // The cloud's own desired size moves by what we add: instances still draining keep their slots until deleted.
+      const to = view.provider.desired + (g.target - g.current);
+      sizeMoves.push({ kind: 'set-size', group: g.group, from: view.provider.desired, to, reason: g.reasons[0] ?? 'scale up' });
+    }
+    // Without this cycle's maintenance state our drains cannot be counted: none starts.
+    if (g.direction === 'down' && (!config.drain || snapshot.maintenance)) {
+      for (const r of g.removals) {
+        if (!r.machine || r.instanceId === undefined) continue;
+        drainStarts.push({ kind: 'drain', group: g.group, agentId: r.agentId, machine: r.machine, instanceId: r.instanceId, reason: r.reason });
+      }
+    }
+  }
+  // A stale observation moves nothing, drains included.
+  const moves = sized.skipped ? [] : [...drains.moves.filter((m) => !groups[m.group]?.paused), ...ghostMoves, ...sizeMoves, ...drainStarts];
+  return { plan: { ...sized, moves, drains: drains.views, ghosts }, next };
+}
+
+/** Pure: what the state remembers of an executed move's outcome. */
+export function recordOutcome(state: ControllerState, move: Move, ok: boolean, now: number): ControllerState {
+  const mem = state.groups[move.group] ?? {};
+  let next: GroupMemory = mem;
+  if (move.kind === 'set-size' && ok) next = { ...mem, lastScaleUpAt: now };
+  if (move.kind === 'drain' && ok) next = { ...mem, lastScaleDownAt: now };
+  if (move.kind === 'delete') {
+    const { [move.instanceId]: prior, ...rest } = mem.deleteRetry ?? {};
+    if (ok) next = { ...mem, deleteRetry: rest };
+    else {
+      const attempts = (prior?.attempts ?? 0) + 1;
+      next = { ...mem, deleteRetry: { ...rest, [move.instanceId]: { attempts, notBefore: now + deleteBackoffMs(attempts) } } };
+    }
+  }
+  return next === mem ? state : { ...state, groups: { ...state.groups, [move.group]: next } };
+}
