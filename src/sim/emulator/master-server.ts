@@ -163,6 +163,7 @@ export async function startMasterServer(options: MasterServerOptions): Promise<M
     const read = readCall(body, cluster.mesosVersion);
     if (!read.ok) return sendText(res, 400, read.error);
     const call = read.value;
+    if (!acceptsJson(req.headers.accept)) return sendText(res, 406, "Expecting 'Accept' to allow 'application/x-protobuf' or 'application/json'");
     const type = call.type;
     const ok = () => {
       res.writeHead(200, { 'Content-Length': 0 });
@@ -260,6 +261,20 @@ export async function startMasterServer(options: MasterServerOptions): Promise<M
     server,
     close: () => closeServer(server, streams),
   };
+}
+
+/**
+ * process::http::Request::acceptsMediaType (3rdparty/libprocess/src/http.cpp): no Accept header
+ * accepts anything; otherwise application/json, application/* or * / * with a non-zero q.
+ */
+export function acceptsJson(header: string | undefined): boolean {
+  if (header === undefined) return true;
+  return header.split(',').some((part) => {
+    const [type = '', ...params] = part.split(';').map((x) => x.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith('q='));
+    const weight = q === undefined ? 1 : Number(q.slice(2));
+    return (type === 'application/json' || type === 'application/*' || type === '*/*') && weight > 0;
+  });
 }
 
 /** Operator API event for a cluster event, or undefined when Mesos has none for it. */
