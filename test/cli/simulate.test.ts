@@ -17,7 +17,7 @@ describe('simulate CLI', () => {
     const trace = join(dir, 'trace.csv');
     writeFileSync(trace, TRACE);
     const out = join(dir, 'out');
-    const r = await runCli(['simulate', '--trace', trace, '--compare', 'original,demand-aware', '--out', out, '--node-cpus', '8', '--node-mem', '32768', '--max', '8'], { timeoutMs: 30_000 });
+    const r = await runCli(['simulate', '--trace', trace, '--compare', 'original,demand-aware', '--out', out, '--node-cpus', '8', '--node-mem', '32768', '--max', '8'], { timeoutMs: 25_000 });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^ +original +demand-aware\n/);
@@ -39,7 +39,7 @@ describe('simulate CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'simulate-'));
     const policy = join(dir, 'wide-band.yaml');
     writeFileSync(policy, 'groups:\n  - name: agents\n    policies: [target, pending]\n    targetUtilization: { low: 50, high: 70 }\n');
-    const r = await runCli(['simulate', '--trace', 'generate:4:1:8:400', '--hours', '6', '--compare', `threshold,${policy}`, '--out', join(dir, 'out')], { timeoutMs: 30_000 });
+    const r = await runCli(['simulate', '--trace', 'generate:4:1:8:400', '--hours', '6', '--compare', `threshold,${policy}`, '--out', join(dir, 'out')], { timeoutMs: 25_000 });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/threshold +wide-band/);
     expect(r.stdout).toMatch(/wrote .*report\.json and .*report\.svg/);
@@ -47,7 +47,7 @@ describe('simulate CLI', () => {
 
   it('prints the strict bound beside the oracle, explains θ/τ/υ, and gives one scaling-actions figure in table and summary', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'simulate-'));
-    const r = await runCli(['simulate', '--trace', 'test/fixtures/traces/sample.swf', '--format', 'swf', '--compare', 'original,demand-aware', '--out', dir, '--node-cpus', '8', '--node-mem', '32768'], { timeoutMs: 30_000 });
+    const r = await runCli(['simulate', '--trace', 'test/fixtures/traces/sample.swf', '--format', 'swf', '--compare', 'original,demand-aware', '--out', dir, '--node-cpus', '8', '--node-mem', '32768'], { timeoutMs: 25_000 });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/strict lower bound node-hours +[\d.,]+ +[\d.,]+\noracle node-hours \(packing\)/);
@@ -62,7 +62,7 @@ describe('simulate CLI', () => {
 
   it('--json prints exactly the report on stdout', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'simulate-'));
-    const r = await runCli(['simulate', '--trace', 'test/fixtures/traces/azure-2017-vmtable-sample.csv', '--format', 'azure2017', '--hours', '2', '--json', '--out', dir], { timeoutMs: 30_000 });
+    const r = await runCli(['simulate', '--trace', 'test/fixtures/traces/azure-2017-vmtable-sample.csv', '--format', 'azure2017', '--hours', '2', '--json', '--out', dir], { timeoutMs: 25_000 });
     expect(r.code).toBe(0);
     const printed = JSON.parse(r.stdout) as { reports: { policy: string; figures: { nodeHoursOverLowerBound: number } }[]; definitions: Record<string, string> };
     expect(printed.reports.map((x) => x.policy)).toEqual(['demand-aware']);
@@ -72,27 +72,31 @@ describe('simulate CLI', () => {
 
   it('takes the node shape from Google machine_events: the most common machine, sized against the largest', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'simulate-'));
-    const r = await runCli(['simulate', '--trace', 'test/fixtures/traces/google-task-events-sample.csv', '--format', 'google2011', '--machines', 'test/fixtures/traces/google-machine-events-sample.csv', '--node-cpus', '32', '--node-mem', '131072', '--out', dir], { timeoutMs: 30_000 });
+    const r = await runCli(['simulate', '--trace', 'test/fixtures/traces/google-task-events-sample.csv', '--format', 'google2011', '--machines', 'test/fixtures/traces/google-machine-events-sample.csv', '--node-cpus', '32', '--node-mem', '131072', '--out', dir], { timeoutMs: 25_000 });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('nodes of 16 cpus / 65470 MB');
     expect(r.stdout).toContain('node shape 16 cpus / 65470 MB: 0.5 cpu / 0.4995 mem of the largest machine, 60.0 % of 5 machines');
   });
 
-  it('exits 2 saying why when a trace has no usable rows', async () => {
+  it('exits 2 saying why when a trace has no data rows', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'simulate-'));
     const empty = join(dir, 'empty.csv');
     writeFileSync(empty, 'submit_s,duration_s,instances,cpus,mem,disk,gpus,constraints,kind\n');
+    const r = await runCli(['simulate', '--trace', empty, '--out', dir], { timeoutMs: 25_000 });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/empty\.csv \(format csv\): no data rows/);
+  });
+
+  it('exits 2 listing the reasons when no row of a trace is usable', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'simulate-'));
     const unusable = join(dir, 'unusable.swf');
     writeFileSync(unusable, '; all jobs were cancelled before they ran\n1 0 -1 -1 -1 -1 -1 4 60 -1 5 1 1 1 1 1 -1 -1\n2 5 -1 -1 -1 -1 -1 2 60 -1 5 1 1 1 1 1 -1 -1\n');
-    const a = await runCli(['simulate', '--trace', empty, '--out', dir]);
-    expect(a.code).toBe(2);
-    expect(a.stdout).toBe('');
-    expect(a.stderr).toMatch(/empty\.csv \(format csv\): no data rows/);
-    const b = await runCli(['simulate', '--trace', unusable, '--format', 'swf', '--out', dir]);
-    expect(b.code).toBe(2);
-    expect(b.stdout).toBe('');
-    expect(b.stderr).toMatch(/none of its 2 rows or tasks is usable; the first of them:\n  line 2: job 1 has no run time\n  line 3: job 2 has no run time/);
+    const r = await runCli(['simulate', '--trace', unusable, '--format', 'swf', '--out', dir], { timeoutMs: 25_000 });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/none of its 2 rows or tasks is usable; the first of them:\n  line 2: job 1 has no run time\n  line 3: job 2 has no run time/);
   });
 
   it('exits 2 naming an unknown policy', async () => {
