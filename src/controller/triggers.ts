@@ -128,7 +128,12 @@ export interface EventTriggersOptions {
    * Masters before 1.5 send none: their quiet stream is kept (see `subscribeWithReconnect`).
    */
   readonly mesosIdleTimeoutMs?: number;
-  /** Marathon sends no heartbeat; a quiet stream is re-opened after this long, in case the socket died silently. */
+  /**
+   * Longest silence between bytes on Marathon's stream before it is re-opened (default 5 min). Marathon
+   * 1.4-1.10 serve `/v2/events` through Jetty's `EventSourceServlet`, which writes a bare CRLF every
+   * 10 s (`heartBeatPeriod`, `EventSourceEmitter.run`): no event, but bytes, so a live stream is never
+   * this quiet and silence means the socket died.
+   */
   readonly marathonIdleTimeoutMs?: number;
   /**
    * At most one trigger per this many ms: the first event fires at once, the rest of a
