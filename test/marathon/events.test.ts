@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMarathonEvent, type MarathonEvent } from '../../src/marathon/events.js';
+import { parseMarathonEvent, readSse, type MarathonEvent } from '../../src/marathon/events.js';
 
 /** As Marathon sends them: the SSE event name is the type, the data is the JSON its writer made. */
 function parse(event: string, data: unknown) {
@@ -144,5 +144,23 @@ describe('the other event types triggers use', () => {
     for (const type of ['framework_message_event', 'scheduler_registered_event', 'unhealthy_task_kill_event', 'some_future_event']) {
       expect(parsed(type, { eventType: type, timestamp: 't', anything: null })).toMatchObject({ type: 'other', eventType: type });
     }
+  });
+});
+
+describe('the SSE framing Marathon writes', () => {
+  it("Jetty's bare CRLF heartbeats (every 10 s) between events yield no events, and CRLF line ends are read", async () => {
+    // org.eclipse.jetty.servlets.EventSourceServlet: `event: <name>\r\n`, `data: <line>\r\n`, `\r\n`; heartbeat `\r` then `\n`.
+    const data = JSON.stringify({ instanceId: 'i', condition: 'Scheduled', runSpecId: '/a', agentId: null, host: null, runSpecVersion: 'v', timestamp: 't', eventType: 'instance_changed_event' });
+    const text = `\r\n\r\nevent: instance_changed_event\r\ndata: ${data}\r\n\r\n\r\n\r\n`;
+    async function* bytes(): AsyncGenerator<Uint8Array> {
+      for (const ch of text) yield new TextEncoder().encode(ch);
+    }
+    const out: MarathonEvent[] = [];
+    for await (const msg of readSse(bytes())) {
+      const e = parseMarathonEvent(msg);
+      if (!e.ok) throw new Error(e.error.message);
+      out.push(e.value);
+    }
+    expect(out).toEqual([{ type: 'instance_changed_event', instanceId: 'i', runSpecId: '/a', condition: 'Scheduled', timestamp: 't' }]);
   });
 });
