@@ -1,44 +1,73 @@
-import { Command } from 'commander';
-import { ConfigError, loadConfig } from '../config/load.js';
-import { addAutoscalerOptions, overridesFrom } from './options.js';
-import { configFromCli, EXIT_INVALID_CONFIG } from './config-from-cli.js';
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { addAutoscalerOptions } from './options.js';
+import { configFromCli, EXIT_INVALID_CONFIG, loadCliConfig } from './config-from-cli.js';
 import { runService } from './run.js';
 import { planOnce } from './plan.js';
 import { addSimulateCommand } from './simulate.js';
 import { addDemoCommand } from './demo.js';
 
+/** package.json's version; the same relative path from src/cli/ and from a compiled dist/cli/. */
+function version(): string {
+  try {
+    const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    const v = typeof pkg === 'object' && pkg !== null ? (pkg as Record<string, unknown>)['version'] : undefined;
+    return typeof v === 'string' ? v : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+const argv = process.argv.slice(2);
+// `run` is the default command (the original tool had no commands), but only when the first
+// argument is an option: a first word that is no command is then reported as a misspelt
+// command, with commander's suggestion, instead of as an unknown option of `run`.
+const runIsDefault = argv.length === 0 || (argv[0] ?? '').startsWith('-');
+
 const program = new Command('mesos-autoscaler')
   .description('Cluster autoscaler for Apache Mesos and DC/OS')
-  .showHelpAfterError();
+  .version(version(), '-V, --version', 'print the version')
+  .showHelpAfterError()
+  // Usage errors (unknown option or command, bad value) exit 2 like invalid configuration;
+  // subcommands inherit this. Help and --version still exit 0.
+  .exitOverride();
 
 addAutoscalerOptions(
   program
-    .command('run', { isDefault: true })
+    .command('run', { isDefault: runIsDefault })
     .description('watch the cluster and scale its node groups (the original dcos-autoscaler flags work here)'),
 ).action(async (raw: Record<string, unknown>) => {
-  await runService(await configFromCli(raw));
+  const { config, warnings } = await configFromCli(raw);
+  process.exitCode = await runService(config, warnings);
 });
 
-addAutoscalerOptions(program.command('plan').description('one dry cycle: print the plan per node group with its reasons'))
+addAutoscalerOptions(program.command('plan').description('one dry cycle: print the plan per node group with its reasons; exits 1 when something could not be read'), { service: false })
   .option('--json', 'print the plan as JSON')
   .action(async (raw: Record<string, unknown>) => {
-    process.exitCode = await planOnce(await configFromCli(raw), raw['json'] === true);
+    const { config } = await configFromCli(raw);
+    process.exitCode = await planOnce(config, raw['json'] === true);
   });
 
-addAutoscalerOptions(program.command('validate').description('check a configuration; exits 2 naming every invalid field')).action(
+addAutoscalerOptions(program.command('validate').description('check a configuration; exits 2 naming every invalid field, prints warnings')).action(
   async (raw: Record<string, unknown>) => {
-    try {
-      const config = await loadConfig(typeof raw['config'] === 'string' ? raw['config'] : undefined, overridesFrom(raw, process.env));
-      process.stdout.write(`configuration is valid: ${config.groups.length} node group(s): ${config.groups.map((g) => g.name).join(', ')}\n`);
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      process.stderr.write(`${e.message}\n`);
+    const loaded = await loadCliConfig(raw, 'validate');
+    if (!loaded.ok) {
+      process.stderr.write(`${loaded.error.message}\n`);
       process.exitCode = EXIT_INVALID_CONFIG;
+      return;
     }
+    const { config, warnings } = loaded.value;
+    for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+    process.stdout.write(`configuration is valid: ${config.groups.length} node group(s): ${config.groups.map((g) => g.name).join(', ')}\n`);
   },
 );
 
 addSimulateCommand(program);
 addDemoCommand(program);
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(argv, { from: 'user' });
+} catch (e) {
+  if (!(e instanceof CommanderError)) throw e;
+  process.exitCode = e.exitCode === 0 ? 0 : EXIT_INVALID_CONFIG;
+}

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { Overrides } from '../config/load.js';
+import { ConfigError, type Overrides } from '../config/load.js';
 import { TRACKED_RESOURCES, type TrackedResource } from '../model/resources.js';
+import { parseListen } from '../util/url.js';
 
 function number(value: string): number {
   const n = Number(value);
@@ -20,6 +21,16 @@ function trackers(value: string, previous: TrackedResource[] | undefined): Track
 }
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+/** Checks `--listen` (and AS_LISTEN) when parsed, so a bad address is a usage error (exit 2). */
+function listen(value: string): string {
+  const parsed = parseListen(value);
+  if (!parsed.ok) throw new InvalidArgumentError(parsed.error);
+  return value;
+}
+
+/** Options only the long-running service reads; `plan` neither takes nor lists them (`validate` checks them for `run`). */
+const SERVICE_ONLY = new Set(['--dry-run', '--zk', '--listen', '--server-token']);
 const count = (_: string | undefined, previous: number | undefined): number => (previous ?? 0) + 1;
 
 /**
@@ -27,7 +38,7 @@ const count = (_: string | undefined, previous: number | undefined): number => (
  * variables, plus ours. Defaults live in the config schema, not here, so that
  * a value given in a config file is only overridden by what the user set.
  */
-export function addAutoscalerOptions(cmd: Command): Command {
+export function addAutoscalerOptions(cmd: Command, scope: { service?: boolean } = {}): Command {
   const opts: Option[] = [
     new Option('--config <file>', 'YAML config file with node groups').env('AS_CONFIG'),
     new Option('--provider-name <name>', 'cloud of the node group: Azure (case-insensitive)').env('AS_PROVIDER_NAME'),
@@ -63,13 +74,14 @@ export function addAutoscalerOptions(cmd: Command): Command {
     new Option('--max-scale-down-parallel <nodes>', 'most nodes draining at once per group [1]').argParser(number),
     new Option('--max-node-provision-time <seconds>', 'wait this long for new nodes to register [900]').argParser(number),
     new Option('--expander <name>', 'least-waste, priority, price or random [least-waste]').choices(['least-waste', 'priority', 'price', 'random']),
-    new Option('--dry-run', 'decide and log, change nothing').env('AS_DRY_RUN'),
+    // No .env(): commander turns a boolean option on for any value, so AS_DRY_RUN=false would mean on.
+    new Option('--dry-run', 'decide and log, change nothing (env AS_DRY_RUN=true|false|1|0)'),
     new Option('--zk <url>', 'ZooKeeper for leader election, zk://host:2181/mesos-autoscaler').env('AS_ZK'),
-    new Option('--listen <host:port>', 'HTTP server address (metrics, status) [127.0.0.1:8080 when set]').env('AS_LISTEN'),
+    new Option('--listen <host:port>', 'HTTP server address (metrics, status), e.g. 127.0.0.1:8080, [::1]:8080, :8080').env('AS_LISTEN').argParser(listen),
     new Option('--server-token <token>', 'bearer token for state-changing HTTP calls').env('AS_SERVER_TOKEN'),
     new Option('-v, --verbose', '-v warnings, -vv info (default), -vvv debug, -vvvv trace (env AS_VERBOSE=0..4)').argParser(count),
   ];
-  for (const o of opts) cmd.addOption(o);
+  for (const o of opts) if (scope.service !== false || !SERVICE_ONLY.has(o.long ?? '')) cmd.addOption(o);
   return cmd;
 }
 
@@ -77,6 +89,7 @@ type Raw = Record<string, unknown>;
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 
+/** What the user set by flag or environment, in config terms; throws a ConfigError for a bad AS_DRY_RUN. */
 export function overridesFrom(raw: Raw, env: NodeJS.ProcessEnv): Overrides {
   const endpoint = str(raw['endpointPath']);
   const masters = raw['master'] as string[] | undefined;
@@ -109,7 +122,7 @@ export function overridesFrom(raw: Raw, env: NodeJS.ProcessEnv): Overrides {
     mesosToken: str(raw['mesosToken']),
     mesosCaFile: str(raw['mesosCaFile']),
     mesosApi: raw['mesosApi'] as Overrides['mesosApi'],
-    dryRun: raw['dryRun'] === true ? true : undefined,
+    dryRun: raw['dryRun'] === true ? true : envBoolean('AS_DRY_RUN', env['AS_DRY_RUN']),
     scaleDownUtilization: num(raw['scaleDownUtilization']),
     scaleDownUnneededTime: num(raw['scaleDownUnneededTime']),
     scaleDownDelayAfterAdd: num(raw['scaleDownDelayAfterAdd']),
@@ -121,6 +134,15 @@ export function overridesFrom(raw: Raw, env: NodeJS.ProcessEnv): Overrides {
     serverToken: str(raw['serverToken']),
     verbosity: num(raw['verbose']) ?? verbosityFromEnv(env['AS_VERBOSE']),
   };
+}
+
+/** `true`/`1`/`yes`/`on` and `false`/`0`/`no`/`off` (any case); unset or empty is no override. */
+export function envBoolean(name: string, v: string | undefined): boolean | undefined {
+  if (v === undefined || v.trim() === '') return undefined;
+  const s = v.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(s)) return true;
+  if (['false', '0', 'no', 'off'].includes(s)) return false;
+  throw new ConfigError([`${name}: "${v}" is not a boolean (true, false, 1 or 0)`]);
 }
 
 function verbosityFromEnv(v: string | undefined): number | undefined {

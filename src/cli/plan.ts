@@ -3,6 +3,10 @@ import type { Plan } from '../model/plan.js';
 import { createLogger, levelForVerbosity } from '../util/logger.js';
 import { wire } from './wire.js';
 
+/** Exit code of `plan` when it could not read what a full plan needs (Mesos, Marathon, a cloud group, a signal). */
+export const EXIT_PLAN_INCOMPLETE = 1;
+
+/** The plan for people: one block per group, its decision, reasons and removals. */
 export function formatPlan(plan: Plan): string {
   if (plan.skipped) return `no plan: ${plan.skipped}\n`;
   return plan.groups
@@ -15,15 +19,33 @@ export function formatPlan(plan: Plan): string {
     .join('\n') + '\n';
 }
 
-/** One dry cycle, printed; returns the exit code. */
+const READ_NAMES: Readonly<Record<string, string>> = {
+  provider: 'a node group from its cloud',
+  marathon: 'the Marathon launch queue',
+  prometheus: 'a Prometheus signal',
+};
+
+/**
+ * One dry cycle, printed; returns the exit code. A plan made without some of its inputs
+ * (a cloud group, the launch queue, a signal could not be read: the logged warnings say
+ * which) is still printed, but the exit code says it is not the plan a full read gives.
+ */
 export async function planOnce(config: Config, json: boolean): Promise<number> {
   const logger = createLogger(levelForVerbosity(config.verbosity));
-  const { controller } = wire({ ...config, dryRun: true }, logger);
-  const plan = await controller.dryRun();
-  if ('error' in plan) {
-    process.stderr.write(`cannot plan: ${plan.error}\n`);
-    return 1;
+  const failed = new Set<string>();
+  const { controller, mesos, marathon } = wire({ ...config, dryRun: true }, logger, { onError: (kind) => failed.add(kind) });
+  try {
+    const plan = await controller.dryRun();
+    if ('error' in plan) {
+      process.stderr.write(`cannot plan: ${plan.error}\n`);
+      return EXIT_PLAN_INCOMPLETE;
+    }
+    process.stdout.write(json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
+    if (failed.size === 0) return 0;
+    const what = [...failed].map((k) => READ_NAMES[k] ?? k).join(', ');
+    process.stderr.write(`plan incomplete: could not read ${what} (see the warnings above); exit ${EXIT_PLAN_INCOMPLETE}\n`);
+    return EXIT_PLAN_INCOMPLETE;
+  } finally {
+    await Promise.allSettled([mesos.close(), marathon?.close()]);
   }
-  process.stdout.write(json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
-  return 0;
 }

@@ -1,8 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
+import { constants } from 'node:fs';
+import { access, readFile } from 'node:fs/promises';
+import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type Config, type ConfigInput } from './schema.js';
 import type { TrackedResource } from '../model/resources.js';
+import { parseListen } from '../util/url.js';
 
 /**
  * Settings that come from the original dcos-autoscaler's flags or environment
@@ -51,14 +53,19 @@ export interface Overrides {
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    // Continuation lines (a YAML excerpt and its caret) are indented alike, so the caret still points at the column.
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p.replace(/\n+/g, '\n    ')}`).join('\n')}`);
     this.name = 'ConfigError';
   }
 }
 
-/** `groups.0.scaleMin: Too small ...` for every issue zod found. */
+/** `groups.0.scaleMin: Too small ...` for every issue zod found; an unknown key is named by its own path. */
 export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
+  return issues.flatMap((i) =>
+    i.code === 'unrecognized_keys'
+      ? i.keys.map((k) => `${[...i.path, k].join('.')}: unknown setting (misspelt, or not valid here)`)
+      : [`${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`],
+  );
 }
 
 const DEFAULT_ENDPOINT = 'http://leader.mesos:5050/slaves';
@@ -184,11 +191,12 @@ function legacyGroup(o: Overrides, overrides: Obj, scaleDown: Obj): Obj {
   };
 }
 
+/** `--listen` as server host and port; `[::1]:8080` is an IPv6 literal, an unparsable value a ConfigError. */
 function listenParts(listen: string | undefined): Obj {
   if (!listen) return {};
-  const i = listen.lastIndexOf(':');
-  if (i < 0) return { port: Number(listen) };
-  return { host: listen.slice(0, i) || '127.0.0.1', port: Number(listen.slice(i + 1)) };
+  const parsed = parseListen(listen);
+  if (!parsed.ok) throw new ConfigError([`--listen (AS_LISTEN): ${parsed.error}`]);
+  return { host: parsed.value.host ?? '127.0.0.1', port: parsed.value.port };
 }
 
 export async function readConfigFile(path: string): Promise<unknown> {
@@ -198,11 +206,10 @@ export async function readConfigFile(path: string): Promise<unknown> {
   } catch (e) {
     throw new ConfigError([`config file ${path}: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`]);
   }
-  try {
-    return parseYaml(text) ?? {};
-  } catch (e) {
-    throw new ConfigError([`config file ${path}: ${(e as Error).message.split('\n')[0]}`]);
-  }
+  // Every syntax error with its line, column and an excerpt with a caret (yaml's prettyErrors).
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) throw new ConfigError(doc.errors.map((e) => `config file ${path}: ${e.message.trimEnd()}`));
+  return doc.toJS() ?? {};
 }
 
 /** Validates merged input; throws a ConfigError listing every invalid field by path. */
@@ -212,7 +219,25 @@ export function validateConfig(input: unknown): Config {
   return result.data;
 }
 
+/** Files the config names must be readable now, not at the first TLS handshake. */
+async function checkFiles(config: Config): Promise<void> {
+  const files: [string, string | undefined][] = [['mesos.caFile', config.mesos.caFile]];
+  const problems: string[] = [];
+  for (const [field, file] of files) {
+    if (file === undefined) continue;
+    try {
+      await access(file, constants.R_OK);
+    } catch (e) {
+      problems.push(`${field}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+}
+
+/** File, environment and flags merged and validated; throws a ConfigError naming every problem. */
 export async function loadConfig(path: string | undefined, overrides: Overrides): Promise<Config> {
   const file = path ? await readConfigFile(path) : {};
-  return validateConfig(mergeConfig(file, overrides));
+  const config = validateConfig(mergeConfig(file, overrides));
+  await checkFiles(config);
+  return config;
 }

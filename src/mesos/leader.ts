@@ -1,5 +1,6 @@
 import type { HttpClient } from '../util/http.js';
 import { err, ok, type Result } from '../util/result.js';
+import { displayUrl } from '../util/url.js';
 import type { MesosError } from './errors.js';
 
 type Probe =
@@ -12,20 +13,47 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** `http://m1:5050/` -> `http://m1:5050` so paths can be appended. */
 export const trimSlash = (url: string): string => url.replace(/\/+$/, '');
 
+/**
+ * The leader's base URL from a redirect's `Location` header. Mesos answers `//host:port`
+ * (protocol-relative: keep the scheme we asked with; mesos src/master/http.cpp,
+ * `Master::Http::redirect`). Anything a URL parser refuses (`http://[::1`) or that is not
+ * http(s) is an error value, never an exception: one odd header must not end the process.
+ */
+export function leaderFromLocation(location: string, base: string): Result<string, MesosError> {
+  let url: URL;
+  try {
+    url = new URL(location, `${trimSlash(base)}/`);
+  } catch {
+    return err({ kind: 'malformed', message: `${displayUrl(base)} redirected to an invalid Location ${JSON.stringify(displayUrl(location).slice(0, 200))}` });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return err({ kind: 'malformed', message: `${displayUrl(base)} redirected to a non-http(s) Location ${JSON.stringify(displayUrl(location).slice(0, 200))}` });
+  return ok(url.origin);
+}
+
+/** Whether the master URL has a path (DC/OS adminrouter's `https://cluster/mesos`); unparsable counts as none. */
+function hasPath(base: string): boolean {
+  try {
+    return new URL(base).pathname !== '/';
+  } catch {
+    return false;
+  }
+}
+
 async function probe(http: HttpClient, master: string): Promise<Probe> {
   const base = trimSlash(master);
   // Behind a proxy (DC/OS adminrouter: https://cluster/mesos) the redirect target is not reachable: use as is.
-  if (new URL(base).pathname !== '/') return { kind: 'no-redirect', url: base };
+  if (hasPath(base)) return { kind: 'no-redirect', url: base };
   const res = await http.send({ url: `${base}/master/redirect` });
   if (!res.ok) return { kind: 'down', reason: res.error.message };
   const { status, headers } = res.value;
   const location = headers.location;
   if (REDIRECTS.has(status) && location) {
-    // Mesos answers `//host:port`: protocol-relative, so keep the scheme we asked with.
-    return { kind: 'leader', url: new URL(location, `${base}/`).origin };
+    const leader = leaderFromLocation(location, base);
+    return leader.ok ? { kind: 'leader', url: leader.value } : { kind: 'down', reason: leader.error.message };
   }
   if (status === 404) return { kind: 'no-redirect', url: base };
-  return { kind: 'down', reason: `HTTP ${status} from ${base}/master/redirect` };
+  return { kind: 'down', reason: `HTTP ${status} from ${displayUrl(base)}/master/redirect` };
 }
 
 /**

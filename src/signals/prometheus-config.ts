@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Secret } from '../util/secret.js';
+import { httpUrl, LIMITS } from '../config/limits.js';
 
 /**
  * A node group's `prometheus` signal: one PromQL instant query per cycle, compared with
@@ -7,9 +8,9 @@ import { Secret } from '../util/secret.js';
  * returns a percentage needs no thresholds of its own).
  */
 export const prometheusSignalSchema = z
-  .object({
+  .strictObject({
     /** Prometheus base URL, e.g. http://prometheus.marathon.l4lb.thisdcos.directory:9090. */
-    url: z.string().url(),
+    url: httpUrl('http://prometheus.marathon.l4lb.thisdcos.directory:9090'),
     /** Must give a scalar or a vector; of several series the largest value counts. */
     query: z.string().min(1),
     /** Scale up by scaleUpStep when the value is at or above this. */
@@ -21,7 +22,7 @@ export const prometheusSignalSchema = z
       .union([z.string(), z.instanceof(Secret)])
       .transform((v) => (v instanceof Secret ? v : new Secret(v)))
       .optional(),
-    timeoutMs: z.number().int().min(1).default(5_000),
+    timeoutMs: z.number().int().min(1).max(LIMITS.requestMs).default(5_000),
   })
   .refine((p) => p.up === undefined || p.down === undefined || p.down < p.up, { message: 'down must be below up', path: ['down'] });
 
