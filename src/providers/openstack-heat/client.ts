@@ -1,0 +1,126 @@
+import { request, type Dispatcher } from 'undici';
+import type { z } from 'zod';
+import { retryCloudCall, type CallRetry } from '../cloud-call.js';
+import { ProviderError } from '../provider.js';
+import { httpError, transportError } from './errors.js';
+import type { KeystoneSession } from './keystone.js';
+import { resourcesSchema, serverSchema, stackSchema, type HeatResource, type NovaServer, type Stack } from './schema.js';
+
+/** One OpenStack REST call: service type, method, path under the service's endpoint. */
+interface Call {
+  readonly service: 'orchestration' | 'compute';
+  readonly method: 'GET' | 'PATCH';
+  /** Relative to the endpoint (`/stacks/...`), or an absolute URL (a redirect's Location). */
+  readonly path: string;
+  readonly body?: unknown;
+}
+
+/**
+ * A small typed client of the Heat (orchestration v1) and Nova (compute v2.1) REST APIs: the
+ * Keystone token on every call (`X-Auth-Token`), one re-authentication after a 401, retries of
+ * 429/5xx/no answer with backoff, answers checked with zod. No official JS SDK exists.
+ */
+export class HeatClient {
+  constructor(
+    private readonly keystone: KeystoneSession,
+    private readonly timeoutMs: number,
+    private readonly retry: CallRetry,
+  ) {}
+
+  /** GET /stacks/{name_or_id}: Heat answers 302 to /stacks/{name}/{id}, which is then read. */
+  async stack(nameOrId: string): Promise<Stack> {
+    const first = await this.json({ service: 'orchestration', method: 'GET', path: `/stacks/${encodeURIComponent(nameOrId)}` });
+    if (first.location) {
+      const res = await this.json({ service: 'orchestration', method: 'GET', path: first.location });
+      return this.parse(stackSchema, res.body, `stack ${nameOrId}`).stack;
+    }
+    return this.parse(stackSchema, first.body, `stack ${nameOrId}`).stack;
+  }
+
+  /** All resources of the stack, nested stacks down to `depth` included. */
+  async resources(stack: Stack, depth: number): Promise<HeatResource[]> {
+    const res = await this.json({
+      service: 'orchestration',
+      method: 'GET',
+      path: `/stacks/${encodeURIComponent(stack.stack_name)}/${encodeURIComponent(stack.id)}/resources?nested_depth=${depth}`,
+    });
+    return this.parse(resourcesSchema, res.body, `resources of ${stack.stack_name}`).resources;
+  }
+
+  /**
+   * PATCH /stacks/{name}/{id}: an update that keeps the template and every parameter not named
+   * here (orchestration api-ref "Update stack (PATCH)", the `existing` update of
+   * `openstack stack update --existing`).
+   */
+  async patchParameters(stack: Stack, parameters: Record<string, unknown>): Promise<void> {
+    await this.json({ service: 'orchestration', method: 'PATCH', path: `/stacks/${encodeURIComponent(stack.stack_name)}/${encodeURIComponent(stack.id)}`, body: { parameters } });
+  }
+
+  /** GET /servers/{id}; undefined when Nova no longer knows it. */
+  async server(id: string): Promise<NovaServer | undefined> {
+    try {
+      const res = await this.json({ service: 'compute', method: 'GET', path: `/servers/${encodeURIComponent(id)}` });
+      return this.parse(serverSchema, res.body, `server ${id}`).server;
+    } catch (e) {
+      if (e instanceof ProviderError && e.kind === 'not-found') return undefined;
+      throw e;
+    }
+  }
+
+  private parse<S extends z.ZodType>(schema: S, body: unknown, what: string): z.infer<S> {
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) throw new ProviderError(`${what}: unexpected answer: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ').slice(0, 300)}`, 'unknown', false);
+    return parsed.data;
+  }
+
+  /**
+   * One call, retried while throttled or unavailable. A repeated PATCH sets the same parameters
+   * again, which changes nothing once applied; if the first is still running, Heat answers 409.
+   */
+  private async json(call: Call): Promise<{ body: unknown; location?: string }> {
+    return retryCloudCall(() => this.once(call, true), this.retry);
+  }
+
+  private async once(call: Call, mayReauth: boolean): Promise<{ body: unknown; location?: string }> {
+    const token = await this.keystone.token();
+    const base = await this.keystone.endpoint(call.service);
+    const url = /^https?:\/\//.test(call.path) ? call.path : `${base}${call.path}`;
+    const what = `${call.method} ${url}`;
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(url, {
+        method: call.method,
+        headers: {
+          'x-auth-token': token.reveal(),
+          accept: 'application/json',
+          ...(call.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(call.service === 'compute' ? { 'openstack-api-version': 'compute 2.1' } : {}),
+        },
+        ...(call.body !== undefined ? { body: JSON.stringify(call.body) } : {}),
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+        ...(this.keystone.dispatcher ? { dispatcher: this.keystone.dispatcher } : {}),
+      });
+    } catch (e) {
+      throw transportError(what, e, this.keystone.secrets());
+    }
+    const text = await res.body.text();
+    if (res.statusCode === 401 && mayReauth) {
+      this.keystone.invalidate(token);
+      return this.once(call, false);
+    }
+    if (res.statusCode === 302 || res.statusCode === 301 || res.statusCode === 303) {
+      const location = res.headers['location'];
+      const loc = Array.isArray(location) ? location[0] : location;
+      if (!loc) throw new ProviderError(`${what}: redirect without Location`, 'unknown', false);
+      return { body: undefined, location: new URL(loc, url).toString() };
+    }
+    if (res.statusCode >= 400) throw httpError(what, res.statusCode, text, this.keystone.secrets());
+    if (text.trim() === '') return { body: undefined };
+    try {
+      return { body: JSON.parse(text) as unknown };
+    } catch {
+      throw new ProviderError(`${what}: answer is not JSON`, 'unknown', false);
+    }
+  }
+}

@@ -1,0 +1,325 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FakeHeatStack, type FakeStackInput } from './state.js';
+
+export const PROJECT_ID = '4f2c7d7a1c0e4b4b9a5c3a6e2d1b0f99';
+
+/** Who Keystone accepts: a user with a password in a project, and/or an application credential. */
+export interface FakeKeystoneUsers {
+  readonly user?: { readonly name: string; readonly password: string; readonly project: string; readonly domain?: string };
+  readonly applicationCredential?: { readonly id: string; readonly secret: string };
+}
+
+export interface StartFakeOpenStackOptions {
+  readonly stacks?: readonly FakeStackInput[];
+  readonly users?: FakeKeystoneUsers;
+  /** Stack GETs answered UPDATE_IN_PROGRESS before an update completes (default 1). */
+  readonly updatePolls?: number;
+  readonly region?: string;
+}
+
+export interface RecordedOsRequest {
+  readonly service: 'identity' | 'orchestration' | 'compute' | 'other';
+  readonly method: string;
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+  /** JSON body; never kept for identity calls (it holds the password). */
+  readonly body: unknown;
+  readonly status: number;
+  readonly fault?: boolean;
+}
+
+export interface FakeOpenStack {
+  /** `http://127.0.0.1:PORT/identity/v3`: OS_AUTH_URL. */
+  readonly authUrl: string;
+  readonly region: string;
+  readonly requests: RecordedOsRequest[];
+  readonly issuedTokens: ReadonlySet<string>;
+  stack(name?: string): FakeHeatStack;
+  /** The next `n` Heat/Nova requests answer `status` (with Retry-After 0 for 429). */
+  injectError(n: number, status: number, service?: 'orchestration' | 'compute'): void;
+  /** Revokes every token, as a Keystone token expiry or revocation would. */
+  revokeTokens(): void;
+  /** Puts a stack in UPDATE_IN_PROGRESS (someone else's update), to be completed by `finishUpdate`. */
+  startForeignUpdate(name?: string): void;
+  finishUpdate(name?: string): void;
+  /** The next update ends UPDATE_FAILED with this reason. */
+  failNextUpdate(reason: string): void;
+  calls(service: RecordedOsRequest['service'], method?: string): RecordedOsRequest[];
+  close(): Promise<void>;
+}
+
+interface Answer {
+  readonly status: number;
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
+}
+
+/** Heat's fault body (heat/api/middleware/fault.py). */
+function heatFault(status: number, title: string, type: string, message: string): Answer {
+  return { status, body: { explanation: message, code: status, error: { message, traceback: null, type }, title } };
+}
+
+/**
+ * One HTTP server on 127.0.0.1 speaking enough Keystone v3 (`POST /identity/v3/auth/tokens`),
+ * Heat v1 (`/heat/v1/{project}`: find stack with its 302, show stack, list resources with
+ * nested_depth, PATCH update) and Nova v2.1 (`GET /compute/v2.1/servers/{id}`) for the
+ * openstack-heat provider. Heat answers 409 while a stack is being updated, as it does.
+ */
+export async function startFakeOpenStack(options: StartFakeOpenStackOptions = {}): Promise<FakeOpenStack> {
+  const region = options.region ?? 'RegionOne';
+  const stacks = (options.stacks ?? [{}]).map((s) => new FakeHeatStack(s));
+  const tokens = new Set<string>();
+  const requests: RecordedOsRequest[] = [];
+  const faults: { status: number; service?: string }[] = [];
+  const failures: string[] = [];
+  const pollsLeft = new Map<FakeHeatStack, number>();
+  const foreign = new Set<FakeHeatStack>();
+  let base = '';
+
+  const find = (nameOrId: string): FakeHeatStack | undefined => stacks.find((s) => s.name === nameOrId || s.id === nameOrId);
+
+  const keystone = (method: string, path: string, raw: string): Answer => {
+    if (method !== 'POST' || path !== '/identity/v3/auth/tokens') return { status: 404, body: { error: { code: 404, message: 'not found', title: 'Not Found' } } };
+    const unauthorized: Answer = { status: 401, body: { error: { code: 401, message: 'The request you have made requires authentication.', title: 'Unauthorized' } } };
+    const identity = (JSON.parse(raw) as { auth?: { identity?: Record<string, unknown>; scope?: { project?: { name?: string; id?: string } } } }).auth;
+    const methods = identity?.identity?.['methods'];
+    const u = options.users;
+    let ok = false;
+    if (Array.isArray(methods) && methods[0] === 'password') {
+      const user = (identity?.identity?.['password'] as { user?: { name?: string; password?: string; domain?: { id?: string; name?: string } } } | undefined)?.user;
+      const project = identity?.scope?.project;
+      ok = !!u?.user && user?.name === u.user.name && user.password === u.user.password && (project?.name === u.user.project || project?.id === PROJECT_ID) && !!user.domain;
+    } else if (Array.isArray(methods) && methods[0] === 'application_credential') {
+      const ac = identity?.identity?.['application_credential'] as { id?: string; secret?: string } | undefined;
+      ok = !!u?.applicationCredential && ac?.id === u.applicationCredential.id && ac.secret === u.applicationCredential.secret;
+    }
+    if (!ok) return unauthorized;
+    const token = `gAAAAA${randomBytes(24).toString('base64url')}`;
+    tokens.add(token);
+    const endpoints = (url: string): unknown[] =>
+      ['public', 'internal'].map((i) => ({ id: randomBytes(8).toString('hex'), interface: i, region_id: region, region, url }));
+    return {
+      status: 201,
+      headers: { 'x-subject-token': token },
+      body: {
+        token: {
+          methods: Array.isArray(methods) ? methods.slice(0, 1) : [],
+          expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+          issued_at: new Date().toISOString(),
+          project: { id: PROJECT_ID, name: u?.user?.project ?? 'mesos', domain: { id: 'default', name: 'Default' } },
+          catalog: [
+            { type: 'identity', name: 'keystone', endpoints: endpoints(`${base}/identity`) },
+            { type: 'orchestration', name: 'heat', endpoints: endpoints(`${base}/heat/v1/${PROJECT_ID}`) },
+            { type: 'compute', name: 'nova', endpoints: endpoints(`${base}/compute/v2.1`) },
+            { type: 'orchestration', name: 'heat-elsewhere', endpoints: [{ id: 'x', interface: 'public', region_id: 'OtherRegion', region: 'OtherRegion', url: 'http://127.0.0.1:9/heat' }] },
+          ],
+        },
+      },
+    };
+  };
+
+  const stackBody = (s: FakeHeatStack): unknown => {
+    if (s.status === 'UPDATE_IN_PROGRESS' && !foreign.has(s)) {
+      const left = pollsLeft.get(s) ?? 0;
+      if (left > 0) pollsLeft.set(s, left - 1);
+      else {
+        const failure = failures.shift();
+        if (failure) [s.status, s.statusReason] = ['UPDATE_FAILED', failure];
+        else {
+          s.applyUpdate();
+          [s.status, s.statusReason] = ['UPDATE_COMPLETE', 'Stack UPDATE completed successfully'];
+        }
+      }
+    }
+    return {
+      stack: {
+        id: s.id,
+        stack_name: s.name,
+        stack_status: s.status,
+        stack_status_reason: s.statusReason,
+        parameters: { 'OS::stack_id': s.id, 'OS::stack_name': s.name, 'OS::project_id': PROJECT_ID, ...s.parameters },
+        links: [{ href: `${base}/heat/v1/${PROJECT_ID}/stacks/${s.name}/${s.id}`, rel: 'self' }],
+      },
+    };
+  };
+
+  const resources = (s: FakeHeatStack, depth: number): unknown[] => {
+    const link = (name: string, id: string): string => `${base}/heat/v1/${PROJECT_ID}/stacks/${name}/${id}`;
+    const out: unknown[] = [
+      { resource_name: 'network', physical_resource_id: 'net-1', resource_type: 'OS::Neutron::Net', resource_status: 'CREATE_COMPLETE', links: [{ href: link(s.name, s.id), rel: 'stack' }], required_by: [] },
+      {
+        resource_name: s.resource,
+        physical_resource_id: s.nestedId,
+        resource_type: 'OS::Heat::ResourceGroup',
+        resource_status: s.status === 'UPDATE_IN_PROGRESS' ? 'UPDATE_IN_PROGRESS' : 'CREATE_COMPLETE',
+        links: [
+          { href: `${link(s.name, s.id)}/resources/${s.resource}`, rel: 'self' },
+          { href: link(s.name, s.id), rel: 'stack' },
+          { href: link(s.nestedName, s.nestedId), rel: 'nested' },
+        ],
+        required_by: [],
+      },
+    ];
+    if (depth >= 1)
+      for (const m of s.members) {
+        out.push({
+          resource_name: m.name,
+          physical_resource_id: s.memberTemplate ? m.memberStackId : m.serverId,
+          resource_type: s.memberTemplate ? 'agent.yaml' : 'OS::Nova::Server',
+          resource_status: m.status,
+          creation_time: '2026-01-01T00:00:00Z',
+          parent_resource: s.resource,
+          links: [{ href: link(s.nestedName, s.nestedId), rel: 'stack' }],
+          required_by: [],
+        });
+        if (s.memberTemplate && depth >= 2)
+          out.push({
+            resource_name: 'server',
+            physical_resource_id: m.serverId,
+            resource_type: 'OS::Nova::Server',
+            resource_status: 'CREATE_COMPLETE',
+            parent_resource: m.name,
+            links: [{ href: link(`${s.nestedName}-${m.name}-abc`, m.memberStackId), rel: 'stack' }],
+            required_by: [],
+          });
+      }
+    return out;
+  };
+
+  const heat = (method: string, rest: string, query: URLSearchParams, body: unknown): Answer => {
+    const m = /^\/stacks\/([^/]+)(?:\/([^/]+))?(\/resources)?$/.exec(rest);
+    if (!m?.[1]) return heatFault(404, 'Not Found', 'NotFound', `no route ${rest}`);
+    const s = find(decodeURIComponent(m[1]));
+    if (!s || (m[2] && m[2] !== s.id)) return heatFault(404, 'Not Found', 'EntityNotFound', `The Stack (${m[1]}) could not be found.`);
+    if (!m[2] && method === 'GET') return { status: 302, headers: { location: `${base}/heat/v1/${PROJECT_ID}/stacks/${s.name}/${s.id}` }, body: { location: 'redirect' } };
+    if (m[3] && method === 'GET') return { status: 200, body: { resources: resources(s, Number(query.get('nested_depth') ?? '0')) } };
+    if (!m[3] && method === 'GET') return { status: 200, body: stackBody(s) };
+    if (!m[3] && method === 'PATCH' && m[2]) {
+      if (s.status.endsWith('_IN_PROGRESS'))
+        return heatFault(409, 'Conflict', 'ActionInProgress', `Stack ${s.name} already has an action (UPDATE) in progress.`);
+      const params = (body as { parameters?: Record<string, unknown> } | undefined)?.parameters ?? {};
+      for (const key of Object.keys(params))
+        if (!(key in s.parameters)) return heatFault(400, 'Bad Request', 'StackValidationFailed', `The Parameter (${key}) was not defined in template.`);
+      const count = params[s.countParameter];
+      if (count !== undefined && !/^\d+$/.test(String(count)))
+        return heatFault(400, 'Bad Request', 'StackValidationFailed', `Parameter '${s.countParameter}' is invalid: Value '${String(count)}' is not an integer`);
+      if (s.removalPolicyParameter && params[s.removalPolicyParameter] !== undefined) {
+        const policies = params[s.removalPolicyParameter];
+        if (!Array.isArray(policies)) return heatFault(400, 'Bad Request', 'StackValidationFailed', 'removal_policies must be a list');
+        for (const p of policies as { resource_list?: unknown[] }[]) for (const r of p.resource_list ?? []) s.blacklist.add(String(r));
+      }
+      for (const [k, v] of Object.entries(params)) s.parameters[k] = typeof v === 'string' ? v : JSON.stringify(v);
+      [s.status, s.statusReason] = ['UPDATE_IN_PROGRESS', 'Stack UPDATE started'];
+      pollsLeft.set(s, options.updatePolls ?? 1);
+      return { status: 202, body: '' };
+    }
+    return heatFault(405, 'Method Not Allowed', 'HTTPMethodNotAllowed', `${method} not allowed`);
+  };
+
+  const nova = (method: string, rest: string): Answer => {
+    const m = /^\/servers\/([^/]+)$/.exec(rest);
+    const server = m?.[1] ? stacks.map((s) => s.servers.get(m[1] ?? '')).find((x) => x !== undefined) : undefined;
+    if (method !== 'GET' || !server) return { status: 404, body: { itemNotFound: { code: 404, message: `Instance ${m?.[1] ?? ''} could not be found.` } } };
+    return {
+      status: 200,
+      body: {
+        server: {
+          id: server.id,
+          name: server.name,
+          status: server.status,
+          created: '2026-01-01T00:00:00Z',
+          addresses: { private: [{ addr: server.ip, version: 4, 'OS-EXT-IPS:type': 'fixed', 'OS-EXT-IPS-MAC:mac_addr': 'fa:16:3e:00:00:01' }] },
+          flavor: { original_name: 'm1.large' },
+        },
+      },
+    };
+  };
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    void (async () => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const u = new URL(req.url ?? '/', 'http://fake.invalid');
+      const method = (req.method ?? 'GET').toUpperCase();
+      const service: RecordedOsRequest['service'] = u.pathname.startsWith('/identity/')
+        ? 'identity'
+        : u.pathname.startsWith('/heat/')
+          ? 'orchestration'
+          : u.pathname.startsWith('/compute/')
+            ? 'compute'
+            : 'other';
+      let answer: Answer;
+      let fault = false;
+      const faultAt = faults.findIndex((f) => service !== 'identity' && (!f.service || f.service === service));
+      const token = req.headers['x-auth-token'];
+      if (faultAt >= 0) {
+        const f = faults.splice(faultAt, 1)[0];
+        fault = true;
+        const status = f?.status ?? 500;
+        answer = { ...heatFault(status, 'Injected', 'Injected', `injected ${status}`), ...(status === 429 ? { headers: { 'retry-after': '0' } } : {}) };
+      } else if (service === 'identity') answer = keystone(method, u.pathname, raw);
+      else if (typeof token !== 'string' || !tokens.has(token)) answer = { status: 401, body: { error: { code: 401, message: 'The request you have made requires authentication.', title: 'Unauthorized' } } };
+      else if (service === 'orchestration') {
+        const prefix = `/heat/v1/${PROJECT_ID}`;
+        answer = u.pathname.startsWith(prefix) ? heat(method, u.pathname.slice(prefix.length), u.searchParams, raw ? (JSON.parse(raw) as unknown) : undefined) : heatFault(404, 'Not Found', 'NotFound', 'wrong project');
+      } else if (service === 'compute') answer = nova(method, u.pathname.slice('/compute/v2.1'.length));
+      else answer = { status: 404, body: { error: 'no such service' } };
+      requests.push({
+        service,
+        method,
+        path: u.pathname,
+        query: Object.fromEntries(u.searchParams),
+        body: service === 'identity' || !raw ? undefined : (JSON.parse(raw) as unknown),
+        status: answer.status,
+        ...(fault ? { fault } : {}),
+      });
+      const text = answer.body === undefined || answer.body === '' ? '' : JSON.stringify(answer.body);
+      res.writeHead(answer.status, { ...(text ? { 'content-type': 'application/json' } : {}), 'content-length': String(Buffer.byteLength(text)), ...answer.headers });
+      res.end(text);
+    })().catch((e: unknown) => {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: `fake-openstack bug: ${e instanceof Error ? e.message : String(e)}` } }));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const stackNamed = (name?: string): FakeHeatStack => {
+    const s = name ? find(name) : stacks[0];
+    if (!s) throw new Error(`no fake stack ${name ?? ''}`);
+    return s;
+  };
+  return {
+    authUrl: `${base}/identity/v3`,
+    region,
+    requests,
+    issuedTokens: tokens,
+    stack: stackNamed,
+    injectError: (n, status, service) => {
+      for (let i = 0; i < n; i++) faults.push({ status, ...(service ? { service } : {}) });
+    },
+    revokeTokens: () => tokens.clear(),
+    startForeignUpdate: (name) => {
+      const s = stackNamed(name);
+      foreign.add(s);
+      [s.status, s.statusReason] = ['UPDATE_IN_PROGRESS', 'Stack UPDATE started'];
+    },
+    finishUpdate: (name) => {
+      const s = stackNamed(name);
+      foreign.delete(s);
+      [s.status, s.statusReason] = ['UPDATE_COMPLETE', 'Stack UPDATE completed successfully'];
+    },
+    failNextUpdate: (reason) => failures.push(reason),
+    calls: (service, method) => requests.filter((r) => r.service === service && (!method || r.method === method)),
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
