@@ -4,6 +4,8 @@ import type { Logger } from '../util/logger.js';
 import { AwsAsgProvider } from './aws-asg/index.js';
 import { AzureVmssProvider } from './azure-vmss/index.js';
 import { ExecProvider } from './exec/index.js';
+import { GceMigProvider } from './gce-mig/index.js';
+import { OpenStackHeatProvider } from './openstack-heat/index.js';
 import type { NodeGroupProvider } from './provider.js';
 
 /**
@@ -11,7 +13,7 @@ import type { NodeGroupProvider } from './provider.js';
  * other kinds with exit 2, naming the field. Add a kind here with its case below
  * (test/cli/built-kinds.test.ts checks that the two agree).
  */
-export const BUILT_PROVIDER_KINDS: readonly Config['groups'][number]['provider']['kind'][] = ['azure-vmss', 'aws-asg', 'exec', 'simulated'];
+export const BUILT_PROVIDER_KINDS: readonly Config['groups'][number]['provider']['kind'][] = ['azure-vmss', 'aws-asg', 'exec', 'gce-mig', 'openstack-heat', 'simulated'];
 
 /**
  * One provider instance per cloud account, one binding per node group. The
@@ -22,9 +24,13 @@ export function createBindings(config: Config, logger: Logger, extra: { simulate
   let azure: AzureVmssProvider | undefined;
   // The AWS SDK is imported by the provider on its first call, not here.
   let aws: AwsAsgProvider | undefined;
+  // @google-cloud/compute likewise; the OpenStack client needs no SDK.
+  let gce: GceMigProvider | undefined;
+  let openstack: OpenStackHeatProvider | undefined;
   const bindings = new Map<string, GroupBinding>();
   for (const g of config.groups) {
     const p = g.provider;
+    const kind: string = p.kind;
     switch (p.kind) {
       case 'azure-vmss': {
         if (!config.azure) throw new Error(`group ${g.name}: azure settings missing`);
@@ -45,13 +51,25 @@ export function createBindings(config: Config, logger: Logger, extra: { simulate
         bindings.set(g.name, { provider, ref: { name: g.name, target: { command: p.command } } });
         break;
       }
+      case 'gce-mig': {
+        gce ??= new GceMigProvider(config.gce ?? {}, logger);
+        const where: Record<string, string> = p.zone ? { zone: p.zone } : { region: p.region ?? '' };
+        bindings.set(g.name, { provider: gce, ref: { name: g.name, target: { project: p.project, name: p.name, ...where } } });
+        break;
+      }
+      case 'openstack-heat': {
+        openstack ??= new OpenStackHeatProvider(logger);
+        const target = { stack: p.stack, resource: p.resource, countParameter: p.countParameter, removalPolicyParameter: p.removalPolicyParameter };
+        bindings.set(g.name, { provider: openstack, ref: { name: g.name, target } });
+        break;
+      }
       case 'simulated': {
         if (!extra.simulated) throw new Error(`group ${g.name}: the simulated provider only runs inside demo and simulate`);
         bindings.set(g.name, { provider: extra.simulated, ref: { name: g.name, target: { name: p.name ?? g.name } } });
         break;
       }
       default:
-        throw new Error(`group ${g.name}: provider ${p.kind} is not available in this build`);
+        throw new Error(`group ${g.name}: provider ${kind} is not available in this build`);
     }
   }
   return bindings;
