@@ -9,6 +9,8 @@ import { err, ok } from '../../src/util/result.js';
 import { mesosSchema } from '../../src/config/schema.js';
 import { encodeRecord } from '../../src/mesos/recordio.js';
 import { startServer } from '../mesos/servers.js';
+import { startEmulatedCluster } from '../../src/sim/emulator/index.js';
+import { VirtualClock } from '../../src/sim/cluster/virtual-clock.js';
 import { agent } from '../support/builders.js';
 import { waitFor } from '../support/services.js';
 import { postApp, quietLogger, serviceConfig, startCluster } from './fixtures.js';
@@ -243,5 +245,31 @@ describe('EventTriggers against the emulated master and Marathon', () => {
     await postApp(emu, '/after-reconnect', 1, 0.5);
     await waitFor('marathon event after reconnect', () => (reasons.some((r) => r.startsWith('marathon')) ? true : undefined), 3_000);
     await waitFor('mesos event after reconnect', () => (reasons.some((r) => r.startsWith('mesos TASK')) ? true : undefined), 5_000);
+  });
+});
+
+describe('EventTriggers against an emulated Mesos 1.4 master (no heartbeats)', () => {
+  it('the stream stays subscribed through a quiet spell longer than the heartbeat watchdog, then wakes the controller on new tasks', async () => {
+    const emu = await startEmulatedCluster({
+      clock: new VirtualClock(Date.now()),
+      realtimeSpeed: 1,
+      cluster: { mesosVersion: '1.4.0' },
+      groups: [{ name: 'web', template: { resources: { cpus: 4, mem: 8192, disk: 10_000 } }, initial: 1, max: 5 }],
+    });
+    cleanup.push(() => emu.close());
+    emu.cluster.schedule();
+    const logger = quietLogger();
+    const mesos = new MesosClient(mesosSchema.parse({ masters: [emu.masterUrl], timeoutMs: 2000 }), logger);
+    cleanup.push(() => mesos.close());
+    const reasons: string[] = [];
+    const t = new EventTriggers({ trigger: (r) => reasons.push(r), logger, mesos, mesosIdleTimeoutMs: 100, initialDelayMs: 10, minIntervalMs: 0 });
+    t.start();
+    cleanup.push(() => t.stop());
+    await waitFor('subscribed', () => (t.stats().mesos.connected ? true : undefined));
+    await new Promise((r) => setTimeout(r, 600));
+    expect(t.stats().mesos).toMatchObject({ connects: 1, disconnects: 0, connected: true });
+    await postApp(emu, '/after-quiet', 1, 0.5);
+    await waitFor('mesos task event', () => (reasons.some((r) => r.startsWith('mesos TASK')) ? true : undefined), 5_000);
+    expect(t.stats().mesos.disconnects).toBe(0);
   });
 });
