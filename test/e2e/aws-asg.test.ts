@@ -1,0 +1,134 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AppSpec } from '../../src/sim/cluster/types.js';
+import { runCli } from '../support/cli.js';
+import { agentOn, onWorkload, runCliUntil, startE2eCluster, writeConfig, type E2eCluster } from '../support/e2e-cluster.js';
+import { privateDnsFor, startFakeAws, type FakeAws } from '../support/fake-aws/index.js';
+
+const ACCESS_KEY_ID = 'AKIAFAKEFAKEFAKE0001';
+const SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYE2EKEYSECRET';
+
+let cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.reverse()) await c();
+  cleanup = [];
+});
+
+interface Setup {
+  readonly cluster: E2eCluster;
+  readonly fake: FakeAws;
+  readonly configPath: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** instance id -> private IP, as the group started. */
+  readonly ipOf: Map<string, string>;
+}
+
+/**
+ * Stateless agents on `ips`, each backed by an ASG instance with the same private IP and the
+ * private DNS name the agent registered with; one agent of another workload outside the group.
+ */
+async function setup(ips: string[], apps: AppSpec[]): Promise<Setup> {
+  const cluster = await startE2eCluster([...ips.map((ip) => agentOn(ip, privateDnsFor(ip))), agentOn('10.2.0.4', privateDnsFor('10.2.0.4'), 'public')], apps);
+  cleanup.push(() => cluster.close());
+  const fake = await startFakeAws({ groups: [{ name: 'mesos-agents', min: 1, max: 10, desired: ips.length, instances: ips.map((ip) => ({ privateIp: ip })) }] });
+  cleanup.push(() => fake.close());
+  const config = await writeConfig({
+    timer: 1,
+    mesos: { masters: [cluster.masterUrl] },
+    marathon: { url: cluster.emu.marathonUrl },
+    aws: { region: 'us-east-1' },
+    groups: [
+      {
+        name: 'stateless',
+        selector: { workload: 'stateless' },
+        min: 3,
+        max: 10,
+        provider: { kind: 'aws-asg', asgName: 'mesos-agents' },
+        scaleDown: { unneededTime: 0, delayAfterAdd: 0 },
+      },
+    ],
+  });
+  cleanup.push(config.remove);
+  const env = {
+    AWS_ACCESS_KEY_ID: ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: SECRET_ACCESS_KEY,
+    AWS_ENDPOINT_URL: fake.endpoint,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: '/nonexistent/aws-config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+  };
+  const ipOf = new Map(fake.state.group('mesos-agents').instances.map((i) => [i.id, i.privateIp ?? '']));
+  return { cluster, fake, configPath: config.path, env, ipOf };
+}
+
+describe('run with an aws-asg config file, against an emulated Mesos and a local AWS API', () => {
+  it('at 83% cpu on 3 agents sets the group\'s desired capacity to 5', async () => {
+    const s = await setup(['10.1.0.4', '10.1.0.6', '10.1.0.8'], [onWorkload('/web', 5, 1)]);
+    const out = await runCliUntil(['run', '--config', s.configPath, '-vv'], s.env, () => s.fake.callsOf('SetDesiredCapacity').length > 0, 40_000);
+    if (s.fake.callsOf('SetDesiredCapacity').length === 0) console.log(out.stderr.slice(-3000));
+    expect(s.fake.callsOf('SetDesiredCapacity').map((c) => [c.params['AutoScalingGroupName'], c.params['DesiredCapacity'], c.params['HonorCooldown']])).toEqual([
+      ['mesos-agents', '5', 'false'],
+    ]);
+    expect(s.fake.callsOf('TerminateInstanceInAutoScalingGroup')).toHaveLength(0);
+    expect(out.stderr).toMatch(/cpus 83\.3% on 3 agents/);
+    expect(`${out.stdout}${out.stderr}`).not.toContain(SECRET_ACCESS_KEY);
+  }, 60_000);
+
+  it('at 10% cpu on 5 agents terminates exactly one idle instance, after Mesos drained its agent and took it down', async () => {
+    const ips = ['10.1.0.4', '10.1.0.5', '10.1.0.6', '10.1.0.7', '10.1.0.8'];
+    const s = await setup(ips, [onWorkload('/web', 1, 1)]);
+    const busyIp = [...s.cluster.emu.cluster.agents()].find((a) => a.tasks.size > 0)?.ip;
+    expect(busyIp).toBeDefined();
+    // What Mesos looked like at the moment AWS was asked to terminate.
+    const atTerminate: { ip: string; registered: string[]; masterCalls: string[] }[] = [];
+    s.fake.onTerminate = (inst) => atTerminate.push({ ip: inst.privateIp ?? '', registered: s.cluster.agentIps(), masterCalls: [...s.cluster.masterCalls] });
+    const terminations = () => s.fake.callsOf('TerminateInstanceInAutoScalingGroup');
+    const out = await runCliUntil(['run', '--config', s.configPath, '-vv'], s.env, () => terminations().length > 0, 45_000);
+    if (terminations().length === 0) console.log(out.stderr.slice(-4000));
+    expect(terminations()).toHaveLength(1);
+    const id = terminations()[0]?.params['InstanceId'] ?? '';
+    expect(terminations()[0]?.params['ShouldDecrementDesiredCapacity']).toBe('true');
+    const ip = s.ipOf.get(id);
+    expect(ip).toBeDefined();
+    expect(ip).not.toBe(busyIp);
+    expect(s.fake.callsOf('SetDesiredCapacity')).toHaveLength(0);
+    expect(s.fake.state.group('mesos-agents').desired).toBe(4);
+    // Drained and shut down by Mesos before the instance went: its agent was no longer registered,
+    // and the master had been asked to drain and to take the machine down.
+    expect(atTerminate).toHaveLength(1);
+    expect(atTerminate[0]?.registered).not.toContain(ip);
+    const calls = atTerminate[0]?.masterCalls ?? [];
+    expect(calls.some((c) => /DRAIN_AGENT|UPDATE_MAINTENANCE_SCHEDULE|POST \/master\/maintenance\/schedule/.test(c))).toBe(true);
+    expect(calls.some((c) => /START_MAINTENANCE|POST \/master\/machine\/down/.test(c))).toBe(true);
+  }, 60_000);
+
+  it('at 50% cpu changes nothing', async () => {
+    const s = await setup(['10.1.0.4', '10.1.0.6', '10.1.0.8', '10.1.0.9'], [onWorkload('/web', 4, 1)]);
+    const out = await runCliUntil(['run', '--config', s.configPath, '-vv'], s.env, (stderr) => (stderr.match(/decision stateless: none/g) ?? []).length >= 3, 30_000);
+    expect((out.stderr.match(/decision stateless: none/g) ?? []).length).toBeGreaterThanOrEqual(3);
+    expect(s.fake.callsOf('SetDesiredCapacity')).toHaveLength(0);
+    expect(s.fake.callsOf('TerminateInstanceInAutoScalingGroup')).toHaveLength(0);
+    expect(s.cluster.masterCalls.filter((c) => /DRAIN_AGENT|MAINTENANCE|\/maintenance\/|\/machine\//.test(c))).toEqual([]);
+    expect(s.fake.callsOf('DescribeAutoScalingGroups').length).toBeGreaterThanOrEqual(3);
+  }, 45_000);
+});
+
+describe('validate with an aws-asg config', () => {
+  const base = { mesos: { masters: ['http://127.0.0.1:5050'] }, aws: { region: 'eu-west-1' } };
+
+  it('accepts a group with asgName and a region from aws or the group', async () => {
+    const c = await writeConfig({ ...base, groups: [{ name: 'agents', provider: { kind: 'aws-asg', asgName: 'mesos-agents' } }, { name: 'gpu', provider: { kind: 'aws-asg', asgName: 'gpu-agents', region: 'us-west-2' } }] });
+    cleanup.push(c.remove);
+    const r = await runCli(['validate', '--config', c.path]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/valid: 2 node group\(s\): agents, gpu/);
+  });
+
+  it('rejects a group without asgName, naming the field', async () => {
+    const c = await writeConfig({ ...base, groups: [{ name: 'agents', provider: { kind: 'aws-asg', asgname: 'mesos-agents' } }] });
+    cleanup.push(c.remove);
+    const r = await runCli(['validate', '--config', c.path]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/groups\.0\.provider\.asgName/);
+  });
+});
