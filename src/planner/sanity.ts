@@ -22,7 +22,9 @@ const EPS = 1e-6;
  */
 export function checkSanity(snapshot: ClusterSnapshot, state: ControllerState, limits: SanityLimits = DEFAULT_SANITY): { problem?: string; agents: NonNullable<ControllerState['agents']> } {
   const accepted = state.agents?.accepted;
-  const count = snapshot.agents.length;
+  // Agents of DOWN machines were shut down by the master on purpose (ours or an operator's): they
+  // are not missing, so they count as present here.
+  const count = snapshot.agents.length + (snapshot.maintenance?.down.length ?? 0);
   for (const a of snapshot.agents) {
     for (const r of RESOURCE_NAMES) {
       const total = a.total[r];
@@ -43,7 +45,7 @@ export function checkSanity(snapshot: ClusterSnapshot, state: ControllerState, l
   const cycles = state.agents?.shrunkTo === count ? (state.agents.shrunkCycles ?? 0) + 1 : 1;
   if (cycles >= limits.confirmCycles) return { agents: { accepted: count } };
   return {
-    problem: `the master lists ${count} agent(s), ${accepted} a cycle before: more than ${Math.round(limits.maxAgentDrop * 100)}% gone at once (seen ${cycles} of ${limits.confirmCycles} cycles before it is believed)`,
+    problem: `the master lists ${count} agent(s) (with DOWN machines), ${accepted} a cycle before: more than ${Math.round(limits.maxAgentDrop * 100)}% gone at once (seen ${cycles} of ${limits.confirmCycles} cycles before it is believed)`,
     agents: { accepted, shrunkTo: count, shrunkCycles: cycles },
   };
 }

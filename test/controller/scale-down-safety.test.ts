@@ -186,7 +186,7 @@ describe('scale-down that a real master carries out', () => {
     const drainsBefore = p.drainer.log.length;
     p.hide = new Set(['y2', 'y3']);
     const partial = await c.cycle();
-    expect(partial.plan?.skipped).toMatch(/2 agent\(s\), 4 a cycle before/);
+    expect(partial.plan?.skipped).toMatch(/2 agent\(s\) \(with DOWN machines\), 4 a cycle before/);
     expect(p.drainer.log.length).toBe(drainsBefore);
     expect(p.deleted).toEqual([]);
   });
