@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseMarathonEvent, readSse, type MarathonEvent } from '../../src/marathon/events.js';
 
@@ -162,5 +163,31 @@ describe('the SSE framing Marathon writes', () => {
       out.push(e.value);
     }
     expect(out).toEqual([{ type: 'instance_changed_event', instanceId: 'i', runSpecId: '/a', condition: 'Scheduled', timestamp: 't' }]);
+  });
+});
+
+describe('properties of instance_changed_event', () => {
+  it('agentId and host may each be a string, null or left out: the event parses and keeps exactly the strings', () => {
+    const maybe = fc.oneof(fc.string({ minLength: 1 }), fc.constant(null), fc.constant(undefined));
+    const condition = fc.constantFrom('Scheduled', 'Provisioned', 'Created', 'Reserved', 'Staging', 'Running', 'Killed', 'Failed', 'UnreachableInactive');
+    fc.assert(
+      fc.property(fc.string({ minLength: 1 }), condition, maybe, maybe, (instanceId, cond, agentId, host) => {
+        const data: Record<string, unknown> = { instanceId, condition: cond, runSpecId: '/app', runSpecVersion: 'v', timestamp: 't', eventType: 'instance_changed_event' };
+        if (agentId !== undefined) data['agentId'] = agentId;
+        if (host !== undefined) data['host'] = host;
+        const r = parse('instance_changed_event', data);
+        if (!r.ok) return false;
+        expect(r.value).toEqual({
+          type: 'instance_changed_event',
+          instanceId,
+          runSpecId: '/app',
+          condition: cond,
+          timestamp: 't',
+          ...(typeof agentId === 'string' ? { agentId } : {}),
+          ...(typeof host === 'string' ? { host } : {}),
+        });
+        return true;
+      }),
+    );
   });
 });
