@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,8 @@ export interface PoolFile {
 export interface Invocation {
   readonly args: string[];
   readonly stdin: unknown;
+  /** Hostnames of the agents the master listed when a delete ran (with settings.recordAgentsFrom). */
+  readonly agents?: string[];
 }
 
 /**
@@ -26,9 +29,15 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 const dir = dirname(new URL(import.meta.url).pathname);
 const poolPath = join(dir, 'pool.json');
-const stdin = readFileSync(0, 'utf8');
+const stdin = JSON.parse(readFileSync(0, 'utf8'));
 const args = process.argv.slice(2);
-appendFileSync(join(dir, 'calls.jsonl'), JSON.stringify({ args, stdin: JSON.parse(stdin) }) + '\\n');
+// With settings.recordAgentsFrom (a Mesos master URL), a delete also logs which agents were registered.
+let agents;
+if (args[0] === 'delete' && stdin.settings && stdin.settings.recordAgentsFrom) {
+  const slaves = await (await fetch(stdin.settings.recordAgentsFrom + '/master/slaves')).json();
+  agents = slaves.slaves.map((s) => s.hostname);
+}
+appendFileSync(join(dir, 'calls.jsonl'), JSON.stringify({ args, stdin, ...(agents ? { agents } : {}) }) + '\\n');
 const pool = JSON.parse(readFileSync(poolPath, 'utf8'));
 const [verb, ...rest] = args;
 if (verb === 'describe') {
@@ -57,6 +66,8 @@ export interface ScriptDir {
   readonly command: string;
   pool(): Promise<PoolFile>;
   calls(): Promise<Invocation[]>;
+  /** The same, read synchronously (for polling from a synchronous condition). */
+  callsSync(): Invocation[];
   /** Writes another script and returns the command line that runs it. */
   script(name: string, body: string): Promise<string>;
   remove(): Promise<void>;
@@ -74,6 +85,11 @@ export async function poolScript(pool: PoolFile): Promise<ScriptDir> {
     pool: async () => JSON.parse(await readFile(join(dir, 'pool.json'), 'utf8')) as PoolFile,
     calls: async () =>
       (await readFile(join(dir, 'calls.jsonl'), 'utf8'))
+        .split('\n')
+        .filter((l) => l.length > 0)
+        .map((l) => JSON.parse(l) as Invocation),
+    callsSync: () =>
+      readFileSync(join(dir, 'calls.jsonl'), 'utf8')
         .split('\n')
         .filter((l) => l.length > 0)
         .map((l) => JSON.parse(l) as Invocation),
