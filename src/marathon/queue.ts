@@ -27,6 +27,29 @@ export function appPortCount(app: MarathonAppJson): number {
   return app.ports?.length ?? 0;
 }
 
+/**
+ * Host ports an instance binds by number: `portDefinitions` / `ports` with
+ * `requirePorts: true`, container `portMappings` with a non-zero `hostPort`
+ * (0 asks Marathon for a random port). Marathon docs, ports.md (requirePorts, hostPort).
+ */
+export function appFixedPorts(app: MarathonAppJson): number[] {
+  const mappings = app.container?.portMappings ?? app.container?.docker?.portMappings;
+  if (mappings) return mappings.map((m) => m.hostPort ?? 0).filter((p) => p > 0);
+  if (!app.requirePorts) return [];
+  const ports = app.portDefinitions ? app.portDefinitions.map((d) => d.port ?? 0) : (app.ports ?? []);
+  return ports.filter((p) => p > 0);
+}
+
+export function podFixedPorts(pod: MarathonPodJson): number[] {
+  return pod.containers.flatMap((c) => c.endpoints.map((e) => e.hostPort ?? 0)).filter((p) => p > 0);
+}
+
+/** An app's `GPU_SCHEDULING_BEHAVIOR` label (ResourceMatcher.scala `checkGpuSchedulingBehaviour`), when valid. */
+export function gpuScheduling(labels: Readonly<Record<string, string>> | undefined): 'restricted' | 'unrestricted' | undefined {
+  const v = labels?.['GPU_SCHEDULING_BEHAVIOR'];
+  return v === 'restricted' || v === 'unrestricted' ? v : undefined;
+}
+
 export function appResources(app: MarathonAppJson): Resources {
   return resources({ cpus: app.cpus ?? 1, mem: app.mem ?? 128, disk: app.disk ?? 0, gpus: app.gpus ?? 0, ports: appPortCount(app) });
 }
@@ -77,6 +100,9 @@ function pendingFromItem(q: QueueItemJson): Result<PendingLaunch, string> {
   const rejections: Record<string, number> = {};
   for (const r of q.processedOffersSummary?.rejectSummaryLastOffers ?? []) rejections[r.reason] = r.declined;
   const since = q.since ? Date.parse(q.since) : Number.NaN;
+  const accepted = q.app ? q.app.acceptedResourceRoles : q.pod?.scheduling?.placement?.acceptedResourceRoles;
+  const fixedPorts = q.app ? appFixedPorts(q.app) : q.pod ? podFixedPorts(q.pod) : [];
+  const gpu = gpuScheduling(q.app?.labels ?? q.pod?.labels);
   return ok({
     id,
     source: 'marathon',
@@ -84,6 +110,9 @@ function pendingFromItem(q: QueueItemJson): Result<PendingLaunch, string> {
     resources: q.app ? appResources(q.app) : q.pod ? podResources(q.pod) : resources({}),
     constraints,
     role,
+    ...(accepted && accepted.length > 0 ? { acceptedRoles: accepted } : {}),
+    ...(fixedPorts.length > 0 ? { fixedPorts } : {}),
+    ...(gpu ? { gpuScheduling: gpu } : {}),
     // Marathon backs off after failed launches: those instances wait for time, not capacity.
     delayed: q.delay !== undefined && q.delay.overdue === false && q.delay.timeLeftSeconds > 0,
     ...(Number.isFinite(since) ? { since } : {}),

@@ -59,6 +59,7 @@ const podResources = z.object({ cpus: num, mem: num, disk: num, gpus: num });
 export const podSchema = z.object({
   id: z.string(),
   role: z.string().optional(),
+  labels: z.record(z.string(), z.string()).optional(),
   containers: z
     .array(
       z.object({

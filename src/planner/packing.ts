@@ -1,7 +1,7 @@
 import type { Constraint } from '../model/pending.js';
 import { RESOURCE_NAMES, type Resources } from '../model/resources.js';
 import { Placements, type NodeFields } from './constraints.js';
-import { refusal, takeFrom, type PlacementApp, type PlacementNode, type Pool } from './placement.js';
+import { poolsFree, refusal, takeFromPools, usable, type PlacementApp, type PlacementNode, type Pool } from './placement.js';
 
 const EPSILON = 1e-9;
 
@@ -15,6 +15,7 @@ export interface Bin extends PlacementNode {
   readonly added: boolean;
   /** Fixed host ports bound on the node, as far as known. */
   readonly ports: Set<number>;
+  readonly pools: readonly Pool[];
 }
 
 /** Why: resources as a dense vector, so the hot loops index instead of looking up names. */
@@ -39,6 +40,8 @@ export function makeBin(node: NodeFields, free: Resources, apps: Map<string, num
     apps,
     added,
     ports,
+    usableBy: (app) => pools.some((p) => usable(app, p)),
+    freeFor: (app, i) => poolsFree(app, pools, i),
     portFree: (p: number) => !ports.has(p),
   };
 }
@@ -50,7 +53,7 @@ export function fitsIn(need: Float64Array, bin: Bin): boolean {
 
 /** Places one instance: its resources, its fixed ports, its count (and its constraint counts when given). */
 export function place(app: PlacementApp, bin: Bin, placed: Placements | undefined): void {
-  takeFrom(app, bin);
+  takeFromPools(app, bin.pools);
   for (const p of app.fixedPorts) bin.ports.add(p);
   bin.apps.set(app.id, (bin.apps.get(app.id) ?? 0) + 1);
   placed?.record(bin);

@@ -54,9 +54,15 @@ export interface Pool {
   readonly free: Float64Array;
 }
 
-/** A node as placement sees it: what constraints read, the free pools, the fixed ports in use. */
+/**
+ * A node as placement sees it: what constraints read, and its free room as the
+ * app may use it. Planner bins answer from their pools, the simulator from its agents' pools.
+ */
 export interface PlacementNode extends NodeFields {
-  readonly pools: readonly Pool[];
+  /** False when no resource of the node belongs to a role the app accepts. */
+  usableBy(app: PlacementApp): boolean;
+  /** Free amount of resource `i` (RESOURCE_NAMES order) over the pools the app may use. */
+  freeFor(app: PlacementApp, i: number): number;
   /** False when a fixed host port is already bound on the node (or outside its port ranges, when known). */
   portFree(port: number): boolean;
 }
@@ -83,9 +89,9 @@ export function usable(app: PlacementApp, pool: Pool): boolean {
 }
 
 /** Free amount of resource `i` over the pools the app may use. */
-function freeFor(app: PlacementApp, node: PlacementNode, i: number): number {
+export function poolsFree(app: PlacementApp, pools: readonly Pool[], i: number): number {
   let sum = 0;
-  for (const p of node.pools) if (usable(app, p)) sum += p.free[i] ?? 0;
+  for (const p of pools) if (usable(app, p)) sum += p.free[i] ?? 0;
   return sum;
 }
 
@@ -96,17 +102,15 @@ function freeFor(app: PlacementApp, node: PlacementNode, i: number): number {
  */
 export function refusal(app: PlacementApp, node: PlacementNode, placed: Placements | undefined): RejectReason | undefined {
   // ResourceMatcher: an offer with no resource of an accepted role is UnfulfilledRole.
-  let anyPool = false;
-  for (const p of node.pools) if (usable(app, p)) anyPool = true;
-  if (!anyPool) return 'UnfulfilledRole';
+  if (!node.usableBy(app)) return 'UnfulfilledRole';
   if (placed && placed.constraints.length > 0 && placed.refusing(node)) return 'UnfulfilledConstraint';
   for (let i = 0; i < app.need.length; i++) {
     const need = app.need[i] ?? 0;
-    if (need > 0 && need > freeFor(app, node, i) + EPSILON) return SHORT[i];
+    if (need > 0 && need > node.freeFor(app, i) + EPSILON) return SHORT[i];
   }
   for (const port of app.fixedPorts) if (!node.portFree(port)) return 'InsufficientPorts';
   // GPU scheduling `restricted`: an app that needs no GPU declines offers with GPUs.
-  if (app.gpuScheduling === 'restricted' && (app.need[GPUS] ?? 0) === 0 && freeFor(app, node, GPUS) > 0) return 'DeclinedScarceResources';
+  if (app.gpuScheduling === 'restricted' && (app.need[GPUS] ?? 0) === 0 && node.freeFor(app, GPUS) > 0) return 'DeclinedScarceResources';
   return undefined;
 }
 
@@ -132,23 +136,25 @@ export function explain(app: PlacementApp, node: PlacementNode, placed: Placemen
     default: {
       const i = SHORT.indexOf(reason);
       const name = RESOURCE_NAMES[i] ?? reason;
-      return `needs ${name} ${Number((app.need[i] ?? 0).toFixed(3))}, node has ${Number(freeFor(app, node, i).toFixed(3))} free`;
+      return `needs ${name} ${Number((app.need[i] ?? 0).toFixed(3))}, node has ${Number(node.freeFor(app, i).toFixed(3))} free`;
     }
   }
 }
 
 /** Takes one instance's resources from the pools the app may use, reserved pools first (Mesos offers them first to their role). */
-export function takeFrom(app: PlacementApp, node: PlacementNode): void {
-  const order = [...node.pools].sort((a, b) => Number(a.roles.includes('*')) - Number(b.roles.includes('*')));
+export function takeFromPools(app: PlacementApp, pools: readonly Pool[]): void {
   for (let i = 0; i < app.need.length; i++) {
     let left = app.need[i] ?? 0;
-    for (const p of order) {
-      if (left <= 0) break;
-      if (!usable(app, p)) continue;
-      const have = p.free[i] ?? 0;
-      const take = Math.min(left, Math.max(0, have));
-      p.free[i] = have - take;
-      left -= take;
+    for (let pass = 0; pass < 2 && left > 0; pass++) {
+      for (const p of pools) {
+        if (left <= 0) break;
+        // First pass: reserved pools; second: unreserved.
+        if (p.roles.includes('*') !== (pass === 1) || !usable(app, p)) continue;
+        const have = p.free[i] ?? 0;
+        const take = Math.min(left, Math.max(0, have));
+        p.free[i] = have - take;
+        left -= take;
+      }
     }
   }
 }

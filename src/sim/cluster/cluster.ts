@@ -1,13 +1,13 @@
 import { machineKey } from '../../model/machine.js';
 import { resources, type Resources } from '../../model/resources.js';
 import { err, ok, type Result } from '../../util/result.js';
-import { ConstraintState } from './constraints.js';
+import { ConstraintState, offerRefusal } from './constraints.js';
 import { EventBus } from './events.js';
 import { addFunnel, emptyFunnel, newQueueState, noteUnused, settle } from './funnel.js';
 import { agentIdFor, frameworkIdFor, isoTime, seededRandom, taskIdFor, uuidLike } from './ids.js';
 import { MaintenanceBook } from './maintenance.js';
 import { DRAINING_SINCE, versionAtLeast } from './mesos-version.js';
-import { allocate, createPools, release, resourceShortfall, usablePools } from './pools.js';
+import { allocate, createPools, release } from './pools.js';
 import { listPorts } from './ranges.js';
 import type {
   AgentSpec,
@@ -226,7 +226,7 @@ export class SimCluster {
     const fw = this.framework(frameworkName) ?? this.registerFramework({ name: frameworkName });
     const app: SimApp = {
       spec: { ...spec, id },
-      need: resources({ cpus: spec.cpus, mem: spec.mem, disk: spec.disk ?? 0, gpus: spec.gpus ?? 0, ports: spec.ports ?? 0 }),
+      need: resources({ cpus: spec.cpus, mem: spec.mem, disk: spec.disk ?? 0, gpus: spec.gpus ?? 0, ports: Math.max(spec.ports ?? 0, spec.fixedPorts?.length ?? 0) }),
       role: spec.role ?? '*',
       frameworkId: fw.id,
       version: isoTime(this.clock.now()),
@@ -498,7 +498,7 @@ export class SimCluster {
         const need = app.need;
         if (need.cpus <= room.cpus + EPS && need.mem <= room.mem + EPS && need.disk <= room.disk + EPS && need.gpus <= room.gpus + EPS) {
           const before = app.tasks.size;
-          this.#placeApp(app, grownOffer, offerAgents, now, false, pass);
+          this.#placeApp(app, grownOffer, now, false, pass);
           if (app.tasks.size !== before) room = maxFree(grownOffer);
         }
         if (app.queue?.failed) {
@@ -510,7 +510,7 @@ export class SimCluster {
     }
 
     for (const app of fresh) {
-      if (app.queue && this.#waiting.has(app)) this.#placeApp(app, offerAgents, offerAgents, now, true, pass);
+      if (app.queue && this.#waiting.has(app)) this.#placeApp(app, offerAgents, now, true, pass);
     }
   }
 
@@ -518,7 +518,7 @@ export class SimCluster {
    * Places waiting instances first-fit over `agents`. A partial evaluation (only agents that
    * grew) counts its launches but keeps the previous declines as the pass's funnel.
    */
-  #placeApp(app: SimApp, agents: readonly SimAgent[], offerAgents: readonly SimAgent[], now: number, full: boolean, pass: number): void {
+  #placeApp(app: SimApp, agents: readonly SimAgent[], now: number, full: boolean, pass: number): void {
     const q = app.queue;
     if (!q) return;
     settle(q, pass - 1);
@@ -530,7 +530,6 @@ export class SimCluster {
             constraints,
             [...app.tasks].map((t) => this.#tasks.get(t)).filter((t): t is SimTask => t !== undefined),
             (t) => this.#agents.get(t.agentId),
-            offerAgents,
           )
         : undefined;
     const funnel = full ? emptyFunnel() : { ...q.lastPass, declined: { ...q.lastPass.declined } };
@@ -538,11 +537,12 @@ export class SimCluster {
     let failed = false;
     while (waiting > 0) {
       let chosen: SimAgent | undefined;
-      for (const agent of agents) {
+      for (let k = 0; k < agents.length; k++) {
+        const agent = agents[k] as SimAgent;
         if (full) funnel.processed++;
-        const reason = this.#reject(app, agent, need, cs, now);
+        const reason = this.#reject(app, agent, cs, now);
         if (reason === undefined) {
-          chosen = agent;
+          chosen = cs?.spreads ? (cs.leastUsed(agents, k, (a) => this.#reject(app, a, cs, now) === undefined) ?? agent) : agent;
           break;
         }
         if (full) {
@@ -571,11 +571,10 @@ export class SimCluster {
     this.#refreshQueue(app);
   }
 
-  #reject(app: SimApp, agent: SimAgent, need: Resources, cs: ConstraintState | undefined, now: number): RejectReason | undefined {
-    const pools = usablePools(agent, app.role);
-    const shortfall = resourceShortfall(pools, need);
-    if (shortfall === 'UnfulfilledRole') return shortfall;
-    if (cs && !cs.accepts(agent)) return 'UnfulfilledConstraint';
+  #reject(app: SimApp, agent: SimAgent, cs: ConstraintState | undefined, now: number): RejectReason | undefined {
+    // The placement module's answer (planner/placement.ts), with maintenance in its funnel place.
+    const shortfall = offerRefusal(app, agent, cs);
+    if (shortfall === 'UnfulfilledRole' || shortfall === 'UnfulfilledConstraint') return shortfall;
     if (this.machineMode(agent) !== undefined) {
       const start = this.maintenance.windowOf(agentMachine(agent))?.start;
       if (start === undefined || start <= now) return 'AgentMaintenance';
@@ -585,7 +584,7 @@ export class SimCluster {
 
   #launch(app: SimApp, agent: SimAgent, need: Resources): void {
     const now = this.clock.now();
-    const allocations = allocate(agent, app.role, need);
+    const allocations = allocate(agent, app.role, need, app.spec.acceptedRoles, app.spec.fixedPorts);
     const task: SimTask = {
       id: taskIdFor(app.spec.id, uuidLike(this.#rand)),
       name: app.spec.id.split('/').filter(Boolean).join('.') || app.spec.id,

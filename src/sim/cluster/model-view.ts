@@ -1,6 +1,5 @@
 import { agentId, type Agent, type Task } from '../../model/agent.js';
 import type { PendingLaunch } from '../../model/pending.js';
-import { resources } from '../../model/resources.js';
 import type { SimCluster } from './cluster.js';
 import { rejectionCounts } from './funnel.js';
 import { agentTotals } from './pools.js';
@@ -59,9 +58,12 @@ export function modelPending(cluster: SimCluster): PendingLaunch[] {
       id: s.id,
       source: 'marathon',
       count: cluster.waitingCount(app),
-      resources: resources({ cpus: s.cpus, mem: s.mem, disk: s.disk ?? 0, gpus: s.gpus ?? 0, ports: s.ports ?? 0 }),
+      resources: app.need,
       constraints: s.constraints ?? [],
       role: app.role,
+      ...(s.acceptedRoles ? { acceptedRoles: s.acceptedRoles } : {}),
+      ...(s.fixedPorts && s.fixedPorts.length > 0 ? { fixedPorts: s.fixedPorts } : {}),
+      ...(s.gpuScheduling ? { gpuScheduling: s.gpuScheduling } : {}),
       delayed: false,
       ...(app.queue ? { since: app.queue.since } : {}),
       rejections: app.queue ? rejectionCounts(app.queue.lastPass) : {},

@@ -89,11 +89,15 @@ export function resourceShortfall(pools: readonly Pool[], need: Resources): Reje
   return undefined;
 }
 
-/** Takes `need` from the pools in order; the caller has checked that it fits. */
-export function allocate(agent: SimAgent, role: string, need: Resources): Allocation[] {
+/**
+ * Takes `need` from the pools in order (the app's reservation first, then unreserved, or the
+ * roles it accepts); `fixed` host ports are taken by number. The caller has checked that it fits.
+ */
+export function allocate(agent: SimAgent, role: string, need: Resources, accepted?: readonly string[], fixed: readonly number[] = []): Allocation[] {
   const out: Allocation[] = [];
   const left = { ...need };
-  const roles = role === '*' ? ['*'] : [role, '*'];
+  const roles = accepted ? [...accepted.filter((r) => r !== '*'), ...(accepted.includes('*') ? ['*'] : [])] : role === '*' ? ['*'] : [role, '*'];
+  let pinned = [...fixed];
   for (const r of roles) {
     const pool = agent.pools.get(r);
     if (!pool) continue;
@@ -106,8 +110,12 @@ export function allocate(agent: SimAgent, role: string, need: Resources): Alloca
       ports: Math.min(left.ports, Math.max(0, free.ports)),
     };
     if (take.cpus + take.mem + take.disk + take.gpus + take.ports <= EPS) continue;
-    const portTake = takePorts(pool.freePorts, take.ports);
-    const ports = portTake?.taken ?? [];
+    const mine = pinned.filter((p) => pool.freePorts.some((x) => p >= x.begin && p <= x.end)).slice(0, take.ports);
+    pinned = pinned.filter((p) => !mine.includes(p));
+    const exact: Range[] = mine.map((p) => ({ begin: p, end: p }));
+    if (exact.length > 0) pool.freePorts = removeRanges(pool.freePorts, exact);
+    const portTake = takePorts(pool.freePorts, take.ports - exact.length);
+    const ports = [...exact, ...(portTake?.taken ?? [])];
     if (portTake) pool.freePorts = portTake.rest;
     pool.used = {
       cpus: pool.used.cpus + take.cpus,

@@ -145,8 +145,14 @@ export interface AppSpec {
   readonly gpus?: number;
   /** Number of host ports each instance needs. */
   readonly ports?: number;
+  /** Host ports bound by number (requirePorts, container hostPorts), part of `ports`: one instance per agent per port. */
+  readonly fixedPorts?: readonly number[];
   readonly constraints?: readonly AppConstraint[];
   readonly role?: string;
+  /** Marathon `acceptedResourceRoles`; absent: "*" and `role`. */
+  readonly acceptedRoles?: readonly string[];
+  /** The `GPU_SCHEDULING_BEHAVIOR` label; absent: Marathon's default `restricted`. */
+  readonly gpuScheduling?: 'restricted' | 'unrestricted';
   readonly labels?: Readonly<Record<string, string>>;
   readonly kind?: 'service' | 'batch';
   /** Batch only: how long each instance runs once started. */
@@ -157,19 +163,9 @@ export interface AppSpec {
   readonly framework?: string;
 }
 
-export const REJECT_REASONS = [
-  'UnfulfilledRole',
-  'UnfulfilledConstraint',
-  'NoCorrespondingReservationFound',
-  'AgentMaintenance',
-  'InsufficientCpus',
-  'InsufficientMemory',
-  'InsufficientDisk',
-  'InsufficientGpus',
-  'InsufficientPorts',
-  'DeclinedScarceResources',
-] as const;
-export type RejectReason = (typeof REJECT_REASONS)[number];
+// Marathon's decline reasons: the placement module's, so the emulator and the planner speak alike.
+import { REJECT_REASONS, type RejectReason } from '../../planner/placement.js';
+export { REJECT_REASONS, type RejectReason };
 
 /** Offers seen for one app, counted the way Marathon's processedOffersSummary reports them. */
 export interface OfferFunnel {

@@ -17,6 +17,24 @@ function portCount(body: Record<string, unknown>): number {
   return 0;
 }
 
+/**
+ * Host ports bound by number: container `portMappings` with a non-zero `hostPort`, or
+ * `portDefinitions` / `ports` with `requirePorts: true` (Marathon docs, ports.md).
+ */
+function fixedPorts(body: Record<string, unknown>): number[] {
+  const container = body['container'];
+  if (isRecord(container)) {
+    const docker = container['docker'];
+    const mappings = container['portMappings'] ?? (isRecord(docker) ? docker['portMappings'] : undefined);
+    if (Array.isArray(mappings)) return mappings.map((m) => (isRecord(m) ? num(m['hostPort'], 0) : 0)).filter((p) => p > 0);
+  }
+  if (body['requirePorts'] !== true) return [];
+  const defs = body['portDefinitions'];
+  if (Array.isArray(defs)) return defs.map((d) => (isRecord(d) ? num(d['port'], 0) : 0)).filter((p) => p > 0);
+  const ports = body['ports'];
+  return Array.isArray(ports) ? ports.map((p) => num(p, 0)).filter((p) => p > 0) : [];
+}
+
 /** A Marathon app definition (`POST /v2/apps`) as an AppSpec; a string lists what is wrong. */
 export function parseAppBody(body: unknown, idFromPath?: string): AppSpec | string {
   if (!isRecord(body)) return 'Object is not valid: expected an app definition';
@@ -37,6 +55,10 @@ export function parseAppBody(body: unknown, idFromPath?: string): AppSpec | stri
   const instances = num(body['instances'], 1);
   if (instances < 0 || !Number.isInteger(instances)) return '/instances: must be a non-negative integer';
   const role = typeof body['role'] === 'string' ? body['role'] : undefined;
+  const rawRoles = body['acceptedResourceRoles'];
+  const acceptedRoles = Array.isArray(rawRoles) ? rawRoles.filter((r): r is string => typeof r === 'string') : [];
+  const fixed = fixedPorts(body);
+  const gpu = labels['GPU_SCHEDULING_BEHAVIOR'];
   return {
     id,
     instances,
@@ -48,5 +70,8 @@ export function parseAppBody(body: unknown, idFromPath?: string): AppSpec | stri
     constraints,
     labels,
     ...(role ? { role } : {}),
+    ...(acceptedRoles.length > 0 ? { acceptedRoles } : {}),
+    ...(fixed.length > 0 ? { fixedPorts: fixed } : {}),
+    ...(gpu === 'restricted' || gpu === 'unrestricted' ? { gpuScheduling: gpu } : {}),
   };
 }

@@ -43,6 +43,8 @@ export function marathonApp(cluster: SimCluster, app: SimApp, embedTasks: boolea
     // Service ports, one per host port the app asks for (Marathon assigns them from 10000).
     ports: Array.from({ length: s.ports ?? 0 }, (_, i) => 10000 + i),
     requirePorts: false,
+    ...fixedPortsJson(s.fixedPorts ?? [], app.need.ports),
+    ...(s.acceptedRoles ? { acceptedResourceRoles: [...s.acceptedRoles] } : {}),
     upgradeStrategy: { maximumOverCapacity: 1, minimumHealthCapacity: 1 },
     version: app.version,
     versionInfo: { lastScalingAt: app.version, lastConfigChangeAt: isoTime(app.createdAt) },
@@ -57,6 +59,13 @@ export function marathonApp(cluster: SimCluster, app: SimApp, embedTasks: boolea
   if (app.role !== '*') out['role'] = app.role;
   if (embedTasks) out['tasks'] = tasks.map((t) => marathonTask(cluster, t));
   return out;
+}
+
+/** Fixed host ports as a container's port mappings (fixed `hostPort`s, 0 for the random rest): how Marathon shows them. */
+function fixedPortsJson(fixed: readonly number[], count: number): JsonObject {
+  if (fixed.length === 0) return {};
+  const mappings: JsonObject[] = [...fixed.map((p) => ({ containerPort: p, hostPort: p, protocol: 'tcp' })), ...Array.from({ length: Math.max(0, count - fixed.length) }, () => ({ containerPort: 0, hostPort: 0, protocol: 'tcp' }))];
+  return { ports: [], container: { type: 'DOCKER', portMappings: mappings } };
 }
 
 export function deploymentIdFor(app: SimApp): string {
