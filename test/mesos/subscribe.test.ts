@@ -220,7 +220,8 @@ describe('heartbeats by master version', () => {
     const s = await master((res) => {
       opened++;
       streamHead(res);
-      res.write(encodeRecord(subscribedEvery(0.05)));
+      // Announces 200 ms (dead after 600 ms of silence), beats every 30 ms: room for a slow, shared machine.
+      res.write(encodeRecord(subscribedEvery(0.2)));
       const t = setInterval(() => res.write(encodeRecord('{"type":"HEARTBEAT"}')), 30);
       res.on('close', () => clearInterval(t));
     });
