@@ -41,7 +41,7 @@ const count = (_: string | undefined, previous: number | undefined): number => (
 export function addAutoscalerOptions(cmd: Command, scope: { service?: boolean } = {}): Command {
   const opts: Option[] = [
     new Option('--config <file>', 'YAML config file with node groups').env('AS_CONFIG'),
-    new Option('--provider-name <name>', 'cloud of the node group: Azure (case-insensitive)').env('AS_PROVIDER_NAME'),
+    new Option('--provider-name <name>', 'cloud of the node group: Azure, AWS or exec (case-insensitive)').env('AS_PROVIDER_NAME'),
     new Option('--timer <seconds>', 'seconds between checks [60]').env('AS_TIMER').argParser(number),
     new Option('--scale-up-cap <percent>', 'scale up when a tracked resource reaches this utilization [80]').env('AS_SCALE_UP_MAX').argParser(number),
     new Option('--scale-down-cap <percent>', 'scale down when every tracked resource is at or under this [20]').env('AS_SCALE_DOWN_MAX').argParser(number),
@@ -62,6 +62,11 @@ export function addAutoscalerOptions(cmd: Command, scope: { service?: boolean } 
     new Option('--azure-resource-group <name>').env('AZURE_RG'),
     new Option('--azure-vmss-name <name>').env('AZURE_VMSS'),
     new Option('--azure-arm-endpoint <url>', 'Azure Resource Manager endpoint [https://management.azure.com]').env('AZURE_ARM_ENDPOINT'),
+    // AWS credentials and endpoints come from the SDK's own chain (AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_ENDPOINT_URL, ...).
+    new Option('--aws-region <region>', 'AWS region of the Auto Scaling group [the SDK\'s: AWS_REGION, shared config]'),
+    new Option('--aws-asg-name <name>', 'Auto Scaling group of the node group (with --provider-name aws)').env('AS_AWS_ASG_NAME'),
+    new Option('--exec-command <command>', 'command managing the node group (with --provider-name exec): run as <command> describe|set-size N|delete ID...').env('AS_EXEC_COMMAND'),
+    new Option('--exec-timeout <seconds>', 'seconds before an exec call is killed [60]').env('AS_EXEC_TIMEOUT').argParser(number),
     new Option('--marathon-url <url>', 'Marathon URL, for its launch queue').env('AS_MARATHON_URL'),
     new Option('--mesos-username <name>', 'HTTP basic auth user for Mesos').env('MESOS_USERNAME'),
     new Option('--mesos-password <password>').env('MESOS_PASSWORD'),
@@ -116,6 +121,10 @@ export function overridesFrom(raw: Raw, env: NodeJS.ProcessEnv): Overrides {
     azureResourceGroup: str(raw['azureResourceGroup']),
     azureVmssName: str(raw['azureVmssName']),
     azureArmEndpoint: str(raw['azureArmEndpoint']),
+    awsRegion: str(raw['awsRegion']),
+    awsAsgName: str(raw['awsAsgName']),
+    execCommand: str(raw['execCommand']),
+    execTimeout: num(raw['execTimeout']),
     marathonUrl: str(raw['marathonUrl']),
     mesosUsername: str(raw['mesosUsername']),
     mesosPassword: str(raw['mesosPassword']),

@@ -32,6 +32,10 @@ export interface Overrides {
   azureResourceGroup?: string;
   azureVmssName?: string;
   azureArmEndpoint?: string;
+  awsRegion?: string;
+  awsAsgName?: string;
+  execCommand?: string;
+  execTimeout?: number;
   marathonUrl?: string;
   mesosUsername?: string;
   mesosPassword?: string;
@@ -124,6 +128,9 @@ export function mergeConfig(file: unknown, o: Overrides): ConfigInput {
     armEndpoint: o.azureArmEndpoint ?? azureFile['armEndpoint'],
   });
   const wantsAzure = base['azure'] !== undefined || o.providerName?.toLowerCase() === 'azure' || Object.keys(azure).length > 0;
+  const awsFile = obj(base['aws']);
+  const aws = defined({ ...awsFile, region: o.awsRegion ?? awsFile['region'] });
+  const wantsAws = base['aws'] !== undefined || o.awsRegion !== undefined;
 
   const groupOverrides = defined({
     scaleUpCap: o.scaleUpCap,
@@ -160,6 +167,7 @@ export function mergeConfig(file: unknown, o: Overrides): ConfigInput {
     mesos: mergedMesos,
     marathon: o.marathonUrl ? { ...obj(base['marathon']), url: o.marathonUrl } : base['marathon'],
     azure: wantsAzure ? azure : undefined,
+    aws: wantsAws ? aws : undefined,
     server,
     groups,
   }) as ConfigInput;
@@ -179,9 +187,7 @@ function legacySelector(o: Overrides, group: Obj): Obj {
 function legacyGroup(o: Overrides, overrides: Obj, scaleDown: Obj): Obj {
   const key = o.attributeKey ?? 'workload';
   const value = o.attributeValue ?? 'stateless';
-  const provider = (o.providerName ?? 'azure').toLowerCase() === 'azure'
-    ? defined({ kind: 'azure-vmss', vmssName: o.azureVmssName, resourceGroup: o.azureResourceGroup })
-    : { kind: o.providerName?.toLowerCase() };
+  const provider = legacyProvider(o);
   return {
     name: value.replace(/[^A-Za-z0-9_.-]/g, '-') || 'default',
     selector: { [key]: value },
@@ -189,6 +195,21 @@ function legacyGroup(o: Overrides, overrides: Obj, scaleDown: Obj): Obj {
     ...overrides,
     scaleDown: { unneededTime: 0, delayAfterAdd: 0, ...scaleDown },
   };
+}
+
+/** The legacy group's provider from `--provider-name` (Azure, AWS or exec, any case) and that cloud's flags. */
+function legacyProvider(o: Overrides): Obj {
+  const name = (o.providerName ?? 'azure').toLowerCase();
+  switch (name) {
+    case 'azure':
+      return defined({ kind: 'azure-vmss', vmssName: o.azureVmssName, resourceGroup: o.azureResourceGroup });
+    case 'aws':
+      return defined({ kind: 'aws-asg', asgName: o.awsAsgName });
+    case 'exec':
+      return defined({ kind: 'exec', command: o.execCommand, timeoutSeconds: o.execTimeout });
+    default:
+      return { kind: name };
+  }
 }
 
 /** `--listen` as server host and port; `[::1]:8080` is an IPv6 literal, an unparsable value a ConfigError. */
