@@ -59,6 +59,8 @@ export class MaintenanceBook {
   #windows: SimWindow[] = [];
   /** `Master::machines`: every machine an agent registered on or a schedule named, with its mode. */
   readonly #machines = new Map<string, { machine: MachineId; mode: Mode; window?: SimWindow }>();
+  /** How many machines are DRAINING or DOWN: lets `modeOf` answer at once when none is (the scheduler asks per offer). */
+  #inMaintenance = 0;
 
   get windows(): readonly SimWindow[] {
     return this.#windows;
@@ -105,7 +107,14 @@ export class MaintenanceBook {
       if (e === undefined || e.mode === 'UP') this.#machines.set(key, { machine, mode: 'DRAINING', window });
     }
     this.#windows = windows;
+    this.#recount();
     return ok(undefined);
+  }
+
+  #recount(): void {
+    let n = 0;
+    for (const e of this.#machines.values()) if (e.mode !== 'UP') n++;
+    this.#inMaintenance = n;
   }
 
   /** http.cpp `_startMaintenance`: every machine must be known and DRAINING; they go DOWN. */
@@ -134,6 +143,7 @@ export class MaintenanceBook {
     this.#windows = this.#windows
       .map((w) => ({ ...w, machines: w.machines.filter((m) => !keys.has(machineKey(m))) }))
       .filter((w) => w.machines.length > 0);
+    this.#recount();
     return ok(undefined);
   }
 
@@ -150,12 +160,14 @@ export class MaintenanceBook {
 
   /** Mode of exactly this machine (Mesos equality), undefined when UP or unknown. */
   modeOf(m: MachineId): MachineMode | undefined {
+    if (this.#inMaintenance === 0) return undefined;
     const e = this.#machines.get(machineKey(m));
     return e === undefined || e.mode === 'UP' ? undefined : e.mode;
   }
 
   /** The window holding exactly this machine, when scheduled. */
   windowOf(m: MachineId): SimWindow | undefined {
+    if (this.#inMaintenance === 0) return undefined;
     return this.#machines.get(machineKey(m))?.window;
   }
 
