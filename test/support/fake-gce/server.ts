@@ -42,6 +42,8 @@ export interface FakeGce {
   injectError(n: number, status: number, reason?: string, message?: string): void;
   /** The next operation completes DONE with this error (e.g. QUOTA_EXCEEDED) and changes nothing. */
   failNextOperation(code: string, message: string): void;
+  /** Called when a deleteInstances request arrives, before its operation: e.g. to see what Mesos looked like then. */
+  onDeleteInstances?: (instanceUrls: readonly string[]) => void;
   /** API calls other than operation waits, optionally of one method. */
   calls(method?: string): RecordedGceRequest[];
   close(): Promise<void>;
@@ -178,6 +180,7 @@ export async function startFakeGce(options: StartFakeGceOptions = {}): Promise<F
       if (missing !== undefined)
         return gceError(400, 'invalid', `Invalid value for field 'resource.instances[]': '${String(missing)}'. The instance is not a member of the instance group.`);
       const names = new Set(wanted as string[]);
+      fake.onDeleteInstances?.(wanted as string[]);
       return {
         status: 200,
         body: newOp(mig, 'compute.instanceGroupManagers.deleteInstances', query.get('requestId'), () => {
@@ -226,7 +229,7 @@ export async function startFakeGce(options: StartFakeGceOptions = {}): Promise<F
   });
   const apiEndpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  return {
+  const fake: FakeGce = {
     apiEndpoint,
     account,
     state,
@@ -242,4 +245,5 @@ export async function startFakeGce(options: StartFakeGceOptions = {}): Promise<F
       account.cleanup();
     },
   };
+  return fake;
 }

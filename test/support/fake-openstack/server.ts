@@ -47,6 +47,8 @@ export interface FakeOpenStack {
   /** The next update ends UPDATE_FAILED with this reason. */
   failNextUpdate(reason: string): void;
   calls(service: RecordedOsRequest['service'], method?: string): RecordedOsRequest[];
+  /** Called when an accepted PATCH names members in removal_policies: e.g. to see what Mesos looked like then. */
+  onRemoval?: (members: readonly string[]) => void;
   close(): Promise<void>;
 }
 
@@ -208,7 +210,9 @@ export async function startFakeOpenStack(options: StartFakeOpenStackOptions = {}
       if (s.removalPolicyParameter && params[s.removalPolicyParameter] !== undefined) {
         const policies = params[s.removalPolicyParameter];
         if (!Array.isArray(policies)) return heatFault(400, 'Bad Request', 'StackValidationFailed', 'removal_policies must be a list');
-        for (const p of policies as { resource_list?: unknown[] }[]) for (const r of p.resource_list ?? []) s.blacklist.add(String(r));
+        const named = (policies as { resource_list?: unknown[] }[]).flatMap((p) => (p.resource_list ?? []).map(String));
+        for (const r of named) s.blacklist.add(r);
+        if (named.length > 0) fake.onRemoval?.(named);
       }
       for (const [k, v] of Object.entries(params)) s.parameters[k] = typeof v === 'string' ? v : JSON.stringify(v);
       [s.status, s.statusReason] = ['UPDATE_IN_PROGRESS', 'Stack UPDATE started'];
@@ -295,7 +299,7 @@ export async function startFakeOpenStack(options: StartFakeOpenStackOptions = {}
     if (!s) throw new Error(`no fake stack ${name ?? ''}`);
     return s;
   };
-  return {
+  const fake: FakeOpenStack = {
     authUrl: `${base}/identity/v3`,
     region,
     requests,
@@ -322,4 +326,5 @@ export async function startFakeOpenStack(options: StartFakeOpenStackOptions = {}
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+  return fake;
 }
