@@ -112,6 +112,30 @@ describe('run with an aws-asg config file, against an emulated Mesos and a local
   }, 45_000);
 });
 
+describe('run with the original flag style for AWS', () => {
+  it('--provider-name aws --aws-asg-name --aws-region: at 83% cpu on 3 agents sets the desired capacity to 5', async () => {
+    const s = await setup(['10.1.0.4', '10.1.0.6', '10.1.0.8'], [onWorkload('/web', 5, 1)]);
+    const args = ['run', '--provider-name', 'AWS', '--aws-asg-name', 'mesos-agents', '--aws-region', 'us-east-1', '--timer', '1', '--master', s.cluster.masterUrl, '--marathon-url', s.cluster.emu.marathonUrl, '-vv'];
+    const out = await runCliUntil(args, s.env, () => s.fake.callsOf('SetDesiredCapacity').length > 0, 40_000);
+    if (s.fake.callsOf('SetDesiredCapacity').length === 0) console.log(out.stderr.slice(-3000));
+    expect(s.fake.callsOf('SetDesiredCapacity').map((c) => c.params['DesiredCapacity'])).toEqual(['5']);
+    expect(s.fake.calls.every((c) => c.region === 'us-east-1')).toBe(true);
+  }, 60_000);
+
+  it('lists the AWS flags in run --help', async () => {
+    const r = await runCli(['run', '--help']);
+    expect(r.stdout).toMatch(/--provider-name <name> .*AWS/);
+    expect(r.stdout).toMatch(/--aws-asg-name <name>/);
+    expect(r.stdout).toMatch(/--aws-region <region>/);
+  });
+
+  it('validate --provider-name aws without --aws-asg-name names the missing field', async () => {
+    const r = await runCli(['validate', '--provider-name', 'aws', '--master', 'http://127.0.0.1:5050']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/groups\.0\.provider\.asgName/);
+  });
+});
+
 describe('validate with an aws-asg config', () => {
   const base = { mesos: { masters: ['http://127.0.0.1:5050'] }, aws: { region: 'eu-west-1' } };
 

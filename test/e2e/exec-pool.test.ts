@@ -99,6 +99,23 @@ describe('run with an exec config file, against an emulated Mesos and a pool com
   }, 45_000);
 });
 
+describe('run with the original flag style for exec', () => {
+  it('--provider-name exec --exec-command: at 83% cpu on 3 agents runs `set-size 5`', async () => {
+    const s = await setup(['10.1.0.4', '10.1.0.6', '10.1.0.8'], [onWorkload('/web', 5, 1)]);
+    const args = ['run', '--provider-name', 'exec', '--exec-command', s.pool.command, '--exec-timeout', '20', '--timer', '1', '--master', s.cluster.masterUrl, '--marathon-url', s.cluster.emu.marathonUrl, '-vv'];
+    const out = await runCliUntil(args, {}, () => verbs(s.pool, 'set-size').length > 0, 40_000);
+    if (verbs(s.pool, 'set-size').length === 0) console.log(out.stderr.slice(-3000));
+    expect(verbs(s.pool, 'set-size').map((c) => c.args)).toEqual([['set-size', '5']]);
+    expect(verbs(s.pool, 'describe')[0]?.stdin).toEqual({ group: 'stateless', settings: {} });
+  }, 60_000);
+
+  it('lists the exec flags in run --help', async () => {
+    const r = await runCli(['run', '--help']);
+    expect(r.stdout).toMatch(/--exec-command <command>/);
+    expect(r.stdout).toMatch(/--exec-timeout <seconds>/);
+  });
+});
+
 describe('validate with an exec config', () => {
   const base = { mesos: { masters: ['http://127.0.0.1:5050'] } };
 
