@@ -1,0 +1,139 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AppSpec } from '../../src/sim/cluster/types.js';
+import { runCli } from '../support/cli.js';
+import { agentOn, onWorkload, runCliUntil, startE2eCluster, writeConfig, type E2eCluster } from '../support/e2e-cluster.js';
+import { startFakeOpenStack, type FakeOpenStack } from '../support/fake-openstack/index.js';
+
+const PASSWORD = 'Heat-e2e-Pa55word-never-shown';
+
+let cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.reverse()) await c();
+  cleanup = [];
+});
+
+interface Setup {
+  readonly cluster: E2eCluster;
+  readonly fake: FakeOpenStack;
+  readonly configPath: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** member name -> private IP, as the group started. */
+  readonly ipOf: Map<string, string>;
+}
+
+/**
+ * Stateless agents on `ips`, each a member of the stack's ResourceGroup whose Nova server has the
+ * same fixed IP and the agent's host name; one agent of another workload outside the group.
+ */
+async function setup(ips: string[], apps: AppSpec[]): Promise<Setup> {
+  const fake = await startFakeOpenStack({ stacks: [{ name: 'mesos', ips, memberTemplate: true }], users: { user: { name: 'autoscaler', password: PASSWORD, project: 'mesos' } } });
+  cleanup.push(() => fake.close());
+  const stack = fake.stack('mesos');
+  const hostOf = new Map(stack.members.map((m) => [stack.servers.get(m.serverId)?.ip ?? '', stack.servers.get(m.serverId)?.name ?? '']));
+  const cluster = await startE2eCluster([...ips.map((ip) => agentOn(ip, hostOf.get(ip) ?? ip)), agentOn('10.2.0.4', 'public-0', 'public')], apps);
+  cleanup.push(() => cluster.close());
+  const config = await writeConfig({
+    timer: 1,
+    mesos: { masters: [cluster.masterUrl] },
+    marathon: { url: cluster.emu.marathonUrl },
+    groups: [
+      {
+        name: 'stateless',
+        selector: { workload: 'stateless' },
+        min: 3,
+        max: 10,
+        provider: { kind: 'openstack-heat', stack: 'mesos', resource: 'agents', countParameter: 'agent_count' },
+        scaleDown: { unneededTime: 0, delayAfterAdd: 0 },
+      },
+    ],
+  });
+  cleanup.push(config.remove);
+  const env = {
+    OS_AUTH_URL: fake.authUrl,
+    OS_USERNAME: 'autoscaler',
+    OS_PASSWORD: PASSWORD,
+    OS_PROJECT_NAME: 'mesos',
+    OS_USER_DOMAIN_NAME: 'Default',
+    OS_PROJECT_DOMAIN_NAME: 'Default',
+    OS_REGION_NAME: fake.region,
+  };
+  const ipOf = new Map(stack.members.map((m) => [m.name, stack.servers.get(m.serverId)?.ip ?? '']));
+  return { cluster, fake, configPath: config.path, env, ipOf };
+}
+
+const patches = (fake: FakeOpenStack) => fake.calls('orchestration', 'PATCH');
+
+describe('run with an openstack-heat config file, against an emulated Mesos and a local Keystone/Heat/Nova', () => {
+  it('at 83% cpu on 3 agents sets the stack\'s count parameter to 5', async () => {
+    const s = await setup(['10.1.0.4', '10.1.0.6', '10.1.0.8'], [onWorkload('/web', 5, 1)]);
+    const out = await runCliUntil(['run', '--config', s.configPath, '-vvv'], s.env, () => patches(s.fake).length > 0, 45_000);
+    if (patches(s.fake).length === 0) console.log(out.stderr.slice(-3000));
+    expect(patches(s.fake).map((p) => p.body)).toEqual([{ parameters: { agent_count: 5 } }]);
+    expect(out.stderr).toMatch(/cpus 83\.3% on 3 agents/);
+    const all = `${out.stdout}${out.stderr}`;
+    expect(all).not.toContain(PASSWORD);
+    for (const t of s.fake.issuedTokens) expect(all).not.toContain(t);
+  }, 60_000);
+
+  it('at 10% cpu on 5 agents removes exactly one idle member, after Mesos drained its agent and took it down', async () => {
+    const ips = ['10.1.0.4', '10.1.0.5', '10.1.0.6', '10.1.0.7', '10.1.0.8'];
+    const s = await setup(ips, [onWorkload('/web', 1, 1)]);
+    const busyIp = [...s.cluster.emu.cluster.agents()].find((a) => a.tasks.size > 0)?.ip;
+    expect(busyIp).toBeDefined();
+    const atRemoval: { members: readonly string[]; registered: string[]; masterCalls: string[] }[] = [];
+    s.fake.onRemoval = (members) => atRemoval.push({ members, registered: s.cluster.agentIps(), masterCalls: [...s.cluster.masterCalls] });
+    const out = await runCliUntil(['run', '--config', s.configPath, '-vv'], s.env, () => patches(s.fake).length > 0, 45_000);
+    if (patches(s.fake).length === 0) console.log(out.stderr.slice(-4000));
+    expect(patches(s.fake)).toHaveLength(1);
+    const body = patches(s.fake)[0]?.body as { parameters: { agent_count: number; removal_policies: { resource_list: string[] }[] } };
+    expect(body.parameters.agent_count).toBe(4);
+    const removed = body.parameters.removal_policies.flatMap((p) => p.resource_list);
+    expect(removed).toHaveLength(1);
+    const ip = s.ipOf.get(removed[0] ?? '');
+    expect(ip).toBeDefined();
+    expect(ip).not.toBe(busyIp);
+    // Drained and shut down by Mesos before the member went.
+    expect(atRemoval).toHaveLength(1);
+    expect(atRemoval[0]?.registered).not.toContain(ip);
+    const calls = atRemoval[0]?.masterCalls ?? [];
+    expect(calls.some((c) => /DRAIN_AGENT|UPDATE_MAINTENANCE_SCHEDULE|POST \/master\/maintenance\/schedule/.test(c))).toBe(true);
+    expect(calls.some((c) => /START_MAINTENANCE|POST \/master\/machine\/down/.test(c))).toBe(true);
+  }, 60_000);
+
+  it('at 50% cpu changes nothing', async () => {
+    const s = await setup(['10.1.0.4', '10.1.0.6', '10.1.0.8', '10.1.0.9'], [onWorkload('/web', 4, 1)]);
+    const out = await runCliUntil(['run', '--config', s.configPath, '-vv'], s.env, (stderr) => (stderr.match(/decision stateless: none/g) ?? []).length >= 3, 30_000);
+    expect((out.stderr.match(/decision stateless: none/g) ?? []).length).toBeGreaterThanOrEqual(3);
+    expect(patches(s.fake)).toHaveLength(0);
+    expect(s.cluster.masterCalls.filter((c) => /^POST .*(DRAIN_AGENT|MAINTENANCE|\/maintenance\/|\/machine\/)/.test(c))).toEqual([]);
+    // One token for the whole run.
+    expect(s.fake.calls('identity')).toHaveLength(1);
+  }, 45_000);
+});
+
+describe('validate with an openstack-heat config', () => {
+  const base = { mesos: { masters: ['http://127.0.0.1:5050'] } };
+
+  it('accepts a group naming the stack, its ResourceGroup and the count parameter', async () => {
+    const c = await writeConfig({
+      ...base,
+      groups: [
+        { name: 'agents', selector: { workload: 'stateless' }, provider: { kind: 'openstack-heat', stack: 'mesos', resource: 'agents', countParameter: 'agent_count' } },
+        { name: 'compute', selector: { workload: 'compute' }, provider: { kind: 'openstack-heat', stack: 'overcloud', resource: 'Compute', countParameter: 'ComputeCount', removalPolicyParameter: 'ComputeRemovalPolicies' } },
+      ],
+    });
+    cleanup.push(c.remove);
+    const r = await runCli(['validate', '--config', c.path]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/valid: 2 node group\(s\): agents, compute/);
+  });
+
+  it('rejects a group without countParameter, naming the field', async () => {
+    const c = await writeConfig({ ...base, groups: [{ name: 'agents', selector: { workload: 'stateless' }, provider: { kind: 'openstack-heat', stack: 'mesos', resource: 'agents', count: 'agent_count' } }] });
+    cleanup.push(c.remove);
+    const r = await runCli(['validate', '--config', c.path]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/groups\.0\.provider\.countParameter/);
+  });
+});
