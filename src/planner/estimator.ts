@@ -68,7 +68,8 @@ export function agentBin(a: Agent, fixedPorts: ReadonlyMap<string, readonly numb
   if (reservedRoles.length > 0) {
     const fromReservation = subtractFloor(reservedUse, subtractFloor(reservedUse, a.reserved)); // min(use, reserved)
     const unreservedUse = subtractFloor(a.used, fromReservation);
-    bin = makeBin(a, subtractFloor(subtractFloor(a.total, a.reserved), unreservedUse), apps, false, { roles: reservedRoles, free: subtractFloor(a.reserved, fromReservation) });
+    const unreserved = subtractFloor(a.total, a.reserved);
+    bin = makeBin(a, subtractFloor(unreserved, unreservedUse), apps, false, { roles: reservedRoles, free: subtractFloor(a.reserved, fromReservation), unreservedOffered: unreserved.cpus > 0 || unreserved.mem > 0 });
   } else {
     bin = makeBin(a, subtractFloor(a.total, a.used), apps);
   }
@@ -81,7 +82,8 @@ export function templateBin(template: NodeTemplate, hostname: string, added = tr
   const node = { hostname, attributes: template.attributes, ...(template.domain ? { domain: template.domain } : {}) };
   const r = template.reserved;
   if (!r) return makeBin(node, template.resources, new Map(), added);
-  return makeBin(node, subtractFloor(template.resources, r.resources), new Map(), added, { roles: r.roles, free: r.resources });
+  const unreserved = subtractFloor(template.resources, r.resources);
+  return makeBin(node, unreserved, new Map(), added, { roles: r.roles, free: r.resources, unreservedOffered: unreserved.cpus > 0 || unreserved.mem > 0 });
 }
 
 /** Free room of every agent that counts as capacity, plus nodes already booting. */

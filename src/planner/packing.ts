@@ -27,8 +27,8 @@ export function toVector(r: Resources): Float64Array {
  * A bin for packing: unreserved free room, plus optionally free room reserved for
  * some roles (only apps accepting those roles may use it).
  */
-export function makeBin(node: NodeFields, free: Resources, apps: Map<string, number> = new Map(), added = false, reserved?: { roles: readonly string[]; free: Resources }): Bin {
-  const unreserved: Pool = { roles: ['*'], free: toVector(free) };
+export function makeBin(node: NodeFields, free: Resources, apps: Map<string, number> = new Map(), added = false, reserved?: { roles: readonly string[]; free: Resources; unreservedOffered: boolean }): Bin {
+  const unreserved: Pool = { roles: ['*'], free: toVector(free), offered: reserved?.unreservedOffered ?? true };
   const pools: Pool[] = reserved ? [unreserved, { roles: reserved.roles, free: toVector(reserved.free) }] : [unreserved];
   const ports = new Set<number>();
   return {
@@ -40,7 +40,7 @@ export function makeBin(node: NodeFields, free: Resources, apps: Map<string, num
     apps,
     added,
     ports,
-    usableBy: (app) => pools.some((p) => usable(app, p)),
+    usableBy: (app) => pools.some((p) => p.offered !== false && usable(app, p)),
     freeFor: (app, i) => poolsFree(app, pools, i),
     portFree: (p: number) => !ports.has(p),
   };

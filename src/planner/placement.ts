@@ -52,6 +52,8 @@ export interface Pool {
   readonly roles: readonly string[];
   /** Free amounts in RESOURCE_NAMES order. */
   readonly free: Float64Array;
+  /** False when the pool holds no cpus or mem at all (Mesos offers no such resources of it). */
+  readonly offered?: boolean;
 }
 
 /**

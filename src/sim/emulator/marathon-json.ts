@@ -35,7 +35,7 @@ export function marathonApp(cluster: SimCluster, app: SimApp, embedTasks: boolea
     disk: s.disk ?? 0,
     executor: '',
     instances: s.instances,
-    labels: { ...(s.labels ?? {}) },
+    labels: { ...(s.labels ?? {}), ...(s.gpuScheduling ? { GPU_SCHEDULING_BEHAVIOR: s.gpuScheduling } : {}) },
     maxLaunchDelaySeconds: 3600,
     mem: s.mem,
     gpus: s.gpus ?? 0,

@@ -74,6 +74,9 @@ export class TraceFeeder {
       ...(batch ? { durationMs: task.durationMs } : {}),
       ...(task.constraints.length ? { constraints: task.constraints } : {}),
       labels: { trace_task: task.id },
+      // Traces come from schedulers that share GPU nodes with CPU work: replay them as Marathon with
+      // GPU_SCHEDULING_BEHAVIOR=unrestricted (ResourceMatcher.scala), which the planner reads too.
+      gpuScheduling: 'unrestricted',
     };
     const r = this.cluster.createApp(spec);
     if (!r.ok) throw new Error(`trace task ${task.id}: ${r.error.message}`);
