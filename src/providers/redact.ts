@@ -1,7 +1,5 @@
-import { scrub, Secret } from '../util/secret.js';
-
-/** Longest provider error text we pass on; a script or server can say a lot. */
-export const MAX_ERROR_TEXT = 600;
+import { Secret } from '../util/secret.js';
+import { redact } from './cloud-call.js';
 
 /** Environment variable names whose values are credentials (AWS_SECRET_ACCESS_KEY, OS_PASSWORD, ...). */
 const SECRET_NAME = /secret|password|passwd|token|credential|private.?key|api.?key|access.?key/i;
@@ -24,20 +22,15 @@ export function secretsFromEnv(env: NodeJS.ProcessEnv): Secret[] {
 }
 
 /**
- * Removes credentials from provider error text and bounds its length: the given secrets, bearer
- * tokens, JWTs, AWS SigV4 signatures and session tokens, and `key=value` pairs under credential
- * names. Servers and scripts should never echo them; this holds even when one does.
+ * Removes credentials from provider error text and bounds its length: the general rules of
+ * `redact` (cloud-call.ts: the given secrets, bearer tokens, JWTs, private keys, token and
+ * password fields), plus AWS SigV4 signatures, session tokens and any `key=value` under a
+ * credential-like name (`secret_access_key=...`, `VSPHERE_PASSWORD=...`), which scripts and AWS
+ * tooling print.
  */
-export function redactCredentials(text: string, secrets: readonly (Secret | undefined)[], max = MAX_ERROR_TEXT): string {
-  const out = scrub(text, secrets)
-    .replace(/(bearer\s+)[A-Za-z0-9._~+/=-]+/gi, '$1[redacted]')
-    .replace(/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, '[redacted]')
+export function redactCredentials(text: string, secrets: readonly (Secret | undefined)[]): string {
+  const pre = text
     .replace(/(Signature=)[0-9a-f]+/gi, '$1[redacted]')
-    .replace(
-      /("?[A-Za-z_-]*(?:secret|password|passwd|token|access_token|session_token|security-token)"?\s*[:=]\s*"?)[^"&\s,}]+/gi,
-      '$1[redacted]',
-    )
-    .replace(/\s+/g, ' ')
-    .trim();
-  return out.length > max ? `${out.slice(0, max)}…` : out;
+    .replace(/("?[A-Za-z_.-]*(?:secret|password|passwd|token|security-token)[A-Za-z_.-]*"?\s*[:=]\s*"?)[^"&\s,}]+/gi, '$1[redacted]');
+  return redact(pre, secrets);
 }
