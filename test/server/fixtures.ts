@@ -14,10 +14,10 @@ export function testConfig(withServerToken = true): Config {
   return configSchema.parse({
     mesos: { masters: ['http://127.0.0.1:5050'], token: SECRETS.mesos },
     marathon: { url: 'http://127.0.0.1:8080', username: 'ops', password: SECRETS.marathon },
-    azure: { subscriptionId: 'sub-1', clientId: 'client-1', clientSecret: SECRETS.azure, resourceGroup: 'rg' },
+    azure: { subscriptionId: 'sub-1', tenantId: 'tenant-1', clientId: 'client-1', clientSecret: SECRETS.azure, resourceGroup: 'rg' },
     groups: [
-      { name: 'web', min: 1, max: 10, provider: { kind: 'azure-vmss', vmssName: 'web-vmss' } },
-      { name: 'batch', min: 0, max: 5, resources: ['cpus', 'mem'], provider: { kind: 'simulated' } },
+      { name: 'web', selector: { pool: 'web' }, min: 1, max: 10, provider: { kind: 'azure-vmss', vmssName: 'web-vmss' } },
+      { name: 'batch', selector: { pool: 'batch' }, min: 0, max: 5, resources: ['cpus', 'mem'], provider: { kind: 'simulated' } },
     ],
     server: withServerToken ? { port: 0, token: SECRETS.server } : { port: 0 },
   });
