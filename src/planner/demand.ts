@@ -121,7 +121,12 @@ export function planDemand(views: readonly GroupView[], snapshot: ClusterSnapsho
     totalRoom -= chosen.estimate.nodes;
   }
 
-  const unplaceable = items.filter((i) => i.remaining > 0 && ![...hostable.values()].some((s) => s.has(i))).map((i) => unplaceableWork(i, views, templates));
+  // Left over and refused by a fresh node of every group, given what was placed: no group can host them.
+  const nextFits = (i: Item): boolean => views.some((v) => {
+    const t = templates.get(v.config.name);
+    return t !== undefined && templateRefusal(t, i, `new-${v.config.name}-probe`) === undefined;
+  });
+  const unplaceable = items.filter((i) => i.remaining > 0 && !nextFits(i)).map((i) => unplaceableWork(i, views, templates));
   if (placedOnExisting > 0) {
     for (const v of views) {
       const e = out.get(v.config.name);
