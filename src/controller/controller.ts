@@ -156,8 +156,9 @@ export class Controller {
       const detail = describeMove(move);
       const record = (ok: boolean, extra = ''): ActionRecord => ({ at: now, group: move.group, kind: move.kind, detail: extra ? `${detail}: ${extra}` : detail, ok, dryRun: config.dryRun });
       if (config.dryRun) {
-        logger.info({ group: move.group, detail }, `dry run: would ${detail}`);
-        out.push(record(true));
+        const would = move.kind === 'set-size' ? `set size ${move.to} (from ${move.from})` : detail;
+        logger.info({ group: move.group, detail: would }, `dry run: would ${would}`);
+        out.push({ ...record(true), detail: would });
         continue;
       }
       // Checked right before every call: a deposed leader must not issue one.
@@ -212,7 +213,7 @@ export class Controller {
 export function describeMove(m: Move): string {
   switch (m.kind) {
     case 'set-size':
-      return `set size of ${m.group} ${m.from} -> ${m.to}`;
+      return `set size ${m.from} -> ${m.to}`;
     case 'drain':
       return `drain ${formatMachine(m.machine)} (instance ${m.instanceId})`;
     case 'down':

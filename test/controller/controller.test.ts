@@ -76,7 +76,7 @@ describe('controller', () => {
     const dry = setup(busy(), { dryRun: true });
     const r = await dry.controller.cycle();
     expect(dry.provider.calls).toEqual([]);
-    expect(r.actions[0]).toMatchObject({ dryRun: true, detail: 'set size of stateless 3 -> 5' });
+    expect(r.actions[0]).toMatchObject({ dryRun: true, detail: 'set size 5 (from 3)' });
     const follower = setup(busy(), { leader: () => false });
     await follower.controller.cycle();
     expect(follower.provider.calls).toEqual([]);
