@@ -36,6 +36,15 @@ export interface Overrides {
   awsAsgName?: string;
   execCommand?: string;
   execTimeout?: number;
+  gceProject?: string;
+  gceZone?: string;
+  gceRegion?: string;
+  gceMigName?: string;
+  gceApiEndpoint?: string;
+  openstackStack?: string;
+  openstackResource?: string;
+  openstackCountParameter?: string;
+  openstackRemovalPolicyParameter?: string;
   marathonUrl?: string;
   mesosUsername?: string;
   mesosPassword?: string;
@@ -131,6 +140,8 @@ export function mergeConfig(file: unknown, o: Overrides): ConfigInput {
   const awsFile = obj(base['aws']);
   const aws = defined({ ...awsFile, region: o.awsRegion ?? awsFile['region'] });
   const wantsAws = base['aws'] !== undefined || o.awsRegion !== undefined;
+  const gce = defined({ ...obj(base['gce']), apiEndpoint: o.gceApiEndpoint ?? obj(base['gce'])['apiEndpoint'] });
+  const wantsGce = base['gce'] !== undefined || o.gceApiEndpoint !== undefined;
 
   const groupOverrides = defined({
     scaleUpCap: o.scaleUpCap,
@@ -168,6 +179,7 @@ export function mergeConfig(file: unknown, o: Overrides): ConfigInput {
     marathon: o.marathonUrl ? { ...obj(base['marathon']), url: o.marathonUrl } : base['marathon'],
     azure: wantsAzure ? azure : undefined,
     aws: wantsAws ? aws : undefined,
+    gce: wantsGce ? gce : undefined,
     server,
     groups,
   }) as ConfigInput;
@@ -197,7 +209,7 @@ function legacyGroup(o: Overrides, overrides: Obj, scaleDown: Obj): Obj {
   };
 }
 
-/** The legacy group's provider from `--provider-name` (Azure, AWS or exec, any case) and that cloud's flags. */
+/** The legacy group's provider from `--provider-name` (Azure, AWS, GCE, OpenStack or exec, any case) and that cloud's flags. */
 function legacyProvider(o: Overrides): Obj {
   const name = (o.providerName ?? 'azure').toLowerCase();
   switch (name) {
@@ -207,6 +219,16 @@ function legacyProvider(o: Overrides): Obj {
       return defined({ kind: 'aws-asg', asgName: o.awsAsgName });
     case 'exec':
       return defined({ kind: 'exec', command: o.execCommand, timeoutSeconds: o.execTimeout });
+    case 'gce':
+      return defined({ kind: 'gce-mig', project: o.gceProject, zone: o.gceZone, region: o.gceRegion, name: o.gceMigName });
+    case 'openstack':
+      return defined({
+        kind: 'openstack-heat',
+        stack: o.openstackStack,
+        resource: o.openstackResource,
+        countParameter: o.openstackCountParameter,
+        removalPolicyParameter: o.openstackRemovalPolicyParameter,
+      });
     default:
       return { kind: name };
   }

@@ -112,6 +112,23 @@ describe('run with a gce-mig config file, against an emulated Mesos and a local 
   }, 45_000);
 });
 
+describe('the original flag style with --provider-name gce', () => {
+  it('is listed in run --help', async () => {
+    const r = await runCli(['run', '--help']);
+    for (const flag of ['--gce-project', '--gce-zone', '--gce-region', '--gce-mig-name', '--gce-api-endpoint']) expect(r.stdout).toContain(flag);
+    expect(r.stdout).toMatch(/GCE, OpenStack/);
+  });
+
+  it('scales a 3-agent group at 83% cpu to 5 without a config file', async () => {
+    const s = await setup(['10.1.0.4', '10.1.0.6', '10.1.0.8'], [onWorkload('/web', 5, 1)]);
+    const args = ['run', '--provider-name', 'GCE', '--timer', '1', '--endpoint-path', `${s.cluster.masterUrl}/slaves`, '--attribute-key', 'workload', '--attribute-value', 'stateless'];
+    const env = { ...s.env, GCE_PROJECT: PROJECT, GCE_ZONE: ZONE, AS_GCE_MIG_NAME: 'mesos-agents', GCE_API_ENDPOINT: s.fake.apiEndpoint };
+    const out = await runCliUntil(args, env, () => resizes(s.fake).length > 0, 45_000);
+    if (resizes(s.fake).length === 0) console.log(out.stderr.slice(-3000));
+    expect(resizes(s.fake).map((r) => r.query['size'])).toEqual(['5']);
+  }, 60_000);
+});
+
 describe('validate with a gce-mig config', () => {
   const base = { mesos: { masters: ['http://127.0.0.1:5050'] }, gce: { apiEndpoint: 'http://127.0.0.1:8089' } };
 

@@ -111,6 +111,21 @@ describe('run with an openstack-heat config file, against an emulated Mesos and 
   }, 45_000);
 });
 
+describe('the original flag style with --provider-name openstack', () => {
+  it('is listed in run --help', async () => {
+    const r = await runCli(['run', '--help']);
+    for (const flag of ['--openstack-stack', '--openstack-resource', '--openstack-count-parameter', '--openstack-removal-policy-parameter']) expect(r.stdout).toContain(flag);
+  });
+
+  it('scales a 3-agent group at 83% cpu to 5 without a config file', async () => {
+    const s = await setup(['10.1.0.4', '10.1.0.6', '10.1.0.8'], [onWorkload('/web', 5, 1)]);
+    const args = ['run', '--provider-name', 'OpenStack', '--timer', '1', '--endpoint-path', `${s.cluster.masterUrl}/slaves`, '--openstack-stack', 'mesos', '--openstack-resource', 'agents', '--openstack-count-parameter', 'agent_count'];
+    const out = await runCliUntil(args, s.env, () => patches(s.fake).length > 0, 45_000);
+    if (patches(s.fake).length === 0) console.log(out.stderr.slice(-3000));
+    expect(patches(s.fake).map((p) => p.body)).toEqual([{ parameters: { agent_count: 5 } }]);
+  }, 60_000);
+});
+
 describe('validate with an openstack-heat config', () => {
   const base = { mesos: { masters: ['http://127.0.0.1:5050'] } };
 
