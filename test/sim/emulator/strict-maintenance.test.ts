@@ -175,6 +175,20 @@ describe('machine/down and machine/up', () => {
     expect(cluster.agentByHostname('a1')?.id).not.toBe(before?.id);
   });
 
+  it('shut down every agent of that machine and none of another machine with the same hostname', async () => {
+    emu = await startEmulatedCluster({
+      agents: [
+        { hostname: 'node', ip: '10.9.0.1', resources: { cpus: 1, mem: 64 } },
+        { hostname: 'NODE', ip: '10.9.0.1', resources: { cpus: 1, mem: 64 } },
+        { hostname: 'node', ip: '10.9.0.2', resources: { cpus: 1, mem: 64 } },
+      ],
+    });
+    const machine = { hostname: 'Node', ip: '10.9.0.1' };
+    expect((await post('/master/maintenance/schedule', schedule(window([machine])))).status).toBe(200);
+    expect((await post('/master/machine/down', [machine])).status).toBe(200);
+    expect([...started().cluster.agents()].map((a) => `${a.hostname}@${a.ip}`)).toEqual(['node@10.9.0.2']);
+  });
+
   it('lets a downed agent register again only if its VM still exists', async () => {
     emu = await startEmulatedCluster({ groups: [{ name: 'g', template: { resources: { cpus: 2, mem: 1024, disk: 100 } }, initial: 2 }] });
     const group = { name: 'g', target: {} };
