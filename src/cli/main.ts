@@ -57,8 +57,9 @@ addAutoscalerOptions(program.command('validate').description('check a configurat
       return;
     }
     const { config, warnings } = loaded.value;
-    for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+    // Warnings go with the verdict on stdout: the configuration is valid, stderr stays for errors.
     process.stdout.write(`configuration is valid: ${config.groups.length} node group(s): ${config.groups.map((g) => g.name).join(', ')}\n`);
+    for (const w of warnings) process.stdout.write(`warning: ${w}\n`);
   },
 );
 

@@ -63,7 +63,7 @@ async function setup(ips: string[], apps: AppSpec[]): Promise<Setup> {
 describe('run with an aws-asg config file, against an emulated Mesos and a local AWS API', () => {
   it('at 83% cpu on 3 agents sets the group\'s desired capacity to 5', async () => {
     const s = await setup(['10.1.0.4', '10.1.0.6', '10.1.0.8'], [onWorkload('/web', 5, 1)]);
-    const out = await runCliUntil(['run', '--config', s.configPath, '-vv'], s.env, () => s.fake.callsOf('SetDesiredCapacity').length > 0, 40_000);
+    const out = await runCliUntil(['run', '--config', s.configPath, '-vvv'], s.env, () => s.fake.callsOf('SetDesiredCapacity').length > 0, 40_000);
     if (s.fake.callsOf('SetDesiredCapacity').length === 0) console.log(out.stderr.slice(-3000));
     expect(s.fake.callsOf('SetDesiredCapacity').map((c) => [c.params['AutoScalingGroupName'], c.params['DesiredCapacity'], c.params['HonorCooldown']])).toEqual([
       ['mesos-agents', '5', 'false'],
@@ -140,7 +140,7 @@ describe('validate with an aws-asg config', () => {
   const base = { mesos: { masters: ['http://127.0.0.1:5050'] }, aws: { region: 'eu-west-1' } };
 
   it('accepts a group with asgName and a region from aws or the group', async () => {
-    const c = await writeConfig({ ...base, groups: [{ name: 'agents', provider: { kind: 'aws-asg', asgName: 'mesos-agents' } }, { name: 'gpu', provider: { kind: 'aws-asg', asgName: 'gpu-agents', region: 'us-west-2' } }] });
+    const c = await writeConfig({ ...base, groups: [{ name: 'agents', selector: { workload: 'stateless' }, provider: { kind: 'aws-asg', asgName: 'mesos-agents' } }, { name: 'gpu', selector: { workload: 'gpu' }, provider: { kind: 'aws-asg', asgName: 'gpu-agents', region: 'us-west-2' } }] });
     cleanup.push(c.remove);
     const r = await runCli(['validate', '--config', c.path]);
     expect(r.stderr).toBe('');
