@@ -60,7 +60,9 @@ describe('Marathon REST API', () => {
   });
 
   it('POST, PUT (scale) and DELETE /v2/apps change the cluster', async () => {
-    const created = await postJson(`${emu.marathonUrl}/v2/apps`, { id: 'api', instances: 1, cpus: 0.1, mem: 16, constraints: [['hostname', 'UNIQUE']], portDefinitions: [{ port: 0 }] });
+    // One instance per private agent and one on the GPU agent, which Marathon's default GPU
+    // scheduling (restricted) keeps for GPU apps unless the app's label lifts it.
+    const created = await postJson(`${emu.marathonUrl}/v2/apps`, { id: 'api', instances: 1, cpus: 0.1, mem: 16, constraints: [['hostname', 'UNIQUE']], portDefinitions: [{ port: 0 }], labels: { GPU_SCHEDULING_BEHAVIOR: 'unrestricted' } });
     expect(created.status).toBe(201);
     expect(((await created.json()) as Obj)['id']).toBe('/api');
     expect((await postJson(`${emu.marathonUrl}/v2/apps`, { id: '/api' })).status).toBe(409);
