@@ -166,11 +166,13 @@ export class Controller {
         logger.info({ group: move.group }, 'not the leader: no action');
         break;
       }
+      // Each call is tagged with the leadership term it was made in.
+      const term = this.leadership.term();
       try {
         await this.perform(move, now);
         this.state = recordOutcome(this.state, move, true, now);
-        logger.info({ group: move.group, move: move.kind, term: this.leadership.term() }, `${detail} (${move.reason})`);
-        out.push(record(true));
+        logger.info({ group: move.group, move: move.kind, term }, `${detail} (${move.reason})`);
+        out.push({ ...record(true), detail: `${detail} (term ${term})` });
       } catch (e) {
         this.state = recordOutcome(this.state, move, false, now);
         logger.error({ group: move.group, move: move.kind, err: errorMessage(e) }, `${detail} failed; retried in a later cycle`);
