@@ -27,9 +27,13 @@ export class HeatClient {
     private readonly retry: CallRetry,
   ) {}
 
-  /** GET /stacks/{name_or_id}: Heat answers 302 to /stacks/{name}/{id}, which is then read. */
+  /**
+   * GET /stacks/{name_or_id}: Heat answers 302 to /stacks/{name}/{id}, query kept
+   * (heat/api/openstack/v1/stacks.py, `StackController.lookup`), which is then read.
+   * `resolve_outputs=false` spares Heat resolving outputs we do not read.
+   */
   async stack(nameOrId: string): Promise<Stack> {
-    const first = await this.json({ service: 'orchestration', method: 'GET', path: `/stacks/${encodeURIComponent(nameOrId)}` });
+    const first = await this.json({ service: 'orchestration', method: 'GET', path: `/stacks/${encodeURIComponent(nameOrId)}?resolve_outputs=false` });
     if (first.location) {
       const res = await this.json({ service: 'orchestration', method: 'GET', path: first.location });
       return this.parse(stackSchema, res.body, `stack ${nameOrId}`).stack;

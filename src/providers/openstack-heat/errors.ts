@@ -26,8 +26,9 @@ export function openStackErrorText(body: string): string {
 }
 
 /**
- * HTTP status to kind. 409 is Heat's `ActionInProgress` (a stack update while another runs):
- * busy, retry later. 413 with Retry-After is Nova's legacy rate limit, 429 everyone's.
+ * HTTP status to kind. 409 is Heat's `ActionInProgress` (a stack update while another runs;
+ * heat/api/middleware/fault.py, `FaultWrapper.error_map`): busy, retry later. 413 with
+ * Retry-After is Nova's legacy rate limit, 429 everyone's.
  */
 export function kindForStatus(status: number, text: string): { kind: ProviderErrorKind; retryable: boolean } {
   if (status === 429 || status === 413) return { kind: 'throttled', retryable: true };

@@ -19,7 +19,9 @@ function stackIdOf(r: HeatResource): string | undefined {
  * The members of ResourceGroup `group` from a resource list with nested_depth >= 2: the
  * resources of the group's own nested stack (the group's physical_resource_id), and for each
  * the OS::Nova::Server it is, or holds in its own nested stack (a member template).
- * Heat names members by index (heat/engine/resources/openstack/heat/resource_group.py).
+ * Heat names members by index, skipping names removed through removal_policies
+ * (heat/engine/resources/openstack/heat/resource_group.py, `_resource_names`), and takes those
+ * names in `resource_list` (`_name_blacklist`), which is why a member's name is its instance id.
  */
 export function groupMembers(resources: readonly HeatResource[], group: HeatResource): GroupMember[] {
   const nestedId = group.physical_resource_id;

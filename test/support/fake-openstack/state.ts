@@ -47,7 +47,6 @@ export class FakeHeatStack {
   readonly servers = new Map<string, FakeServer>();
   /** Names Heat will not reuse (removed through removal_policies). */
   readonly blacklist = new Set<string>();
-  private nextIndex = 0;
   private nextIp = 100;
 
   constructor(input: FakeStackInput) {
@@ -74,23 +73,22 @@ export class FakeHeatStack {
   }
 
   /**
-   * What a finished update does to the group (heat ResourceGroup, `_update_name_blacklist` and
-   * `_assemble_nested`): members named in removal_policies go and are never reused; then the
-   * group is brought to the count, removing the highest indexes or adding new ones.
+   * What a finished update does to the group, as heat's ResourceGroup computes it
+   * (heat/engine/resources/openstack/heat/resource_group.py, `_name_blacklist` and
+   * `_resource_names`): the member names are the first `count` indexes not removed through
+   * removal_policies (removed names are never reused); members outside them go, missing ones are made.
    */
   applyUpdate(): void {
-    for (const m of this.members.filter((x) => this.blacklist.has(x.name))) this.removeMember(m);
     const count = this.count();
-    while (this.members.length > count) {
-      const last = this.members[this.members.length - 1];
-      if (last) this.removeMember(last);
-    }
-    while (this.members.length < count) this.addMember(`10.3.0.${this.nextIp++}`);
+    const names: string[] = [];
+    for (let i = 0; names.length < count; i++) if (!this.blacklist.has(String(i))) names.push(String(i));
+    const keep = new Set(names);
+    for (const m of this.members.filter((x) => !keep.has(x.name))) this.removeMember(m);
+    for (const name of names) if (!this.members.some((m) => m.name === name)) this.addMember(`10.3.0.${this.nextIp++}`, name);
+    this.members.sort((a, b) => Number(a.name) - Number(b.name));
   }
 
-  private addMember(ip: string): void {
-    while (this.blacklist.has(String(this.nextIndex))) this.nextIndex++;
-    const name = String(this.nextIndex++);
+  private addMember(ip: string, name = String(this.members.length)): void {
     const server: FakeServer = { id: randomUUID(), name: `${this.name}-${this.resource}-${name}-agent`, ip, status: 'ACTIVE' };
     this.servers.set(server.id, server);
     this.members.push({ name, status: 'CREATE_COMPLETE', serverId: server.id, memberStackId: randomUUID() });
