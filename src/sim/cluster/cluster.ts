@@ -149,6 +149,10 @@ export class SimCluster {
 
   // ---- agents -----------------------------------------------------------
 
+  /**
+   * An agent registers with the master. On a DOWN machine it is refused, as a real master refuses
+   * it: the returned agent is then not registered (`active` false, absent from `agents()`).
+   */
   addAgent(spec: AgentSpec): SimAgent {
     const seq = this.#agentSeq++;
     const agent: SimAgent = {
@@ -168,9 +172,18 @@ export class SimCluster {
       version: spec.version ?? this.mesosVersion,
       ...(spec.domain ? { domain: spec.domain } : {}),
     };
+    const machine = agentMachine(agent);
+    if (this.maintenance.modeOf(machine) === 'DOWN') {
+      // master.cpp `registerSlave`: "Refusing registration of agent ... because the machine ... is `DOWN`".
+      // The agent is told to shut down and registers (under a new id) after machine/up.
+      const key = machineKey(machine);
+      this.#downAgents.set(key, [...(this.#downAgents.get(key) ?? []), spec]);
+      agent.active = false;
+      return agent;
+    }
     this.#agents.set(agent.id, agent);
     this.#byHostname.set(agent.hostname, agent);
-    this.maintenance.noteMachine(agentMachine(agent));
+    this.maintenance.noteMachine(machine);
     this.#grown.add(agent);
     if (this.events.hasListeners) this.events.emit({ type: 'agent_added', agent });
     this.#requestPass();

@@ -189,6 +189,18 @@ describe('machine/down and machine/up', () => {
     expect([...started().cluster.agents()].map((a) => `${a.hostname}@${a.ip}`)).toEqual(['node@10.9.0.2']);
   });
 
+  it('refuses an agent registering on a DOWN machine until machine/up', async () => {
+    emu = await startEmulatedCluster(twoAgents);
+    expect((await post('/master/maintenance/schedule', schedule(window([a1])))).status).toBe(200);
+    expect((await post('/master/machine/down', [a1])).status).toBe(200);
+    const again = started().cluster.addAgent({ ...a1, resources: { cpus: 2, mem: 1024 } });
+    expect(again.active).toBe(false);
+    expect(await agentHosts()).toEqual(['a2']);
+    expect((await post('/master/machine/up', [a1])).status).toBe(200);
+    // The agent that was shut down and the one refused both register once the machine is UP.
+    expect(await agentHosts()).toEqual(['a1', 'a1', 'a2']);
+  });
+
   it('lets a downed agent register again only if its VM still exists', async () => {
     emu = await startEmulatedCluster({ groups: [{ name: 'g', template: { resources: { cpus: 2, mem: 1024, disk: 100 } }, initial: 2 }] });
     const group = { name: 'g', target: {} };
