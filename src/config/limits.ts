@@ -44,3 +44,10 @@ export const httpUrl = (example: string): z.ZodURL =>
     hostname: /^.+$/,
     error: (issue) => `must be an http:// or https:// URL with a host, e.g. ${example} (got ${typeof issue.input === 'string' ? JSON.stringify(issue.input.replace(/\/\/[^/@]*@/, '//')) : 'no text'})`,
   });
+
+/**
+ * An http(s) URL that must not carry `user:pass@`: for clients that have no basic auth
+ * (Prometheus takes a bearer token), where such a URL would only fail and print its secret.
+ */
+export const httpUrlWithoutCredentials = (example: string) =>
+  httpUrl(example).refine((u) => !/^[a-z]+:\/\/[^/?#]*@/i.test(u), 'no user:password@ in this URL (not sent, only printed); use token instead');

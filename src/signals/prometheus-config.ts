@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Secret } from '../util/secret.js';
-import { httpUrl, LIMITS } from '../config/limits.js';
+import { httpUrlWithoutCredentials, LIMITS } from '../config/limits.js';
 
 /**
  * A node group's `prometheus` signal: one PromQL instant query per cycle, compared with
@@ -10,7 +10,7 @@ import { httpUrl, LIMITS } from '../config/limits.js';
 export const prometheusSignalSchema = z
   .strictObject({
     /** Prometheus base URL, e.g. http://prometheus.marathon.l4lb.thisdcos.directory:9090. */
-    url: httpUrl('http://prometheus.marathon.l4lb.thisdcos.directory:9090'),
+    url: httpUrlWithoutCredentials('http://prometheus.marathon.l4lb.thisdcos.directory:9090'),
     /** Must give a scalar or a vector; of several series the largest value counts. */
     query: z.string().min(1),
     /** Scale up by scaleUpStep when the value is at or above this. */

@@ -166,6 +166,10 @@ describe('credentials in a URL', () => {
     }
   });
 
+  it('are refused where the client has no basic auth (Prometheus), naming the field', () => {
+    expect(problems(withGroup({ policies: ['prometheus'], prometheus: { url: 'http://u:p-s3cret@p:9090', query: 'up' } }))).toMatch(/^groups\.0\.prometheus\.url: no user:password@/m);
+  });
+
   it('that disagree with the username given beside them are refused, naming the URL', () => {
     expect(problems({ ...BASE, mesos: { masters: ['http://ops:pw@m1:5050'], username: 'other' } })).toMatch(/^mesos\.masters\.0: the user in this URL differs/m);
   });
