@@ -23,9 +23,9 @@ export interface ClientSettings {
   readonly keyFilename?: string;
 }
 
-/** Host, port and protocol of a custom endpoint, which the client takes separately. */
+/** Host, port and protocol of a custom endpoint (`http://host:port`, or a bare `host[:port]` for https), which the client takes separately. */
 export function endpointParts(apiEndpoint: string): { apiEndpoint: string; port: number; protocol: 'http' | 'https' } {
-  const url = new URL(apiEndpoint);
+  const url = new URL(/^[a-z]+:\/\//i.test(apiEndpoint) ? apiEndpoint : `https://${apiEndpoint}`);
   const protocol = url.protocol === 'http:' ? 'http' : 'https';
   return { apiEndpoint: url.hostname, port: url.port ? Number(url.port) : protocol === 'http' ? 80 : 443, protocol };
 }
