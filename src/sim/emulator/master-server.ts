@@ -292,7 +292,7 @@ export function eventFrame(cluster: SimCluster, e: ClusterEvent): JsonObject | u
         },
       };
     case 'agent_added':
-      return { type: 'AGENT_ADDED', agent_added: { agent: v1Agent(e.agent) } };
+      return { type: 'AGENT_ADDED', agent_added: { agent: v1Agent(e.agent, cluster.mesosVersion) } };
     case 'agent_removed':
       return { type: 'AGENT_REMOVED', agent_removed: { agent_id: { value: e.agent.id } } };
     default:

@@ -70,7 +70,7 @@ export function v0Slave(cluster: SimCluster, agent: SimAgent, full: boolean): Js
     reserved_resources: reserved,
     unreserved_resources: flatJson(unreserved),
     active: agent.active && !agent.deactivated,
-    ...(hasDraining(agent.version) ? { deactivated: agent.deactivated } : {}),
+    ...(hasDraining(cluster.mesosVersion) ? { deactivated: agent.deactivated } : {}),
     version: agent.version,
     capabilities: agentCapabilities(agent.version),
   };

@@ -114,7 +114,8 @@ export function v1Attributes(attrs: Readonly<Record<string, string | number>>): 
   );
 }
 
-export function v1Agent(agent: SimAgent): JsonObject {
+/** One agent of GET_AGENTS / AGENT_ADDED; `masterVersion` decides the master-side fields (`deactivated`). */
+export function v1Agent(agent: SimAgent, masterVersion: string): JsonObject {
   const info: JsonObject = {
     hostname: agent.hostname,
     port: agent.port,
@@ -127,7 +128,7 @@ export function v1Agent(agent: SimAgent): JsonObject {
   const out: JsonObject = {
     agent_info: info,
     active: agent.active && !agent.deactivated,
-    ...(hasDraining(agent.version) ? { deactivated: agent.deactivated } : {}),
+    ...(hasDraining(masterVersion) ? { deactivated: agent.deactivated } : {}),
     version: agent.version,
     pid: `slave(1)@${agent.ip}:${agent.port}`,
     registered_time: timeInfo(agent.registeredAt),
@@ -236,7 +237,7 @@ export function v1Framework(fw: SimFramework): JsonObject {
 }
 
 export function getAgentsBody(cluster: SimCluster): JsonObject {
-  return withList({}, 'agents', [...cluster.agents()].map(v1Agent));
+  return withList({}, 'agents', [...cluster.agents()].map((a) => v1Agent(a, cluster.mesosVersion)));
 }
 
 export function getTasksBody(cluster: SimCluster): JsonObject {
