@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { configSchema, type Config, type ConfigInput } from './schema.js';
 import type { TrackedResource } from '../model/resources.js';
 import { parseListen } from '../util/url.js';
+import { closestKey, keysAt } from './suggest.js';
 
 /**
  * Settings that come from the original dcos-autoscaler's flags or environment
@@ -72,13 +73,19 @@ export class ConfigError extends Error {
   }
 }
 
-/** `groups.0.scaleMin: Too small ...` for every issue zod found; an unknown key is named by its own path. */
-export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.flatMap((i) =>
-    i.code === 'unrecognized_keys'
-      ? i.keys.map((k) => `${[...i.path, k].join('.')}: unknown setting (misspelt, or not valid here)`)
-      : [`${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`],
-  );
+/**
+ * `groups.0.scaleMin: Too small ...` for every issue zod found; an unknown key is named by its
+ * own path, with the setting it most likely meant when `input` is given.
+ */
+export function formatIssues(issues: readonly z.core.$ZodIssue[], input?: unknown): string[] {
+  return issues.flatMap((i) => {
+    if (i.code !== 'unrecognized_keys') return [`${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`];
+    const known = input === undefined ? [] : keysAt(configSchema, i.path, input);
+    return i.keys.map((k) => {
+      const meant = closestKey(k, known);
+      return `${[...i.path, k].join('.')}: unknown setting${meant ? ` (did you mean ${meant}?)` : ' (misspelt, or not valid here)'}`;
+    });
+  });
 }
 
 const DEFAULT_ENDPOINT = 'http://leader.mesos:5050/slaves';
@@ -258,7 +265,7 @@ export async function readConfigFile(path: string): Promise<unknown> {
 /** Validates merged input; throws a ConfigError listing every invalid field by path. */
 export function validateConfig(input: unknown): Config {
   const result = configSchema.safeParse(input);
-  if (!result.success) throw new ConfigError(formatIssues(result.error.issues));
+  if (!result.success) throw new ConfigError(formatIssues(result.error.issues, input));
   return result.data;
 }
 

@@ -41,6 +41,15 @@ describe('unknown settings', () => {
     expect(problems({ ...BASE, server: { prot: 1 } })).toMatch(/^server\.prot/m);
   });
 
+  it('are answered with the setting they most likely meant', () => {
+    expect(problems({ ...BASE, timr: 30 })).toMatch(/^timr: unknown setting \(did you mean timer\?\)/m);
+    expect(problems(withGroup({ scaleDownCapp: 10 }))).toMatch(/did you mean scaleDownCap\?/);
+    expect(problems(withGroup({ tempalte: { cpus: 4, mem: 1024 } }))).toMatch(/did you mean template\?/);
+    expect(problems({ ...BASE, mesos: { masters: ['http://m1:5050'], tokne: 'x' } })).toMatch(/did you mean token\?/);
+    expect(problems(withGroup({ provider: { kind: 'azure-vmss', vmssName: 'a', resourceGroup: 'rg', vmssNmae: 'b' } }))).toMatch(/vmssNmae: unknown setting \(did you mean vmssName\?\)/);
+    expect(problems({ ...BASE, completelyDifferent: 1 })).toMatch(/completelyDifferent: unknown setting \(misspelt, or not valid here\)/);
+  });
+
   it('have no way in: every object in the schema is strict', () => {
     type Def = Record<string, unknown> & { type?: string; catchall?: { _zod: { def: Def } } };
     const loose: string[] = [];
