@@ -48,3 +48,18 @@ export function retryCloudCall<T>(fn: () => Promise<T>, retry: CallRetry = {}, o
     },
   });
 }
+
+/**
+ * Maps `items` through `fn` with at most `limit` calls in flight: a describe of a large group
+ * reads one VM per instance, which must not open hundreds of requests at once. Fails with the
+ * first failure; results keep the order of `items`.
+ */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i] as T);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}

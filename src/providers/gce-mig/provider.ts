@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Instance, NodeGroupState } from '../../model/node-group.js';
 import type { Logger } from '../../util/logger.js';
-import { retryCloudCall, type CallRetry } from '../cloud-call.js';
+import { mapLimit, retryCloudCall, type CallRetry } from '../cloud-call.js';
 import { ProviderError, type NodeGroupProvider, type NodeGroupRef } from '../provider.js';
 import { createComputeClients, type ComputeClients } from './clients.js';
 import { operationError, toProviderError } from './errors.js';
@@ -182,22 +182,19 @@ export class GceMigProvider implements NodeGroupProvider {
 
   /** Instance URL -> the VM, read with bounded concurrency; a VM that is gone or not yet made is left out. */
   private async readInstances(c: ComputeClients, t: MigTarget, managed: readonly ManagedInstanceLike[], read: CallOptions): Promise<Map<string, ComputeInstanceLike>> {
-    const out = new Map<string, ComputeInstanceLike>();
-    const queue = managed.map((m) => m.instance).filter((u): u is string => Boolean(u));
-    const worker = async (): Promise<void> => {
-      for (let url = queue.shift(); url !== undefined; url = queue.shift()) {
-        const where = parseInstanceUrl(url);
-        if (!where) continue;
-        try {
-          const [vm] = await this.retrying(() => c.instances.get({ project: t.project, zone: where.zone, instance: where.name }, read));
-          out.set(url, vm);
-        } catch (e) {
-          if (!(e instanceof ProviderError) || e.kind !== 'not-found') throw e;
-        }
+    const urls = managed.map((m) => m.instance).filter((u): u is string => Boolean(u));
+    const vms = await mapLimit(urls, this.options.concurrency ?? 8, async (url) => {
+      const where = parseInstanceUrl(url);
+      if (!where) return undefined;
+      try {
+        const [vm] = await this.retrying(() => c.instances.get({ project: t.project, zone: where.zone, instance: where.name }, read));
+        return [url, vm] as const;
+      } catch (e) {
+        if (e instanceof ProviderError && e.kind === 'not-found') return undefined;
+        throw e;
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.options.concurrency ?? 8, queue.length) }, worker));
-    return out;
+    });
+    return new Map(vms.filter((x) => x !== undefined));
   }
 
   /**

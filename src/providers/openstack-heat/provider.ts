@@ -1,7 +1,7 @@
 import type { NodeGroupState } from '../../model/node-group.js';
 import type { Logger } from '../../util/logger.js';
 import type { CallRetry } from '../cloud-call.js';
-import { redact } from '../cloud-call.js';
+import { mapLimit, redact } from '../cloud-call.js';
 import { ProviderError, type NodeGroupProvider, type NodeGroupRef } from '../provider.js';
 import { HeatClient } from './client.js';
 import { openStackAuthFromEnv, secretsOf, type OpenStackAuth } from './env.js';
@@ -20,6 +20,8 @@ export interface OpenStackHeatProviderOptions {
   readonly pollIntervalMs?: number;
   /** Deadline of a stack update (default 20 min). */
   readonly operationTimeoutMs?: number;
+  /** Nova reads in flight at once (default 8). */
+  readonly concurrency?: number;
   /** How deep to list nested resources: 2 covers members that are a template holding a server (default 2). */
   readonly nestedDepth?: number;
 }
@@ -101,13 +103,11 @@ export class OpenStackHeatProvider implements NodeGroupProvider {
       throw new ProviderError(`resource ${t.resource} of stack ${stack.stack_name} is a ${rg.resource_type}, not an OS::Heat::ResourceGroup`, 'invalid', false);
     const members = groupMembers(resources, rg);
     const servers = new Map<string, NovaServer>();
-    await Promise.all(
-      members.map(async (m) => {
-        if (!m.serverId) return;
-        const s = await heat.server(m.serverId);
-        if (s) servers.set(m.serverId, s);
-      }),
-    );
+    await mapLimit(members, this.options.concurrency ?? 8, async (m) => {
+      if (!m.serverId) return;
+      const s = await heat.server(m.serverId);
+      if (s) servers.set(m.serverId, s);
+    });
     return { desired, instances: members.map((m) => toInstance(m, m.serverId ? servers.get(m.serverId) : undefined)) };
   }
 
