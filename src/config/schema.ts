@@ -151,6 +151,11 @@ export const mesosSchema = z.strictObject({
   slavesPath: z.string().startsWith('/').default('/master/slaves'),
   /** Which agent API to use: v1 operator API with fallback to `/master/slaves`, or one of them. */
   api: z.enum(['auto', 'v1', 'v0']).default('auto'),
+  /**
+   * How agents are drained: `drain-agent` (v1 DRAIN_AGENT, Mesos 1.9+), `maintenance` (windows and
+   * machine/down, any version), or `auto`: DRAIN_AGENT for agents that report 1.9 or newer.
+   */
+  drainMethod: z.enum(['auto', 'drain-agent', 'maintenance']).default('auto'),
   timeoutMs: z.number().int().min(1).max(LIMITS.requestMs).default(10_000),
   maxResponseBytes: z.number().int().min(1).max(LIMITS.responseBytes).default(256 * 1024 * 1024),
 })

@@ -193,6 +193,7 @@ export class Controller {
         if (!binding) throw new Error(`no cloud binding for group ${move.group}`);
         return this.cloud(() => binding.provider.deleteInstances(binding.ref, [move.instanceId]), move.group, 'deleteInstances');
       case 'drain':
+        if (drainer && move.method === 'drain-agent') return withRetry(() => drainer.drainAgent(move.agentId, move.graceMs), this.retry);
         if (drainer) return withRetry(() => drainer.start(move.machine, now), this.retry);
         // Draining turned off: the chosen instance is deleted at once.
         if (!binding) throw new Error(`no cloud binding for group ${move.group}`);
@@ -217,7 +218,7 @@ export function describeMove(m: Move): string {
     case 'set-size':
       return `set size ${m.from} -> ${m.to}`;
     case 'drain':
-      return `drain ${formatMachine(m.machine)} (instance ${m.instanceId})`;
+      return `${m.method === 'drain-agent' ? 'DRAIN_AGENT' : 'drain'} ${formatMachine(m.machine)} (instance ${m.instanceId})`;
     case 'down':
       return `machine down ${formatMachine(m.machine)}`;
     case 'delete':

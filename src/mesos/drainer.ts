@@ -1,5 +1,5 @@
 import type { Drainer } from '../model/ports.js';
-import { isMarked, withOurWindow, withoutOurMachine, type MaintenanceView } from '../model/drain.js';
+import { isMarked, markedDurationNs, withOurWindow, withoutOurMachine, type MaintenanceView } from '../model/drain.js';
 import { formatMachine, machineKey, type MachineId } from '../model/machine.js';
 import type { Result } from '../util/result.js';
 import type { MesosClient } from './client.js';
@@ -22,7 +22,7 @@ function unwrap<T>(operation: string, r: Result<T, MesosError>): T {
 }
 
 /** The maintenance calls of MesosClient the drainer uses. */
-export type MaintenanceApi = Pick<MesosClient, 'getMaintenance' | 'updateMaintenanceSchedule' | 'machineDown' | 'machineUp'>;
+export type MaintenanceApi = Pick<MesosClient, 'getMaintenance' | 'updateMaintenanceSchedule' | 'machineDown' | 'machineUp' | 'drainAgent'>;
 
 /**
  * Drains with Mesos maintenance primitives: a window of ours (marked, see model/drain.ts) puts the
@@ -57,6 +57,11 @@ export class MesosDrainer implements Drainer {
     const view = await this.read();
     if (view.down.some((d) => machineKey(d) === machineKey(machine))) return;
     unwrap(`machine down ${formatMachine(machine)}`, await this.#client.machineDown([machine]));
+  }
+
+  /** The master kills the agent's tasks after the grace period and reports DRAINED once none is left. */
+  async drainAgent(agentId: string, graceMs: number): Promise<void> {
+    unwrap(`drain agent ${agentId}`, await this.#client.drainAgent(agentId, { maxGracePeriodNs: markedDurationNs(graceMs), markGone: false }));
   }
 
   async finish(machine: MachineId): Promise<void> {

@@ -3,7 +3,7 @@ import { agentId, type Agent, type Task } from '../model/agent.js';
 import { add, resources, ZERO, type Resources } from '../model/resources.js';
 import { err, ok, type Result } from '../util/result.js';
 import { malformed, type MesosError } from './errors.js';
-import { activeTasksUse, faultDomain, ipFromPid, type FrameworkSummary, type MesosState } from './parse-v1.js';
+import { activeTasksUse, drainInfoOf, faultDomain, ipFromPid, type FrameworkSummary, type MesosState } from './parse-v1.js';
 import { dynamicReservationRoles, flatResourcesSchema, persistentVolumesV1 } from './resources.js';
 import { labelsOf, marathonAppId } from './tasks.js';
 import { domainSchema, drainInfoSchema } from './v1-schema.js';
@@ -98,6 +98,7 @@ export function agentFromV0(s: V0Slave, tasks: readonly Task[] = []): Agent {
     tasks,
     active: s.active && s.deactivated !== true,
     draining: s.drain_info?.state === 'DRAINING' || s.drain_info?.state === 'DRAINED',
+    ...(s.drain_info?.state ? { drainInfo: drainInfoOf(s.drain_info.state, s.drain_info.config?.max_grace_period?.nanoseconds) } : {}),
     ...(s.registered_time !== undefined ? { registeredAt: Math.round(s.registered_time * 1000) } : {}),
     ...(s.version ? { version: s.version } : {}),
     ...(domain ? { domain } : {}),

@@ -18,6 +18,11 @@ import {
 /** Draining states of v1 `drain_info` (Mesos 1.9+ DRAIN_AGENT). */
 const DRAIN_STATES = new Set(['DRAINING', 'DRAINED']);
 
+/** `drain_info` as the model keeps it; whole nanoseconds below 2^53 print exactly. */
+export function drainInfoOf(state: string, graceNs: number | undefined): NonNullable<Agent['drainInfo']> {
+  return { state, ...(graceNs !== undefined && Number.isSafeInteger(graceNs) ? { maxGracePeriodNs: String(graceNs) } : {}) };
+}
+
 /** `slave(1)@10.0.0.5:5051` -> 10.0.0.5 */
 export function ipFromPid(pid: string | undefined): string | undefined {
   const m = pid ? /@([^:@]+):\d+$/.exec(pid) : null;
@@ -65,6 +70,7 @@ export function agentFromV1(a: V1Agent, tasks: readonly Task[] = []): Agent {
     // A deactivated agent (DEACTIVATE_AGENT / DRAIN_AGENT) gets no offers: not capacity.
     active: a.active && a.deactivated !== true,
     draining: DRAIN_STATES.has(a.drain_info?.state ?? ''),
+    ...(a.drain_info?.state ? { drainInfo: drainInfoOf(a.drain_info.state, a.drain_info.config?.max_grace_period?.nanoseconds) } : {}),
     ...(registeredAt !== undefined ? { registeredAt } : {}),
     ...(a.version ? { version: a.version } : {}),
     ...(domain ? { domain } : {}),

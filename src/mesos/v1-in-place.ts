@@ -63,7 +63,7 @@ export interface RawAgent {
   registered_time?: { nanoseconds: number };
   total_resources?: RawResource[];
   allocated_resources?: RawResource[];
-  drain_info?: { state?: string };
+  drain_info?: { state?: string; config?: { max_grace_period?: { nanoseconds?: number }; mark_gone?: boolean } };
 }
 
 const str = { type: 'string', nullable: true } as const;
@@ -180,7 +180,18 @@ const agentSchema: JSONSchemaType<RawAgent> = {
     registered_time: { type: 'object', properties: { nanoseconds: { type: 'number' } }, required: ['nanoseconds'], nullable: true },
     total_resources: { type: 'array', items: resourceSchema, nullable: true },
     allocated_resources: { type: 'array', items: resourceSchema, nullable: true },
-    drain_info: { type: 'object', properties: { state: str }, nullable: true },
+    drain_info: {
+      type: 'object',
+      properties: {
+        state: str,
+        config: {
+          type: 'object',
+          properties: { max_grace_period: { type: 'object', properties: { nanoseconds: { type: 'number', nullable: true } }, nullable: true }, mark_gone: { type: 'boolean', nullable: true } },
+          nullable: true,
+        },
+      },
+      nullable: true,
+    },
   },
   required: ['agent_info', 'active'],
 };

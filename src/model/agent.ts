@@ -64,6 +64,8 @@ export interface Agent {
   readonly active: boolean;
   /** Being drained (maintenance window DRAINING/DOWN or DRAIN_AGENT): not counted as capacity. */
   readonly draining: boolean;
+  /** Mesos 1.9+ `drain_info` of DRAIN_AGENT: its state and the grace period's nanoseconds (our mark lives there). */
+  readonly drainInfo?: { readonly state: string; readonly maxGracePeriodNs?: string };
   readonly registeredAt?: number;
   readonly version?: string;
   readonly domain?: FaultDomain;

@@ -79,6 +79,8 @@ export function withoutOurMachine(m: MaintenanceView, machine: MachineId): Maint
     .filter((w) => w.machines.length > 0);
 }
 
+export type DrainMethod = 'maintenance' | 'drain-agent';
+
 /** Where a drain of ours stands. */
 export type DrainPhase = 'draining' | 'down' | 'deleting' | 'gone';
 
@@ -91,6 +93,10 @@ export type Move =
       readonly agentId: AgentId;
       readonly machine: MachineId;
       readonly instanceId: string;
+      /** Maintenance window + machine/down, or v1 DRAIN_AGENT (Mesos 1.9+) with a marked grace period. */
+      readonly method: DrainMethod;
+      /** DRAIN_AGENT's `max_grace_period`: the group's drain timeout. */
+      readonly graceMs: number;
       readonly reason: string;
     }
   | { readonly kind: 'down'; readonly group: string; readonly machine: MachineId; readonly reason: string }

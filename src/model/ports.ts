@@ -31,6 +31,8 @@ export interface Drainer {
   down(machine: MachineId): Promise<void>;
   /** machine/up when down, and out of our windows; an operator's window is never touched. */
   finish(machine: MachineId): Promise<void>;
+  /** v1 DRAIN_AGENT (Mesos 1.9+) with our mark in `max_grace_period`, `mark_gone` false. */
+  drainAgent(agentId: string, graceMs: number): Promise<void>;
 }
 
 /** What the controller reports after each cycle, for logs, /status and metrics. */

@@ -1,5 +1,5 @@
 import type { Agent } from '../model/agent.js';
-import { indexMaintenance, type DrainView, type Move } from '../model/drain.js';
+import { indexMaintenance, isMarked, type DrainView, type Move } from '../model/drain.js';
 import { formatMachine, machineKey, machineOf, type MachineId } from '../model/machine.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';
 import { runningTasks, type GroupView } from './group-view.js';
@@ -105,11 +105,51 @@ export function decideDrains(snapshot: ClusterSnapshot, views: readonly GroupVie
     }
     move({ kind: 'delete', group, instanceId: instance.id, machine, reason: `${formatMachine(machine)} is down and runs no task` });
   }
+  moves.push(...decideAgentDrains(snapshot, views, memory, now, out));
   for (const v of views) {
     const mem = memory.get(v.config.name) ?? {};
     memory.set(v.config.name, { ...mem, drainSeen: seen.get(v.config.name) ?? {} });
   }
   return { moves, views: out, memory };
+}
+
+/**
+ * Drains of ours through DRAIN_AGENT (Mesos 1.9+, marked in `max_grace_period`): the master kills
+ * the tasks after the grace period and reports DRAINED when none is left; then exactly the agent's
+ * instance is deleted. Without the cloud state, or while the master lists tasks, it waits.
+ */
+function decideAgentDrains(snapshot: ClusterSnapshot, views: readonly GroupView[], memory: ReadonlyMap<string, GroupMemory>, now: number, out: DrainView[]): Move[] {
+  const moves: Move[] = [];
+  for (const agent of snapshot.agents) {
+    const info = agent.drainInfo;
+    const machine = machineOf(agent);
+    if (!info || !machine || !isMarked(info.maxGracePeriodNs)) continue;
+    const view = groupOf(machine, agent, views);
+    if (!view) continue; // not in any group: nothing of ours to delete
+    const group = view.config.name;
+    const mem = memory.get(group) ?? {};
+    const lookup = view.index.lookup(machine);
+    const instance = 'instance' in lookup ? lookup.instance : undefined;
+    const tasks = runningTasks(agent).length;
+    const base = { group, machine, agentId: agent.id, ...(instance ? { instanceId: instance.id } : {}), watchedMs: 0 };
+    const wait = (next: string, phase: DrainView['phase'] = 'draining'): void => {
+      out.push({ ...base, phase, next: `wait: ${next}` });
+    };
+    if (mem.paused) wait('the group is paused');
+    else if (!view.provider) wait('the group could not be read from the cloud this cycle');
+    else if (!instance) wait('its instance is gone; the master removes the agent once it stops answering', 'gone');
+    else if (info.state !== 'DRAINED' || tasks > 0) wait(`Mesos is draining it (${info.state}, ${tasks} task(s) listed)`);
+    else if (instance.state === 'deleting') wait(`instance ${instance.id} is being deleted`, 'deleting');
+    else {
+      const retry = mem.deleteRetry?.[instance.id];
+      if (retry && now < retry.notBefore) wait(`delete of ${instance.id} failed ${retry.attempts} time(s); next try in ${Math.ceil((retry.notBefore - now) / 1000)} s`, 'down');
+      else {
+        moves.push({ kind: 'delete', group, instanceId: instance.id, machine, reason: `${formatMachine(machine)} is DRAINED and runs no task` });
+        out.push({ ...base, phase: 'down', next: 'delete' });
+      }
+    }
+  }
+  return moves;
 }
 
 /** The group a drained machine belongs to: the one whose instance it is, else whose selector its agent matches. */

@@ -1,5 +1,5 @@
 import { isCapacity, ACTIVE_TASK_STATES, type Agent } from '../model/agent.js';
-import { indexMaintenance } from '../model/drain.js';
+import { indexMaintenance, isMarked } from '../model/drain.js';
 import { InstanceIndex, machineKey, matchAgents, type GroupMatching, type MachineId } from '../model/machine.js';
 import type { Instance, NodeGroupState } from '../model/node-group.js';
 import { sum, type TrackedResource, type Resources } from '../model/resources.js';
@@ -86,6 +86,12 @@ function buildView(snapshot: ClusterSnapshot, config: GroupConfig): GroupView {
         if ('instance' in found || groupMachines.has(key)) into.push(machine);
       }
     }
+  }
+  // Drains of ours through DRAIN_AGENT: the mark is in the agent's drain_info.
+  for (const a of agents) {
+    if (a.ip === undefined || !isMarked(a.drainInfo?.maxGracePeriodNs)) continue;
+    const machine = { hostname: a.hostname, ip: a.ip };
+    if (!ourDrains.some((m) => machineKey(m) === machineKey(machine))) ourDrains.push(machine);
   }
   const unregistered = (provider?.instances ?? []).filter((i) => i.state !== 'deleting' && !matching.byInstance.has(i.id) && !inMaintenance.has(i.id));
   const listed = (provider?.instances ?? []).filter((i) => i.state !== 'deleting').length;

@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.js';
-import type { GhostView, Move } from '../model/drain.js';
+import type { DrainMethod, GhostView, Move } from '../model/drain.js';
 import type { Plan } from '../model/plan.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';
 import { decideDrains, deleteBackoffMs } from './drains.js';
@@ -78,13 +78,22 @@ export function step(snapshot: ClusterSnapshot, config: Config, state: Controlle
     if (g.direction === 'down' && (!config.drain || snapshot.maintenance)) {
       for (const r of g.removals) {
         if (!r.machine || r.instanceId === undefined) continue;
-        drainStarts.push({ kind: 'drain', group: g.group, agentId: r.agentId, machine: r.machine, instanceId: r.instanceId, reason: r.reason });
+        const a = view.agents.find((x) => x.id === r.agentId);
+        const method = drainMethodFor(config.mesos.drainMethod, a?.version);
+        drainStarts.push({ kind: 'drain', group: g.group, agentId: r.agentId, machine: r.machine, instanceId: r.instanceId, method, graceMs: view.config.scaleDown.drainTimeout * 1000, reason: r.reason });
       }
     }
   }
   // A stale observation moves nothing, drains included.
   const moves = sized.skipped ? [] : [...drains.moves.filter((m) => !groups[m.group]?.paused), ...ghostMoves, ...sizeMoves, ...drainStarts];
   return { plan: { ...sized, moves, drains: drains.views, ghosts }, next };
+}
+
+/** DRAIN_AGENT exists from Mesos 1.9 (master.proto `Call.DrainAgent`); agents are never newer than their master. */
+export function drainMethodFor(configured: 'auto' | DrainMethod, agentVersion: string | undefined): DrainMethod {
+  if (configured !== 'auto') return configured;
+  const m = /^(\d+)\.(\d+)/.exec(agentVersion ?? '');
+  return m && (Number(m[1]) > 1 || (Number(m[1]) === 1 && Number(m[2]) >= 9)) ? 'drain-agent' : 'maintenance';
 }
 
 /** Pure: what the state remembers of an executed move's outcome. */

@@ -1,6 +1,6 @@
 import type { NodeGroupState } from '../../src/model/node-group.js';
 import type { ClusterSnapshot } from '../../src/model/snapshot.js';
-import { withOurWindow, withoutOurMachine, type MaintenanceView, type MaintenanceWindowView } from '../../src/model/drain.js';
+import { markedDurationNs, withOurWindow, withoutOurMachine, type MaintenanceView, type MaintenanceWindowView } from '../../src/model/drain.js';
 import { sameMachineId, type MachineId } from '../../src/model/machine.js';
 import { ProviderError, type NodeGroupProvider, type NodeGroupRef } from '../../src/providers/provider.js';
 import type { Drainer, ObserveError, Observer } from '../../src/model/ports.js';
@@ -73,6 +73,12 @@ export class FakeDrainer implements Drainer {
     if (!this.windows.some((w) => w.machines.some((m) => sameMachineId(m, machine)))) throw new Error(`machine ${machine.hostname} is not scheduled`);
     if (!this.down_.some((d) => sameMachineId(d, machine))) this.down_ = [...this.down_, machine];
     this.log.push(`down ${machine.hostname}`);
+  }
+  /** Agents drained with DRAIN_AGENT, and the grace period's nanoseconds posted. */
+  drained = new Map<string, string>();
+  async drainAgent(agentId: string, graceMs: number): Promise<void> {
+    this.drained.set(agentId, markedDurationNs(graceMs));
+    this.log.push(`drain-agent ${agentId}`);
   }
   async finish(machine: MachineId): Promise<void> {
     this.down_ = this.down_.filter((d) => !sameMachineId(d, machine));

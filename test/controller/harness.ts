@@ -40,13 +40,20 @@ export class World {
   /** What the master lists now: not the agents of DOWN machines, not those of deleted VMs. */
   visibleAgents(): Agent[] {
     const down = new Set(this.drainer.down_.map(machineKey));
-    return this.agents.filter((a) => {
-      const m = machineOf(a);
-      if (this.hide.has(a.id)) return false;
-      if (m && down.has(machineKey(m))) return false;
-      // An agent whose VM is gone stops answering; here it is gone at once.
-      return a.ip === undefined || !this.goneIps.has(a.ip);
-    });
+    return this.agents
+      .filter((a) => {
+        const m = machineOf(a);
+        if (this.hide.has(a.id)) return false;
+        if (m && down.has(machineKey(m))) return false;
+        // An agent whose VM is gone stops answering; here it is gone at once.
+        return a.ip === undefined || !this.goneIps.has(a.ip);
+      })
+      .map((a) => {
+        // DRAIN_AGENT as the master reports it: deactivated, DRAINING until no task is left, then DRAINED.
+        const grace = this.drainer.drained.get(a.id);
+        if (grace === undefined) return a;
+        return { ...a, draining: true, active: false, drainInfo: { state: a.tasks.length ? 'DRAINING' : 'DRAINED', maxGracePeriodNs: grace } };
+      });
   }
 
   controller(config: Config, opts: { clock?: { now: () => number }; leader?: () => boolean } = {}): Controller {

@@ -191,6 +191,25 @@ describe('scale-down that a real master carries out', () => {
     expect(p.deleted).toEqual([]);
   });
 
+  it('drains a Mesos 1.9+ agent through DRAIN_AGENT (marked grace period), deletes its VM only once DRAINED, and keeps an operator\'s DRAIN_AGENT', async () => {
+    const v19 = (id: string, used = 0): Agent => ({ ...agent({ id, usedCpus: used, ...(used ? { tasks: [task({ resources: resources({ cpus: used }) })] } : {}) }), version: '1.9.0' });
+    const agents = [v19('d0', 0.1), v19('d1', 0.5), v19('d2', 0.5), { ...v19('op'), draining: true, active: false, drainInfo: { state: 'DRAINED', maxGracePeriodNs: '30000000000' } }];
+    const w = new World(agents, groupState(agents));
+    const c = w.controller(config({ min: 2, scaleDown: { drainTimeout: 600 } }));
+    await w.cycles(c, 1);
+    expect(w.drainer.log).toEqual(['drain-agent d0']);
+    expect(w.drainer.drained.get('d0')).toBe('600000000317');
+    expect(w.drainer.windows).toEqual([]);
+    await w.cycles(c, 3);
+    expect(w.deleted).toEqual([]); // its task still runs: DRAINING
+    w.agents = w.agents.map((a) => (a.id === 'd0' ? { ...a, tasks: [], used: resources({}) } : a));
+    await w.cycles(c, 2);
+    expect(w.deleted).toEqual(['0']);
+    await w.cycles(c, 4);
+    expect(w.deleted).toEqual(['0']); // the operator's drained agent is not ours
+    expect(w.drainer.log.filter((l) => l.includes('op'))).toEqual([]);
+  });
+
   it('10: static reservations (DC/OS public agents) do not block removal; dynamic ones and volumes do', async () => {
     const pub = (id: string): Agent => ({ ...agent({ id, attributes: { public_ip: 'true' } }), reservedRoles: ['slave_public'], dynamicRoles: [] });
     const agents = [0, 1, 2, 3, 4].map((i) => pub(`pub${i}`));

@@ -1,6 +1,6 @@
 import type { AgentSource, Drainer, PendingSource } from '../../model/ports.js';
 import type { Agent } from '../../model/agent.js';
-import { isMarked, withOurWindow, withoutOurMachine, type MaintenanceView } from '../../model/drain.js';
+import { isMarked, markedDurationNs, withOurWindow, withoutOurMachine, type MaintenanceView } from '../../model/drain.js';
 import { formatMachine, machineKey, type MachineId } from '../../model/machine.js';
 import { ok } from '../../util/result.js';
 import type { SimCluster } from '../cluster/cluster.js';
@@ -110,6 +110,10 @@ export class SimDrainer implements Drainer {
     }
     if (!view.windows.some((w) => isMarked(w.durationNs) && w.machines.some((m) => machineKey(m) === key))) return;
     this.#check(this.cluster.updateMaintenanceSchedule(withoutOurMachine(view, machine)), `unschedule ${formatMachine(machine)}`);
+  }
+
+  async drainAgent(agentId: string, graceMs: number): Promise<void> {
+    this.#check(this.cluster.drainAgent(agentId, { maxGracePeriodNs: BigInt(markedDurationNs(graceMs)), markGone: false }), `drain agent ${agentId}`);
   }
 
   #check(r: { ok: true } | { ok: false; error: Error }, what: string): void {
