@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import type { Instance, NodeGroupState } from '../../model/node-group.js';
 import type { Logger } from '../../util/logger.js';
 import { mapLimit, retryCloudCall, type CallRetry } from '../cloud-call.js';
@@ -7,6 +6,7 @@ import { ProviderError, type NodeGroupProvider, type NodeGroupRef } from '../pro
 import { createComputeClients, type ComputeClients } from './clients.js';
 import { operationError, toProviderError } from './errors.js';
 import { parseInstanceUrl, toInstance, type ComputeInstanceLike, type ManagedInstanceLike } from './instances.js';
+import { MigApi, type CallOptions, type ComputeOperation, type MigTarget } from './mig-api.js';
 
 export interface GceMigProviderOptions {
   /** Compute API endpoint; defaults to `gce.apiEndpoint`, then GCE_API_ENDPOINT, then Google's. */
@@ -16,49 +16,12 @@ export interface GceMigProviderOptions {
   readonly retry?: CallRetry;
   /** Pause between operation polls when the wait call returns before the operation is done (default 2 s). */
   readonly pollIntervalMs?: number;
-  /** Deadline of one read call (default 60 s). */
+  /** Deadline of one call (default 60 s). */
   readonly readTimeoutMs?: number;
   /** Deadline of a resize or delete, operation included (default 10 min). */
   readonly operationTimeoutMs?: number;
   /** Reads of instances in flight at once (default 8). */
   readonly concurrency?: number;
-}
-
-/** Where a group lives: a zonal or a regional managed instance group. */
-interface MigTarget {
-  readonly project: string;
-  readonly name: string;
-  readonly zone?: string;
-  readonly region?: string;
-}
-
-/** The call options we pass: a deadline, and no retries of google-gax's own (ours are bounded by `retry`). */
-interface CallOptions {
-  readonly timeout: number;
-  readonly retry: null;
-  /** Paged async iteration pages by itself; google-gax warns unless this is false. */
-  readonly autoPaginate?: false;
-}
-
-
-/**
- * The compute/v1 Operation fields we read. `resize` and `deleteInstances` return it as the
- * `latestResponse` of an LRO wrapper that google-gax types as a google.longrunning.Operation,
- * so it is checked here rather than cast.
- */
-const operationSchema = z.object({
-  name: z.string().nullish(),
-  status: z.union([z.string(), z.number()]).nullish(),
-  error: z.object({ errors: z.array(z.object({ code: z.string().nullish(), message: z.string().nullish() })).nullish() }).nullish(),
-  httpErrorStatusCode: z.number().nullish(),
-});
-
-type OperationLike = z.infer<typeof operationSchema>;
-
-function computeOperation(latest: unknown): OperationLike {
-  const parsed = operationSchema.safeParse(latest);
-  if (!parsed.success) throw new ProviderError(`the API answered with something that is not an Operation: ${parsed.error.message}`, 'unknown', false);
-  return parsed.data;
 }
 
 /**
@@ -89,24 +52,13 @@ export class GceMigProvider implements NodeGroupProvider {
 
   async describe(group: NodeGroupRef): Promise<NodeGroupState> {
     const t = this.target(group);
-    return this.call('describe', group, t, async (c) => {
-      const read: CallOptions = { timeout: this.options.readTimeoutMs ?? 60_000, retry: null };
-      const igm = await this.retrying(async () =>
-        t.zone
-          ? (await c.zonal.get({ project: t.project, zone: t.zone, instanceGroupManager: t.name }, read))[0]
-          : (await c.regional.get({ project: t.project, region: t.region ?? '', instanceGroupManager: t.name }, read))[0],
-      );
-      const managed: ManagedInstanceLike[] = await this.retrying(async () => {
-        const out: ManagedInstanceLike[] = [];
-        const pages = t.zone
-          ? c.zonal.listManagedInstancesAsync({ project: t.project, zone: t.zone, instanceGroupManager: t.name }, { ...read, autoPaginate: false })
-          : c.regional.listManagedInstancesAsync({ project: t.project, region: t.region ?? '', instanceGroupManager: t.name }, { ...read, autoPaginate: false });
-        for await (const mi of pages) out.push(mi);
-        return out;
-      });
-      const vms = await this.readInstances(c, t, managed, read);
+    return this.call('describe', group, t, async (api) => {
+      const opts = this.callOptions();
+      const targetSize = await this.retrying(() => api.targetSize(opts));
+      const managed = await this.retrying(() => api.managedInstances(opts));
+      const vms = await this.readInstances(api, managed, opts);
       const instances = managed.map((mi) => toInstance(mi, mi.instance ? vms.get(mi.instance) : undefined)).filter((i): i is Instance => i !== undefined);
-      return { desired: igm.targetSize ?? instances.length, instances };
+      return { desired: targetSize ?? instances.length, instances };
     });
   }
 
@@ -114,15 +66,10 @@ export class GceMigProvider implements NodeGroupProvider {
     const t = this.target(group);
     if (!Number.isInteger(size) || size < 0)
       throw new ProviderError(`setDesiredSize ${group.name}: size ${size} is not a whole number >= 0`, 'invalid', false);
-    await this.call('setDesiredSize', group, t, async (c) => {
+    await this.call('setDesiredSize', group, t, async (api) => {
       const requestId = randomUUID();
-      const write = this.writeOptions();
-      const op = await this.retrying(async () =>
-        t.zone
-          ? (await c.zonal.resize({ project: t.project, zone: t.zone, instanceGroupManager: t.name, size, requestId }, write))[0].latestResponse
-          : (await c.regional.resize({ project: t.project, region: t.region ?? '', instanceGroupManager: t.name, size, requestId }, write))[0].latestResponse,
-      );
-      await this.waitFor(c, t, computeOperation(op), `setDesiredSize ${this.label(t)}`);
+      const op = await this.retrying(() => api.resize(size, requestId, this.callOptions()));
+      await this.waitFor(api, op, `setDesiredSize ${this.label(t)}`);
     });
     this.log.info({ group: group.name, ...t, size }, 'managed instance group resized');
   }
@@ -133,27 +80,10 @@ export class GceMigProvider implements NodeGroupProvider {
     const bad = ids.find((id) => parseInstanceUrl(id) === undefined);
     if (bad !== undefined)
       throw new ProviderError(`deleteInstances ${group.name}: "${bad}" is not an instance URL (.../zones/ZONE/instances/NAME)`, 'invalid', false);
-    await this.call('deleteInstances', group, t, async (c) => {
+    await this.call('deleteInstances', group, t, async (api) => {
       const requestId = randomUUID();
-      const write = this.writeOptions();
-      // skipInstancesOnValidationError false: an instance that is not in the group fails the call.
-      const body = { instances: [...ids], skipInstancesOnValidationError: false };
-      const op = await this.retrying(async () =>
-        t.zone
-          ? (
-              await c.zonal.deleteInstances(
-                { project: t.project, zone: t.zone, instanceGroupManager: t.name, requestId, instanceGroupManagersDeleteInstancesRequestResource: body },
-                write,
-              )
-            )[0].latestResponse
-          : (
-              await c.regional.deleteInstances(
-                { project: t.project, region: t.region ?? '', instanceGroupManager: t.name, requestId, regionInstanceGroupManagersDeleteInstancesRequestResource: body },
-                write,
-              )
-            )[0].latestResponse,
-      );
-      await this.waitFor(c, t, computeOperation(op), `deleteInstances ${this.label(t)}`);
+      const op = await this.retrying(() => api.deleteInstances(ids, requestId, this.callOptions()));
+      await this.waitFor(api, op, `deleteInstances ${this.label(t)}`);
     });
     this.log.info({ group: group.name, ...t, instances: ids }, 'managed instances deleted');
   }
@@ -176,19 +106,18 @@ export class GceMigProvider implements NodeGroupProvider {
     return this.clients;
   }
 
-  private writeOptions(): CallOptions {
+  private callOptions(): CallOptions {
     return { timeout: this.options.readTimeoutMs ?? 60_000, retry: null };
   }
 
   /** Instance URL -> the VM, read with bounded concurrency; a VM that is gone or not yet made is left out. */
-  private async readInstances(c: ComputeClients, t: MigTarget, managed: readonly ManagedInstanceLike[], read: CallOptions): Promise<Map<string, ComputeInstanceLike>> {
+  private async readInstances(api: MigApi, managed: readonly ManagedInstanceLike[], opts: CallOptions): Promise<Map<string, ComputeInstanceLike>> {
     const urls = managed.map((m) => m.instance).filter((u): u is string => Boolean(u));
     const vms = await mapLimit(urls, this.options.concurrency ?? 8, async (url) => {
       const where = parseInstanceUrl(url);
       if (!where) return undefined;
       try {
-        const [vm] = await this.retrying(() => c.instances.get({ project: t.project, zone: where.zone, instance: where.name }, read));
-        return [url, vm] as const;
+        return [url, await this.retrying(() => api.instance(where.zone, where.name, opts))] as const;
       } catch (e) {
         if (e instanceof ProviderError && e.kind === 'not-found') return undefined;
         throw e;
@@ -202,7 +131,7 @@ export class GceMigProvider implements NodeGroupProvider {
    * zoneOperations.wait: returns when DONE or after about two minutes), bounded by the
    * operation deadline; a DONE operation with errors becomes a ProviderError.
    */
-  private async waitFor(c: ComputeClients, t: MigTarget, first: OperationLike, what: string): Promise<void> {
+  private async waitFor(api: MigApi, first: ComputeOperation, what: string): Promise<void> {
     const deadline = Date.now() + (this.options.operationTimeoutMs ?? 10 * 60_000);
     let op = first;
     while (op.status !== 'DONE') {
@@ -210,15 +139,8 @@ export class GceMigProvider implements NodeGroupProvider {
       if (!name) throw new ProviderError(`${what}: the API returned an operation without a name`, 'unknown', false);
       const left = deadline - Date.now();
       if (left <= 0) throw new ProviderError(`${what}: operation ${name} not done before the deadline`, 'unavailable', true);
-      const opts: CallOptions = { timeout: Math.min(left, 150_000), retry: null };
       const before = Date.now();
-      op = computeOperation(
-        await this.retrying(async () =>
-          t.zone
-            ? (await c.zoneOperations.wait({ project: t.project, zone: t.zone, operation: name }, opts))[0]
-            : (await c.regionOperations.wait({ project: t.project, region: t.region ?? '', operation: name }, opts))[0],
-        ),
-      );
+      op = await this.retrying(() => api.wait(name, { timeout: Math.min(left, 150_000), retry: null }));
       const pause = (this.options.pollIntervalMs ?? 2_000) - (Date.now() - before);
       if (op.status !== 'DONE' && pause > 0) await new Promise((r) => setTimeout(r, Math.min(pause, Math.max(0, deadline - Date.now()))));
     }
@@ -253,10 +175,10 @@ export class GceMigProvider implements NodeGroupProvider {
     return `${t.project}/${t.zone ?? t.region ?? ''}/${t.name}`;
   }
 
-  private async call<T>(op: string, group: NodeGroupRef, t: MigTarget, fn: (c: ComputeClients) => Promise<T>): Promise<T> {
+  private async call<T>(op: string, group: NodeGroupRef, t: MigTarget, fn: (api: MigApi) => Promise<T>): Promise<T> {
     const started = Date.now();
     try {
-      const result = await fn(await this.compute());
+      const result = await fn(new MigApi(await this.compute(), t));
       this.log.debug({ op, group: group.name, ...t, ms: Date.now() - started }, 'gce call done');
       return result;
     } catch (e) {
