@@ -24,6 +24,8 @@ const collect = (value: string, previous: string[] | undefined): string[] => [..
 
 /** Checks `--listen` (and AS_LISTEN) when parsed, so a bad address is a usage error (exit 2). */
 function listen(value: string): string {
+  // An empty AS_LISTEN (a template's unset field) keeps its old meaning: the default address.
+  if (value.trim() === '') return value;
   const parsed = parseListen(value);
   if (!parsed.ok) throw new InvalidArgumentError(parsed.error);
   return value;
