@@ -1,6 +1,7 @@
 // Lives in config/ so the config schema can check a zk:// URL with the same rule the election uses.
 import { err, ok, type Result } from '../util/result.js';
 
+/** Where the replicas elect their leader. */
 export interface ZkTarget {
   /** `host1:2181,host2:2181`, as the ZooKeeper client takes it. */
   readonly connectString: string;
@@ -8,6 +9,7 @@ export interface ZkTarget {
   readonly path: string;
 }
 
+/** Znode of the election when the zk:// URL names no path. */
 export const DEFAULT_ELECTION_PATH = '/mesos-autoscaler/leader';
 
 const HOST_PORT = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
