@@ -1,4 +1,5 @@
 import type { AgentId } from './agent.js';
+import type { ResourceName, TrackedResource } from './resources.js';
 import type { DrainView, GhostView, Move } from './drain.js';
 import type { MachineId } from './machine.js';
 
@@ -14,6 +15,35 @@ export interface Removal {
   readonly reason: string;
 }
 
+/**
+ * The figures of one group's plan, by name: a fixed set of keys (no free-form
+ * ones), so /metrics, the status page and the demo read the same thing. The
+ * planner fills `PlannedFigures` for every group whatever its policies.
+ */
+export type GroupFigures = Readonly<Partial<PlannedFigures & PolicyFigures>>;
+
+/** Written by the planner for every group. */
+export type PlannedFigures = {
+  /** Size the group is heading for, agents counted as capacity, agents matching, agents draining. */
+  readonly 'nodes.current': number;
+  readonly 'nodes.active': number;
+  readonly 'nodes.matching': number;
+  readonly 'nodes.draining': number;
+  /** Waiting instances this group could host (its pending metric), new nodes asked for them. */
+  readonly 'pending.instances': number;
+  readonly 'pending.nodes': number;
+  /** Waiting instances no group can host (cluster-wide, the same on every group). */
+  readonly 'pending.unplaceable': number;
+} & { readonly [R in ResourceName as `pending.${R}`]: number } & { readonly [R in TrackedResource as `util.${R}`]?: number };
+
+/** Written when the cycle gets that far, or by the policy that measures them. */
+export type PolicyFigures = {
+  readonly 'nodes.registered': number;
+  readonly 'nodes.provisioning': number;
+  readonly 'nodes.ghosts': number;
+  readonly 'prometheus.value': number;
+};
+
 export interface GroupPlan {
   readonly group: string;
   /** Nodes counted now (provider desired size, or matching agents when unknown). */
@@ -26,7 +56,7 @@ export interface GroupPlan {
   /** Human-readable reasons, most important first. */
   readonly reasons: readonly string[];
   /** Figures that led to the decision (utilization per resource, pending counts, ...). */
-  readonly figures: Readonly<Record<string, number>>;
+  readonly figures: GroupFigures;
 }
 
 /** Waiting instances of one app that no node group can host. */

@@ -1,4 +1,5 @@
-import { RESOURCE_NAMES } from '../model/resources.js';
+import type { PlannedFigures } from '../model/plan.js';
+import type { TrackedResource } from '../model/resources.js';
 import type { DemandPlan } from './demand.js';
 import type { GroupView } from './group-view.js';
 
@@ -8,9 +9,11 @@ import type { GroupView } from './group-view.js';
  * host (instances, their resources, new nodes asked for). Read by /metrics,
  * the status page and the demo through server/figures.ts.
  */
-export function groupFigures(view: GroupView, demand: DemandPlan): Record<string, number> {
+export function groupFigures(view: GroupView, demand: DemandPlan): PlannedFigures {
   const d = demand.groups.get(view.config.name);
-  const figures: Record<string, number> = {
+  const r = d?.eligibleResources;
+  const util = (x: TrackedResource): number | undefined => view.utilization[x];
+  const figures: PlannedFigures = {
     'nodes.current': view.current,
     'nodes.active': view.capacity.length,
     'nodes.matching': view.agents.length,
@@ -18,8 +21,18 @@ export function groupFigures(view: GroupView, demand: DemandPlan): Record<string
     'pending.instances': d?.eligible ?? 0,
     'pending.nodes': d?.nodes ?? 0,
     'pending.unplaceable': demand.unplaceable.reduce((n, u) => n + u.instances, 0),
+    'pending.cpus': r?.cpus ?? 0,
+    'pending.mem': r?.mem ?? 0,
+    'pending.disk': r?.disk ?? 0,
+    'pending.gpus': r?.gpus ?? 0,
+    'pending.ports': r?.ports ?? 0,
   };
-  for (const r of RESOURCE_NAMES) figures[`pending.${r}`] = d?.eligibleResources[r] ?? 0;
-  for (const [r, u] of Object.entries(view.utilization)) figures[`util.${r}`] = u;
-  return figures;
+  const u = { cpus: util('cpus'), mem: util('mem'), disk: util('disk'), gpus: util('gpus') };
+  return {
+    ...figures,
+    ...(u.cpus !== undefined ? { 'util.cpus': u.cpus } : {}),
+    ...(u.mem !== undefined ? { 'util.mem': u.mem } : {}),
+    ...(u.disk !== undefined ? { 'util.disk': u.disk } : {}),
+    ...(u.gpus !== undefined ? { 'util.gpus': u.gpus } : {}),
+  };
 }

@@ -1,5 +1,5 @@
 import type { Config, GroupConfig } from '../config/schema.js';
-import type { GroupPlan, Plan, Removal } from '../model/plan.js';
+import type { GroupFigures, GroupPlan, Plan, Removal } from '../model/plan.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';
 import { planDemand, type DemandPlan } from './demand.js';
 import { groupFigures } from './figures.js';
@@ -44,13 +44,13 @@ export function plan(snapshot: ClusterSnapshot, config: Config, state: Controlle
   };
 }
 
-function hold(view: GroupView, reasons: string[], figures: Record<string, number>): GroupPlan {
+function hold(view: GroupView, reasons: string[], figures: GroupFigures): GroupPlan {
   return { group: view.config.name, current: view.current, target: view.current, direction: 'none', removals: [], reasons, figures };
 }
 
 function planGroup(view: GroupView, snapshot: ClusterSnapshot, remembered: GroupMemory, now: number, config: Config, demand: DemandPlan): GroupPlan {
   const group = view.config;
-  const figures: Record<string, number> = groupFigures(view, demand);
+  const figures: { -readonly [K in keyof GroupFigures]: GroupFigures[K] } = { ...groupFigures(view, demand) };
   if (!view.provider) return hold(view, ['cloud state of the group is unknown this cycle: no action'], figures);
   if (remembered.paused) return hold(view, ['scaling of this group is paused'], figures);
 

@@ -1,3 +1,4 @@
+import type { GroupFigures } from '../model/plan.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';
 import type { GroupView } from './group-view.js';
 import type { GroupMemory } from './state.js';
@@ -14,7 +15,7 @@ export interface Vote {
   readonly policy: string;
   readonly target: number;
   readonly reason: string;
-  readonly figures?: Readonly<Record<string, number>>;
+  readonly figures?: GroupFigures;
 }
 
 export type Policy = (input: PolicyInput) => Vote;

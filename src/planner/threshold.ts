@@ -1,3 +1,4 @@
+import type { GroupFigures } from '../model/plan.js';
 import type { TrackedResource } from '../model/resources.js';
 import type { Policy } from './policy.js';
 
@@ -9,7 +10,12 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
  */
 export const thresholdPolicy: Policy = ({ view }) => {
   const { config, utilization, current } = view;
-  const figures = Object.fromEntries(Object.entries(utilization).map(([r, u]) => [`util.${r}`, u]));
+  const figures: GroupFigures = {
+    ...(utilization.cpus !== undefined ? { 'util.cpus': utilization.cpus } : {}),
+    ...(utilization.mem !== undefined ? { 'util.mem': utilization.mem } : {}),
+    ...(utilization.disk !== undefined ? { 'util.disk': utilization.disk } : {}),
+    ...(utilization.gpus !== undefined ? { 'util.gpus': utilization.gpus } : {}),
+  };
   const tracked = config.resources.filter((r): r is TrackedResource => utilization[r] !== undefined);
   if (tracked.length === 0) {
     return { policy: 'threshold', target: current, reason: 'no capacity of the tracked resources to measure', figures };

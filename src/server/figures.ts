@@ -1,7 +1,8 @@
+import type { GroupFigures } from '../model/plan.js';
 import { RESOURCE_NAMES, type ResourceName } from '../model/resources.js';
 
 /**
- * The one place that reads a GroupPlan's free-form `figures`, for metrics and the
+ * The one place that reads a GroupPlan's `figures` (model/plan.ts GroupFigures), for metrics and the
  * status page. Keys the planner writes:
  *   util.<resource>      utilization of the group's capacity, 0..1
  *   pending.instances    instances waiting to launch that this group could host
@@ -9,7 +10,7 @@ import { RESOURCE_NAMES, type ResourceName } from '../model/resources.js';
  *   nodes.active         agents counted as capacity (registered, not draining)
  * Unknown keys are ignored; missing ones are simply absent.
  */
-export interface GroupFigures {
+export interface FigureReadings {
   readonly utilization: Partial<Record<ResourceName, number>>;
   readonly waiting: Partial<Record<ResourceName, number>>;
   readonly pendingInstances?: number;
@@ -18,7 +19,7 @@ export interface GroupFigures {
 
 const isResource = (s: string): s is ResourceName => (RESOURCE_NAMES as readonly string[]).includes(s);
 
-export function readFigures(figures: Readonly<Record<string, number>>): GroupFigures {
+export function readFigures(figures: GroupFigures | Readonly<Record<string, number>>): FigureReadings {
   const utilization: Partial<Record<ResourceName, number>> = {};
   const waiting: Partial<Record<ResourceName, number>> = {};
   let pendingInstances: number | undefined;

@@ -1,4 +1,4 @@
-import type { Direction, Plan } from '../model/plan.js';
+import type { Direction, GroupFigures, Plan } from '../model/plan.js';
 import type { ResourceName } from '../model/resources.js';
 import type { LeaderStatus } from '../controller/leader-gate.js';
 
@@ -57,7 +57,7 @@ export interface GroupPlanView {
   readonly target: number;
   readonly direction: Direction;
   readonly reasons: readonly string[];
-  readonly figures: Readonly<Record<string, number>>;
+  readonly figures: GroupFigures;
   readonly removals: readonly { readonly agentId: string; readonly hostname: string; readonly instanceId?: string; readonly reason: string }[];
 }
 

@@ -5,4 +5,4 @@ export { Metrics, METRIC_PREFIX, type MetricsOptions } from './metrics.js';
 export { HttpServer, serverOptionsFromConfig, DEFAULT_HOST, DEFAULT_PORT, type HttpServerOptions } from './http-server.js';
 export { collectSecrets } from './secrets.js';
 export { logLeadership, type LeadershipEvents } from './leader-events.js';
-export { readFigures, type GroupFigures } from './figures.js';
+export { readFigures, type FigureReadings } from './figures.js';
