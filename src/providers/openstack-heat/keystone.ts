@@ -79,8 +79,8 @@ export class KeystoneSession {
   async endpoint(type: string): Promise<string> {
     const { catalog } = await this.session();
     const region = this.auth.regionName;
-    const service = catalog.find((s) => s.type === type);
-    const ep = service?.endpoints.find((e) => e.interface === this.auth.interface && (!region || e.region_id === region || e.region === region));
+    const endpoints = catalog.filter((s) => s.type === type).flatMap((s) => s.endpoints);
+    const ep = endpoints.find((e) => e.interface === this.auth.interface && (!region || e.region_id === region || e.region === region));
     if (!ep) {
       const where = `interface ${this.auth.interface}${region ? `, region ${region}` : ''}`;
       throw new ProviderError(`the Keystone catalog has no ${type} endpoint for ${where}`, 'invalid', false);

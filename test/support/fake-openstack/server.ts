@@ -1,15 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { keystoneAnswer } from './keystone.js';
+import { heatResources } from './resources.js';
 import { FakeHeatStack, type FakeStackInput } from './state.js';
+import { PROJECT_ID, type Answer, type FakeKeystoneUsers } from './types.js';
 
-export const PROJECT_ID = '4f2c7d7a1c0e4b4b9a5c3a6e2d1b0f99';
+export { PROJECT_ID, type FakeKeystoneUsers } from './types.js';
 
-/** Who Keystone accepts: a user with a password in a project, and/or an application credential. */
-export interface FakeKeystoneUsers {
-  readonly user?: { readonly name: string; readonly password: string; readonly project: string; readonly domain?: string };
-  readonly applicationCredential?: { readonly id: string; readonly secret: string };
-}
 
 export interface StartFakeOpenStackOptions {
   readonly stacks?: readonly FakeStackInput[];
@@ -52,11 +49,6 @@ export interface FakeOpenStack {
   close(): Promise<void>;
 }
 
-interface Answer {
-  readonly status: number;
-  readonly body?: unknown;
-  readonly headers?: Record<string, string>;
-}
 
 /** Heat's fault body (heat/api/middleware/fault.py). */
 function heatFault(status: number, title: string, type: string, message: string): Answer {
@@ -81,46 +73,6 @@ export async function startFakeOpenStack(options: StartFakeOpenStackOptions = {}
   let base = '';
 
   const find = (nameOrId: string): FakeHeatStack | undefined => stacks.find((s) => s.name === nameOrId || s.id === nameOrId);
-
-  const keystone = (method: string, path: string, raw: string): Answer => {
-    if (method !== 'POST' || path !== '/identity/v3/auth/tokens') return { status: 404, body: { error: { code: 404, message: 'not found', title: 'Not Found' } } };
-    const unauthorized: Answer = { status: 401, body: { error: { code: 401, message: 'The request you have made requires authentication.', title: 'Unauthorized' } } };
-    const identity = (JSON.parse(raw) as { auth?: { identity?: Record<string, unknown>; scope?: { project?: { name?: string; id?: string } } } }).auth;
-    const methods = identity?.identity?.['methods'];
-    const u = options.users;
-    let ok = false;
-    if (Array.isArray(methods) && methods[0] === 'password') {
-      const user = (identity?.identity?.['password'] as { user?: { name?: string; password?: string; domain?: { id?: string; name?: string } } } | undefined)?.user;
-      const project = identity?.scope?.project;
-      ok = !!u?.user && user?.name === u.user.name && user.password === u.user.password && (project?.name === u.user.project || project?.id === PROJECT_ID) && !!user.domain;
-    } else if (Array.isArray(methods) && methods[0] === 'application_credential') {
-      const ac = identity?.identity?.['application_credential'] as { id?: string; secret?: string } | undefined;
-      ok = !!u?.applicationCredential && ac?.id === u.applicationCredential.id && ac.secret === u.applicationCredential.secret;
-    }
-    if (!ok) return unauthorized;
-    const token = `gAAAAA${randomBytes(24).toString('base64url')}`;
-    tokens.add(token);
-    const endpoints = (url: string): unknown[] =>
-      ['public', 'internal'].map((i) => ({ id: randomBytes(8).toString('hex'), interface: i, region_id: region, region, url }));
-    return {
-      status: 201,
-      headers: { 'x-subject-token': token },
-      body: {
-        token: {
-          methods: Array.isArray(methods) ? methods.slice(0, 1) : [],
-          expires_at: new Date(Date.now() + 3_600_000).toISOString(),
-          issued_at: new Date().toISOString(),
-          project: { id: PROJECT_ID, name: u?.user?.project ?? 'mesos', domain: { id: 'default', name: 'Default' } },
-          catalog: [
-            { type: 'identity', name: 'keystone', endpoints: endpoints(`${base}/identity`) },
-            { type: 'orchestration', name: 'heat', endpoints: endpoints(`${base}/heat/v1/${PROJECT_ID}`) },
-            { type: 'compute', name: 'nova', endpoints: endpoints(`${base}/compute/v2.1`) },
-            { type: 'orchestration', name: 'heat-elsewhere', endpoints: [{ id: 'x', interface: 'public', region_id: 'OtherRegion', region: 'OtherRegion', url: 'http://127.0.0.1:9/heat' }] },
-          ],
-        },
-      },
-    };
-  };
 
   const stackBody = (s: FakeHeatStack): unknown => {
     if (s.status === 'UPDATE_IN_PROGRESS' && !foreign.has(s)) {
@@ -147,56 +99,13 @@ export async function startFakeOpenStack(options: StartFakeOpenStackOptions = {}
     };
   };
 
-  const resources = (s: FakeHeatStack, depth: number): unknown[] => {
-    const link = (name: string, id: string): string => `${base}/heat/v1/${PROJECT_ID}/stacks/${name}/${id}`;
-    const out: unknown[] = [
-      { resource_name: 'network', physical_resource_id: 'net-1', resource_type: 'OS::Neutron::Net', resource_status: 'CREATE_COMPLETE', links: [{ href: link(s.name, s.id), rel: 'stack' }], required_by: [] },
-      {
-        resource_name: s.resource,
-        physical_resource_id: s.nestedId,
-        resource_type: 'OS::Heat::ResourceGroup',
-        resource_status: s.status === 'UPDATE_IN_PROGRESS' ? 'UPDATE_IN_PROGRESS' : 'CREATE_COMPLETE',
-        links: [
-          { href: `${link(s.name, s.id)}/resources/${s.resource}`, rel: 'self' },
-          { href: link(s.name, s.id), rel: 'stack' },
-          { href: link(s.nestedName, s.nestedId), rel: 'nested' },
-        ],
-        required_by: [],
-      },
-    ];
-    if (depth >= 1)
-      for (const m of s.members) {
-        out.push({
-          resource_name: m.name,
-          physical_resource_id: s.memberTemplate ? m.memberStackId : m.serverId,
-          resource_type: s.memberTemplate ? 'agent.yaml' : 'OS::Nova::Server',
-          resource_status: m.status,
-          creation_time: '2026-01-01T00:00:00Z',
-          parent_resource: s.resource,
-          links: [{ href: link(s.nestedName, s.nestedId), rel: 'stack' }],
-          required_by: [],
-        });
-        if (s.memberTemplate && depth >= 2)
-          out.push({
-            resource_name: 'server',
-            physical_resource_id: m.serverId,
-            resource_type: 'OS::Nova::Server',
-            resource_status: 'CREATE_COMPLETE',
-            parent_resource: m.name,
-            links: [{ href: link(`${s.nestedName}-${m.name}-abc`, m.memberStackId), rel: 'stack' }],
-            required_by: [],
-          });
-      }
-    return out;
-  };
-
   const heat = (method: string, rest: string, query: URLSearchParams, body: unknown): Answer => {
     const m = /^\/stacks\/([^/]+)(?:\/([^/]+))?(\/resources)?$/.exec(rest);
     if (!m?.[1]) return heatFault(404, 'Not Found', 'NotFound', `no route ${rest}`);
     const s = find(decodeURIComponent(m[1]));
     if (!s || (m[2] && m[2] !== s.id)) return heatFault(404, 'Not Found', 'EntityNotFound', `The Stack (${m[1]}) could not be found.`);
     if (!m[2] && method === 'GET') return { status: 302, headers: { location: `${base}/heat/v1/${PROJECT_ID}/stacks/${s.name}/${s.id}` }, body: { location: 'redirect' } };
-    if (m[3] && method === 'GET') return { status: 200, body: { resources: resources(s, Number(query.get('nested_depth') ?? '0')) } };
+    if (m[3] && method === 'GET') return { status: 200, body: { resources: heatResources(s, Number(query.get('nested_depth') ?? '0'), base) } };
     if (!m[3] && method === 'GET') return { status: 200, body: stackBody(s) };
     if (!m[3] && method === 'PATCH' && m[2]) {
       if (s.status.endsWith('_IN_PROGRESS'))
@@ -264,7 +173,7 @@ export async function startFakeOpenStack(options: StartFakeOpenStackOptions = {}
         fault = true;
         const status = f?.status ?? 500;
         answer = { ...heatFault(status, 'Injected', 'Injected', `injected ${status}`), ...(status === 429 ? { headers: { 'retry-after': '0' } } : {}) };
-      } else if (service === 'identity') answer = keystone(method, u.pathname, raw);
+      } else if (service === 'identity') answer = keystoneAnswer(method, u.pathname, raw, { users: options.users, tokens, base, region });
       else if (typeof token !== 'string' || !tokens.has(token)) answer = { status: 401, body: { error: { code: 401, message: 'The request you have made requires authentication.', title: 'Unauthorized' } } };
       else if (service === 'orchestration') {
         const prefix = `/heat/v1/${PROJECT_ID}`;
