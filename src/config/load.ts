@@ -4,6 +4,7 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, type Config, type ConfigInput } from './schema.js';
 import type { TrackedResource } from '../model/resources.js';
+import { errorMessage } from '../util/result.js';
 import { parseListen } from '../util/url.js';
 import { closestKey, keysAt } from './suggest.js';
 
@@ -259,7 +260,12 @@ export async function readConfigFile(path: string): Promise<unknown> {
   // Every syntax error with its line, column and an excerpt with a caret (yaml's prettyErrors).
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) throw new ConfigError(doc.errors.map((e) => `config file ${path}: ${e.message.trimEnd()}`));
-  return doc.toJS() ?? {};
+  try {
+    // An alias to no anchor (`*x`), or too many aliases (yaml's maxAliasCount), fails only here.
+    return doc.toJS() ?? {};
+  } catch (e) {
+    throw new ConfigError([`config file ${path}: ${errorMessage(e)}`]);
+  }
 }
 
 /** Validates merged input; throws a ConfigError listing every invalid field by path. */

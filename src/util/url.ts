@@ -35,14 +35,15 @@ export interface SplitUrl {
 
 /**
  * Takes user info out of a URL so it can be sent as basic auth instead of being kept (and
- * printed) as part of the URL. Unparsable text is returned unchanged for the schema to reject.
+ * printed) as part of the URL. Unparsable text loses its user info and is left for the schema to reject.
  */
 export function splitCredentials(url: string): SplitUrl {
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    return { url };
+    // Refused later by the schema; whatever looks like user info is not kept even then.
+    return { url: displayUrl(url) };
   }
   if (!u.username && !u.password) return { url };
   const username = decodeURIComponent(u.username);
