@@ -260,12 +260,16 @@ export async function readConfigFile(path: string): Promise<unknown> {
   // Every syntax error with its line, column and an excerpt with a caret (yaml's prettyErrors).
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) throw new ConfigError(doc.errors.map((e) => `config file ${path}: ${e.message.trimEnd()}`));
+  let value: unknown;
   try {
     // An alias to no anchor (`*x`), or too many aliases (yaml's maxAliasCount), fails only here.
-    return doc.toJS() ?? {};
+    value = doc.toJS() ?? {};
   } catch (e) {
     throw new ConfigError([`config file ${path}: ${errorMessage(e)}`]);
   }
+  // A list or a bare word would otherwise be read as an empty config and its content ignored.
+  if (!isObj(value)) throw new ConfigError([`config file ${path}: must be a YAML mapping of settings (key: value), not ${Array.isArray(value) ? 'a list' : typeof value}`]);
+  return value;
 }
 
 /** Validates merged input; throws a ConfigError listing every invalid field by path. */

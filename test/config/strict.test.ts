@@ -196,6 +196,11 @@ describe('files', () => {
     return p;
   };
 
+  it('a file that is not a mapping of settings is refused, not read as empty', async () => {
+    await expect(loadConfig(file('- timer: 30\n'), {})).rejects.toThrow(/must be a YAML mapping of settings \(key: value\), not a list/);
+    await expect(loadConfig(file('timer=30\n'), {})).rejects.toThrow(/not string/);
+  });
+
   it('a missing CA file is named before anything starts', async () => {
     const p = file('mesos: { masters: [http://m1:5050], caFile: /nonexistent/ca.pem }\ngroups: [{ name: web, provider: { kind: simulated } }]\n');
     await expect(loadConfig(p, {})).rejects.toThrow(/mesos\.caFile: cannot read \/nonexistent\/ca\.pem \(ENOENT\)/);
