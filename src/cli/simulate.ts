@@ -134,7 +134,8 @@ export function describeRun(run: SimulationRun, trace: string, wallMs: number): 
     lines.push(`${trace}: ${r0.submitted.toLocaleString('en-US')} tasks over ${(r0.endMs / 3_600_000).toFixed(1)} h${skipped > 0 ? ` (${skipped.toLocaleString('en-US')} rows or tasks skipped)` : ''}; nodes of ${run.node.cpus} cpus / ${run.node.mem} MB${run.node.gpus ? ` / ${run.node.gpus} GPUs` : ''}; ${(wallMs / 1000).toFixed(1)} s`);
     if (run.nodeNote !== undefined) lines.push(run.nodeNote);
     for (const r of run.results) {
-      lines.push(`${r.report.policy}: ${headline(r.report)}; ${r.cycles} cycles, ${r.actions} controller calls${r.failedActions > 0 ? ` (${r.failedActions} failed)` : ''}`);
+      const n = (x: number): string => x.toLocaleString('en-US');
+      lines.push(`${r.report.policy}: ${headline(r.report)}; ${n(r.cycles)} cycles, ${n(r.actions)} controller calls${r.failedActions > 0 ? ` (${n(r.failedActions)} failed)` : ''}`);
     }
   } else lines.push(trace);
   lines.push(`wrote ${run.files.join(' and ')}`);

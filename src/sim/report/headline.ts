@@ -25,6 +25,6 @@ export function headlineParts(r: SimulationReport): string[] {
   parts.push(`pending ${formatFigure(f.waits.pendingTaskSeconds, 0)} task-s`);
   parts.push(`wait p95 ${formatFigure(f.waits.p95, 1)} s`);
   parts.push(`never placed ${formatFigure(f.waits.neverPlacedInstances, 0)}`);
-  parts.push(`scaling actions ${formatFigure(f.scalingActions.total, 0)} (${f.scalingActions.up} up, ${f.scalingActions.down} down)`);
+  parts.push(`scaling actions ${formatFigure(f.scalingActions.total, 0)} (${formatFigure(f.scalingActions.up, 0)} up, ${formatFigure(f.scalingActions.down, 0)} down)`);
   return parts;
 }
