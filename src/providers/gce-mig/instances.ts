@@ -6,6 +6,8 @@ export interface ManagedInstanceLike {
   readonly instanceStatus?: string | null;
   readonly currentAction?: string | null;
   readonly name?: string | null;
+  /** Why the group's last attempt to create it failed (QUOTA_EXCEEDED, ZONE_RESOURCE_POOL_EXHAUSTED, ...). */
+  readonly lastAttempt?: { readonly errors?: { readonly errors?: readonly { readonly code?: string | null }[] | null } | null } | null;
 }
 
 /** The parts of a compute/v1 `Instance` that describe reads. */
@@ -75,9 +77,12 @@ export function toInstance(mi: ManagedInstanceLike, vm: ComputeInstanceLike | un
   const hostname = vm?.hostname || vm?.name || mi.name || parseInstanceUrl(url)?.name;
   const privateIp = vm?.networkInterfaces?.[0]?.networkIP ?? undefined;
   const created = vm?.creationTimestamp ? Date.parse(vm.creationTimestamp) : Number.NaN;
+  // An instance the group keeps failing to create (out of quota or capacity) is failed, not booting,
+  // as cluster-autoscaler reads `lastAttempt.errors` (cloudprovider/gce/autoscaling_gce_client.go).
+  const creationFailed = (mi.lastAttempt?.errors?.errors?.length ?? 0) > 0 && instanceState(mi.currentAction, mi.instanceStatus) === 'creating';
   return {
     id: url,
-    state: instanceState(mi.currentAction, mi.instanceStatus),
+    state: creationFailed ? 'failed' : instanceState(mi.currentAction, mi.instanceStatus),
     ...(hostname ? { hostname } : {}),
     ...(privateIp ? { privateIp } : {}),
     ...(Number.isFinite(created) ? { createdAt: created } : {}),

@@ -48,6 +48,14 @@ describe('GceMigProvider against a local Compute API (real @google-cloud/compute
     expect(state.instances[3]?.hostname).toBe('agent-7.example.internal');
   });
 
+  it('reports an instance the group keeps failing to create for lack of quota as failed', async () => {
+    h = await startGceHarness({
+      migs: [{ zone: 'us-central1-a', name: 'agents', targetSize: 2, instances: [{ networkIP: '10.1.0.4' }, { networkIP: '10.1.0.5', currentAction: 'CREATING', status: '', lastAttemptError: 'QUOTA_EXCEEDED' }] }],
+    });
+    const state = await h.provider.describe(zonal());
+    expect(state.instances.map((i) => i.state)).toEqual(['running', 'failed']);
+  });
+
   it('follows pages of managed instances', async () => {
     h = await startGceHarness({ migs: [{ zone: 'us-central1-a', name: 'agents', targetSize: 5 }], pageSize: 2 });
     const state = await h.provider.describe(zonal());

@@ -162,7 +162,14 @@ export async function startFakeGce(options: StartFakeGceOptions = {}): Promise<F
       return {
         status: 200,
         body: {
-          managedInstances: page.map((i, k) => ({ instance: url(i), id: String(start + k + 1), name: i.name, instanceStatus: i.status, currentAction: i.currentAction })),
+          managedInstances: page.map((i, k) => ({
+            instance: url(i),
+            id: String(start + k + 1),
+            name: i.name,
+            currentAction: i.currentAction,
+            ...(i.status ? { instanceStatus: i.status } : {}),
+            ...(i.lastAttemptError ? { lastAttempt: { errors: { errors: [{ code: i.lastAttemptError, message: `${i.lastAttemptError} in ${i.zone}` }] } } } : {}),
+          })),
           ...(next ? { nextPageToken: next } : {}),
         },
       };

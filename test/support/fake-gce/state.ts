@@ -9,6 +9,8 @@ export interface FakeGceInstance {
   currentAction: string;
   /** A custom hostname (Instance.hostname), when set. */
   hostname?: string;
+  /** ManagedInstance.lastAttempt.errors.errors[0].code, e.g. QUOTA_EXCEEDED. */
+  lastAttemptError?: string;
 }
 
 export interface FakeMig {
