@@ -90,6 +90,38 @@ describe('bounds', () => {
     expect(problems({ ...BASE, maxTotalNodes: 1e15 })).toMatch(/^maxTotalNodes:/m);
   });
 
+  it('exist for every number in the schema, and every duration fits a Node timer', () => {
+    type Def = Record<string, unknown> & { type?: string };
+    type Num = { _zod: { def: Def }; maxValue: number };
+    const unbounded: string[] = [];
+    const tooLong: string[] = [];
+    let numbers = 0;
+    const seen = new Set<unknown>();
+    const visit = (schema: unknown, path: string): void => {
+      if (typeof schema !== 'object' || schema === null || seen.has(schema) || !('_zod' in schema)) return;
+      seen.add(schema);
+      const def = (schema as { _zod: { def: Def } })._zod.def;
+      if (def.type === 'number') {
+        numbers++;
+        const max = (schema as Num).maxValue;
+        // Prometheus thresholds compare with whatever the query returns: any finite number.
+        if (!Number.isFinite(max) && !/prometheus\.(up|down)$/.test(path)) unbounded.push(path);
+        const ms = /Ms$/.test(path) ? max : /(timer|Time|Timeout|Seconds|After|delayAfterAdd)$/.test(path) ? max * 1000 : 0;
+        if (ms > LIMITS.timerMs) tooLong.push(`${path} (${max})`);
+        return;
+      }
+      for (const [k, v] of Object.entries(def)) {
+        if (k === 'checks') continue;
+        const children = k === 'shape' && typeof v === 'object' && v !== null ? Object.entries(v) : Array.isArray(v) ? v.map((x, i) => [String(i), x] as const) : [[k, v] as const];
+        for (const [name, child] of children) visit(child, k === 'shape' ? (path ? `${path}.${name}` : name) : path);
+      }
+    };
+    visit(configSchema, '');
+    expect(numbers).toBeGreaterThan(15);
+    expect(unbounded).toEqual([]);
+    expect(tooLong).toEqual([]);
+  });
+
   it('keep every accepted wait inside what a Node timer can hold', () => {
     const secondsArb = fc.double({ min: 0, max: 1e13, noNaN: true });
     fc.assert(
