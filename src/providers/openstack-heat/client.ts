@@ -119,6 +119,7 @@ export class HeatClient {
       if (!loc) throw new ProviderError(`${what}: redirect without Location`, 'unknown', false);
       return { body: undefined, location: new URL(loc, url).toString() };
     }
+    if (res.statusCode === 429 || res.statusCode === 413) await waitRetryAfter(res.headers['retry-after']);
     if (res.statusCode >= 400) throw httpError(what, res.statusCode, text, this.keystone.secrets());
     if (text.trim() === '') return { body: undefined };
     try {
@@ -127,4 +128,19 @@ export class HeatClient {
       throw new ProviderError(`${what}: answer is not JSON`, 'unknown', false);
     }
   }
+}
+
+/** Longest Retry-After honoured; the backoff of the retries comes on top. */
+const MAX_RETRY_AFTER_MS = 30_000;
+
+/**
+ * Waits as long as a throttling answer's Retry-After asks (seconds or an HTTP date, RFC 9110
+ * section 10.2.3), at most 30 s, before the call is failed as throttled and retried.
+ */
+async function waitRetryAfter(header: string | string[] | undefined): Promise<void> {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return;
+  const seconds = Number(value);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
+  if (Number.isFinite(ms) && ms > 0) await new Promise((r) => setTimeout(r, Math.min(ms, MAX_RETRY_AFTER_MS)));
 }

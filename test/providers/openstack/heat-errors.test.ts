@@ -29,6 +29,16 @@ describe('OpenStackHeatProvider throttling and failures', () => {
     expect(h.fake.requests.filter((r) => r.fault).map((r) => r.status)).toEqual([429, 503]);
   });
 
+  it('waits as long as a 429 asks (Retry-After) before trying again', async () => {
+    h = await startOsHarness();
+    await h.provider.describe(heatGroup());
+    h.fake.injectError(1, 429, 'orchestration', 1);
+    const started = Date.now();
+    await h.provider.setDesiredSize(heatGroup(), 4);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(h.fake.stack().members).toHaveLength(4);
+  });
+
   it('gives up on persistent throttling after a bounded number of tries, as throttled', async () => {
     h = await startOsHarness({}, { retry: { retries: 2, minDelayMs: 1, maxDelayMs: 5 } });
     h.fake.injectError(20, 429);

@@ -34,8 +34,8 @@ export interface FakeOpenStack {
   readonly requests: RecordedOsRequest[];
   readonly issuedTokens: ReadonlySet<string>;
   stack(name?: string): FakeHeatStack;
-  /** The next `n` Heat/Nova requests answer `status` (with Retry-After 0 for 429). */
-  injectError(n: number, status: number, service?: 'orchestration' | 'compute'): void;
+  /** The next `n` Heat/Nova requests answer `status` (429s with Retry-After, default 0 s). */
+  injectError(n: number, status: number, service?: 'orchestration' | 'compute', retryAfterSeconds?: number): void;
   /** Revokes every token, as a Keystone token expiry or revocation would. */
   revokeTokens(): void;
   /** Puts a stack in UPDATE_IN_PROGRESS (someone else's update), to be completed by `finishUpdate`. */
@@ -66,7 +66,7 @@ export async function startFakeOpenStack(options: StartFakeOpenStackOptions = {}
   const stacks = (options.stacks ?? [{}]).map((s) => new FakeHeatStack(s));
   const tokens = new Set<string>();
   const requests: RecordedOsRequest[] = [];
-  const faults: { status: number; service?: string }[] = [];
+  const faults: { status: number; service?: string; retryAfter: number }[] = [];
   const failures: string[] = [];
   const pollsLeft = new Map<FakeHeatStack, number>();
   const foreign = new Set<FakeHeatStack>();
@@ -172,7 +172,7 @@ export async function startFakeOpenStack(options: StartFakeOpenStackOptions = {}
         const f = faults.splice(faultAt, 1)[0];
         fault = true;
         const status = f?.status ?? 500;
-        answer = { ...heatFault(status, 'Injected', 'Injected', `injected ${status}`), ...(status === 429 ? { headers: { 'retry-after': '0' } } : {}) };
+        answer = { ...heatFault(status, 'Injected', 'Injected', `injected ${status}`), ...(status === 429 ? { headers: { 'retry-after': String(f?.retryAfter ?? 0) } } : {}) };
       } else if (service === 'identity') answer = keystoneAnswer(method, u.pathname, raw, { users: options.users, tokens, base, region });
       else if (typeof token !== 'string' || !tokens.has(token)) answer = { status: 401, body: { error: { code: 401, message: 'The request you have made requires authentication.', title: 'Unauthorized' } } };
       else if (service === 'orchestration') {
@@ -214,8 +214,8 @@ export async function startFakeOpenStack(options: StartFakeOpenStackOptions = {}
     requests,
     issuedTokens: tokens,
     stack: stackNamed,
-    injectError: (n, status, service) => {
-      for (let i = 0; i < n; i++) faults.push({ status, ...(service ? { service } : {}) });
+    injectError: (n, status, service, retryAfterSeconds = 0) => {
+      for (let i = 0; i < n; i++) faults.push({ status, retryAfter: retryAfterSeconds, ...(service ? { service } : {}) });
     },
     revokeTokens: () => tokens.clear(),
     startForeignUpdate: (name) => {
