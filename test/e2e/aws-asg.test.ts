@@ -83,7 +83,7 @@ describe('run with an aws-asg config file, against an emulated Mesos and a local
     s.fake.onTerminate = (inst) => atTerminate.push({ ip: inst.privateIp ?? '', registered: s.cluster.agentIps(), masterCalls: [...s.cluster.masterCalls] });
     const terminations = () => s.fake.callsOf('TerminateInstanceInAutoScalingGroup');
     const out = await runCliUntil(['run', '--config', s.configPath, '-vv'], s.env, () => terminations().length > 0, 45_000);
-    if (terminations().length === 0) console.log(out.stderr.slice(-4000));
+    if (terminations().length === 0) console.log(out.stderr.slice(0, 6000));
     expect(terminations()).toHaveLength(1);
     const id = terminations()[0]?.params['InstanceId'] ?? '';
     expect(terminations()[0]?.params['ShouldDecrementDesiredCapacity']).toBe('true');

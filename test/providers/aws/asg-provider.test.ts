@@ -130,9 +130,19 @@ describe('AwsAsgProvider against a local AWS Query API (real SDK)', () => {
       { Action: 'TerminateInstanceInAutoScalingGroup', Version: '2011-01-01', InstanceId: ids[1], ShouldDecrementDesiredCapacity: 'true' },
     ]);
     expect(h.fake.callsOf('SetDesiredCapacity')).toHaveLength(0);
-    const g = h.fake.state.group('mesos-agents');
-    expect(g.instances.map((i) => i.id)).toEqual([ids[0], ids[2], ids[4]]);
-    expect(g.desired).toBe(3);
+    expect(h.fake.state.group('mesos-agents').desired).toBe(3);
+    // Auto Scaling lists them as Terminating for a while: reported as deleting, then gone.
+    const after = await h.provider.describe(group());
+    expect(after.desired).toBe(3);
+    expect(after.instances.map((i) => [i.id, i.state])).toEqual([
+      [ids[0], 'running'],
+      [ids[1], 'deleting'],
+      [ids[2], 'running'],
+      [ids[3], 'deleting'],
+      [ids[4], 'running'],
+    ]);
+    await h.provider.describe(group());
+    expect((await h.provider.describe(group())).instances.map((i) => i.id)).toEqual([ids[0], ids[2], ids[4]]);
   });
 
   it('refuses an instance of another group and terminates nothing', async () => {

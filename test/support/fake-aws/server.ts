@@ -34,6 +34,8 @@ export interface StartFakeAwsOptions {
   readonly pageSize?: number;
   /** Echo the request's Authorization header in error messages, as a careless server might. */
   readonly leakyErrors?: boolean;
+  /** Group reads during which a terminated instance is still listed as Terminating (default 2). */
+  readonly terminatingReads?: number;
 }
 
 export interface FakeAws {
@@ -154,6 +156,7 @@ export async function startFakeAws(options: StartFakeAwsOptions = {}): Promise<F
       case 'DescribeAutoScalingGroups': {
         const names = list(p, 'AutoScalingGroupNames.member');
         const groups = [...state.groups.values()].filter((g) => names.length === 0 || names.includes(g.name));
+        for (const g of groups) state.tick(g);
         return asgResponse(action, { AutoScalingGroups: groups.map(groupXml) }, requestId);
       }
       case 'SetDesiredCapacity': {
@@ -165,7 +168,8 @@ export async function startFakeAws(options: StartFakeAwsOptions = {}): Promise<F
         if (size < g.min) throw new ApiError('ValidationError', 400, `New SetDesiredCapacity value ${size} is below min value ${g.min} for the AutoScalingGroup.`);
         g.desired = size;
         // Scale-in by size alone: Auto Scaling picks instances by its termination policy (oldest first here).
-        while (g.instances.length > size && g.instances[0]) state.terminate(g, g.instances[0], false);
+        const staying = (): FakeInstance[] => g.instances.filter((i) => i.lifecycleState !== 'Terminating');
+        for (let list = staying(); list.length > size && list[0]; list = staying()) state.terminate(g, list[0], false, options.terminatingReads ?? 2);
         state.converge(g);
         return asgResponse(action, undefined, requestId);
       }
@@ -178,7 +182,7 @@ export async function startFakeAws(options: StartFakeAwsOptions = {}): Promise<F
         if (decrement && g.desired <= g.min)
           throw new ApiError('ValidationError', 400, `Currently, desiredSize equals minSize (${g.min}). Terminating instance without replacement will violate group's min size constraint. Either set shouldDecrementDesiredCapacity flag to false or lower group's min size.`);
         fake.onTerminate?.(inst, g);
-        state.terminate(g, inst, decrement);
+        state.terminate(g, inst, decrement, options.terminatingReads ?? 2);
         return asgResponse(action, {
           Activity: {
             ActivityId: randomUUID(),

@@ -10,6 +10,8 @@ export interface FakeInstance {
   ec2State: string;
   readonly launchTime: Date;
   readonly availabilityZone: string;
+  /** While Terminating: group reads left before the instance leaves the group. */
+  terminatingReads?: number;
 }
 
 export interface FakeAsg {
@@ -75,13 +77,33 @@ export class FakeAwsState {
     for (let n = staying.length; n < g.desired; n++) g.instances.push(this.#make({ privateIp: `10.0.9.${this.#nextIp++}` }));
   }
 
-  /** The instance leaves its group at once and EC2 reports it terminated. */
-  terminate(g: FakeAsg, inst: FakeInstance, decrement: boolean): void {
+  /**
+   * As on AWS: the desired capacity drops at once, the instance stays listed as Terminating (EC2:
+   * shutting-down) for `reads` more DescribeAutoScalingGroups answers, then leaves the group;
+   * EC2 keeps reporting it terminated.
+   */
+  terminate(g: FakeAsg, inst: FakeInstance, decrement: boolean, reads = 0): void {
+    inst.lifecycleState = 'Terminating';
+    inst.ec2State = 'shutting-down';
+    inst.terminatingReads = reads;
+    if (reads <= 0) this.#leave(g, inst);
+    if (decrement) g.desired -= 1;
+    else this.converge(g);
+  }
+
+  /** One group read passes: terminating instances whose time is up leave the group. */
+  tick(g: FakeAsg): void {
+    for (const inst of [...g.instances]) {
+      if (inst.lifecycleState !== 'Terminating' || inst.terminatingReads === undefined) continue;
+      inst.terminatingReads -= 1;
+      if (inst.terminatingReads < 0) this.#leave(g, inst);
+    }
+  }
+
+  #leave(g: FakeAsg, inst: FakeInstance): void {
     g.instances = g.instances.filter((i) => i !== inst);
     inst.lifecycleState = 'Terminated';
     inst.ec2State = 'terminated';
-    if (decrement) g.desired -= 1;
-    else this.converge(g);
   }
 
   #make(s: InstanceSpec): FakeInstance {
