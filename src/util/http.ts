@@ -2,8 +2,11 @@ import { readFileSync } from 'node:fs';
 import { Agent, request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { err, errorMessage, ok, type Result } from './result.js';
-import { scrub, type Secret } from './secret.js';
+import { scrub, Secret } from './secret.js';
 import { displayUrl } from './url.js';
+
+/** Statuses whose bodies are never quoted: servers that refuse credentials sometimes echo them. */
+const AUTH_FAILURE = new Set([401, 403, 407]);
 
 /** What went wrong with an HTTP call; messages carry no credentials. */
 export type HttpErrorKind = 'timeout' | 'too-large' | 'http' | 'network' | 'malformed';
@@ -122,8 +125,19 @@ export class HttpClient {
 
   #error(kind: HttpErrorKind, url: string, message: string, status?: number): HttpError {
     const safeUrl = redactUrl(url);
-    const text = scrub(message, this.#opts.secrets ?? []);
+    const text = scrub(message, [...(this.#opts.secrets ?? []), ...this.#sentCredentials()]);
     return status === undefined ? { kind, url: safeUrl, message: text } : { kind, url: safeUrl, message: text, status };
+  }
+
+  /** The Authorization value we send, whole and without its scheme: a server that echoes it is scrubbed too. */
+  #sentCredentials(): Secret[] {
+    const header = this.#opts.auth?.();
+    if (!header) return [];
+    const credential = header.replace(/^(Basic|Bearer)\s+/i, '');
+    const out = [new Secret(header), new Secret(credential)];
+    // Basic: base64 of user:password; scrubbing the decoded pair also catches a server that decodes it.
+    if (/^Basic\s/i.test(header)) out.push(new Secret(Buffer.from(credential, 'base64').toString('utf8')));
+    return out;
   }
 
   #headers(req: HttpRequest): Record<string, string> {
@@ -185,9 +199,16 @@ export class HttpClient {
     return ok(parsed.data);
   }
 
-  /** Turns a non-2xx response into an `http` error that quotes the start of the body (servers explain there). */
+  /**
+   * Turns a non-2xx response into an `http` error that quotes the start of the body (servers explain
+   * there), except after an auth failure (401, 403, 407): such bodies may echo the credentials we sent.
+   */
   expectOk(res: HttpResponse): Result<HttpResponse, HttpError> {
     if (res.status >= 200 && res.status < 300) return ok(res);
+    if (AUTH_FAILURE.has(res.status)) {
+      const hint = res.status === 403 ? 'the credentials were accepted but lack permission' : 'check the username/password or token';
+      return err(this.#error('http', res.url, `HTTP ${res.status} from ${redactUrl(res.url)}: ${hint} (response body not shown)`, res.status));
+    }
     const snippet = res.body.subarray(0, 200).toString('utf8').replace(/\s+/g, ' ').trim();
     return err(this.#error('http', res.url, `HTTP ${res.status} from ${redactUrl(res.url)}${snippet ? `: ${snippet}` : ''}`, res.status));
   }
