@@ -178,7 +178,9 @@ export async function startFakeAws(options: StartFakeAwsOptions = {}): Promise<F
         const decrement = p['ShouldDecrementDesiredCapacity'] === 'true';
         const g = [...state.groups.values()].find((x) => x.instances.some((i) => i.id === id));
         const inst = g?.instances.find((i) => i.id === id);
+        // Wording as AWS answers (seen in yaybu/touchdown#51 and reproio/ecs_deploy#47).
         if (!g || !inst) throw new ApiError('ValidationError', 400, `Instance Id not found - No managed instance found for instance ID: ${id}`);
+        if (inst.lifecycleState.startsWith('Terminating')) throw new ApiError('ValidationError', 400, `The instance ${id} is not in InService or Standby.`);
         if (decrement && g.desired <= g.min)
           throw new ApiError('ValidationError', 400, `Currently, desiredSize equals minSize (${g.min}). Terminating instance without replacement will violate group's min size constraint. Either set shouldDecrementDesiredCapacity flag to false or lower group's min size.`);
         fake.onTerminate?.(inst, g);
