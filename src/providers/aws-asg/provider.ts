@@ -108,7 +108,15 @@ export class AwsAsgProvider implements NodeGroupProvider {
     await this.call('deleteInstances', group, t, async () => {
       const c = await this.clientsFor(t.region);
       const members = new Map((await this.readGroup(c, t, 'deleteInstances')).Instances?.map((m) => [m.InstanceId ?? '', m] as const) ?? []);
-      const strangers = ids.filter((id) => !members.has(id));
+      // An id no longer in the group is fine when EC2 says it is gone or going (terminated in an
+      // earlier cycle whose answer was lost); a running instance outside the group is refused.
+      const outside = ids.filter((id) => !members.has(id));
+      const gone = new Set(
+        (outside.length > 0 ? await this.readInstances(c, outside) : [])
+          .filter((i) => i.State?.Name === 'terminated' || i.State?.Name === 'shutting-down')
+          .map((i) => i.InstanceId ?? ''),
+      );
+      const strangers = outside.filter((id) => !gone.has(id));
       if (strangers.length > 0)
         throw new ProviderError(
           `deleteInstances ${t.asgName}: ${strangers.join(', ')} ${strangers.length === 1 ? 'is' : 'are'} not in the group; nothing terminated`,
@@ -116,6 +124,7 @@ export class AwsAsgProvider implements NodeGroupProvider {
           false,
         );
       for (const id of ids) {
+        if (gone.has(id)) continue;
         // Already on its way out (by us in an earlier cycle, or by Auto Scaling): asking again would fail.
         const state = members.get(id)?.LifecycleState ?? '';
         if (state.startsWith('Terminating') || state === 'Terminated') continue;

@@ -157,6 +157,17 @@ describe('AwsAsgProvider against a local AWS Query API (real SDK)', () => {
     expect(h.fake.state.group('mesos-agents').instances).toHaveLength(3);
   });
 
+  it('counts an instance that already left the group terminated as deleted, and asks nothing for it', async () => {
+    h = await startHarness({ groups: [{ name: 'mesos-agents', desired: 3 }], terminatingReads: 0 });
+    const [first, second] = h.fake.state.group('mesos-agents').instances;
+    await h.provider.deleteInstances(group(), [first?.id ?? '']);
+    expect(h.fake.state.group('mesos-agents').instances.map((i) => i.id)).not.toContain(first?.id);
+    // The controller asks again (its last answer was lost): nothing more is terminated.
+    await h.provider.deleteInstances(group(), [first?.id ?? '', second?.id ?? '']);
+    expect(h.fake.callsOf('TerminateInstanceInAutoScalingGroup').map((c) => c.params['InstanceId'])).toEqual([first?.id, second?.id]);
+    expect(h.fake.state.group('mesos-agents').desired).toBe(1);
+  });
+
   it('does not ask again for an instance that is already terminating', async () => {
     h = await startHarness({ groups: [{ name: 'mesos-agents', desired: 3, instances: [{ privateIp: '10.0.1.10', lifecycleState: 'Terminating' }, { privateIp: '10.0.1.11' }, { privateIp: '10.0.1.12' }] }] });
     const [leaving, staying] = h.fake.state.group('mesos-agents').instances;
