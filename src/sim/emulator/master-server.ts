@@ -239,6 +239,9 @@ export async function startMasterServer(options: MasterServerOptions): Promise<M
       const frame = eventFrame(cluster, e);
       if (frame) res.write(recordIo(frame));
     });
+    // 1.5.0's heartbeater started at once (src/common/heartbeater.hpp without a delay); from 1.5.1
+    // the first heartbeat waits one interval (MESOS-8641, "Event stream could send heartbeat before subscribed").
+    if (heartbeats && !versionAtLeast(cluster.mesosVersion, [1, 5, 1])) res.write(recordIo({ type: 'HEARTBEAT' }));
     const heartbeat = heartbeats ? setInterval(() => res.write(recordIo({ type: 'HEARTBEAT' })), heartbeatMs) : undefined;
     const stop = () => {
       if (heartbeat !== undefined) clearInterval(heartbeat);

@@ -163,8 +163,8 @@ describe('classic state endpoints', () => {
 });
 
 describe('SUBSCRIBE heartbeats by master version', () => {
-  async function firstFrames(version: string, waitMs: number): Promise<Obj[]> {
-    emu = await startEmulatedCluster({ ...oneBusyAgent, cluster: { mesosVersion: version }, master: { heartbeatIntervalMs: 50 } });
+  async function firstFrames(version: string, waitMs: number, heartbeatIntervalMs = 50): Promise<Obj[]> {
+    emu = await startEmulatedCluster({ ...oneBusyAgent, cluster: { mesosVersion: version }, master: { heartbeatIntervalMs } });
     const res = await postJson(`${started().masterUrl}/api/v1`, { type: 'SUBSCRIBE' });
     if (!res.body) throw new Error('no body');
     const reader = new RecordIoReader(res.body);
@@ -186,9 +186,16 @@ describe('SUBSCRIBE heartbeats by master version', () => {
     expect(frames[0]?.['subscribed']).not.toHaveProperty('heartbeat_interval_seconds');
   });
 
-  it('a 1.5 master announces its interval and sends heartbeats', { timeout: 5000 }, async () => {
-    const frames = await firstFrames('1.5.0', 2000);
+  it('a 1.5+ master announces its interval and sends heartbeats', { timeout: 5000 }, async () => {
+    const frames = await firstFrames('1.9.0', 2000);
     expect((frames[0]?.['subscribed'] as Obj)['heartbeat_interval_seconds']).toBe(0.05);
-    expect(frames.at(-1)).toEqual({ type: 'HEARTBEAT' });
+    expect(frames.map((f) => f['type'])).toEqual(['SUBSCRIBED', 'HEARTBEAT']);
+  });
+
+  it('1.5.0 sends its first heartbeat right after SUBSCRIBED, later versions one interval later (MESOS-8641)', { timeout: 5000 }, async () => {
+    expect((await firstFrames('1.5.0', 300, 60_000)).map((f) => f['type'])).toEqual(['SUBSCRIBED', 'HEARTBEAT']);
+    await started().close();
+    emu = undefined;
+    expect((await firstFrames('1.5.1', 300, 60_000)).map((f) => f['type'])).toEqual(['SUBSCRIBED']);
   });
 });
