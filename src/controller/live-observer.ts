@@ -35,7 +35,12 @@ export class LiveObserver implements Observer {
     const constraints = pending?.appConstraints;
     const inMaintenance = maintenance ? applyMaintenance(agents.value.agents, maintenance) : agents.value.agents;
     const marked = inMaintenance.map((a) => withConstraints(a, constraints));
-    const mesos: SourceInfo = { readAt: agents.value.readAt, from: agents.value.from, ...(agents.value.unknownAgentTasks ? { unknownAgentTasks: agents.value.unknownAgentTasks } : {}) };
+    const mesos: SourceInfo = {
+      readAt: agents.value.readAt,
+      from: agents.value.from,
+      ...(agents.value.api ? { api: agents.value.api } : {}),
+      ...(agents.value.unknownAgentTasks ? { unknownAgentTasks: agents.value.unknownAgentTasks } : {}),
+    };
     return ok({
       takenAt: now,
       agents: marked,

@@ -11,7 +11,7 @@ export function mesosAgentSource(client: MesosClient): AgentSource {
   return {
     getAgents: async () => {
       const state = await client.getState();
-      if (state.ok) return ok({ agents: state.value.state.agents, from: state.value.from, readAt: state.value.readAt, unknownAgentTasks: state.value.state.unknownAgentTasks ?? 0 });
+      if (state.ok) return ok({ agents: state.value.state.agents, from: state.value.from, readAt: state.value.readAt, api: state.value.api, unknownAgentTasks: state.value.state.unknownAgentTasks ?? 0 });
       return client.getAgents();
     },
   };

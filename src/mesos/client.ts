@@ -21,18 +21,30 @@ export interface AgentsRead {
   readonly agents: Agent[];
   readonly from: string;
   readonly readAt: number;
+  readonly api: 'v1' | 'v0';
 }
 export interface StateRead {
   readonly state: MesosState;
   readonly from: string;
   readonly readAt: number;
+  readonly api: 'v1' | 'v0';
 }
 
 /** Statuses with which a master tells us it does not have the v1 operator API (Mesos < 1.0). */
 const NO_V1 = new Set([404, 405, 415, 501]);
 
+/**
+ * v1 master.proto `Call.DrainAgent.max_grace_period` is a google.protobuf.Duration (`{seconds,
+ * nanos}`); the master devolves it to the DurationInfo it reports in `drain_info.config`
+ * (`seconds * 1e9 + nanos`, src/internal/devolve.cpp), so every nanosecond, our mark included, survives.
+ */
+function protobufDuration(ns: string): { seconds: LosslessNumber; nanos: number } {
+  const total = BigInt(ns);
+  return { seconds: new LosslessNumber((total / 1_000_000_000n).toString()), nanos: Number(total % 1_000_000_000n) };
+}
+
 export interface DrainOptions {
-  /** master.proto `DrainConfig.max_grace_period`, a DurationInfo: nanoseconds as a decimal string (int64). */
+  /** The grace period in nanoseconds, as a decimal string (int64). */
   readonly maxGracePeriodNs?: string;
   readonly markGone?: boolean;
 }
@@ -133,6 +145,11 @@ export class MesosClient {
   }
 
   /** Runs the v1 variant or the classic one per config; 'auto' falls back once when v1 is missing. */
+  /** The API the last read went through: calls only the v1 API has (DRAIN_AGENT) need 'v1'. */
+  #apiInUse(): 'v1' | 'v0' {
+    return this.#config.api === 'v0' || this.#api === 'v0' ? 'v0' : 'v1';
+  }
+
   async #eitherApi<T>(
     v1: () => Promise<Result<HttpResponse, MesosError>>,
     parseV1: (json: unknown) => Result<T, MesosError>,
@@ -169,7 +186,7 @@ export class MesosClient {
       },
     );
     if (!agents.ok) return agents;
-    return ok({ agents: agents.value, from: this.#leader ?? '', readAt: this.#now() });
+    return ok({ agents: agents.value, from: this.#leader ?? '', readAt: this.#now(), api: this.#apiInUse() });
   }
 
   /** Agents with their tasks (v1 GET_STATE, or classic /master/state); maintenance as for getAgents. */
@@ -184,7 +201,7 @@ export class MesosClient {
       },
     );
     if (!state.ok) return state;
-    return ok({ state: state.value, from: this.#leader ?? '', readAt: this.#now() });
+    return ok({ state: state.value, from: this.#leader ?? '', readAt: this.#now(), api: this.#apiInUse() });
   }
 
   /** The schedule with every nanosecond count exactly as the master holds it. */
@@ -228,7 +245,7 @@ export class MesosClient {
       type: 'DRAIN_AGENT',
       drain_agent: {
         agent_id: { value: agentId },
-        ...(opts.maxGracePeriodNs !== undefined ? { max_grace_period: { nanoseconds: new LosslessNumber(opts.maxGracePeriodNs) } } : {}),
+        ...(opts.maxGracePeriodNs !== undefined ? { max_grace_period: protobufDuration(opts.maxGracePeriodNs) } : {}),
         ...(opts.markGone !== undefined ? { mark_gone: opts.markGone } : {}),
       },
     });

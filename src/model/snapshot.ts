@@ -32,6 +32,8 @@ export interface SourceInfo {
   readonly readAt: number;
   /** Where it was read from (URL of the leading master, ...). */
   readonly from: string;
+  /** Mesos only: the API the agents came through; DRAIN_AGENT needs the v1 operator API. */
+  readonly api?: 'v1' | 'v0';
   /** Mesos only: active tasks naming agents the master does not list (a partial state). */
   readonly unknownAgentTasks?: number;
 }

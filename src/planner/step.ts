@@ -79,7 +79,7 @@ export function step(snapshot: ClusterSnapshot, config: Config, state: Controlle
       for (const r of g.removals) {
         if (!r.machine || r.instanceId === undefined) continue;
         const a = view.agents.find((x) => x.id === r.agentId);
-        const method = drainMethodFor(config.mesos.drainMethod, a?.version);
+        const method = drainMethodFor(config.mesos.drainMethod, a?.version, snapshot.sources.mesos.api);
         drainStarts.push({ kind: 'drain', group: g.group, agentId: r.agentId, machine: r.machine, instanceId: r.instanceId, method, graceMs: view.config.scaleDown.drainTimeout * 1000, reason: r.reason });
       }
     }
@@ -89,9 +89,13 @@ export function step(snapshot: ClusterSnapshot, config: Config, state: Controlle
   return { plan: { ...sized, moves, drains: drains.views, ghosts }, next };
 }
 
-/** DRAIN_AGENT exists from Mesos 1.9 (master.proto `Call.DrainAgent`); agents are never newer than their master. */
-export function drainMethodFor(configured: 'auto' | DrainMethod, agentVersion: string | undefined): DrainMethod {
+/**
+ * DRAIN_AGENT exists from Mesos 1.9 (master.proto `Call.DrainAgent`) and only on the v1 operator
+ * API; agents are never newer than their master. `auto` takes it when both say so.
+ */
+export function drainMethodFor(configured: 'auto' | DrainMethod, agentVersion: string | undefined, api: 'v1' | 'v0' | undefined = 'v1'): DrainMethod {
   if (configured !== 'auto') return configured;
+  if (api === 'v0') return 'maintenance';
   const m = /^(\d+)\.(\d+)/.exec(agentVersion ?? '');
   return m && (Number(m[1]) > 1 || (Number(m[1]) === 1 && Number(m[2]) >= 9)) ? 'drain-agent' : 'maintenance';
 }

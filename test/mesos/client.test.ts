@@ -214,8 +214,8 @@ describe('drain calls', () => {
     expect(await c.drainAgent('S1', { maxGracePeriodNs: '30000000317', markGone: true })).toEqual({ ok: true, value: undefined });
     expect(await c.reactivateAgent('S1')).toEqual({ ok: true, value: undefined });
     expect(bodies).toEqual([
-      // master.proto DrainConfig.max_grace_period is a DurationInfo: nanoseconds, int64.
-      { type: 'DRAIN_AGENT', drain_agent: { agent_id: { value: 'S1' }, max_grace_period: { nanoseconds: 30000000317 }, mark_gone: true } },
+      // v1 master.proto Call.DrainAgent.max_grace_period is a google.protobuf.Duration: seconds and nanos.
+      { type: 'DRAIN_AGENT', drain_agent: { agent_id: { value: 'S1' }, max_grace_period: { seconds: 30, nanos: 317 }, mark_gone: true } },
       { type: 'REACTIVATE_AGENT', reactivate_agent: { agent_id: { value: 'S1' } } },
     ]);
   });
