@@ -239,9 +239,10 @@ export async function startMasterServer(options: MasterServerOptions): Promise<M
       const frame = eventFrame(cluster, e);
       if (frame) res.write(recordIo(frame));
     });
-    // 1.5.0's heartbeater started at once (src/common/heartbeater.hpp without a delay); from 1.5.1
-    // the first heartbeat waits one interval (MESOS-8641, "Event stream could send heartbeat before subscribed").
-    if (heartbeats && !versionAtLeast(cluster.mesosVersion, [1, 5, 1])) res.write(recordIo({ type: 'HEARTBEAT' }));
+    // One HEARTBEAT right after SUBSCRIBED (src/master/http.cpp `Master::Http::subscribe` @1.5.0,
+    // src/master/readonly_handler.cpp `subscribe` later), then one per interval from the subscriber's
+    // heartbeater, whose first beat waits an interval (src/master/master.hpp `Subscriber`).
+    if (heartbeats) res.write(recordIo({ type: 'HEARTBEAT' }));
     const heartbeat = heartbeats ? setInterval(() => res.write(recordIo({ type: 'HEARTBEAT' })), heartbeatMs) : undefined;
     const stop = () => {
       if (heartbeat !== undefined) clearInterval(heartbeat);
