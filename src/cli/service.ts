@@ -67,6 +67,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     leadership: gate,
     timer: metrics,
     debounceMs: o.debounceMs ?? 200,
+    onDeadline: () => metrics.error('cloud-deadline'),
     ...(o.simulated ? { simulated: o.simulated } : {}),
     // Mesos failures end the cycle and are counted from its report; these do not.
     onError: (kind) => {

@@ -9,6 +9,7 @@ import { marathonPendingSource } from '../marathon/pending-source.js';
 import { mesosAgentSource } from '../mesos/agent-source.js';
 import { MesosClient } from '../mesos/client.js';
 import { MesosDrainer } from '../mesos/drainer.js';
+import { bindingsWithDeadlines, DEFAULT_DEADLINES } from '../providers/deadline.js';
 import { createBindings } from '../providers/factory.js';
 import type { NodeGroupProvider } from '../providers/provider.js';
 import { withPrometheusSignals } from '../signals/prometheus.js';
@@ -25,6 +26,8 @@ export interface WireOptions {
   /** Counts reads that failed without ending the cycle (cloud, Marathon, Prometheus). */
   readonly onError?: (kind: ObserveError['kind'] | 'prometheus') => void;
   readonly debounceMs?: number;
+  /** Counts cloud calls given up at their deadline (providers/deadline.ts). */
+  readonly onDeadline?: (provider: string, operation: string) => void;
 }
 
 export interface Wiring {
@@ -39,7 +42,11 @@ export function wire(config: Config, logger: Logger, opts: WireOptions = {}): Wi
   const clock = opts.clock ?? systemClock;
   const mesos = new MesosClient(config.mesos, logger, { now: () => clock.now() });
   const marathon = config.marathon ? new MarathonClient(config.marathon, logger) : undefined;
-  const created = createBindings(config, logger, opts.simulated ? { simulated: opts.simulated } : {});
+  // Every cloud call has an overall deadline, SDK retries included: a silent cloud cannot hold the loop.
+  const created = bindingsWithDeadlines(createBindings(config, logger, opts.simulated ? { simulated: opts.simulated } : {}), DEFAULT_DEADLINES, {
+    logger,
+    ...(opts.onDeadline ? { onDeadline: opts.onDeadline } : {}),
+  });
   const bindings = opts.timer ? timedBindings(created, opts.timer) : created;
   const drainer = config.drain ? new MesosDrainer(mesos) : undefined;
   const agentSource = mesosAgentSource(mesos);

@@ -14,11 +14,19 @@ export interface NodeGroupRef {
  */
 export interface NodeGroupProvider {
   readonly kind: string;
-  describe(group: NodeGroupRef): Promise<NodeGroupState>;
+  describe(group: NodeGroupRef, options?: CallOptions): Promise<NodeGroupState>;
   /** Ask the cloud to hold `size` instances. Idempotent. */
-  setDesiredSize(group: NodeGroupRef, size: number): Promise<void>;
+  setDesiredSize(group: NodeGroupRef, size: number, options?: CallOptions): Promise<void>;
   /** Remove exactly these instances, lowering the desired size by their number. */
-  deleteInstances(group: NodeGroupRef, ids: readonly string[]): Promise<void>;
+  deleteInstances(group: NodeGroupRef, ids: readonly string[], options?: CallOptions): Promise<void>;
+}
+
+/**
+ * Per-call options. `signal` aborts when the call's overall deadline passes (providers/deadline.ts);
+ * a provider hands it to its SDK where the SDK takes one, so retries and polls stop too.
+ */
+export interface CallOptions {
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -34,6 +42,8 @@ export class ProviderError extends Error {
     message: string,
     readonly kind: ProviderErrorKind,
     readonly retryable: boolean,
+    /** How long the cloud asked us to wait (a 429's Retry-After), when it said. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'ProviderError';

@@ -1,5 +1,4 @@
 import pRetry from 'p-retry';
-import { ProviderError } from '../providers/provider.js';
 
 export interface RetryOptions {
   readonly retries: number;
@@ -10,8 +9,32 @@ export interface RetryOptions {
 export const DEFAULT_RETRY: RetryOptions = { retries: 4, minTimeoutMs: 500, maxTimeoutMs: 8_000 };
 
 /**
- * Retries a cloud call with exponential backoff while its error says it may
- * succeed later (throttling, 5xx); other errors fail at once.
+ * Retries after the first try of a cloud call in one cycle. Why so few: every cloud SDK already
+ * retries inside the call (the Azure pipeline, the AWS SDK), so each retry here multiplies theirs;
+ * what still fails is tried again next cycle.
+ */
+export const CLOUD_RETRIES = 1;
+
+/** What an error may say about retrying (ProviderError has both fields; util knows no provider types). */
+interface RetryHints {
+  readonly retryable?: unknown;
+  readonly retryAfterMs?: unknown;
+}
+
+/**
+ * True when an error may succeed if tried again now: it says it is retryable (or says nothing),
+ * and it does not ask for a wait longer than our own longest backoff (a 429 with `Retry-After:
+ * 3600` fails fast, so the caller can back the group off instead of blocking the loop).
+ */
+export function retryNow(error: Error, options: RetryOptions): boolean {
+  const hints = error as Error & RetryHints;
+  if (hints.retryable === false) return false;
+  return !(typeof hints.retryAfterMs === 'number' && hints.retryAfterMs > options.maxTimeoutMs);
+}
+
+/**
+ * Retries a call with exponential backoff while its error says it may succeed later
+ * (throttling, 5xx; see `retryNow`); other errors fail at once.
  */
 export function withRetry<T>(fn: () => Promise<T>, options: RetryOptions, onRetry?: (error: Error, attempt: number) => void): Promise<T> {
   return pRetry(fn, {
@@ -19,9 +42,9 @@ export function withRetry<T>(fn: () => Promise<T>, options: RetryOptions, onRetr
     minTimeout: options.minTimeoutMs,
     maxTimeout: options.maxTimeoutMs,
     randomize: true,
-    shouldRetry: ({ error }) => !(error instanceof ProviderError) || error.retryable,
+    shouldRetry: ({ error }) => retryNow(error, options),
     onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
-      if (retriesLeft > 0) onRetry?.(error, attemptNumber);
+      if (retriesLeft > 0 && retryNow(error, options)) onRetry?.(error, attemptNumber);
     },
   });
 }

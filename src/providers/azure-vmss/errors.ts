@@ -52,7 +52,10 @@ function kindForStatus(status: number | undefined): { kind: ProviderError['kind'
 
 /** Maps anything the SDK throws to a ProviderError whose message is safe to log and show. */
 export function toProviderError(what: string, e: unknown, secrets: readonly (Secret | undefined)[]): ProviderError {
-  if (e instanceof ProviderError) return e;
+  if (e instanceof ProviderError) {
+    // Ours, from a pipeline policy (throttle.ts) deep in the SDK: add which call it was.
+    return e.message.startsWith(what) ? e : new ProviderError(sanitize(`${what}: ${e.message}`, secrets), e.kind, e.retryable, e.retryAfterMs);
+  }
   const clean = (m: string): string => sanitize(m, secrets);
 
   if (e instanceof AuthenticationError) {

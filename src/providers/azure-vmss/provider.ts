@@ -7,10 +7,11 @@ import { createComputeManagement, type ComputeManagementContext } from '@azure/a
 import type { TokenCredential } from '@azure/identity';
 import type { Instance, NodeGroupState } from '../../model/node-group.js';
 import type { Logger } from '../../util/logger.js';
-import { ProviderError, type NodeGroupProvider, type NodeGroupRef } from '../provider.js';
+import { ProviderError, type CallOptions, type NodeGroupProvider, type NodeGroupRef } from '../provider.js';
 import { createCredential, singleFlight, type AzureSettings, type CredentialKind } from './credential.js';
 import { sanitize, toProviderError } from './errors.js';
 import { nicPageSchema, privateIpsFromNics, toInstance, type NicPage } from './instances.js';
+import { failFastOnLongRetryAfter } from './throttle.js';
 
 /** Microsoft.Network API version for the scale set's NIC list (no @azure/arm-network here). */
 const NETWORK_API_VERSION = '2024-05-01';
@@ -25,8 +26,16 @@ export interface AzureVmssProviderOptions {
   readonly tlsCa?: string;
   /** Use this credential instead of choosing one from the settings. */
   readonly credential?: TokenCredential;
-  /** SDK pipeline retries for 429 (honouring Retry-After), 408, 5xx and transport errors. */
+  /**
+   * SDK pipeline retries for 429 (honouring Retry-After), 408, 5xx and transport errors: 2 retries
+   * by default, so a persistent 500 costs 3 requests per call, not the SDK's 4 retries times ours.
+   */
   readonly retry?: { readonly maxRetries?: number; readonly retryDelayMs?: number; readonly maxRetryDelayMs?: number };
+  /**
+   * Longest Retry-After (429 or 503) waited out inside a call (default 30 s); a longer one fails the
+   * call at once as `throttled` with `retryAfterMs`, and the controller backs the group off.
+   */
+  readonly maxRetryAfterMs?: number;
   /** Long-running operation poll interval when the service sends no Retry-After (default 5 s). */
   readonly pollIntervalMs?: number;
   /** Deadline of describe's reads (default 60 s). */
@@ -70,7 +79,7 @@ export class AzureVmssProvider implements NodeGroupProvider {
   ) {
     this.log = logger.child({ provider: 'azure-vmss' });
     const retryOptions = {
-      maxRetries: options.retry?.maxRetries ?? 4,
+      maxRetries: options.retry?.maxRetries ?? 2,
       retryDelayInMs: options.retry?.retryDelayMs ?? 1_000,
       maxRetryDelayInMs: options.retry?.maxRetryDelayMs ?? 30_000,
     };
@@ -93,6 +102,7 @@ export class AzureVmssProvider implements NodeGroupProvider {
       // Azure Stack and sovereign clouds have their own ARM audience.
       credentials: { scopes: [`${endpoint}/.default`] },
       retryOptions,
+      additionalPolicies: [{ policy: failFastOnLongRetryAfter(options.maxRetryAfterMs ?? 30_000), position: 'perRetry' }],
       ...(options.tlsCa ? { tlsOptions: { ca: options.tlsCa } } : {}),
     };
     this.client = new ComputeManagementClient(credential, azure.subscriptionId, clientOptions);
@@ -104,12 +114,12 @@ export class AzureVmssProvider implements NodeGroupProvider {
     this.log.debug({ endpoint, credential: this.credentialKind }, 'azure-vmss provider ready');
   }
 
-  async describe(group: NodeGroupRef): Promise<NodeGroupState> {
+  async describe(group: NodeGroupRef, options?: CallOptions): Promise<NodeGroupState> {
     const t = this.target(group);
     return this.call('describe', group, t, async () => {
       // The reads run in parallel; when one fails, the others are cancelled rather than left running.
       const failed = new AbortController();
-      const abortSignal = AbortSignal.any([failed.signal, AbortSignal.timeout(this.readTimeoutMs)]);
+      const abortSignal = signals(failed.signal, AbortSignal.timeout(this.readTimeoutMs), options?.signal);
       const [vmss, vms, ips] = await Promise.all([
         this.client.virtualMachineScaleSets.get(t.resourceGroup, t.vmssName, { abortSignal }),
         this.listVms(t, abortSignal),
@@ -123,7 +133,7 @@ export class AzureVmssProvider implements NodeGroupProvider {
     });
   }
 
-  async setDesiredSize(group: NodeGroupRef, size: number): Promise<void> {
+  async setDesiredSize(group: NodeGroupRef, size: number, options?: CallOptions): Promise<void> {
     const t = this.target(group);
     if (!Number.isInteger(size) || size < 0)
       throw new ProviderError(`setDesiredSize ${group.name}: size ${size} is not a whole number >= 0`, 'invalid', false);
@@ -133,13 +143,13 @@ export class AzureVmssProvider implements NodeGroupProvider {
         t.resourceGroup,
         t.vmssName,
         { sku: { capacity: size } },
-        { updateIntervalInMs: this.pollIntervalMs, abortSignal: AbortSignal.timeout(this.operationTimeoutMs) },
+        { updateIntervalInMs: this.pollIntervalMs, abortSignal: signals(AbortSignal.timeout(this.operationTimeoutMs), options?.signal) },
       );
     });
     this.log.info({ group: group.name, ...t, size }, 'scale set capacity set');
   }
 
-  async deleteInstances(group: NodeGroupRef, ids: readonly string[]): Promise<void> {
+  async deleteInstances(group: NodeGroupRef, ids: readonly string[], options?: CallOptions): Promise<void> {
     const t = this.target(group);
     if (ids.length === 0) return;
     if (ids.some((id) => id.trim() === ''))
@@ -149,7 +159,7 @@ export class AzureVmssProvider implements NodeGroupProvider {
         t.resourceGroup,
         t.vmssName,
         { instanceIds: [...ids] },
-        { updateIntervalInMs: this.pollIntervalMs, abortSignal: AbortSignal.timeout(this.operationTimeoutMs) },
+        { updateIntervalInMs: this.pollIntervalMs, abortSignal: signals(AbortSignal.timeout(this.operationTimeoutMs), options?.signal) },
       );
     });
     this.log.info({ group: group.name, ...t, instanceIds: ids }, 'scale set instances deleted');
@@ -214,4 +224,9 @@ export class AzureVmssProvider implements NodeGroupProvider {
       throw pe;
     }
   }
+}
+
+/** One signal that aborts with the first of these (the caller's deadline among them). */
+function signals(...all: (AbortSignal | undefined)[]): AbortSignal {
+  return AbortSignal.any(all.filter((x): x is AbortSignal => x !== undefined));
 }
