@@ -94,6 +94,8 @@ export async function startMasterServer(options: MasterServerOptions): Promise<M
     const method = req.method ?? 'GET';
     switch (path) {
       case '/api/v1':
+        // The operator API's route arrived in 1.0.0 (`Master::initialize`, src/master/master.cpp @1.0.0; absent @0.28.0).
+        if (!versionAtLeast(cluster.mesosVersion, [1, 0, 0])) return sendText(res, 404, 'Not found');
         if (method !== 'POST') return sendText(res, 405, 'Expecting POST');
         return apiV1(req, res);
       case '/master/slaves':
@@ -281,12 +283,25 @@ export function acceptsJson(header: string | undefined): boolean {
   });
 }
 
-/** Operator API event for a cluster event, or undefined when Mesos has none for it. */
+/**
+ * Operator API event for a cluster event, or undefined when Mesos has none for it. Mesos 1.0 had
+ * only SUBSCRIBED, TASK_ADDED and TASK_UPDATED, the latter with the task's ids at the top level and
+ * no status (`Event.TaskUpdated` in include/mesos/v1/master/master.proto and
+ * `protobuf::master::event::createTaskUpdated` in src/common/protobuf_utils.cpp @1.0.0); 1.1 sends
+ * a TaskStatus and adds AGENT_ADDED / AGENT_REMOVED.
+ */
 export function eventFrame(cluster: SimCluster, e: ClusterEvent): JsonObject | undefined {
+  const v10 = !versionAtLeast(cluster.mesosVersion, [1, 1, 0]);
   switch (e.type) {
     case 'task_added':
       return { type: 'TASK_ADDED', task_added: { task: v1Task(e.task) } };
     case 'task_updated':
+      if (v10) {
+        return {
+          type: 'TASK_UPDATED',
+          task_updated: { task_id: { value: e.task.id }, framework_id: { value: e.task.frameworkId }, agent_id: { value: e.task.agentId }, state: e.task.state },
+        };
+      }
       return {
         type: 'TASK_UPDATED',
         task_updated: {
@@ -296,8 +311,10 @@ export function eventFrame(cluster: SimCluster, e: ClusterEvent): JsonObject | u
         },
       };
     case 'agent_added':
+      if (v10) return undefined;
       return { type: 'AGENT_ADDED', agent_added: { agent: v1Agent(e.agent, cluster.mesosVersion) } };
     case 'agent_removed':
+      if (v10) return undefined;
       return { type: 'AGENT_REMOVED', agent_removed: { agent_id: { value: e.agent.id } } };
     default:
       return undefined;

@@ -196,3 +196,31 @@ describe('SUBSCRIBE heartbeats by master version', () => {
     expect((await firstFrames('1.5.0', 300, 60_000)).map((f) => f['type'])).toEqual(['SUBSCRIBED', 'HEARTBEAT']);
   });
 });
+
+describe('operator API by master version', () => {
+  it('has no /api/v1 before 1.0', async () => {
+    emu = await startEmulatedCluster({ ...oneBusyAgent, cluster: { mesosVersion: '0.28.2' } });
+    expect((await call({ type: 'GET_AGENTS' })).status).toBe(404);
+    expect((await fetch(`${started().masterUrl}/master/state`)).status).toBe(200);
+  });
+
+  it("streams 1.0's TASK_UPDATED (ids at the top level, no status) and no agent events", { timeout: 5000 }, async () => {
+    emu = await startEmulatedCluster({ ...oneBusyAgent, cluster: { mesosVersion: '1.0.1' } });
+    const res = await postJson(`${started().masterUrl}/api/v1`, { type: 'SUBSCRIBE' });
+    if (!res.body) throw new Error('no body');
+    const reader = new RecordIoReader(res.body);
+    expect((await reader.next())['type']).toBe('SUBSCRIBED');
+    started().cluster.addAgent({ hostname: 'a2', ip: '10.9.0.2', resources: { cpus: 1, mem: 64 } });
+    started().clock.advance(1000);
+    const added = await reader.next();
+    expect(added['type']).toBe('TASK_ADDED');
+    started().clock.advance(2000);
+    const updated = await reader.next();
+    await reader.cancel();
+    const task = [...started().cluster.tasks()][0];
+    expect(updated).toEqual({
+      type: 'TASK_UPDATED',
+      task_updated: { task_id: { value: task?.id }, framework_id: { value: task?.frameworkId }, agent_id: { value: task?.agentId }, state: 'TASK_RUNNING' },
+    });
+  });
+});
