@@ -3,7 +3,7 @@ import type { PendingLaunch } from '../model/pending.js';
 import { add, formatResources, scale, subtractFloor, ZERO, type Resources } from '../model/resources.js';
 import { canReopen, Placements } from './constraints.js';
 import type { GroupView } from './group-view.js';
-import { makeBin, place, type Bin } from './packing.js';
+import { makeBin, mayFit, place, type Bin } from './packing.js';
 import { explain, placementApp, refusal, type PlacementApp } from './placement.js';
 import type { NodeTemplate } from './template.js';
 
@@ -106,7 +106,8 @@ function packItem(item: Item, bins: readonly Bin[], from: number, onPlace: (bin:
   let reopen = -1;
   while (item.remaining > 0 && i < bins.length) {
     const bin = bins[i];
-    const why = bin ? refusal(item.app, bin, item.placed) : 'UnfulfilledRole';
+    // Most bins are refused for room: the cheap bound answers those without the full check.
+    const why = bin === undefined ? 'UnfulfilledRole' : mayFit(item.app.need, bin) ? refusal(item.app, bin, item.placed) : 'InsufficientCpus';
     if (bin && why === undefined) {
       place(item.app, bin, item.placed);
       onPlace(bin);

@@ -51,6 +51,18 @@ export function fitsIn(need: Float64Array, bin: Bin): boolean {
   return true;
 }
 
+/** A cheap upper bound before the full placement check: `need` fits the node's free room of all pools together. */
+export function mayFit(need: Float64Array, bin: Bin): boolean {
+  const pools = bin.pools;
+  if (pools.length === 1) return fitsIn(need, bin);
+  for (let i = 0; i < need.length; i++) {
+    let free = 0;
+    for (const p of pools) free += p.free[i] ?? 0;
+    if ((need[i] ?? 0) > free + EPSILON) return false;
+  }
+  return true;
+}
+
 /** Places one instance: its resources, its fixed ports, its count (and its constraint counts when given). */
 export function place(app: PlacementApp, bin: Bin, placed: Placements | undefined): void {
   takeFromPools(app, bin.pools);
