@@ -8,7 +8,8 @@ import type { ControllerState, GroupMemory } from '../planner/state.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { errorMessage } from '../util/result.js';
-import { DEFAULT_RETRY, withRetry, type RetryOptions } from '../util/retry.js';
+import { CLOUD_RETRIES, DEFAULT_RETRY, withRetry, type RetryOptions } from '../util/retry.js';
+import { ProviderError } from '../providers/provider.js';
 import { alwaysLeader, type Bindings, type Leadership } from './bindings.js';
 import type { ActionRecord, CycleReport, Drainer, Observer } from '../model/ports.js';
 
@@ -174,7 +175,9 @@ export class Controller {
         logger.info({ group: move.group, move: move.kind, term }, `${detail} (${move.reason})`);
         out.push({ ...record(true), detail: `${detail} (term ${term})` });
       } catch (e) {
-        this.state = recordOutcome(this.state, move, false, now);
+        const retryAfterMs = retryAfterOf(e);
+        this.state = recordOutcome(this.state, move, false, now, retryAfterMs === undefined ? {} : { retryAfterMs });
+        if (retryAfterMs !== undefined) logger.warn({ group: move.group, move: move.kind, retryAfterMs }, `the cloud asked to wait ${Math.ceil(retryAfterMs / 1000)} s: group ${move.group} backed off until then`);
         logger.error({ group: move.group, move: move.kind, err: errorMessage(e) }, `${detail} failed; retried in a later cycle`);
         out.push(record(false, errorMessage(e)));
       }
@@ -207,9 +210,20 @@ export class Controller {
     }
   }
 
+  /**
+   * One cloud call of a move: few retries here (CLOUD_RETRIES), since the provider's SDK retries
+   * inside it and every call already has an overall deadline (providers/deadline.ts); a 429 with a
+   * long Retry-After is not retried at all (util/retry.ts `retryNow`) but backs the group off.
+   */
   private cloud<T>(fn: () => Promise<T>, group: string, op: string): Promise<T> {
-    return withRetry(fn, this.retry, (error, attempt) => this.o.logger.warn({ group, op, attempt, err: error.message }, 'cloud call failed; retrying'));
+    const retry = { ...this.retry, retries: Math.min(this.retry.retries, CLOUD_RETRIES) };
+    return withRetry(fn, retry, (error, attempt) => this.o.logger.warn({ group, op, attempt, err: error.message }, 'cloud call failed; retrying'));
   }
+}
+
+/** The wait a cloud asked for (ProviderError.retryAfterMs), if the failure carries one. */
+function retryAfterOf(e: unknown): number | undefined {
+  return e instanceof ProviderError && e.retryAfterMs !== undefined && e.retryAfterMs > 0 ? e.retryAfterMs : undefined;
 }
 
 /** One line a person reads for a move. */

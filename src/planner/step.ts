@@ -100,8 +100,30 @@ export function drainMethodFor(configured: 'auto' | DrainMethod, agentVersion: s
   return m && (Number(m[1]) > 1 || (Number(m[1]) === 1 && Number(m[2]) >= 9)) ? 'drain-agent' : 'maintenance';
 }
 
-/** Pure: what the state remembers of an executed move's outcome. */
-export function recordOutcome(state: ControllerState, move: Move, ok: boolean, now: number): ControllerState {
+/** What a failed move's error said about waiting: a cloud's Retry-After (a 429). */
+export interface FailureHint {
+  readonly retryAfterMs?: number;
+}
+
+/**
+ * Pure: what the state remembers of an executed move's outcome. A failure whose cloud asked us to
+ * wait (`retryAfterMs`) backs the group off until then: no scale-up, and no retry of that delete.
+ */
+export function recordOutcome(state: ControllerState, move: Move, ok: boolean, now: number, hint: FailureHint = {}): ControllerState {
+  const recorded = recordMove(state, move, ok, now);
+  if (ok || hint.retryAfterMs === undefined || hint.retryAfterMs <= 0) return recorded;
+  const until = now + hint.retryAfterMs;
+  const mem = recorded.groups[move.group] ?? {};
+  const retry = move.kind === 'delete' ? mem.deleteRetry?.[move.instanceId] : undefined;
+  const next: GroupMemory = {
+    ...mem,
+    backoffUntil: Math.max(mem.backoffUntil ?? 0, until),
+    ...(retry && move.kind === 'delete' ? { deleteRetry: { ...mem.deleteRetry, [move.instanceId]: { ...retry, notBefore: Math.max(retry.notBefore, until) } } } : {}),
+  };
+  return { ...recorded, groups: { ...recorded.groups, [move.group]: next } };
+}
+
+function recordMove(state: ControllerState, move: Move, ok: boolean, now: number): ControllerState {
   const mem = state.groups[move.group] ?? {};
   let next: GroupMemory = mem;
   if (move.kind === 'set-size' && ok) next = { ...mem, lastScaleUpAt: now };
