@@ -1,22 +1,26 @@
 import type { Config } from '../config/schema.js';
 import type { Plan } from '../model/plan.js';
+import { formatMachine } from '../model/machine.js';
+import { describeMove } from '../controller/controller.js';
 import { createLogger, levelForVerbosity } from '../util/logger.js';
 import { wire } from './wire.js';
 
 /** Exit code of `plan` when it could not read what a full plan needs (Mesos, Marathon, a cloud group, a signal). */
 export const EXIT_PLAN_INCOMPLETE = 1;
 
-/** The plan for people: one block per group, its decision, reasons and removals. */
+/** The plan for people: one block per group, its decision, reasons and removals, its drains and ghosts, then the moves. */
 export function formatPlan(plan: Plan): string {
   if (plan.skipped) return `no plan: ${plan.skipped}\n`;
-  return plan.groups
-    .map((g) => {
-      const head = `${g.group}: ${g.direction === 'none' ? 'no change' : `${g.direction} ${g.current} -> ${g.target}`} (now ${g.current})`;
-      const reasons = g.reasons.map((r) => `  - ${r}`);
-      const removals = g.removals.map((r) => `  * remove ${r.hostname} (instance ${r.instanceId ?? '?'}): ${r.reason}`);
-      return [head, ...reasons, ...removals].join('\n');
-    })
-    .join('\n') + '\n';
+  const groups = plan.groups.map((g) => {
+    const head = `${g.group}: ${g.direction === 'none' ? 'no change' : `${g.direction} ${g.current} -> ${g.target}`} (now ${g.current})`;
+    const reasons = g.reasons.map((r) => `  - ${r}`);
+    const removals = g.removals.map((r) => `  * remove ${r.hostname} (instance ${r.instanceId ?? '?'}): ${r.reason}`);
+    const drains = (plan.drains ?? []).filter((d) => d.group === g.group).map((d) => `  ~ draining ${formatMachine(d.machine)}${d.instanceId ? ` (instance ${d.instanceId})` : ''}: ${d.phase}, next ${d.next}`);
+    const ghosts = (plan.ghosts ?? []).filter((x) => x.group === g.group).map((x) => `  ! instance ${x.instanceId} never registered (${Math.round(x.watchedMs / 1000)} s): removing it`);
+    return [head, ...reasons, ...removals, ...drains, ...ghosts].join('\n');
+  });
+  const moves = (plan.moves ?? []).map((m) => `  ${describeMove(m)}: ${m.reason}`);
+  return [...groups, ...(moves.length ? ['moves this cycle:', ...moves] : [])].join('\n') + '\n';
 }
 
 const READ_NAMES: Readonly<Record<string, string>> = {

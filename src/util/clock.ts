@@ -5,8 +5,13 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/**
+ * The process's monotonic clock, in epoch ms from when the process started: durations (drain age,
+ * provision time, backoff) never jump with a wall-clock step, and nothing another machine wrote is
+ * compared with it.
+ */
 export const systemClock: Clock = {
-  now: () => Date.now(),
+  now: () => performance.timeOrigin + performance.now(),
   sleep: (ms, signal) =>
     new Promise((resolve) => {
       if (signal?.aborted) return resolve();
