@@ -8,6 +8,10 @@ import { startMasterServer, type MasterServer, type MasterServerOptions } from '
 
 export interface EmulatedClusterOptions {
   readonly host?: string;
+  /**
+   * The simulated cluster; `mesosVersion` (default 1.9.0) is also the emulated master's version,
+   * which decides what it serves (no /api/v1 before 1.0, no heartbeats before 1.5, no draining before 1.9).
+   */
   readonly cluster?: Omit<ClusterOptions, 'clock'>;
   readonly clock?: VirtualClock;
   /** Node groups of the simulated cloud; their `initial` instances register at once. */
