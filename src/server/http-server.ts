@@ -25,6 +25,12 @@ export interface HttpServerOptions {
   /** Every configured secret: scrubbed from response bodies as a last line of defence. */
   readonly secrets?: readonly (Secret | undefined)[];
   readonly logger?: Logger;
+  /** Time to receive a request's headers (default 10 s); slower clients are disconnected. */
+  readonly headersTimeoutMs?: number;
+  /** Time to receive a request's body once its headers are in (default 5 s): a client that declares 1 MB and sends 10 bytes is answered 408 and disconnected. */
+  readonly bodyTimeoutMs?: number;
+  /** Largest request body accepted (default 16 KiB: no route takes one); larger ones get 413. */
+  readonly maxBodyBytes?: number;
 }
 
 /** Host, port and token from the `server` section of the config (all optional there). */
@@ -59,11 +65,15 @@ export class HttpServer {
 
   constructor(options: HttpServerOptions) {
     this.#opts = options;
-    this.#server = createServer((req, res) => {
-      this.#route(req, res).catch((e: unknown) => this.#fail(res, e));
+    const headersTimeout = options.headersTimeoutMs ?? 10_000;
+    const bodyTimeout = options.bodyTimeoutMs ?? 5_000;
+    // Node checks both timeouts every connectionsCheckingInterval (30 s by default): check often enough to honour them.
+    const connectionsCheckingInterval = Math.max(100, Math.min(1_000, Math.floor(headersTimeout / 2)));
+    this.#server = createServer({ connectionsCheckingInterval, headersTimeout, requestTimeout: headersTimeout + bodyTimeout }, (req, res) => {
+      this.#receive(req, res)
+        .then((received) => (received ? this.#route(req, res) : undefined))
+        .catch((e: unknown) => this.#fail(res, e));
     });
-    this.#server.requestTimeout = 30_000;
-    this.#server.headersTimeout = 10_000;
     this.#server.keepAliveTimeout = 5_000;
   }
 
@@ -88,8 +98,48 @@ export class HttpServer {
     });
   }
 
+  /**
+   * Reads (and drops: no route takes one) the request body within the size and time limits; false
+   * when the request was refused for it (413, 408) and the connection is being closed.
+   */
+  async #receive(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const limit = this.#opts.maxBodyBytes ?? 16 * 1024;
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (!req.headers['transfer-encoding'] && !(declared > 0)) return true;
+    if (declared > limit) return this.#refuse(req, res, 413, `request body over ${limit} bytes`);
+    const timeoutMs = this.#opts.bodyTimeoutMs ?? 5_000;
+    const outcome = await new Promise<'ok' | 'large' | 'slow' | 'gone'>((resolve) => {
+      let size = 0;
+      const timer = setTimeout(() => resolve('slow'), timeoutMs);
+      const done = (o: 'ok' | 'large' | 'slow' | 'gone'): void => {
+        clearTimeout(timer);
+        req.removeAllListeners('data');
+        resolve(o);
+      };
+      req.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > limit) done('large');
+      });
+      req.once('end', () => done('ok'));
+      req.once('error', () => done('gone'));
+      req.once('close', () => done(req.complete ? 'ok' : 'gone'));
+    });
+    if (outcome === 'ok') return true;
+    if (outcome === 'large') return this.#refuse(req, res, 413, `request body over ${limit} bytes`);
+    if (outcome === 'slow') return this.#refuse(req, res, 408, `request body not received within ${timeoutMs} ms`);
+    req.socket.destroy();
+    return false;
+  }
+
+  /** Answers with `status` and closes the connection: the rest of the body is never read. */
+  #refuse(req: IncomingMessage, res: ServerResponse, status: 408 | 413, why: string): false {
+    this.#opts.logger?.warn({ method: req.method, status, why }, 'HTTP request refused');
+    res.once('finish', () => req.socket.destroy());
+    this.#json(res, status, { error: why }, { connection: 'close' });
+    return false;
+  }
+
   async #route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    req.resume(); // no route reads a body; drain it so keep-alive works
     const method = req.method ?? 'GET';
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const { handle, metrics } = this.#opts;
