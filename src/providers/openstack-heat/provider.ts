@@ -68,7 +68,7 @@ export class OpenStackHeatProvider implements NodeGroupProvider {
     await this.call('setDesiredSize', group, t, async (heat) => {
       const stack = await heat.stack(t.stack);
       await heat.patchParameters(stack, { [t.countParameter]: size });
-      await this.waitForUpdate(heat, t);
+      await this.waitForUpdate(heat, t, stack);
     });
     this.log.info({ group: group.name, ...t, size }, 'stack count set');
   }
@@ -87,7 +87,7 @@ export class OpenStackHeatProvider implements NodeGroupProvider {
         [t.countParameter]: Math.max(0, count - ids.length),
         [t.removalPolicyParameter]: [{ resource_list: [...ids] }],
       });
-      await this.waitForUpdate(heat, t);
+      await this.waitForUpdate(heat, t, stack);
     });
     this.log.info({ group: group.name, ...t, members: ids }, 'stack members removed');
   }
@@ -120,14 +120,20 @@ export class OpenStackHeatProvider implements NodeGroupProvider {
     return n;
   }
 
-  /** Polls the stack until its update ends; UPDATE_FAILED (or a rollback) is an error with Heat's reason. */
-  private async waitForUpdate(heat: HeatClient, t: HeatTarget): Promise<void> {
+  /**
+   * Polls the stack until our update ends; UPDATE_FAILED (or a rollback) is an error with Heat's
+   * reason. Until the stack shows IN_PROGRESS or a new `updated_time`, the engine has not started
+   * the update yet, and the status read is still the previous one's.
+   */
+  private async waitForUpdate(heat: HeatClient, t: HeatTarget, before: Stack): Promise<void> {
     const deadline = Date.now() + (this.options.operationTimeoutMs ?? 20 * 60_000);
     const interval = this.options.pollIntervalMs ?? 5_000;
+    let started = false;
     for (;;) {
       const stack = await heat.stack(t.stack);
       const status = stack.stack_status;
-      if (!status.endsWith('_IN_PROGRESS')) {
+      started ||= status.endsWith('_IN_PROGRESS') || (stack.updated_time ?? '') !== (before.updated_time ?? '');
+      if (started && !status.endsWith('_IN_PROGRESS')) {
         if (status === 'UPDATE_COMPLETE') return;
         const reason = stack.stack_status_reason ?? '';
         const kind = /quota|no valid host|insufficient/i.test(reason) ? 'quota' : 'unknown';

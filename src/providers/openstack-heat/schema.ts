@@ -11,6 +11,8 @@ export const stackSchema = z.object({
     stack_name: z.string(),
     stack_status: z.string(),
     stack_status_reason: z.string().nullish(),
+    /** Set when an update starts; tells our update's end from an earlier one's. */
+    updated_time: z.string().nullish(),
     parameters: z.record(z.string(), z.unknown()).default({}),
   }),
 });

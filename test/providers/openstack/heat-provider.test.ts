@@ -65,6 +65,15 @@ describe('OpenStackHeatProvider against a local Keystone, Heat and Nova', () => 
     expect((await h.provider.describe(heatGroup())).desired).toBe(5);
   });
 
+  it('waits for its own update when the engine starts it late, not taking the previous state for its end', async () => {
+    h = await startOsHarness({ startLag: 2, updatePolls: 1 });
+    await h.provider.setDesiredSize(heatGroup(), 5);
+    expect(h.fake.stack().status).toBe('UPDATE_COMPLETE');
+    await h.provider.setDesiredSize(heatGroup(), 4);
+    expect(h.fake.stack().members).toHaveLength(4);
+    expect((await h.provider.describe(heatGroup())).desired).toBe(4);
+  });
+
   it('removes exactly the given member by lowering the count with removal_policies', async () => {
     h = await startOsHarness({ stacks: [{ ips: ['10.1.0.4', '10.1.0.5', '10.1.0.6', '10.1.0.7', '10.1.0.8'] }] });
     await h.provider.deleteInstances(heatGroup(), ['1']);

@@ -13,6 +13,8 @@ export interface StartFakeOpenStackOptions {
   readonly users?: FakeKeystoneUsers;
   /** Stack GETs answered UPDATE_IN_PROGRESS before an update completes (default 1). */
   readonly updatePolls?: number;
+  /** Stack GETs after a PATCH that still show the previous state, before the engine starts the update (default 0). */
+  readonly startLag?: number;
   readonly region?: string;
 }
 
@@ -74,7 +76,22 @@ export async function startFakeOpenStack(options: StartFakeOpenStackOptions = {}
 
   const find = (nameOrId: string): FakeHeatStack | undefined => stacks.find((s) => s.name === nameOrId || s.id === nameOrId);
 
+  const render = (s: FakeHeatStack, shown: { status: string; reason: string; updated: string | null }): unknown => ({
+    stack: {
+      id: s.id,
+      stack_name: s.name,
+      stack_status: shown.status,
+      stack_status_reason: shown.reason,
+      updated_time: shown.updated,
+      parameters: { 'OS::stack_id': s.id, 'OS::stack_name': s.name, 'OS::project_id': PROJECT_ID, ...s.parameters },
+      links: [{ href: `${base}/heat/v1/${PROJECT_ID}/stacks/${s.name}/${s.id}`, rel: 'self' }],
+    },
+  });
+  const lagging = new Map<FakeHeatStack, { left: number; shown: { status: string; reason: string; updated: string | null } }>();
   const stackBody = (s: FakeHeatStack): unknown => {
+    const lag = lagging.get(s);
+    if (lag && lag.left-- > 0) return render(s, lag.shown);
+    lagging.delete(s);
     if (s.status === 'UPDATE_IN_PROGRESS' && !foreign.has(s)) {
       const left = pollsLeft.get(s) ?? 0;
       if (left > 0) pollsLeft.set(s, left - 1);
@@ -87,16 +104,7 @@ export async function startFakeOpenStack(options: StartFakeOpenStackOptions = {}
         }
       }
     }
-    return {
-      stack: {
-        id: s.id,
-        stack_name: s.name,
-        stack_status: s.status,
-        stack_status_reason: s.statusReason,
-        parameters: { 'OS::stack_id': s.id, 'OS::stack_name': s.name, 'OS::project_id': PROJECT_ID, ...s.parameters },
-        links: [{ href: `${base}/heat/v1/${PROJECT_ID}/stacks/${s.name}/${s.id}`, rel: 'self' }],
-      },
-    };
+    return render(s, { status: s.status, reason: s.statusReason, updated: s.updatedTime });
   };
 
   const heat = (method: string, rest: string, query: URLSearchParams, body: unknown): Answer => {
@@ -124,7 +132,8 @@ export async function startFakeOpenStack(options: StartFakeOpenStackOptions = {}
         if (named.length > 0) fake.onRemoval?.(named);
       }
       for (const [k, v] of Object.entries(params)) s.parameters[k] = typeof v === 'string' ? v : JSON.stringify(v);
-      [s.status, s.statusReason] = ['UPDATE_IN_PROGRESS', 'Stack UPDATE started'];
+      if (options.startLag) lagging.set(s, { left: options.startLag, shown: { status: s.status, reason: s.statusReason, updated: s.updatedTime } });
+      [s.status, s.statusReason, s.updatedTime] = ['UPDATE_IN_PROGRESS', 'Stack UPDATE started', new Date().toISOString()];
       pollsLeft.set(s, options.updatePolls ?? 1);
       return { status: 202, body: '' };
     }

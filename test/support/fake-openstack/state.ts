@@ -43,6 +43,8 @@ export class FakeHeatStack {
   readonly parameters: Record<string, unknown>;
   status = 'CREATE_COMPLETE';
   statusReason = 'Stack CREATE completed successfully';
+  /** Heat sets it when an update starts (null until the first). */
+  updatedTime: string | null = null;
   members: FakeMember[] = [];
   readonly servers = new Map<string, FakeServer>();
   /** Names Heat will not reuse (removed through removal_policies). */
