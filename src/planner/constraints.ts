@@ -19,11 +19,15 @@ export interface NodeFields {
 const SCALAR = /^[0-9]+(?:\.[0-9]+)?$/;
 
 /**
- * A scalar as Marathon prints it: `DecimalFormat("0.###")`, half-even rounding,
- * no trailing zeros (Constraints.scala `decimalFormatter`). Exact on the decimal text.
+ * A scalar as Marathon prints it: `DecimalFormat("0.###")`, half-even rounding of the
+ * double's exact binary value, no trailing zeros (Constraints.scala `decimalFormatter`:
+ * "1.0005" -> "1", "1.1005" -> "1.101"). `toPrecision(30)` shows enough exact digits
+ * to tell a double from a decimal tie at these magnitudes.
  */
 export function formatScalar(text: string): string {
-  const [int = '0', frac = ''] = text.split('.');
+  const x = Number(text);
+  const exact = Number.isFinite(x) && x < 1e20 ? x.toPrecision(30) : text;
+  const [int = '0', frac = ''] = exact.split('.');
   let digits = BigInt(int + frac.slice(0, 3).padEnd(3, '0'));
   const rest = frac.slice(3);
   if (rest.length > 0) {
