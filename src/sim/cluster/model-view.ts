@@ -41,6 +41,7 @@ export function modelAgent(cluster: SimCluster, a: SimAgent): Agent {
     tasks: [...a.tasks.values()].map(modelTask),
     active: a.active && !a.deactivated,
     draining: cluster.isDraining(a),
+    ...(a.drain ? { drainInfo: drainInfoOf(a) } : {}),
     registeredAt: a.registeredAt,
     version: a.version,
     ...(a.domain ? { domain: { region: a.domain.region, zone: a.domain.zone } } : {}),
@@ -69,4 +70,10 @@ export function modelPending(cluster: SimCluster): PendingLaunch[] {
       rejections: app.queue ? rejectionCounts(app.queue.lastPass) : {},
     };
   });
+}
+
+/** An agent's DRAIN_AGENT state as the v1 API reports it (`drain_info`), the grace period's nanoseconds exact. */
+export function drainInfoOf(a: SimAgent): Agent['drainInfo'] {
+  if (!a.drain) return undefined;
+  return { state: a.drain.state, ...(a.drain.maxGracePeriodNs !== undefined ? { maxGracePeriodNs: a.drain.maxGracePeriodNs.toString() } : {}) };
 }

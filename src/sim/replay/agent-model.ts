@@ -1,7 +1,7 @@
 import { agentId, type Agent, type Task } from '../../model/agent.js';
 import type { Resources } from '../../model/resources.js';
 import type { SimCluster } from '../cluster/cluster.js';
-import { modelTask } from '../cluster/model-view.js';
+import { drainInfoOf, modelTask } from '../cluster/model-view.js';
 import type { SimAgent, SimTask } from '../cluster/types.js';
 
 type Fixed = Pick<Agent, 'id' | 'hostname' | 'ip' | 'port' | 'attributes' | 'reservedRoles' | 'persistentVolumes' | 'registeredAt' | 'version' | 'domain'>;
@@ -52,6 +52,8 @@ export class AgentModeler {
       tasks,
       active: a.active && !a.deactivated,
       draining: this.cluster.isDraining(a),
+      // DRAIN_AGENT's drain_info, as GET_STATE carries it (our mark lives in its grace period).
+      drainInfo: drainInfoOf(a),
       registeredAt: fixed.registeredAt,
       version: fixed.version,
       domain: fixed.domain,
