@@ -26,14 +26,14 @@ interface Setup {
  * Stateless agents on `ips`, each backed by an ASG instance with the same private IP and the
  * private DNS name the agent registered with; one agent of another workload outside the group.
  */
-async function setup(ips: string[], apps: AppSpec[]): Promise<Setup> {
+async function setup(ips: string[], apps: AppSpec[], drainMethod?: 'maintenance'): Promise<Setup> {
   const cluster = await startE2eCluster([...ips.map((ip) => agentOn(ip, privateDnsFor(ip))), agentOn('10.2.0.4', privateDnsFor('10.2.0.4'), 'public')], apps);
   cleanup.push(() => cluster.close());
   const fake = await startFakeAws({ groups: [{ name: 'mesos-agents', min: 1, max: 10, desired: ips.length, instances: ips.map((ip) => ({ privateIp: ip })) }] });
   cleanup.push(() => fake.close());
   const config = await writeConfig({
     timer: 1,
-    mesos: { masters: [cluster.masterUrl] },
+    mesos: { masters: [cluster.masterUrl], ...(drainMethod ? { drainMethod } : {}) },
     marathon: { url: cluster.emu.marathonUrl },
     aws: { region: 'us-east-1' },
     groups: [
@@ -73,14 +73,24 @@ describe('run with an aws-asg config file, against an emulated Mesos and a local
     expect(`${out.stdout}${out.stderr}`).not.toContain(SECRET_ACCESS_KEY);
   }, 60_000);
 
-  it('at 10% cpu on 5 agents terminates exactly one idle instance, after Mesos drained its agent and took it down', async () => {
+  it.each([
+    ['auto (DRAIN_AGENT on this Mesos, or maintenance)', undefined],
+    ['maintenance (the machine taken down)', 'maintenance' as const],
+  ])('with drainMethod %s, cpus at 10%, on 5 agents: terminates exactly one idle instance, after Mesos drained its agent', async (_how, drainMethod) => {
     const ips = ['10.1.0.4', '10.1.0.5', '10.1.0.6', '10.1.0.7', '10.1.0.8'];
-    const s = await setup(ips, [onWorkload('/web', 1, 1)]);
+    const s = await setup(ips, [onWorkload('/web', 1, 1)], drainMethod);
     const busyIp = [...s.cluster.emu.cluster.agents()].find((a) => a.tasks.size > 0)?.ip;
     expect(busyIp).toBeDefined();
     // What Mesos looked like at the moment AWS was asked to terminate.
-    const atTerminate: { ip: string; registered: string[]; masterCalls: string[] }[] = [];
-    s.fake.onTerminate = (inst) => atTerminate.push({ ip: inst.privateIp ?? '', registered: s.cluster.agentIps(), masterCalls: [...s.cluster.masterCalls] });
+    const atTerminate: { ip: string; agent?: { drain?: string; tasks: number }; masterCalls: string[] }[] = [];
+    s.fake.onTerminate = (inst) => {
+      const a = [...s.cluster.emu.cluster.agents()].find((x) => x.ip === inst.privateIp);
+      atTerminate.push({
+        ip: inst.privateIp ?? '',
+        ...(a ? { agent: { ...(a.drain ? { drain: a.drain.state } : {}), tasks: a.tasks.size } } : {}),
+        masterCalls: [...s.cluster.masterCalls],
+      });
+    };
     const terminations = () => s.fake.callsOf('TerminateInstanceInAutoScalingGroup');
     const out = await runCliUntil(['run', '--config', s.configPath, '-vv'], s.env, () => terminations().length > 0, 45_000);
     if (terminations().length === 0) console.log(out.stderr.slice(0, 6000));
@@ -92,13 +102,18 @@ describe('run with an aws-asg config file, against an emulated Mesos and a local
     expect(ip).not.toBe(busyIp);
     expect(s.fake.callsOf('SetDesiredCapacity')).toHaveLength(0);
     expect(s.fake.state.group('mesos-agents').desired).toBe(4);
-    // Drained and shut down by Mesos before the instance went: its agent was no longer registered,
-    // and the master had been asked to drain and to take the machine down.
+    // Drained by Mesos before the instance went: its agent was either no longer registered (its
+    // machine taken down through maintenance) or DRAINED with no task (DRAIN_AGENT, Mesos 1.9+).
     expect(atTerminate).toHaveLength(1);
-    expect(atTerminate[0]?.registered).not.toContain(ip);
     const calls = atTerminate[0]?.masterCalls ?? [];
-    expect(calls.some((c) => /DRAIN_AGENT|UPDATE_MAINTENANCE_SCHEDULE|POST \/master\/maintenance\/schedule/.test(c))).toBe(true);
-    expect(calls.some((c) => /START_MAINTENANCE|POST \/master\/machine\/down/.test(c))).toBe(true);
+    if (drainMethod === 'maintenance') expect(atTerminate[0]?.agent).toBeUndefined();
+    if (atTerminate[0]?.agent === undefined) {
+      expect(calls.some((c) => /UPDATE_MAINTENANCE_SCHEDULE|POST \/master\/maintenance\/schedule/.test(c))).toBe(true);
+      expect(calls.some((c) => /START_MAINTENANCE|POST \/master\/machine\/down/.test(c))).toBe(true);
+    } else {
+      expect(atTerminate[0].agent).toEqual({ drain: 'DRAINED', tasks: 0 });
+      expect(calls.some((c) => /DRAIN_AGENT -> 200/.test(c))).toBe(true);
+    }
   }, 60_000);
 
   it('at 50% cpu changes nothing', async () => {

@@ -22,7 +22,7 @@ interface Setup {
  * Stateless agents on `ips`, each a VM of a pool that a small command manages (the exec
  * provider's contract), with the same hostname and private IP; one agent outside the pool.
  */
-async function setup(ips: string[], apps: AppSpec[]): Promise<Setup> {
+async function setup(ips: string[], apps: AppSpec[], drainMethod?: 'maintenance'): Promise<Setup> {
   const cluster = await startE2eCluster([...ips.map((ip) => agentOn(ip, hostOf(ip))), agentOn('10.2.0.4', hostOf('10.2.0.4'), 'public')], apps);
   cleanup.push(() => cluster.close());
   const pool = await poolScript({
@@ -34,7 +34,7 @@ async function setup(ips: string[], apps: AppSpec[]): Promise<Setup> {
   cleanup.push(() => pool.remove());
   const config = await writeConfig({
     timer: 1,
-    mesos: { masters: [cluster.masterUrl] },
+    mesos: { masters: [cluster.masterUrl], ...(drainMethod ? { drainMethod } : {}) },
     marathon: { url: cluster.emu.marathonUrl },
     groups: [
       {
@@ -64,9 +64,12 @@ describe('run with an exec config file, against an emulated Mesos and a pool com
     expect(out.stderr).toMatch(/cpus 83\.3% on 3 agents/);
   }, 60_000);
 
-  it('at 10% cpu on 5 agents deletes exactly one idle VM, after Mesos drained its agent and took it down', async () => {
+  it.each([
+    ['auto (DRAIN_AGENT on this Mesos, or maintenance)', undefined],
+    ['maintenance (the machine taken down)', 'maintenance' as const],
+  ])('with drainMethod %s, cpus at 10%, on 5 agents: deletes exactly one idle VM, after Mesos drained its agent', async (_how, drainMethod) => {
     const ips = ['10.1.0.4', '10.1.0.5', '10.1.0.6', '10.1.0.7', '10.1.0.8'];
-    const s = await setup(ips, [onWorkload('/web', 1, 1)]);
+    const s = await setup(ips, [onWorkload('/web', 1, 1)], drainMethod);
     const busyIp = [...s.cluster.emu.cluster.agents()].find((a) => a.tasks.size > 0)?.ip;
     expect(busyIp).toBeDefined();
     const out = await runCliUntil(['run', '--config', s.configPath, '-vv'], {}, () => verbs(s.pool, 'delete').length > 0, 45_000);
@@ -80,12 +83,19 @@ describe('run with an exec config file, against an emulated Mesos and a pool com
     expect(ip).not.toBe(busyIp);
     expect(verbs(s.pool, 'set-size')).toHaveLength(0);
     expect((await s.pool.pool()).instances.map((i) => i.privateIp)).toEqual(ips.filter((x) => x !== ip));
-    // Drained and shut down by Mesos before the VM went: the master no longer listed its agent
-    // when the command ran, and had been asked to drain and to take the machine down.
+    // Drained by Mesos before the VM went: when the command ran, the master either no longer
+    // listed the agent (its machine taken down through maintenance) or listed it DRAINED and idle
+    // (DRAIN_AGENT, Mesos 1.9+).
     expect(deletes[0]?.agents).toBeDefined();
-    expect(deletes[0]?.agents).not.toContain(hostOf(ip ?? ''));
-    expect(s.cluster.masterCalls.some((c) => /DRAIN_AGENT|UPDATE_MAINTENANCE_SCHEDULE|POST \/master\/maintenance\/schedule/.test(c))).toBe(true);
-    expect(s.cluster.masterCalls.some((c) => /START_MAINTENANCE|POST \/master\/machine\/down/.test(c))).toBe(true);
+    const agent = deletes[0]?.agents?.find((a) => a.hostname === hostOf(ip ?? ''));
+    if (drainMethod === 'maintenance') expect(agent).toBeUndefined();
+    if (agent === undefined) {
+      expect(s.cluster.masterCalls.some((c) => /UPDATE_MAINTENANCE_SCHEDULE|POST \/master\/maintenance\/schedule/.test(c))).toBe(true);
+      expect(s.cluster.masterCalls.some((c) => /START_MAINTENANCE|POST \/master\/machine\/down/.test(c))).toBe(true);
+    } else {
+      expect(agent).toEqual({ hostname: hostOf(ip ?? ''), drain: 'DRAINED', usedCpus: 0 });
+      expect(s.cluster.masterCalls.some((c) => /DRAIN_AGENT -> 200/.test(c))).toBe(true);
+    }
   }, 60_000);
 
   it('at 50% cpu changes nothing', async () => {

@@ -15,8 +15,8 @@ export interface PoolFile {
 export interface Invocation {
   readonly args: string[];
   readonly stdin: unknown;
-  /** Hostnames of the agents the master listed when a delete ran (with settings.recordAgentsFrom). */
-  readonly agents?: string[];
+  /** The agents the master listed when a delete ran (with settings.recordAgentsFrom). */
+  readonly agents?: { hostname: string; drain: string | null; usedCpus: number }[];
 }
 
 /**
@@ -35,7 +35,7 @@ const args = process.argv.slice(2);
 let agents;
 if (args[0] === 'delete' && stdin.settings && stdin.settings.recordAgentsFrom) {
   const slaves = await (await fetch(stdin.settings.recordAgentsFrom + '/master/slaves')).json();
-  agents = slaves.slaves.map((s) => s.hostname);
+  agents = slaves.slaves.map((s) => ({ hostname: s.hostname, drain: (s.drain_info && s.drain_info.state) || null, usedCpus: (s.used_resources && s.used_resources.cpus) || 0 }));
 }
 appendFileSync(join(dir, 'calls.jsonl'), JSON.stringify({ args, stdin, ...(agents ? { agents } : {}) }) + '\\n');
 const pool = JSON.parse(readFileSync(poolPath, 'utf8'));
