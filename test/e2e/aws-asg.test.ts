@@ -26,7 +26,7 @@ interface Setup {
  * Stateless agents on `ips`, each backed by an ASG instance with the same private IP and the
  * private DNS name the agent registered with; one agent of another workload outside the group.
  */
-async function setup(ips: string[], apps: AppSpec[], drainMethod?: 'maintenance'): Promise<Setup> {
+async function setup(ips: string[], apps: AppSpec[], drainMethod?: 'maintenance', group: Record<string, unknown> = {}): Promise<Setup> {
   const cluster = await startE2eCluster([...ips.map((ip) => agentOn(ip, privateDnsFor(ip))), agentOn('10.2.0.4', privateDnsFor('10.2.0.4'), 'public')], apps);
   cleanup.push(() => cluster.close());
   const fake = await startFakeAws({ groups: [{ name: 'mesos-agents', min: 1, max: 10, desired: ips.length, instances: ips.map((ip) => ({ privateIp: ip })) }] });
@@ -44,6 +44,7 @@ async function setup(ips: string[], apps: AppSpec[], drainMethod?: 'maintenance'
         max: 10,
         provider: { kind: 'aws-asg', asgName: 'mesos-agents' },
         scaleDown: { unneededTime: 0, delayAfterAdd: 0 },
+        ...group,
       },
     ],
   });
@@ -114,6 +115,21 @@ describe('run with an aws-asg config file, against an emulated Mesos and a local
       expect(atTerminate[0].agent).toEqual({ drain: 'DRAINED', tasks: 0 });
       expect(calls.some((c) => /DRAIN_AGENT -> 200/.test(c))).toBe(true);
     }
+  }, 60_000);
+
+  it('removes instances that never register within provisionTimeout, exactly those, and backs scale-up off', async () => {
+    const s = await setup(['10.1.0.4', '10.1.0.6', '10.1.0.8'], [onWorkload('/web', 5, 1)], undefined, { provisionTimeout: 3 });
+    const original = new Set(s.ipOf.keys());
+    const terminations = () => s.fake.callsOf('TerminateInstanceInAutoScalingGroup').filter((c) => c.status === 200);
+    const out = await runCliUntil(['run', '--config', s.configPath, '-vv'], s.env, (stderr) => terminations().length >= 2 && /backed off/.test(stderr), 45_000);
+    if (terminations().length < 2) console.log(out.stderr.slice(-4000));
+    // AWS launched two instances for the new capacity; they never became Mesos agents.
+    const launched = [...s.fake.state.instances.keys()].filter((id) => !original.has(id));
+    expect(launched).toHaveLength(2);
+    expect(terminations().map((c) => c.params['InstanceId']).sort()).toEqual([...launched].sort());
+    expect(terminations().every((c) => c.params['ShouldDecrementDesiredCapacity'] === 'true')).toBe(true);
+    expect(out.stderr).toMatch(/never registered as agents within 3 s/);
+    expect(out.stderr).toMatch(/scale-up backed off/);
   }, 60_000);
 
   it('at 50% cpu changes nothing', async () => {
