@@ -41,7 +41,7 @@ export function buildReport(input: BuildReportInput): SimulationReport {
       t: input.samples.map((s) => s.t),
       demand: input.samples.map((s) => s.demand),
       supply: input.samples.map((s) => s.supply),
-      ...(input.oracle === undefined ? {} : { oracle: input.oracle.series.nodes.map((n) => n * units) }),
+      ...(input.oracle === undefined ? {} : { oracle: input.oracle.series.nodes.map((n) => n * units), lowerBound: input.oracle.series.lowerBound.map((n) => n * units) }),
     },
   };
 }

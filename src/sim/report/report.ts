@@ -9,6 +9,8 @@ export interface ReportSeries {
   readonly supply: readonly number[];
   /** The oracle's supply, when computed (same unit). */
   readonly oracle?: readonly number[];
+  /** The strict lower bound's nodes, when the oracle is computed (same unit). */
+  readonly lowerBound?: readonly number[];
 }
 
 /** The outcome of replaying one trace under one policy. */

@@ -27,6 +27,7 @@ const STYLES = {
   demand: { name: 'demand', color: '#d62728' },
   supply: { name: 'capacity', color: '#1f77b4' },
   oracle: { name: 'oracle', color: '#2ca02c', dash: '6 4' },
+  lowerBound: { name: 'strict bound', color: '#9467bd', dash: '2 3' },
 } as const satisfies Record<string, SeriesStyle>;
 
 export function escapeXml(s: string): string {
@@ -45,6 +46,7 @@ function chartBody(report: SimulationReport, width: number, height: number, titl
     { style: STYLES.demand, values: s.demand },
     { style: STYLES.supply, values: s.supply },
     ...(s.oracle === undefined ? [] : [{ style: STYLES.oracle, values: s.oracle }]),
+    ...(s.lowerBound === undefined ? [] : [{ style: STYLES.lowerBound, values: s.lowerBound }]),
   ];
   let yMax = 0;
   for (const l of lines) for (const v of l.values) if (Number.isFinite(v)) yMax = Math.max(yMax, v);
@@ -105,7 +107,7 @@ function chartBody(report: SimulationReport, width: number, height: number, titl
 const svgOpen = (w: number, h: number): string =>
   `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" font-family="sans-serif">\n<rect width="${w}" height="${h}" fill="white"/>`;
 
-/** Demand against capacity (and the oracle, if present) over time for one policy. */
+/** Demand against capacity (and the oracle and strict bound, if present) over time for one policy. */
 export function renderChartSvg(report: SimulationReport, options: ChartOptions = {}): string {
   const width = options.width ?? 900;
   const height = options.height ?? 360;

@@ -191,6 +191,10 @@ describe('buildReport', () => {
     expect(r.figures.oracle?.nodeHours).toBeGreaterThan(0);
     expect(r.figures.oracle?.cost).toBeCloseTo((r.figures.oracle?.nodeHours ?? 0) * 0.25);
     expect(r.series.oracle).toEqual(oracle.nodes.map((n) => n * 8));
+    expect(r.series.lowerBound).toEqual(oracle.lowerBound.map((n) => n * 8));
+    // Demand, capacity, oracle and strict bound: four curves.
+    expect(checkXml(renderChartSvg(r)).tags.filter((t) => t === 'path')).toHaveLength(4);
+    expect(renderChartSvg(r)).toContain('>strict bound</text>');
     expect(r.series.t).toHaveLength(144);
     expect(checkXml(renderChartSvg(r)).ok).toBe(true);
     expect(formatReportTable([r])).toMatch(/oracle node-hours/);
