@@ -48,7 +48,7 @@ export class MigApi {
 
   constructor(
     private readonly c: ComputeClients,
-    private readonly t: MigTarget,
+    readonly t: MigTarget,
   ) {
     this.where = t.zone ? { zone: t.zone } : { region: t.region ?? '' };
   }

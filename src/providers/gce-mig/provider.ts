@@ -80,12 +80,46 @@ export class GceMigProvider implements NodeGroupProvider {
     const bad = ids.find((id) => parseInstanceUrl(id) === undefined);
     if (bad !== undefined)
       throw new ProviderError(`deleteInstances ${group.name}: "${bad}" is not an instance URL (.../zones/ZONE/instances/NAME)`, 'invalid', false);
-    await this.call('deleteInstances', group, t, async (api) => {
+    const deleted = await this.call('deleteInstances', group, t, async (api) => {
+      const remaining = await this.stillToDelete(api, ids);
+      if (remaining.length === 0) return remaining;
       const requestId = randomUUID();
-      const op = await this.retrying(() => api.deleteInstances(ids, requestId, this.callOptions()));
+      const op = await this.retrying(() => api.deleteInstances(remaining, requestId, this.callOptions()));
       await this.waitFor(api, op, `deleteInstances ${this.label(t)}`);
+      return remaining;
     });
-    this.log.info({ group: group.name, ...t, instances: ids }, 'managed instances deleted');
+    this.log.info({ group: group.name, ...t, instances: deleted, alreadyGone: ids.filter((id) => !deleted.includes(id)) }, 'managed instances deleted');
+  }
+
+  /**
+   * The ids still to delete: members not already being deleted. An id that is no member and whose
+   * VM no longer exists was deleted before (a repeated call after a lost answer): done. One whose
+   * VM exists outside this group is refused: it is not ours to delete.
+   */
+  private async stillToDelete(api: MigApi, ids: readonly string[]): Promise<string[]> {
+    const opts = this.callOptions();
+    const managed = await this.retrying(() => api.managedInstances(opts));
+    const byUrl = new Map(managed.map((m) => [m.instance ?? '', m]));
+    const out: string[] = [];
+    for (const id of ids) {
+      const member = byUrl.get(id);
+      if (member) {
+        if (member.currentAction !== 'DELETING' && member.currentAction !== 'ABANDONING') out.push(id);
+        continue;
+      }
+      const where = parseInstanceUrl(id);
+      const exists = where
+        ? await this.retrying(() => api.instance(where.zone, where.name, opts)).then(
+            () => true,
+            (e: unknown) => {
+              if (e instanceof ProviderError && e.kind === 'not-found') return false;
+              throw e;
+            },
+          )
+        : false;
+      if (exists) throw new ProviderError(`instance ${id} is not a member of ${this.label(api.t)}`, 'invalid', false);
+    }
+    return out;
   }
 
   /** Closes the HTTP clients, if they were ever made. */

@@ -70,11 +70,19 @@ describe('GceMigProvider throttling and failures', () => {
     expect(e.message).toContain("QUOTA_EXCEEDED: Quota 'CPUS' exceeded");
   });
 
-  it('reports deleting an instance that is not in the group as invalid and deletes nothing', async () => {
-    h = await startGceHarness();
-    const e = await failure(h.provider.deleteInstances(zonal(), [`${COMPUTE_BASE}/projects/mesos-test-project/zones/us-central1-a/instances/other-9`]));
+  it('refuses to delete an instance of another group, deleting nothing', async () => {
+    h = await startGceHarness({
+      migs: [
+        { zone: 'us-central1-a', name: 'agents', instances: ['10.1.0.4', '10.1.0.5', '10.1.0.6'] },
+        { zone: 'us-central1-a', name: 'other', instances: ['10.9.0.4'] },
+      ],
+    });
+    const e = await failure(h.provider.deleteInstances(zonal(), [`${COMPUTE_BASE}/projects/mesos-test-project/zones/us-central1-a/instances/other-0000`]));
     expect(e.kind).toBe('invalid');
+    expect(e.message).toContain('is not a member of mesos-test-project/us-central1-a/agents');
     expect(h.fake.state.mig('agents').instances).toHaveLength(3);
+    expect(h.fake.state.mig('other').instances).toHaveLength(1);
+    expect(h.fake.calls('POST').filter((r) => r.path.endsWith('/deleteInstances'))).toHaveLength(0);
   });
 
   it('reports an unreachable endpoint as unavailable', async () => {

@@ -104,6 +104,15 @@ describe('GceMigProvider against a local Compute API (real @google-cloud/compute
     expect(mig.targetSize).toBe(3);
   });
 
+  it('takes a repeated delete of an instance already gone as done, without asking again', async () => {
+    h = await startGceHarness({ migs: [{ zone: 'us-central1-a', name: 'agents', targetSize: 4 }] });
+    const gone = url('us-central1-a', 'agents-0002');
+    await h.provider.deleteInstances(zonal(), [gone]);
+    await h.provider.deleteInstances(zonal(), [gone]);
+    expect(h.fake.calls('POST').filter((r) => r.path.endsWith('/deleteInstances'))).toHaveLength(1);
+    expect(h.fake.state.mig('agents').targetSize).toBe(3);
+  });
+
   it('refuses ids that are not instance URLs and a size that is not a whole number, without calling the API', async () => {
     h = await startGceHarness();
     await expect(h.provider.deleteInstances(zonal(), ['agents-0001'])).rejects.toMatchObject({ name: 'ProviderError', kind: 'invalid' });
