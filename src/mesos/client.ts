@@ -5,16 +5,29 @@ import { authFromSettings, HttpClient, type HttpRequest, type HttpResponse } fro
 import type { Logger } from '../util/logger.js';
 import { err, errorMessage, ok, type Result } from '../util/result.js';
 import { fromHttp, type MesosError } from './errors.js';
-import { parseEvent, type MesosEvent } from './events.js';
+import type { MesosEvent } from './events.js';
 import { findLeader, leaderFromLocation } from './leader.js';
 import type { MaintenanceView, MaintenanceWindowView } from '../model/drain.js';
 import type { MachineId } from '../model/machine.js';
 import { parseMaintenanceSchedule, parseMaintenanceStatus, scheduleBody, type MaintenanceStatus } from './maintenance.js';
 import { parseMasterState, parseSlaves } from './parse-v0.js';
-import { parseGetAgents, parseGetState, type MesosState } from './parse-v1.js';
-import { readRecordIo } from './recordio.js';
+import { parseGetAgents, type MesosState } from './parse-v1.js';
+import { readEventRecords } from './state/event-records.js';
+import { readStateJson } from './state/read-state.js';
 
 export type MesosConfig = Config['mesos'];
+
+/** Up to `limit` bytes of a body we will not parse (an error answer), for its message. */
+async function firstBytes(body: AsyncIterable<Uint8Array>, limit: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    parts.push(Buffer.from(chunk));
+    size += chunk.length;
+    if (size >= limit) break;
+  }
+  return Buffer.concat(parts).subarray(0, limit);
+}
 
 /** What was read, from which master URL, and when (epoch ms). */
 export interface AgentsRead {
@@ -189,19 +202,81 @@ export class MesosClient {
     return ok({ agents: agents.value, from: this.#leader ?? '', readAt: this.#now(), api: this.#apiInUse() });
   }
 
-  /** Agents with their tasks (v1 GET_STATE, or classic /master/state); maintenance as for getAgents. */
+  /**
+   * Agents with their tasks (v1 GET_STATE, or classic /master/state); maintenance as for getAgents.
+   * GET_STATE is stream-parsed (state/read-state.ts): a 50,000-agent state is larger than
+   * `maxResponseBytes` and than the longest string V8 can build, so it is never read whole.
+   */
   async getState(): Promise<Result<StateRead, MesosError>> {
     const statePath = this.#config.slavesPath.replace(/slaves$/, 'state');
-    const state = await this.#eitherApi(
-      () => this.#v1({ type: 'GET_STATE' }),
-      parseGetState,
-      async () => {
-        const json = await this.#get(statePath);
-        return json.ok ? parseMasterState(json.value) : json;
-      },
-    );
+    let state: Result<MesosState, MesosError> | undefined;
+    if (this.#api !== 'v0') {
+      const read = await this.#v1StateStreamed();
+      if (!read.ok) return read;
+      if ('state' in read.value) {
+        state = read.value.state;
+        if (state.ok && this.#config.api === 'auto') this.#api = 'v1';
+      } else if (this.#config.api === 'auto' && this.#api === undefined && NO_V1.has(read.value.refused.status)) {
+        this.#log.info({ status: read.value.refused.status }, 'mesos v1 operator API not served; using classic endpoints');
+        this.#api = 'v0';
+      } else {
+        const checked = this.#http.expectOk(read.value.refused);
+        return err(checked.ok ? { kind: 'http', message: `GET_STATE: HTTP ${read.value.refused.status}` } : fromHttp(checked.error));
+      }
+    }
+    if (!state) {
+      const json = await this.#get(statePath);
+      state = json.ok ? parseMasterState(json.value) : json;
+    }
     if (!state.ok) return state;
     return ok({ state: state.value, from: this.#leader ?? '', readAt: this.#now(), api: this.#apiInUse() });
+  }
+
+  /**
+   * POSTs GET_STATE and stream-parses a 2xx body; any other answer comes back as `refused` with the
+   * start of its body (for the usual error message). Redirects and a first network error are
+   * handled as in `#send`. The body may take longer than `timeoutMs` in all; only a silence longer
+   * than that between chunks fails it.
+   */
+  async #v1StateStreamed(): Promise<Result<{ state: Result<MesosState, MesosError> } | { refused: HttpResponse }, MesosError>> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const leader = await this.leader();
+      if (!leader.ok) return leader;
+      const url = `${leader.value}/api/v1`;
+      const opened = await this.#http.stream({ method: 'POST', url, jsonText: '{"type":"GET_STATE"}', idleTimeoutMs: this.#config.timeoutMs });
+      if (!opened.ok) {
+        this.#leader = undefined;
+        if (attempt === 0 && opened.error.kind === 'network') continue;
+        return err(fromHttp(opened.error));
+      }
+      const res = opened.value;
+      const location = res.headers.location;
+      if ([301, 302, 307, 308].includes(res.status) && location) {
+        res.close();
+        const next = leaderFromLocation(location, leader.value);
+        if (!next.ok) {
+          this.#leader = undefined;
+          this.#log.warn({ err: next.error.message }, 'mesos master sent an unusable redirect');
+          return next;
+        }
+        this.#leader = next.value;
+        this.#log.info({ leader: this.#leader }, 'mesos master redirected to a new leader');
+        continue;
+      }
+      if (res.status < 200 || res.status >= 300) {
+        const body = await firstBytes(res.body, 4096);
+        res.close();
+        return ok({ refused: { status: res.status, url: res.url, headers: res.headers, body } });
+      }
+      try {
+        const read = await readStateJson(res.body, 'GET_STATE');
+        if (read.ok) this.#log.debug({ bytes: read.value.bytes, agents: read.value.state.agents.length }, 'mesos state read');
+        return ok({ state: read.ok ? ok(read.value.state) : read });
+      } finally {
+        res.close();
+      }
+    }
+    return err({ kind: 'no-leader', message: 'Mesos masters kept redirecting; no stable leader' });
   }
 
   /** The schedule with every nanosecond count exactly as the master holds it. */
@@ -297,14 +372,8 @@ export class MesosClient {
       return err({ kind: 'http', status: stream.status, message: `SUBSCRIBE to ${stream.url}: HTTP ${stream.status}` });
     }
     try {
-      for await (const record of readRecordIo(stream.body, this.#config.maxResponseBytes)) {
-        let json: unknown;
-        try {
-          json = JSON.parse(record);
-        } catch (e) {
-          return err({ kind: 'malformed', message: `SUBSCRIBE record is not JSON: ${errorMessage(e)}` });
-        }
-        const event = parseEvent(json);
+      // A large first record (SUBSCRIBED with a big cluster's state) is stream-parsed, never one string.
+      for await (const event of readEventRecords(stream.body, { maxRecordBytes: this.#config.maxResponseBytes })) {
         if (!event.ok) return event;
         await onEvent(event.value);
       }
