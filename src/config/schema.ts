@@ -18,6 +18,8 @@ const count = boundedCount(0);
 const seconds = boundedSeconds();
 const duration = boundedDuration();
 const amount = z.number().nonnegative().max(LIMITS.amount);
+/** An AWS region code: us-east-1, eu-central-1, us-gov-west-1, cn-north-1, ... */
+const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region, e.g. us-east-1');
 const secret = z
   .union([z.string(), z.instanceof(Secret)])
   .transform((v) => (v instanceof Secret ? v : new Secret(v)));
@@ -34,7 +36,7 @@ export const providerTargetSchema = z.discriminatedUnion('kind', [
     kind: z.literal('aws-asg'),
     asgName: z.string().min(1),
     /** Defaults to `aws.region`, then the SDK's own chain (AWS_REGION, the shared config). */
-    region: z.string().min(1).optional(),
+    region: awsRegion.optional(),
   }),
   z.strictObject({
     kind: z.literal('exec'),
@@ -156,6 +158,14 @@ export const mesosSchema = z.strictObject({
    * machine/down, any version), or `auto`: DRAIN_AGENT for agents that report 1.9 or newer.
    */
   drainMethod: z.enum(['auto', 'drain-agent', 'maintenance']).default('auto'),
+  /**
+   * Where each cycle's agents and tasks come from: `poll` reads the whole state every cycle;
+   * `stream` keeps it from the SUBSCRIBE event stream (one full read, then events); `auto` streams
+   * when the master serves SUBSCRIBE with heartbeats (Mesos 1.5+), else polls.
+   */
+  stateFrom: z.enum(['auto', 'poll', 'stream']).default('auto'),
+  /** With the stream: a full re-sync at least this often, in case an event was missed (default 10 min). */
+  stateResyncSeconds: seconds.default(600),
   timeoutMs: z.number().int().min(1).max(LIMITS.requestMs).default(10_000),
   maxResponseBytes: z.number().int().min(1).max(LIMITS.responseBytes).default(256 * 1024 * 1024),
 })
@@ -195,7 +205,7 @@ export const gceSchema = z.strictObject({
 
 /** Settings shared by every `aws-asg` group; credentials and endpoints come from the SDK's own chain. */
 export const awsSchema = z.strictObject({
-  region: z.string().min(1).optional(),
+  region: awsRegion.optional(),
 });
 
 export const serverSchema = z.strictObject({

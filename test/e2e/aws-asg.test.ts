@@ -180,6 +180,15 @@ describe('validate with an aws-asg config', () => {
     expect(r.stdout).toMatch(/valid: 2 node group\(s\): agents, gpu/);
   });
 
+  it('rejects a region that is not an AWS region code, naming the field', async () => {
+    const c = await writeConfig({ ...base, aws: { region: 'us-east1' }, groups: [{ name: 'agents', provider: { kind: 'aws-asg', asgName: 'mesos-agents', region: 'Frankfurt' } }] });
+    cleanup.push(c.remove);
+    const r = await runCli(['validate', '--config', c.path]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/aws\.region: an AWS region, e\.g\. us-east-1/);
+    expect(r.stderr).toMatch(/groups\.0\.provider\.region: an AWS region/);
+  });
+
   it('rejects a group without asgName, naming the field', async () => {
     const c = await writeConfig({ ...base, groups: [{ name: 'agents', provider: { kind: 'aws-asg', asgname: 'mesos-agents' } }] });
     cleanup.push(c.remove);
