@@ -1,5 +1,7 @@
 import type { Config } from '../config/schema.js';
+import { secretsFromEnv } from '../providers/redact.js';
 import { createLogger, levelForVerbosity } from '../util/logger.js';
+import { Scrubber, secretsIn } from '../util/secret.js';
 import { displayUrl } from '../util/url.js';
 import { startService, type LoopEnd, type ServiceOptions } from './service.js';
 
@@ -12,7 +14,8 @@ export const EXIT_LOOP_FAILED = 1;
  * Resolves the exit code: 0 when stopped by a signal, 1 when the loop failed.
  */
 export async function runService(config: Config, warnings: readonly string[] = [], extra: Omit<ServiceOptions, 'config' | 'logger'> = {}): Promise<number> {
-  const logger = createLogger(levelForVerbosity(config.verbosity));
+  // Every configured secret, and credential-like environment variables, scrubbed from every log line.
+  const logger = createLogger(levelForVerbosity(config.verbosity), undefined, new Scrubber([...secretsIn(config), ...secretsFromEnv(process.env)]));
   logger.info(
     {
       groups: config.groups.map((g) => g.name),

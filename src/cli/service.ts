@@ -7,11 +7,12 @@ import { wire } from './wire.js';
 import { EventTriggers, type EventTriggersOptions } from '../controller/triggers.js';
 import { formatMachine } from '../model/machine.js';
 import type { NodeGroupProvider } from '../providers/provider.js';
-import { collectSecrets, createHandle, HttpServer, logLeadership, Metrics, serverOptionsFromConfig, StatusStore, type InFlightOperation } from '../server/index.js';
+import { createHandle, HttpServer, logLeadership, Metrics, serverOptionsFromConfig, StatusStore, type InFlightOperation } from '../server/index.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { errorMessage } from '../util/result.js';
-import { scrub } from '../util/secret.js';
+import { scrub, secretsIn } from '../util/secret.js';
+import { secretsFromEnv } from '../providers/redact.js';
 
 export interface ServiceOptions {
   readonly config: Config;
@@ -56,7 +57,9 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   const { config, logger } = o;
   const clock = o.clock ?? systemClock;
   const metrics = new Metrics({ processMetrics: o.processMetrics ?? true });
-  const secrets = collectSecrets(config);
+  // One list for /status, HTTP answers and the loop's failure: every configured secret, each basic-auth
+  // user:password pair (its base64 is what we send), and credential-like environment variables.
+  const secrets = [...secretsIn(config), ...secretsFromEnv(process.env)];
 
   const election = config.zk
     ? new LeaderElection({ url: config.zk, replicaId: o.replicaId ?? defaultReplicaId(), logger, ...(o.zkSessionTimeoutMs !== undefined ? { sessionTimeoutMs: o.zkSessionTimeoutMs } : {}) })
@@ -89,10 +92,10 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   if (config.server) {
     const handle = createHandle({
       store,
-      dryRun: async () => {
-        const plan = await controller.dryRun();
-        if ('error' in plan) throw new Error(plan.error);
-        return plan;
+      // From the last cycle's snapshot: /api/plan reads nothing from Mesos or the cloud.
+      dryRun: () => {
+        const plan = controller.planFromLastSnapshot();
+        return plan ? Promise.resolve(plan) : Promise.reject(new Error('no cycle has observed the cluster yet; try again after the first cycle'));
       },
       setPaused: (group, paused) => controller.setPaused(group, paused),
     });

@@ -76,6 +76,15 @@ export class Controller {
     return step(observed.value, this.config, this.state, now).plan;
   }
 
+  /**
+   * The plan the last cycle's observation gives now, read from memory only: no Mesos, Marathon or
+   * cloud call (why: /api/plan is unauthenticated and must not cost the cluster a read per request).
+   * Undefined until a cycle has observed the cluster.
+   */
+  planFromLastSnapshot(): Plan | undefined {
+    return this.lastSnapshot && step(this.lastSnapshot, this.config, this.state, this.o.clock.now()).plan;
+  }
+
   /** Runs one cycle; concurrent calls share the cycle in progress. */
   cycle(): Promise<CycleReport> {
     this.running ??= this.runCycle().finally(() => {

@@ -27,7 +27,7 @@ export interface HttpServerOptions {
   readonly logger?: Logger;
   /** Time to receive a request's headers (default 10 s); slower clients are disconnected. */
   readonly headersTimeoutMs?: number;
-  /** Time to receive a request's body once its headers are in (default 5 s): a client that declares 1 MB and sends 10 bytes is answered 408 and disconnected. */
+  /** Time to receive a request's body once its headers are in (default 5 s): a client that declares 100 bytes and sends 10 is answered 408 and disconnected. */
   readonly bodyTimeoutMs?: number;
   /** Largest request body accepted (default 16 KiB: no route takes one); larger ones get 413. */
   readonly maxBodyBytes?: number;

@@ -11,14 +11,22 @@ export function levelForVerbosity(verbosity: number): pino.Level {
   return 'fatal';
 }
 
+/** What removes secrets from text (util/secret.ts `Scrubber`). */
+export interface TextScrubber {
+  scrub(text: string): string;
+}
+
 /**
  * Structured JSON logs. Secrets are `Secret` objects and print as "[redacted]";
- * the redact list is a second line of defence for plain strings under known keys.
+ * the redact list is a second line of defence for plain strings under known keys, and
+ * `scrubber` (the process's one Scrubber) a third: every finished line passes through it, so
+ * a secret quoted in any encoding inside any message or field never reaches the output.
  */
-export function createLogger(level: pino.Level | 'silent', destination?: DestinationStream): Logger {
+export function createLogger(level: pino.Level | 'silent', destination?: DestinationStream, scrubber?: TextScrubber): Logger {
   return pino(
     {
       level,
+      ...(scrubber ? { hooks: { streamWrite: (line: string) => scrubber.scrub(line) } } : {}),
       base: { name: 'mesos-autoscaler' },
       redact: {
         paths: [

@@ -55,7 +55,7 @@ export function encodingsOf(value: string): string[] {
     for (const enc of ['base64', 'base64url'] as const) {
       const text = padded.toString(enc);
       // Only the 4-character groups made of the value's bytes alone: the others mix in what surrounds it.
-      if (offset === 0) forms.add(text.replace(/=+$/, ''));
+      if (offset === 0) forms.add(text).add(text.replace(/=+$/, ''));
       const core = text.slice(offset === 0 ? 0 : 4, groupsEnd);
       if (core.length >= 8) forms.add(core);
     }
