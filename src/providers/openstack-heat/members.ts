@@ -95,3 +95,17 @@ export function toInstance(member: GroupMember, server: NovaServer | undefined):
     ...(Number.isFinite(created) ? { createdAt: created } : {}),
   };
 }
+
+/** Member names in a removal-policies parameter as Heat shows it (a JSON string, or the list itself). */
+export function removedMembers(raw: unknown): Set<string> {
+  let value: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw) as unknown;
+    } catch {
+      return new Set();
+    }
+  }
+  if (!Array.isArray(value)) return new Set();
+  return new Set(value.flatMap((p: unknown) => (p && typeof p === 'object' && Array.isArray((p as { resource_list?: unknown }).resource_list) ? ((p as { resource_list: unknown[] }).resource_list.map(String)) : [])));
+}

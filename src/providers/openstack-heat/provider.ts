@@ -6,7 +6,7 @@ import { ProviderError, type NodeGroupProvider, type NodeGroupRef } from '../pro
 import { HeatClient } from './client.js';
 import { openStackAuthFromEnv, secretsOf, type OpenStackAuth } from './env.js';
 import { KeystoneSession } from './keystone.js';
-import { groupMembers, toInstance } from './members.js';
+import { groupMembers, removedMembers, toInstance } from './members.js';
 import type { NovaServer, Stack } from './schema.js';
 
 export interface OpenStackHeatProviderOptions {
@@ -76,20 +76,25 @@ export class OpenStackHeatProvider implements NodeGroupProvider {
   async deleteInstances(group: NodeGroupRef, ids: readonly string[]): Promise<void> {
     const t = this.target(group);
     if (ids.length === 0) return;
-    await this.call('deleteInstances', group, t, async (heat) => {
+    const removed = await this.call('deleteInstances', group, t, async (heat) => {
       const state = await this.read(heat, t);
-      const members = new Set(state.instances.map((i) => i.id));
-      const unknown = ids.filter((id) => !members.has(id));
-      if (unknown.length > 0) throw new ProviderError(`members ${unknown.join(', ')} are not in ${t.resource} (members: ${[...members].join(', ')})`, 'invalid', false);
       const stack = await heat.stack(t.stack);
+      const members = new Set(state.instances.filter((i) => i.state !== 'deleting').map((i) => i.id));
+      const removedBefore = removedMembers(stack.parameters[t.removalPolicyParameter]);
+      // A member named in the removal policies and gone was removed by an earlier call whose answer was lost: done.
+      const unknown = ids.filter((id) => !members.has(id) && !removedBefore.has(id));
+      if (unknown.length > 0) throw new ProviderError(`members ${unknown.join(', ')} are not in ${t.resource} (members: ${[...members].join(', ')})`, 'invalid', false);
+      const remaining = ids.filter((id) => members.has(id));
+      if (remaining.length === 0) return remaining;
       const count = this.count(stack, t);
       await heat.patchParameters(stack, {
-        [t.countParameter]: Math.max(0, count - ids.length),
-        [t.removalPolicyParameter]: [{ resource_list: [...ids] }],
+        [t.countParameter]: Math.max(0, count - remaining.length),
+        [t.removalPolicyParameter]: [{ resource_list: remaining }],
       });
       await this.waitForUpdate(heat, t, stack);
+      return remaining;
     });
-    this.log.info({ group: group.name, ...t, members: ids }, 'stack members removed');
+    this.log.info({ group: group.name, ...t, members: removed, alreadyGone: ids.filter((id) => !removed.includes(id)) }, 'stack members removed');
   }
 
   /** The stack's count and its ResourceGroup's members with their servers. */

@@ -86,6 +86,14 @@ describe('OpenStackHeatProvider against a local Keystone, Heat and Nova', () => 
     expect(state.instances.map((i) => i.privateIp)).toEqual(['10.1.0.4', '10.1.0.6', '10.1.0.7', '10.1.0.8']);
   });
 
+  it('takes a repeated removal of a member already removed as done, without another update', async () => {
+    h = await startOsHarness({ stacks: [{ ips: ['10.1.0.4', '10.1.0.5', '10.1.0.6', '10.1.0.7'] }] });
+    await h.provider.deleteInstances(heatGroup(), ['2']);
+    await h.provider.deleteInstances(heatGroup(), ['2']);
+    expect(h.fake.calls('orchestration', 'PATCH')).toHaveLength(1);
+    expect(h.fake.stack().members.map((m) => m.name)).toEqual(['0', '1', '3']);
+  });
+
   it('refuses a member the group does not have, and a size that is not a whole number, changing nothing', async () => {
     h = await startOsHarness();
     await expect(h.provider.deleteInstances(heatGroup(), ['7'])).rejects.toMatchObject({ name: 'ProviderError', kind: 'invalid' });
