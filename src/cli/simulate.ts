@@ -5,7 +5,7 @@ import type { Config } from '../config/schema.js';
 import { applyPolicy, POLICY_LIST, resolvePolicy, type SimPolicy } from '../sim/policies.js';
 import { replayTrace, scenarioConfig, type ReplayResult } from '../sim/replay/index.js';
 import { createProgress, formatDefinitions, formatReportTable, headline, renderChartsSvg, reportsToJson, writeReportsJson, type SimulationReport } from '../sim/report/index.js';
-import { MACHINE_FORMATS, offeredCpus, TRACE_FORMATS, type MachineFormat, type NodeShape, type TraceFormat } from '../sim/trace/index.js';
+import { isMachineFormat, isTraceFormat, MACHINE_FORMATS, offeredCpus, TRACE_FORMATS, type MachineFormat, type NodeShape, type TraceFormat } from '../sim/trace/index.js';
 import { err, errorMessage, ok, type Result } from '../util/result.js';
 import { loadTrace, nodeShapeFrom, type LoadedTrace } from './simulate-trace.js';
 
@@ -182,8 +182,9 @@ export function addSimulateCommand(program: Command): void {
       const started = performance.now();
       const run = await simulate({
         trace: String(raw['trace']),
-        format: raw['format'] as TraceFormat,
-        ...(typeof raw['machines'] === 'string' ? { machines: raw['machines'], machinesFormat: raw['machinesFormat'] as MachineFormat } : {}),
+        // commander has checked both against their choices; the guards keep the types honest.
+        ...(isTraceFormat(raw['format']) ? { format: raw['format'] } : {}),
+        ...(typeof raw['machines'] === 'string' ? { machines: raw['machines'], ...(isMachineFormat(raw['machinesFormat']) ? { machinesFormat: raw['machinesFormat'] } : {}) } : {}),
         policies,
         out: String(raw['out']),
         node: { cpus: n('nodeCpus') ?? 16, mem: n('nodeMem') ?? 65536, disk: n('nodeDisk') ?? 0, gpus: n('nodeGpus') ?? 0 },

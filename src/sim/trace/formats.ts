@@ -12,9 +12,19 @@ import type { NodeShape } from './task.js';
 export const TRACE_FORMATS = ['csv', 'swf', 'google2011', 'alibaba2017', 'alibaba2018', 'alibaba2023', 'azure2017'] as const;
 export type TraceFormat = (typeof TRACE_FORMATS)[number];
 
+/** True for a name `--format` accepts. */
+export function isTraceFormat(s: unknown): s is TraceFormat {
+  return typeof s === 'string' && (TRACE_FORMATS as readonly string[]).includes(s);
+}
+
 /** Formats of files that give node shapes (`simulate --machines`). */
 export const MACHINE_FORMATS = ['google2011-machines'] as const;
 export type MachineFormat = (typeof MACHINE_FORMATS)[number];
+
+/** True for a name `--machines-format` accepts. */
+export function isMachineFormat(s: unknown): s is MachineFormat {
+  return typeof s === 'string' && (MACHINE_FORMATS as readonly string[]).includes(s);
+}
 
 export interface ImportOptions {
   /** The node the trace runs on; normalised formats scale to it, others skip what cannot fit it. */
