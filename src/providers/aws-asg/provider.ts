@@ -1,5 +1,3 @@
-import type { AutoScalingClient, AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
-import type { EC2Client, Instance as Ec2Instance } from '@aws-sdk/client-ec2';
 import type { Config } from '../../config/schema.js';
 import type { Instance, NodeGroupState } from '../../model/node-group.js';
 import type { Logger } from '../../util/logger.js';
@@ -8,11 +6,9 @@ import { ProviderError, type NodeGroupProvider, type NodeGroupRef } from '../pro
 import { secretsFromEnv } from '../redact.js';
 import { toProviderError } from './errors.js';
 import { ec2DetailsById, toInstance } from './instances.js';
+import { readGroup, readInstances, type AsgTarget, type Clients } from './reads.js';
 
 export type AwsSettings = NonNullable<Config['aws']>;
-
-type AsgSdk = typeof import('@aws-sdk/client-auto-scaling');
-type Ec2Sdk = typeof import('@aws-sdk/client-ec2');
 
 export interface AwsAsgProviderOptions {
   /** Attempts per call, the first included; the SDK's standard retry mode backs off throttling and 5xx (default 5). */
@@ -22,22 +18,6 @@ export interface AwsAsgProviderOptions {
   /** Where credential-like variables are read from, to scrub their values from errors (default process.env). */
   readonly env?: NodeJS.ProcessEnv;
 }
-
-interface Clients {
-  readonly asgSdk: AsgSdk;
-  readonly ec2Sdk: Ec2Sdk;
-  readonly asg: AutoScalingClient;
-  readonly ec2: EC2Client;
-}
-
-interface AsgTarget {
-  readonly asgName: string;
-  /** Empty: the SDK's own region chain (AWS_REGION, the shared config file). */
-  readonly region: string;
-}
-
-/** EC2 accepts at most 200 values in one filter (DescribeInstances, "Filter" limits). */
-const IDS_PER_FILTER = 200;
 
 /**
  * Node groups backed by EC2 Auto Scaling groups, through the AWS SDK v3.
@@ -75,9 +55,9 @@ export class AwsAsgProvider implements NodeGroupProvider {
     const t = this.target(group);
     return this.call('describe', group, t, async () => {
       const c = await this.clientsFor(t.region);
-      const asg = await this.readGroup(c, t, 'describe');
+      const asg = await readGroup(c, t, 'describe');
       const members = asg.Instances ?? [];
-      const details = ec2DetailsById(await this.readInstances(c, members.map((m) => m.InstanceId).filter((id): id is string => !!id)));
+      const details = ec2DetailsById(await readInstances(c, members.map((m) => m.InstanceId).filter((id): id is string => !!id)));
       const instances = members.map((m) => toInstance(m, details)).filter((i): i is Instance => i !== undefined);
       return {
         desired: asg.DesiredCapacity ?? instances.length,
@@ -107,12 +87,12 @@ export class AwsAsgProvider implements NodeGroupProvider {
     const terminated: string[] = [];
     await this.call('deleteInstances', group, t, async () => {
       const c = await this.clientsFor(t.region);
-      const members = new Map((await this.readGroup(c, t, 'deleteInstances')).Instances?.map((m) => [m.InstanceId ?? '', m] as const) ?? []);
+      const members = new Map((await readGroup(c, t, 'deleteInstances')).Instances?.map((m) => [m.InstanceId ?? '', m] as const) ?? []);
       // An id no longer in the group is fine when EC2 says it is gone or going (terminated in an
       // earlier cycle whose answer was lost); a running instance outside the group is refused.
       const outside = ids.filter((id) => !members.has(id));
       const gone = new Set(
-        (outside.length > 0 ? await this.readInstances(c, outside) : [])
+        (outside.length > 0 ? await readInstances(c, outside) : [])
           .filter((i) => i.State?.Name === 'terminated' || i.State?.Name === 'shutting-down')
           .map((i) => i.InstanceId ?? ''),
       );
@@ -167,32 +147,6 @@ export class AwsAsgProvider implements NodeGroupProvider {
       this.clients.set(region, p);
     }
     return p;
-  }
-
-  private async readGroup(c: Clients, t: AsgTarget, op: string): Promise<AutoScalingGroup> {
-    const out = await c.asg.send(new c.asgSdk.DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [t.asgName] }));
-    const asg = out.AutoScalingGroups?.find((g) => g.AutoScalingGroupName === t.asgName);
-    if (!asg)
-      throw new ProviderError(`${op} ${t.asgName}: auto scaling group ${t.asgName} not found${t.region ? ` in ${t.region}` : ''}`, 'not-found', false);
-    return asg;
-  }
-
-  /**
-   * The EC2 view of the members. A filter on instance-id, not InstanceIds: an id EC2 does not know
-   * yet (eventual consistency right after launch) or any more is left out instead of failing the
-   * whole call with InvalidInstanceID.NotFound (EC2 API reference, DescribeInstances).
-   */
-  private async readInstances(c: Clients, ids: readonly string[]): Promise<Ec2Instance[]> {
-    const out: Ec2Instance[] = [];
-    for (let i = 0; i < ids.length; i += IDS_PER_FILTER) {
-      const chunk = ids.slice(i, i + IDS_PER_FILTER);
-      const pages = c.ec2Sdk.paginateDescribeInstances(
-        { client: c.ec2, pageSize: 1000 },
-        { Filters: [{ Name: 'instance-id', Values: chunk }] },
-      );
-      for await (const page of pages) for (const r of page.Reservations ?? []) out.push(...(r.Instances ?? []));
-    }
-    return out;
   }
 
   private async call<T>(op: string, group: NodeGroupRef, t: AsgTarget, fn: () => Promise<T>): Promise<T> {
