@@ -71,8 +71,12 @@ export function step(snapshot: ClusterSnapshot, config: Config, state: Controlle
     if (!view?.provider) continue;
     if (g.direction === 'up') {
       // The cloud's own desired size moves by what we add: instances still draining keep their slots until deleted.
-      const to = view.provider.desired + (g.target - g.current);
-      sizeMoves.push({ kind: 'set-size', group: g.group, from: view.provider.desired, to, reason: g.reasons[0] ?? 'scale up' });
+      // Deletions earlier in this plan lower it first (deleteInstances does), and the cloud never holds more than
+      // max instances, draining ones included (an ASG refuses more than its MaxSize).
+      const deletedFirst = [...drains.moves, ...ghostMoves].filter((m) => m.group === g.group && m.kind === 'delete').length;
+      const from = view.provider.desired - deletedFirst;
+      const to = Math.min(view.config.max, from + (g.target - g.current));
+      if (to > from) sizeMoves.push({ kind: 'set-size', group: g.group, from, to, reason: g.reasons[0] ?? 'scale up' });
     }
     // Without this cycle's maintenance state our drains cannot be counted: none starts.
     if (g.direction === 'down' && (!config.drain || snapshot.maintenance)) {
