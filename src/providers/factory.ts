@@ -48,7 +48,8 @@ export function createBindings(config: Config, logger: Logger, extra: { simulate
       case 'exec': {
         // One provider per group: each has its own command and settings.
         const provider = new ExecProvider({ command: p.command, timeoutSeconds: p.timeoutSeconds, settings: p.settings }, logger);
-        bindings.set(g.name, { provider, ref: { name: g.name, target: { command: p.command } } });
+        // The command stays inside the provider: a command line may carry a credential.
+        bindings.set(g.name, { provider, ref: { name: g.name, target: {} } });
         break;
       }
       case 'gce-mig': {
