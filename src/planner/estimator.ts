@@ -89,7 +89,9 @@ export function templateBin(template: NodeTemplate, hostname: string, added = tr
 /** Free room of every agent that counts as capacity, plus nodes already booting. */
 export function existingBins(view: GroupView, template: NodeTemplate | undefined, fixedPorts: ReadonlyMap<string, readonly number[]> = new Map()): Bin[] {
   const bins = view.capacity.map((a) => agentBin(a, fixedPorts));
-  const booting = view.provider ? Math.max(0, view.current - view.capacity.length) : 0;
+  // `current` counts the group's own agents (registered) and its instances on their way in; agents that
+  // merely match the selector (capacity, not instances of the group) are no booting node's business.
+  const booting = view.provider ? Math.max(0, view.current - view.registered.length) : 0;
   if (template) for (let i = 0; i < booting; i++) bins.push(templateBin(template, `booting-${view.config.name}-${i}`, false));
   return bins;
 }
