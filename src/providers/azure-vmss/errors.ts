@@ -4,6 +4,7 @@ import {
   AuthenticationRequiredError,
   CredentialUnavailableError,
 } from '@azure/identity';
+import { DeadlineError } from '../../util/deadline.js';
 import { scrub, type Secret } from '../../util/secret.js';
 import { errorMessage } from '../../util/result.js';
 import { ProviderError } from '../provider.js';
@@ -86,6 +87,10 @@ export function toProviderError(what: string, e: unknown, secrets: readonly (Sec
     const status = e.statusCode === undefined ? 'no response' : `HTTP ${e.statusCode}`;
     const code = e.code ? ` ${e.code}` : '';
     return new ProviderError(clean(`${what}: ${status}${code}: ${e.message}`), kind, retryable);
+  }
+  if (e instanceof DeadlineError) {
+    // The whole call, SDK retries included, took its deadline: trying again at once would double the wait.
+    return new ProviderError(clean(e.message), 'unavailable', false);
   }
   if (e instanceof Error && (e.name === 'AbortError' || e.name === 'TimeoutError')) {
     return new ProviderError(clean(`${what}: timed out: ${e.message}`), 'unavailable', true);

@@ -6,6 +6,7 @@ import {
 import { createComputeManagement, type ComputeManagementContext } from '@azure/arm-compute/api';
 import type { TokenCredential } from '@azure/identity';
 import type { Instance, NodeGroupState } from '../../model/node-group.js';
+import { withDeadline } from '../../util/deadline.js';
 import type { Logger } from '../../util/logger.js';
 import { ProviderError, type CallOptions, type NodeGroupProvider, type NodeGroupRef } from '../provider.js';
 import { createCredential, singleFlight, type AzureSettings, type CredentialKind } from './credential.js';
@@ -40,7 +41,7 @@ export interface AzureVmssProviderOptions {
   readonly pollIntervalMs?: number;
   /** Deadline of describe's reads (default 60 s). */
   readonly readTimeoutMs?: number;
-  /** Deadline of a scale or delete operation, polling included (default 15 min). */
+  /** Deadline of a scale or delete operation, polling included (default 15 min; the service caps every cloud call lower: providers/deadline.ts). */
   readonly operationTimeoutMs?: number;
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -116,10 +117,10 @@ export class AzureVmssProvider implements NodeGroupProvider {
 
   async describe(group: NodeGroupRef, options?: CallOptions): Promise<NodeGroupState> {
     const t = this.target(group);
-    return this.call('describe', group, t, async () => {
+    return this.call('describe', group, t, this.readTimeoutMs, options, async (deadline) => {
       // The reads run in parallel; when one fails, the others are cancelled rather than left running.
       const failed = new AbortController();
-      const abortSignal = signals(failed.signal, AbortSignal.timeout(this.readTimeoutMs), options?.signal);
+      const abortSignal = signals(failed.signal, deadline);
       const [vmss, vms, ips] = await Promise.all([
         this.client.virtualMachineScaleSets.get(t.resourceGroup, t.vmssName, { abortSignal }),
         this.listVms(t, abortSignal),
@@ -137,13 +138,13 @@ export class AzureVmssProvider implements NodeGroupProvider {
     const t = this.target(group);
     if (!Number.isInteger(size) || size < 0)
       throw new ProviderError(`setDesiredSize ${group.name}: size ${size} is not a whole number >= 0`, 'invalid', false);
-    await this.call('setDesiredSize', group, t, async () => {
+    await this.call('setDesiredSize', group, t, this.operationTimeoutMs, options, async (deadline) => {
       // PATCH with the capacity only: a full PUT would overwrite changes others made to the model.
       await this.client.virtualMachineScaleSets.update(
         t.resourceGroup,
         t.vmssName,
         { sku: { capacity: size } },
-        { updateIntervalInMs: this.pollIntervalMs, abortSignal: signals(AbortSignal.timeout(this.operationTimeoutMs), options?.signal) },
+        { updateIntervalInMs: this.pollIntervalMs, abortSignal: deadline },
       );
     });
     this.log.info({ group: group.name, ...t, size }, 'scale set capacity set');
@@ -154,12 +155,12 @@ export class AzureVmssProvider implements NodeGroupProvider {
     if (ids.length === 0) return;
     if (ids.some((id) => id.trim() === ''))
       throw new ProviderError(`deleteInstances ${group.name}: empty instance id`, 'invalid', false);
-    await this.call('deleteInstances', group, t, async () => {
+    await this.call('deleteInstances', group, t, this.operationTimeoutMs, options, async (deadline) => {
       await this.client.virtualMachineScaleSets.deleteInstances(
         t.resourceGroup,
         t.vmssName,
         { instanceIds: [...ids] },
-        { updateIntervalInMs: this.pollIntervalMs, abortSignal: signals(AbortSignal.timeout(this.operationTimeoutMs), options?.signal) },
+        { updateIntervalInMs: this.pollIntervalMs, abortSignal: deadline },
       );
     });
     this.log.info({ group: group.name, ...t, instanceIds: ids }, 'scale set instances deleted');
@@ -209,10 +210,14 @@ export class AzureVmssProvider implements NodeGroupProvider {
     }
   }
 
-  private async call<T>(op: string, group: NodeGroupRef, t: ScaleSetTarget, fn: () => Promise<T>): Promise<T> {
+  /**
+   * One provider call under its deadline (`withDeadline`: it settles in time even while the identity
+   * SDK waits on a silent token endpoint, which takes no abort signal), with errors made safe.
+   */
+  private async call<T>(op: string, group: NodeGroupRef, t: ScaleSetTarget, deadlineMs: number, options: CallOptions | undefined, fn: (deadline: AbortSignal) => Promise<T>): Promise<T> {
     const started = Date.now();
     try {
-      const result = await fn();
+      const result = await withDeadline(fn, deadlineMs, `${op} ${t.resourceGroup}/${t.vmssName}`, options?.signal);
       this.log.debug({ op, group: group.name, ...t, ms: Date.now() - started }, 'azure call done');
       return result;
     } catch (e) {

@@ -103,6 +103,21 @@ describe('Azure calls against a slow or throttling cloud', () => {
     await expect.poll(() => arm.openSockets(), { timeout: 2_000 }).toBe(0);
   });
 
+  it('keeps its own read deadline when the token endpoint is silent too (the identity SDK takes no abort signal)', async () => {
+    const arm = await silentArm();
+    const { logger } = capturedLogger();
+    const provider = new AzureVmssProvider(
+      { subscriptionId: 'sub', tenantId: 'tenant', clientId: 'client', clientSecret: new Secret('silent-test-secret'), resourceGroup: 'rg', armEndpoint: arm.url },
+      logger,
+      { authorityHost: arm.url, tlsCa: arm.tls.caPem, readTimeoutMs: 1_000 },
+    );
+    const started = Date.now();
+    const e = await failure(provider.describe(group('agents', 'rg')));
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(e).toMatchObject({ kind: 'unavailable', retryable: false });
+    expect(e.message).toBe('describe rg/agents: no answer within 1 s (retries included); given up');
+  });
+
   it('gives a scale-up against a silent ARM endpoint up at its deadline too', async () => {
     const arm = await silentArm();
     const { logger } = capturedLogger();
