@@ -6,6 +6,7 @@ import type { Controller } from '../controller/controller.js';
 import { wire } from './wire.js';
 import { EventTriggers, type EventTriggersOptions } from '../controller/triggers.js';
 import { formatMachine } from '../model/machine.js';
+import type { CloudDeadlines } from '../providers/deadline.js';
 import type { NodeGroupProvider } from '../providers/provider.js';
 import { createHandle, HttpServer, logLeadership, Metrics, serverOptionsFromConfig, StatusStore, type InFlightOperation } from '../server/index.js';
 import { systemClock, type Clock } from '../util/clock.js';
@@ -30,6 +31,8 @@ export interface ServiceOptions {
   /** Export process metrics too (default true; tests with many services turn it off). */
   readonly processMetrics?: boolean;
   readonly clock?: Clock;
+  /** Overall deadline of each cloud call (tests shorten it; default 60 s reads, 120 s writes). */
+  readonly cloudDeadlines?: CloudDeadlines;
 }
 
 /** A running autoscaler: loop, leadership, status, metrics, HTTP server and event triggers. */
@@ -65,12 +68,13 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     ? new LeaderElection({ url: config.zk, replicaId: o.replicaId ?? defaultReplicaId(), logger, ...(o.zkSessionTimeoutMs !== undefined ? { sessionTimeoutMs: o.zkSessionTimeoutMs } : {}) })
     : undefined;
   const gate: DescribedGate = election ?? new AlwaysLeader();
-  const { controller, mesos, marathon } = wire(config, logger, {
+  const { controller, mesos, marathon, mesosState } = wire(config, logger, {
     clock,
     leadership: gate,
     timer: metrics,
     debounceMs: o.debounceMs ?? 200,
     onDeadline: () => metrics.error('cloud-deadline'),
+    ...(o.cloudDeadlines ? { cloudDeadlines: o.cloudDeadlines } : {}),
     ...(o.simulated ? { simulated: o.simulated } : {}),
     // Mesos failures end the cycle and are counted from its report; these do not.
     onError: (kind) => {
@@ -119,11 +123,13 @@ export async function startService(o: ServiceOptions): Promise<Service> {
       : new EventTriggers({
           trigger: () => controller.trigger(),
           logger,
-          mesos,
+          // One SUBSCRIBE feeds both the state model and the triggers.
+          mesos: mesosState?.events ?? mesos,
           ...(marathon ? { marathon } : {}),
           ...(o.triggers ?? {}),
           onDisconnect: (stream) => metrics.error(`${stream}-stream`),
         });
+  mesosState?.start();
   triggers?.start();
 
   const ac = new AbortController();
@@ -143,6 +149,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
       await election?.stop().catch((e: unknown) => logger.warn({ err: errorMessage(e) }, 'leaving the election failed'));
       ac.abort();
       await triggers?.stop();
+      await mesosState?.stop();
       await done;
       for (const s of stops) await s();
       await server?.close();

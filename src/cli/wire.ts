@@ -9,7 +9,9 @@ import { marathonPendingSource } from '../marathon/pending-source.js';
 import { mesosAgentSource } from '../mesos/agent-source.js';
 import { MesosClient } from '../mesos/client.js';
 import { MesosDrainer } from '../mesos/drainer.js';
-import { bindingsWithDeadlines, DEFAULT_DEADLINES } from '../providers/deadline.js';
+import { StreamedState } from '../mesos/state/streamed-source.js';
+import type { Drainer } from '../model/ports.js';
+import { bindingsWithDeadlines, DEFAULT_DEADLINES, type CloudDeadlines } from '../providers/deadline.js';
 import { createBindings } from '../providers/factory.js';
 import type { NodeGroupProvider } from '../providers/provider.js';
 import { withPrometheusSignals } from '../signals/prometheus.js';
@@ -28,6 +30,8 @@ export interface WireOptions {
   readonly debounceMs?: number;
   /** Counts cloud calls given up at their deadline (providers/deadline.ts). */
   readonly onDeadline?: (provider: string, operation: string) => void;
+  /** Overall deadline of each cloud call (default DEFAULT_DEADLINES: 60 s reads, 120 s writes). */
+  readonly cloudDeadlines?: CloudDeadlines;
 }
 
 export interface Wiring {
@@ -35,6 +39,12 @@ export interface Wiring {
   readonly mesos: MesosClient;
   readonly marathon?: MarathonClient;
   readonly bindings: Bindings;
+  /**
+   * Agents and tasks kept from the SUBSCRIBE stream (`mesos.stateFrom` auto or stream), not started:
+   * a long-running service starts it and gives `mesosState.events` to its triggers; one-shot
+   * commands leave it unstarted and poll.
+   */
+  readonly mesosState?: StreamedState;
 }
 
 /** The one place where config becomes adapters joined in a controller: run, plan and demo all use it. */
@@ -43,13 +53,26 @@ export function wire(config: Config, logger: Logger, opts: WireOptions = {}): Wi
   const mesos = new MesosClient(config.mesos, logger, { now: () => clock.now() });
   const marathon = config.marathon ? new MarathonClient(config.marathon, logger) : undefined;
   // Every cloud call has an overall deadline, SDK retries included: a silent cloud cannot hold the loop.
-  const created = bindingsWithDeadlines(createBindings(config, logger, opts.simulated ? { simulated: opts.simulated } : {}), DEFAULT_DEADLINES, {
+  const created = bindingsWithDeadlines(createBindings(config, logger, opts.simulated ? { simulated: opts.simulated } : {}), opts.cloudDeadlines ?? DEFAULT_DEADLINES, {
     logger,
     ...(opts.onDeadline ? { onDeadline: opts.onDeadline } : {}),
   });
   const bindings = opts.timer ? timedBindings(created, opts.timer) : created;
-  const drainer = config.drain ? new MesosDrainer(mesos) : undefined;
-  const agentSource = mesosAgentSource(mesos);
+  const polled = mesosAgentSource(mesos);
+  const mesosState =
+    config.mesos.stateFrom !== 'poll' && config.mesos.api !== 'v0'
+      ? new StreamedState({
+          client: mesos,
+          poll: polled,
+          agentsOnly: { getAgents: () => mesos.getAgents() },
+          mode: config.mesos.stateFrom === 'stream' ? 'stream' : 'auto',
+          resyncEveryMs: config.mesos.stateResyncSeconds * 1000,
+          logger,
+          clock,
+        })
+      : undefined;
+  const drainer = config.drain ? withDrainNotice(new MesosDrainer(mesos), mesosState) : undefined;
+  const agentSource = mesosState ?? polled;
   const pendingSource = marathon ? marathonPendingSource(marathon, config.marathon?.url ?? '', clock) : undefined;
   const pending = pendingSource && opts.timer ? timedPending(pendingSource, opts.timer) : pendingSource;
   const live = new LiveObserver({
@@ -72,5 +95,23 @@ export function wire(config: Config, logger: Logger, opts: WireOptions = {}): Wi
     ...(opts.leadership ? { leadership: opts.leadership } : {}),
     ...(opts.debounceMs !== undefined ? { debounceMs: opts.debounceMs } : {}),
   });
-  return { controller, mesos, ...(marathon ? { marathon } : {}), bindings };
+  return { controller, mesos, ...(marathon ? { marathon } : {}), bindings, ...(mesosState ? { mesosState } : {}) };
+}
+
+/** DRAIN_AGENT changes an agent with no event: the streamed state reads agents again after it. */
+function withDrainNotice(drainer: Drainer, state: StreamedState | undefined): Drainer {
+  if (!state) return drainer;
+  return {
+    read: () => drainer.read(),
+    start: (machine, now) => drainer.start(machine, now),
+    down: (machine) => drainer.down(machine),
+    finish: (machine) => drainer.finish(machine),
+    drainAgent: async (agentId, graceMs) => {
+      try {
+        await drainer.drainAgent(agentId, graceMs);
+      } finally {
+        state.agentsChanged();
+      }
+    },
+  };
 }
