@@ -1,0 +1,119 @@
+import type { NodeGroupState } from '../../model/node-group.js';
+import { ProviderError, type NodeGroupProvider, type NodeGroupRef } from '../../providers/provider.js';
+import type { SimInstance } from '../../providers/simulated/simulated-provider.js';
+import type { FaultKind } from './kinds.js';
+import { never, type CallGate, type Life, type Referee } from './referee.js';
+import { agentOfInstance, bootingInstances, liveInstances, liveTasks, operatorOwns, waitingWork } from './truth.js';
+import type { ChaosWorld } from './world.js';
+import { agentMachine } from '../cluster/cluster.js';
+
+export type CloudOp = 'describe' | 'set-size' | 'delete';
+
+/** A cloud fault waiting for the next call of its operation (or of any). */
+export interface CloudFault {
+  readonly kind: Extract<FaultKind, 'cloud-429' | 'cloud-500' | 'cloud-quota' | 'cloud-capacity' | 'cloud-hang' | 'cloud-describe-fails' | 'cloud-delete-fails'>;
+  readonly op: CloudOp | 'any';
+}
+
+/** The error each cloud fault answers with, in the provider contract's words (what the real adapters map to). */
+export function cloudError(kind: CloudFault['kind']): ProviderError {
+  switch (kind) {
+    case 'cloud-429':
+      return new ProviderError('simulated cloud: 429 Too Many Requests (Retry-After: 30)', 'throttled', true);
+    case 'cloud-500':
+      return new ProviderError('simulated cloud: 500 Internal Server Error', 'unavailable', true);
+    case 'cloud-quota':
+      return new ProviderError('simulated cloud: operation would exceed the regional cores quota', 'quota', false);
+    case 'cloud-capacity':
+      return new ProviderError('simulated cloud: no capacity for this instance type in the zone', 'quota', false);
+    case 'cloud-hang':
+      return new ProviderError('simulated cloud: no answer within the call deadline', 'unavailable', true);
+    case 'cloud-describe-fails':
+      return new ProviderError('simulated cloud: 403 the client may not read the group', 'auth', false);
+    case 'cloud-delete-fails':
+      return new ProviderError('simulated cloud: 409 the group is being updated', 'busy', true);
+  }
+}
+
+/** Real milliseconds a hung cloud call holds the loop before its deadline answers. */
+const HANG_MS = 5;
+
+/**
+ * The simulated cloud as one autoscaler process sees it: injected faults first, then the checks
+ * of what the call is about to do (no VM deleted under tasks, no double scale-up), then the call.
+ */
+export class ChaosProvider implements NodeGroupProvider {
+  readonly kind = 'simulated';
+
+  constructor(
+    private readonly w: ChaosWorld,
+    private readonly faults: CloudFault[],
+    private readonly referee: Referee,
+    private readonly gate: CallGate,
+    private readonly life: Life,
+  ) {}
+
+  async describe(group: NodeGroupRef): Promise<NodeGroupState> {
+    if (!this.life.alive) return never();
+    await this.#fault('describe');
+    return this.w.provider.describe(group);
+  }
+
+  setDesiredSize(group: NodeGroupRef, size: number): Promise<void> {
+    return this.gate.call(this.life, async () => {
+      await this.#fault('set-size');
+      const live = liveInstances(this.w);
+      const desired = (await this.w.provider.describe(group)).desired;
+      if (size > desired) this.#checkScaleUp(desired, size);
+      if (size < live.length) {
+        // The cloud picks the newest instances to go: each must be safe to delete.
+        const newest = [...live].sort((a, b) => b.createdAt - a.createdAt || b.seq - a.seq).slice(0, live.length - size);
+        for (const inst of newest) this.#checkDelete(inst, `set size ${size}`);
+      }
+      await this.w.provider.setDesiredSize(group, size);
+    });
+  }
+
+  deleteInstances(group: NodeGroupRef, ids: readonly string[]): Promise<void> {
+    return this.gate.call(this.life, async () => {
+      await this.#fault('delete');
+      for (const id of ids) {
+        const inst = liveInstances(this.w).find((i) => i.id === id);
+        if (inst) this.#checkDelete(inst, `delete ${id}`);
+      }
+      await this.w.provider.deleteInstances(group, ids);
+    });
+  }
+
+  async #fault(op: CloudOp): Promise<void> {
+    const i = this.faults.findIndex((f) => f.op === op || f.op === 'any');
+    if (i < 0) return;
+    const [f] = this.faults.splice(i, 1);
+    if (!f) return;
+    this.referee.count(f.kind);
+    if (f.kind === 'cloud-hang') await new Promise((r) => setTimeout(r, HANG_MS));
+    throw cloudError(f.kind);
+  }
+
+  /** Deleting a VM whose agent is still registered and not drained, or still runs tasks, loses work. */
+  #checkDelete(inst: SimInstance, what: string): void {
+    const a = agentOfInstance(this.w, inst);
+    if (!a) return;
+    const tasks = liveTasks(a);
+    if (tasks > 0) this.referee.flag('no-vm-deleted-under-tasks', `${what}: agent ${a.hostname} still runs ${tasks} task(s)`);
+    else if (a.drain?.state !== 'DRAINED') this.referee.flag('no-vm-deleted-under-tasks', `${what}: agent ${a.hostname} still registered, neither DOWN nor DRAINED`);
+    const owner = operatorOwns(this.w, agentMachine(a));
+    if (owner) this.referee.flag('no-protected-foreign-or-operator-agent-drained', `${what}: machine ${a.hostname} ${owner}`);
+  }
+
+  /** Buying while what is booting already has room for every waiting task is buying twice. */
+  #checkScaleUp(from: number, to: number): void {
+    const booting = bootingInstances(this.w);
+    if (booting.length === 0) return;
+    const need = waitingWork(this.w);
+    const room = { cpus: booting.length * this.w.templateCpus, mem: booting.length * this.w.templateMem };
+    if (need.cpus <= room.cpus && need.mem <= room.mem) {
+      this.referee.flag('no-double-scale-up', `set size ${from} -> ${to} while ${booting.length} instance(s) still boot with room for all waiting work (${need.cpus} cpus, ${need.mem} MB waiting)`);
+    }
+  }
+}

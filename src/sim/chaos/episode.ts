@@ -1,0 +1,282 @@
+import type { Leadership } from '../../controller/bindings.js';
+import type { CycleReport } from '../../model/ports.js';
+import { formatMachine } from '../../model/machine.js';
+import { collectSecrets } from '../../server/secrets.js';
+import { StatusStore } from '../../server/status-store.js';
+import { createLogger } from '../../util/logger.js';
+import { Secret } from '../../util/secret.js';
+import { agentMachine } from '../cluster/cluster.js';
+import { startMarathonServer, type MarathonServer } from '../emulator/marathon-server.js';
+import { startMasterServer, type MasterServer } from '../emulator/master-server.js';
+import type { CloudFault } from './chaos-provider.js';
+import { chooseFaults, type CycleFaults } from './choose.js';
+import { checkCycle, openDrains } from './invariants.js';
+import { MasterFaults } from './master-faults.js';
+import { describeLeak, findSecret, scanningDestination, secretNeedles } from './output-scan.js';
+import { startProcess, type AutoscalerProcess, type ProcessContext } from './process.js';
+import { ChaosProxy } from './proxy.js';
+import { CallGate, type Referee } from './referee.js';
+import { buildWorld, chaosConfig, GROUP, type ChaosSecrets, type ChaosWorld } from './world.js';
+
+export interface EpisodeOptions {
+  readonly referee: Referee;
+  readonly rand: () => number;
+  readonly seed: number;
+  /** Cycles with faults; quiet cycles follow until every drain of ours ended (or `quietLimit`). */
+  readonly cycles: number;
+  readonly quietLimit: number;
+  /** Real Mesos and Marathon clients over HTTP against the emulated master, behind chaos proxies. */
+  readonly http: boolean;
+  readonly secrets: ChaosSecrets;
+  /** Receives one line per cycle: decisions, moves, outcomes and drains (for finding what broke). */
+  readonly trace?: (line: string) => void;
+}
+
+/** One cycle in one JSON line, without secrets' homes (no config, no headers). */
+function traceLine(referee: Referee, r: CycleReport): string {
+  return JSON.stringify({
+    episode: referee.episode,
+    cycle: referee.cycle,
+    error: r.error?.message,
+    groups: r.plan?.groups.map((g) => ({ current: g.current, target: g.target, direction: g.direction, reasons: g.reasons })),
+    actions: r.actions.map((a) => `${a.ok ? 'ok' : 'failed'}: ${a.detail}`),
+    drains: r.plan?.drains?.map((d) => `${formatMachine(d.machine)} ${d.phase} -> ${d.next}`),
+  });
+}
+
+/** A cycle that takes longer than this (real time) is a stalled loop. */
+const STALL_MS = 20_000;
+const CYCLE_MS = 60_000;
+
+interface Replica {
+  readonly name: 'A' | 'B';
+  skewMs: number;
+  term: number;
+  proc?: AutoscalerProcess;
+}
+
+/** Servers and proxies of an HTTP episode. */
+interface Network {
+  readonly master: MasterServer;
+  readonly marathon: MarathonServer;
+  readonly masters: readonly [ChaosProxy, ChaosProxy];
+  readonly marathonProxy: ChaosProxy;
+  reregisteringCycles: number;
+}
+
+async function startNetwork(world: ChaosWorld, secrets: ChaosSecrets, referee: Referee): Promise<Network> {
+  const master = await startMasterServer({ cluster: world.cluster, host: '127.0.0.1', auth: { basic: { username: secrets.mesosUser, password: new Secret(secrets.mesosPassword) } } });
+  const marathon = await startMarathonServer({ cluster: world.cluster, host: '127.0.0.1', auth: { token: new Secret(secrets.marathonToken) } });
+  const p1 = new ChaosProxy(master.url, referee);
+  const p2 = new ChaosProxy(master.url, referee);
+  const pm = new ChaosProxy(marathon.url, referee);
+  await Promise.all([p1.start(), p2.start(), pm.start()]);
+  p1.peer = p2;
+  p2.peer = p1;
+  p2.leading = false;
+  return { master, marathon, masters: [p1, p2], marathonProxy: pm, reregisteringCycles: 0 };
+}
+
+async function stopNetwork(n: Network): Promise<void> {
+  await Promise.all([...n.masters.map((p) => p.close()), n.marathonProxy.close(), n.master.close(), n.marathon.close()]);
+}
+
+/**
+ * One episode: a fresh seeded world, `cycles` cycles of the real Controller under injected faults
+ * (one process at a time leads; it can be SIGKILLed at any state-changing call, replaced by the
+ * other replica mid-action, or see its clock skewed), invariants checked after every cycle, then
+ * quiet cycles until every drain of ours has ended. Returns the cycles run.
+ */
+export async function runEpisode(o: EpisodeOptions): Promise<number> {
+  const { referee, rand } = o;
+  const world = buildWorld({ rand, seed: o.seed, mesosVersion: rand() < 0.5 ? '1.9.0' : '1.7.2' });
+  const net = o.http ? await startNetwork(world, o.secrets, referee) : undefined;
+  const urls = net
+    ? { masters: net.masters.map((p) => p.url), marathon: net.marathonProxy.url, timeoutMs: 250 }
+    : { masters: ['http://master-1.invalid:5050', 'http://master-2.invalid:5050'], marathon: 'http://marathon.invalid:8080', timeoutMs: 10_000 };
+  const config = chaosConfig(world, rand, o.secrets, urls);
+  const needles = secretNeedles(o.secrets);
+  const logger = createLogger('debug', scanningDestination(needles, (line) => referee.flag('no-secret-in-output', describeLeak('log line', line, needles))));
+  const status = new StatusStore({ groups: [{ name: GROUP, min: world.min, max: world.max }], secrets: collectSecrets(config), now: () => world.clock.now() });
+  const cloudFaults: CloudFault[] = [];
+  const masterFaults = net ? undefined : new MasterFaults(referee);
+  let marathonFault: CycleFaults['marathon'];
+  const replicas: [Replica, Replica] = [
+    { name: 'A', skewMs: 0, term: 1 },
+    { name: 'B', skewMs: 0, term: 0 },
+  ];
+  let leader: Replica = replicas[0];
+  const gate = new CallGate(referee, () => {
+    const next = leader === replicas[0] ? replicas[1] : replicas[0];
+    next.term++;
+    leader = next;
+  });
+  const ctx: ProcessContext = {
+    world,
+    config,
+    logger,
+    referee,
+    gate,
+    cloudFaults,
+    masterFaults,
+    takeMarathonFault: () => {
+      const f = marathonFault;
+      marathonFault = undefined;
+      if (f) referee.count(f);
+      return f;
+    },
+    rand,
+    http: o.http,
+  };
+  const spawn = (r: Replica): AutoscalerProcess => {
+    const leadership: Leadership = { isLeader: () => leader === r, term: () => r.term };
+    const proc = startProcess(ctx, { now: () => world.clock.now() + r.skewMs, sleep: async () => undefined }, leadership);
+    r.proc = proc;
+    return proc;
+  };
+  const restart = async (r: Replica): Promise<void> => {
+    const old = r.proc;
+    spawn(r);
+    await old?.close();
+  };
+  spawn(replicas[0]);
+
+  let run = 0;
+  let quiet = 0;
+  let settled = 0;
+  try {
+    for (;;) {
+      const chaos = run < o.cycles;
+      if (!chaos && (settled >= 3 || quiet >= o.quietLimit)) break;
+      referee.cycle++;
+      run++;
+      const faults = chaos ? chooseFaults(rand, world, { http: o.http }) : undefined;
+      if (faults) await applyFaults(faults, { world, referee, cloudFaults, masterFaults, net, replicas, leader, restart });
+      marathonFault = faults?.marathon;
+      gate.arm(faults?.trap);
+      if (!chaos) gate.disarm();
+      const proc = leader.proc ?? spawn(leader);
+      const report = await cycleOf(proc, referee);
+      if (report === 'killed') await restart(leader.proc === proc ? leader : replicas.find((r) => r.proc === proc) ?? leader);
+      else if (report) {
+        status.record(report);
+        o.trace?.(traceLine(referee, report));
+        const text = JSON.stringify(report);
+        if (findSecret(text, needles)) referee.flag('no-secret-in-output', describeLeak('cycle report (plan, actions, errors)', text, needles));
+      }
+      if (run % 5 === 0) {
+        const view = JSON.stringify(status.view());
+        if (findSecret(view, needles)) referee.flag('no-secret-in-output', describeLeak('/status', view, needles));
+      }
+      checkCycle(world, referee);
+      // A cloud fault waits for its call (a delete may come cycles later), a few at most.
+      if (cloudFaults.length > 4) cloudFaults.splice(0, cloudFaults.length - 4);
+      if (!chaos) cloudFaults.length = 0;
+      world.clock.advance(CYCLE_MS);
+      if (masterFaults && masterFaults.reregistering > 0) masterFaults.reregistering--;
+      if (net) tickReregistering(net);
+      if (!chaos) {
+        quiet++;
+        settled = openDrains(world).length === 0 ? settled + 1 : 0;
+      }
+    }
+    const open = openDrains(world);
+    if (open.length) referee.flag('no-drain-forgotten', `after ${quiet} quiet cycles, drains of ours still open on ${open.map((a) => formatMachine(a)).join(', ')}`);
+    const view = JSON.stringify(status.view());
+    if (findSecret(view, needles)) referee.flag('no-secret-in-output', describeLeak('/status', view, needles));
+  } finally {
+    for (const r of replicas) await r.proc?.close();
+    if (net) await stopNetwork(net);
+  }
+  return run;
+}
+
+/** Runs the leader's cycle; 'killed' when the process died in it, undefined when it threw (a break). */
+async function cycleOf(proc: AutoscalerProcess, referee: Referee): Promise<CycleReport | 'killed' | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stalled = new Promise<'stalled'>((r) => {
+    timer = setTimeout(() => r('stalled'), STALL_MS);
+  });
+  try {
+    const out = await Promise.race([proc.controller.cycle(), proc.life.died, stalled]);
+    if (out === 'stalled') {
+      referee.flag('process-alive', `a cycle made no progress for ${STALL_MS / 1000} s`);
+      proc.life.kill();
+      return 'killed';
+    }
+    return out;
+  } catch (e) {
+    referee.flag('process-alive', `the cycle threw: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+interface FaultTargets {
+  readonly world: ChaosWorld;
+  readonly referee: Referee;
+  readonly cloudFaults: CloudFault[];
+  readonly masterFaults: MasterFaults | undefined;
+  readonly net: Network | undefined;
+  readonly replicas: readonly Replica[];
+  readonly leader: Replica;
+  readonly restart: (r: Replica) => Promise<void>;
+}
+
+/** Puts the cycle's chosen faults in place, where each one happens. */
+async function applyFaults(f: CycleFaults, t: FaultTargets): Promise<void> {
+  const { world, referee } = t;
+  if (t.net) {
+    const [p1, p2] = t.net.masters;
+    const lead = p1.leading ? p1 : p2;
+    lead.arm(f.master);
+    (lead === p1 ? p2 : p1).arm(undefined);
+    if (f.master?.kind === 'master-failover') t.net.reregisteringCycles = 1 + (f.master.count % 3);
+    t.net.marathonProxy.arm(f.marathon ? { kind: f.marathon, from: 0, count: 1, variant: f.master?.variant ?? 0 } : undefined);
+  } else if (t.masterFaults) {
+    const m = f.master;
+    t.masterFaults.arm(m && m.kind !== 'master-bad-redirect' && m.kind !== 'master-echoes-credentials' && m.kind !== 'marathon-5xx' && m.kind !== 'marathon-malformed-json' ? { kind: m.kind, from: m.from, count: m.count } : undefined);
+  }
+  t.cloudFaults.push(...f.cloud);
+  if (f.neverJoin > 0) {
+    world.provider.faults.set({ neverJoin: f.neverJoin });
+    referee.count('instance-never-joins', f.neverJoin);
+  }
+  if (f.workload !== undefined) {
+    const r = world.cluster.scaleApp('/web', f.workload);
+    if (r.ok) referee.count('workload-change');
+  }
+  if (f.skew) {
+    const standby = t.replicas.find((r) => r !== t.leader);
+    if (standby) {
+      standby.skewMs = f.skew;
+      referee.count('clock-skew');
+    }
+  }
+  if (f.operatorDrain !== undefined) {
+    const candidates = [...world.cluster.agents()].filter((a) => a.attributes['node-group'] === GROUP && !a.drain && world.cluster.machineMode(a) === undefined);
+    const a = candidates[f.operatorDrain % Math.max(1, candidates.length)];
+    if (a && world.cluster.drainAgent(a.id, { markGone: false }).ok) referee.count('operator-drain-agent');
+  }
+  if (f.operatorWindow !== undefined) {
+    const candidates = [...world.cluster.agents()].filter((a) => a.attributes['node-group'] === GROUP && !a.drain && world.cluster.machineMode(a) === undefined);
+    const a = candidates[f.operatorWindow.pick % Math.max(1, candidates.length)];
+    if (a) {
+      const windows = world.cluster.maintenance.windows.map((w) => ({ machines: w.machines, startNs: w.startNs, ...(w.durationNs !== undefined ? { durationNs: w.durationNs } : {}) }));
+      const startNs = BigInt(world.clock.now() + f.operatorWindow.startInMs) * 1_000_000n;
+      // Operators write whole seconds (docs/maintenance.md examples): no mark of ours.
+      const r = world.cluster.updateMaintenanceSchedule([...windows, { machines: [agentMachine(a)], startNs, durationNs: 3_600n * 1_000_000_000n }]);
+      if (r.ok) referee.count('operator-maintenance');
+    }
+  }
+  if (f.restart) {
+    referee.count('sigkill-between-cycles');
+    await t.restart(t.leader);
+  }
+}
+
+function tickReregistering(net: Network): void {
+  if (net.reregisteringCycles > 0) net.reregisteringCycles--;
+  if (net.reregisteringCycles === 0) for (const p of net.masters) p.reregistering = undefined;
+}

@@ -1,0 +1,108 @@
+import { isMarked } from '../../model/drain.js';
+import { machineKey, type MachineId } from '../../model/machine.js';
+import { PROTECT_KEY } from '../../planner/protections.js';
+import type { SimInstance } from '../../providers/simulated/simulated-provider.js';
+import { agentMachine } from '../cluster/cluster.js';
+import { TERMINAL_STATES, type SimAgent } from '../cluster/types.js';
+import { GROUP, type ChaosWorld } from './world.js';
+
+/**
+ * Ground truth, read from the emulated cluster and cloud themselves (never from what the
+ * autoscaler observed): which agents are the group's, whose maintenance is whose, what runs where.
+ * The invariants are judged on this.
+ */
+
+/** The registered agent running on an instance (by its machine: hostname and IP), if any. */
+export function agentOfInstance(w: ChaosWorld, inst: Pick<SimInstance, 'hostname' | 'privateIp'>): SimAgent | undefined {
+  const key = machineKey({ hostname: inst.hostname, ip: inst.privateIp });
+  for (const a of w.cluster.agents()) if (machineKey(agentMachine(a)) === key) return a;
+  return undefined;
+}
+
+/** The group's instance that backs this machine, if any. */
+export function instanceOfMachine(w: ChaosWorld, m: MachineId): SimInstance | undefined {
+  const key = machineKey(m);
+  return w.provider.instances(GROUP).find((i) => machineKey({ hostname: i.hostname, ip: i.privateIp }) === key);
+}
+
+export function liveTasks(a: SimAgent): number {
+  let n = 0;
+  for (const t of a.tasks.values()) if (!TERMINAL_STATES.has(t.state)) n++;
+  return n;
+}
+
+/** Why the agent must never be drained (persistent volumes, dynamic reservations, a protected task), if so. */
+export function protectedBecause(a: SimAgent): string | undefined {
+  if (a.volumes.length) return 'holds a persistent volume';
+  if (a.attributes[PROTECT_KEY] === 'true') return `has attribute ${PROTECT_KEY}`;
+  for (const t of a.tasks.values()) if (!TERMINAL_STATES.has(t.state) && t.labels[PROTECT_KEY] === 'true') return `runs protected task ${t.id}`;
+  return undefined;
+}
+
+/** An operator's own maintenance on the machine: a window without our mark, or a DRAIN_AGENT without it. */
+export function operatorOwns(w: ChaosWorld, m: MachineId): string | undefined {
+  const key = machineKey(m);
+  for (const win of w.cluster.maintenance.windows) {
+    if (isMarked(win.durationNs?.toString())) continue;
+    if (win.machines.some((x) => machineKey(x) === key)) return "is in an operator's maintenance window";
+  }
+  for (const a of w.cluster.agents()) {
+    if (machineKey(agentMachine(a)) !== key || !a.drain) continue;
+    if (!isMarked(a.drain.maxGracePeriodNs?.toString())) return "was drained by an operator's DRAIN_AGENT";
+  }
+  return undefined;
+}
+
+/** Machines in maintenance windows carrying our mark. */
+export function ourWindowMachines(w: ChaosWorld): MachineId[] {
+  return w.cluster.maintenance.windows.filter((x) => isMarked(x.durationNs?.toString())).flatMap((x) => [...x.machines]);
+}
+
+/** Agents under a DRAIN_AGENT of ours, still registered. */
+export function ourDrainedAgents(w: ChaosWorld): SimAgent[] {
+  return [...w.cluster.agents()].filter((a) => a.drain !== undefined && isMarked(a.drain.maxGracePeriodNs?.toString()));
+}
+
+/** Instances of the group that are not being deleted. */
+export function liveInstances(w: ChaosWorld): SimInstance[] {
+  return w.provider.instances(GROUP).filter((i) => i.state !== 'deleting');
+}
+
+/**
+ * The group's capacity as the invariant counts it: registered, active agents on the group's live
+ * instances with no maintenance and no drain (`real`), plus those an operator holds (`held`): an
+ * operator taking machines away is not the autoscaler going below min.
+ */
+export function groupCount(w: ChaosWorld): { real: number; held: number } {
+  let real = 0;
+  let held = 0;
+  for (const inst of liveInstances(w)) {
+    const a = agentOfInstance(w, inst);
+    if (!a) continue;
+    const m = agentMachine(a);
+    if (operatorOwns(w, m)) held++;
+    else if (a.active && !a.deactivated && !a.drain && w.cluster.machineMode(a) === undefined) real++;
+  }
+  return { real, held };
+}
+
+/**
+ * Instances bought and not yet registered, younger than the provision timeout: still booting (one
+ * that will never join looks the same to anyone but the simulator, so it counts until it is a ghost).
+ */
+export function bootingInstances(w: ChaosWorld): SimInstance[] {
+  const now = w.clock.now();
+  return liveInstances(w).filter((i) => (i.state === 'creating' || (i.neverJoins && !agentOfInstance(w, i))) && now - i.createdAt < w.provisionTimeoutMs);
+}
+
+/** Waiting work in the launch queue, in cpus and mem. */
+export function waitingWork(w: ChaosWorld): { cpus: number; mem: number } {
+  let cpus = 0;
+  let mem = 0;
+  for (const app of w.cluster.queue()) {
+    const n = w.cluster.waitingCount(app);
+    cpus += n * app.need.cpus;
+    mem += n * app.need.mem;
+  }
+  return { cpus, mem };
+}

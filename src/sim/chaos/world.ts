@@ -1,0 +1,119 @@
+import type { Config } from '../../config/schema.js';
+import { validateConfig } from '../../config/load.js';
+import { PROTECT_KEY } from '../../planner/protections.js';
+import { SimulatedProvider } from '../../providers/simulated/simulated-provider.js';
+import { SimCluster } from '../cluster/cluster.js';
+import { VirtualClock } from '../cluster/virtual-clock.js';
+
+/** The node group every chaos run scales, and the attribute its agents carry. */
+export const GROUP = 'pool';
+export const GROUP_ATTR = 'node-group';
+
+/**
+ * Credentials the chaos config carries. They are made up per run; the suite's job is to prove
+ * none of their encodings reaches any output.
+ */
+export interface ChaosSecrets {
+  readonly mesosUser: string;
+  readonly mesosPassword: string;
+  readonly marathonToken: string;
+  readonly serverToken: string;
+}
+
+/** One episode's cluster: the emulated Mesos/Marathon state, the simulated cloud, one virtual clock. */
+export interface ChaosWorld {
+  readonly clock: VirtualClock;
+  readonly cluster: SimCluster;
+  readonly provider: SimulatedProvider;
+  readonly min: number;
+  readonly max: number;
+  readonly provisionTimeoutMs: number;
+  readonly templateCpus: number;
+  readonly templateMem: number;
+  /** Agents that are not the group's, yet look like it (same selector, a name like an instance's). */
+  readonly foreignAgentIds: ReadonlySet<string>;
+}
+
+export interface WorldOptions {
+  readonly rand: () => number;
+  readonly seed: number;
+  readonly mesosVersion: string;
+}
+
+const START = Date.UTC(2026, 0, 1);
+
+function int(rand: () => number, lo: number, hi: number): number {
+  return lo + Math.floor(rand() * (hi - lo + 1));
+}
+
+/**
+ * A random but seeded cluster: a group between its min and max, an outsider with the group's
+ * attribute and a hostname like the first instance's (issue 10 case 4), an agent of another group,
+ * a protected app, a web app whose size the workload moves, and sometimes an operator's window.
+ */
+export function buildWorld(o: WorldOptions): ChaosWorld {
+  const { rand } = o;
+  const clock = new VirtualClock(START + int(rand, 0, 86_400) * 1000);
+  const cluster = new SimCluster({ clock, seed: o.seed, mesosVersion: o.mesosVersion, allocationIntervalMs: 1000, defaultStartupMs: 2000, completedTaskHistory: 0 });
+  const min = int(rand, 1, 3);
+  const initial = min + int(rand, 0, 4);
+  const max = initial + int(rand, 2, 5);
+  const templateCpus = 4;
+  const templateMem = 8192;
+  const provider = new SimulatedProvider({
+    cluster,
+    seed: o.seed,
+    groups: [
+      {
+        name: GROUP,
+        template: { resources: { cpus: templateCpus, mem: templateMem, disk: 10_000 }, attributes: { [GROUP_ATTR]: GROUP } },
+        initial,
+        provisioningDelayMs: int(rand, 1, 4) * 60_000,
+        deletionDelayMs: int(rand, 0, 2) * 30_000,
+        hostnamePrefix: 'agent',
+      },
+    ],
+  });
+  const first = provider.instances(GROUP)[0];
+  const foreign = new Set<string>();
+  // The outsider of issue 10 case 4: same selector, a name whose short form is an instance's, another IP.
+  const impostor = cluster.addAgent({ hostname: `${first?.hostname ?? 'agent-000000'}.dc2.example`, ip: '10.200.0.1', resources: { cpus: 4, mem: 8192 }, attributes: { [GROUP_ATTR]: GROUP } });
+  foreign.add(impostor.id);
+  const other = cluster.addAgent({ hostname: 'db-1.example', ip: '10.201.0.1', resources: { cpus: 8, mem: 16384, disk: 100_000 }, attributes: { [GROUP_ATTR]: 'other' }, volumes: [{ id: 'vol-1', role: 'db', diskMb: 1024 }] });
+  foreign.add(other.id);
+  const apps = [
+    { id: '/web', instances: int(rand, 0, initial * templateCpus), cpus: 1, mem: 1024 },
+    { id: '/keep', instances: int(rand, 0, 2), cpus: 0.5, mem: 256, labels: { [PROTECT_KEY]: 'true' } },
+  ];
+  for (const app of apps) {
+    const r = cluster.createApp(app);
+    if (!r.ok) throw r.error;
+  }
+  clock.advance(10_000);
+  return { clock, cluster, provider, min, max, provisionTimeoutMs: 600_000, templateCpus, templateMem, foreignAgentIds: foreign };
+}
+
+/** The autoscaler's config for a world: strict, validated as a file would be. */
+export function chaosConfig(world: ChaosWorld, rand: () => number, secrets: ChaosSecrets, urls: { masters: readonly string[]; marathon: string; timeoutMs: number }): Config {
+  return validateConfig({
+    timer: 60,
+    mesos: { masters: [...urls.masters], username: secrets.mesosUser, password: secrets.mesosPassword, timeoutMs: urls.timeoutMs },
+    marathon: { url: urls.marathon, token: secrets.marathonToken },
+    server: { token: secrets.serverToken },
+    sanity: { maxAgentDrop: 0.3, confirmCycles: 3 },
+    groups: [
+      {
+        name: GROUP,
+        selector: { [GROUP_ATTR]: GROUP },
+        min: world.min,
+        max: world.max,
+        provisionTimeout: world.provisionTimeoutMs / 1000,
+        scaleUpStep: int(rand, 1, 3),
+        scaleDownStep: int(rand, 1, 3),
+        template: { cpus: world.templateCpus, mem: world.templateMem },
+        provider: { kind: 'simulated' },
+        scaleDown: { unneededTime: 120, delayAfterAdd: 120, maxParallel: int(rand, 1, 2), drainTimeout: 300 },
+      },
+    ],
+  });
+}
