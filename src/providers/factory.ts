@@ -1,6 +1,7 @@
 import type { Config } from '../config/schema.js';
 import type { Bindings, GroupBinding } from '../controller/bindings.js';
 import type { Logger } from '../util/logger.js';
+import { secretsIn } from '../util/secret.js';
 import { AwsAsgProvider } from './aws-asg/index.js';
 import { AzureVmssProvider } from './azure-vmss/index.js';
 import { ExecProvider } from './exec/index.js';
@@ -34,7 +35,8 @@ export function createBindings(config: Config, logger: Logger, extra: { simulate
     switch (p.kind) {
       case 'azure-vmss': {
         if (!config.azure) throw new Error(`group ${g.name}: azure settings missing`);
-        azure ??= new AzureVmssProvider(config.azure, logger);
+        // Its errors are scrubbed of every configured secret, not only its own.
+        azure ??= new AzureVmssProvider(config.azure, logger, { secrets: secretsIn(config) });
         const resourceGroup = p.resourceGroup ?? config.azure.resourceGroup ?? '';
         bindings.set(g.name, { provider: azure, ref: { name: g.name, target: { resourceGroup, vmssName: p.vmssName } } });
         break;

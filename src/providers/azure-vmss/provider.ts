@@ -8,6 +8,7 @@ import type { TokenCredential } from '@azure/identity';
 import type { Instance, NodeGroupState } from '../../model/node-group.js';
 import { withDeadline } from '../../util/deadline.js';
 import type { Logger } from '../../util/logger.js';
+import type { Secret } from '../../util/secret.js';
 import { ProviderError, type CallOptions, type NodeGroupProvider, type NodeGroupRef } from '../provider.js';
 import { createCredential, singleFlight, type AzureSettings, type CredentialKind } from './credential.js';
 import { sanitize, toProviderError } from './errors.js';
@@ -37,6 +38,8 @@ export interface AzureVmssProviderOptions {
    * call at once as `throttled` with `retryAfterMs`, and the controller backs the group off.
    */
   readonly maxRetryAfterMs?: number;
+  /** Every other configured secret (the process's one list: util/secret.ts `secretsIn`), scrubbed from errors too. */
+  readonly secrets?: readonly Secret[];
   /** Long-running operation poll interval when the service sends no Retry-After (default 5 s). */
   readonly pollIntervalMs?: number;
   /** Deadline of describe's reads (default 60 s). */
@@ -72,6 +75,7 @@ export class AzureVmssProvider implements NodeGroupProvider {
   private readonly pollIntervalMs: number;
   private readonly readTimeoutMs: number;
   private readonly operationTimeoutMs: number;
+  private readonly secrets: readonly (Secret | undefined)[];
 
   constructor(
     private readonly azure: AzureSettings,
@@ -112,6 +116,7 @@ export class AzureVmssProvider implements NodeGroupProvider {
     this.pollIntervalMs = options.pollIntervalMs ?? 5_000;
     this.readTimeoutMs = options.readTimeoutMs ?? 60_000;
     this.operationTimeoutMs = options.operationTimeoutMs ?? 15 * 60_000;
+    this.secrets = [azure.clientSecret, ...(options.secrets ?? [])];
     this.log.debug({ endpoint, credential: this.credentialKind }, 'azure-vmss provider ready');
   }
 
@@ -203,7 +208,7 @@ export class AzureVmssProvider implements NodeGroupProvider {
       return privateIpsFromNics(nics);
     } catch (e) {
       this.log.warn(
-        { group: group.name, ...t, err: sanitize(e instanceof Error ? e.message : String(e), [this.azure.clientSecret]) },
+        { group: group.name, ...t, err: sanitize(e instanceof Error ? e.message : String(e), this.secrets) },
         'cannot list scale set NICs; instances are reported without private IPs',
       );
       return new Map();
@@ -221,7 +226,7 @@ export class AzureVmssProvider implements NodeGroupProvider {
       this.log.debug({ op, group: group.name, ...t, ms: Date.now() - started }, 'azure call done');
       return result;
     } catch (e) {
-      const pe = toProviderError(`${op} ${t.resourceGroup}/${t.vmssName}`, e, [this.azure.clientSecret]);
+      const pe = toProviderError(`${op} ${t.resourceGroup}/${t.vmssName}`, e, this.secrets);
       this.log.warn(
         { op, group: group.name, ...t, ms: Date.now() - started, kind: pe.kind, retryable: pe.retryable, err: pe.message },
         'azure call failed',
