@@ -2,11 +2,11 @@ import type { Config } from '../../config/schema.js';
 import type { Instance, NodeGroupState } from '../../model/node-group.js';
 import type { Logger } from '../../util/logger.js';
 import type { Secret } from '../../util/secret.js';
-import { ProviderError, type NodeGroupProvider, type NodeGroupRef } from '../provider.js';
+import { ProviderError, type CallOptions, type NodeGroupProvider, type NodeGroupRef } from '../provider.js';
 import { secretsFromEnv } from '../redact.js';
 import { toProviderError } from './errors.js';
 import { ec2DetailsById, toInstance } from './instances.js';
-import { readGroup, readInstances, type AsgTarget, type Clients } from './reads.js';
+import { readGroup, readInstances, sendOptions, type AsgTarget, type Clients } from './reads.js';
 
 export type AwsSettings = NonNullable<Config['aws']>;
 
@@ -51,13 +51,13 @@ export class AwsAsgProvider implements NodeGroupProvider {
     this.secrets = secretsFromEnv(options.env ?? process.env);
   }
 
-  async describe(group: NodeGroupRef): Promise<NodeGroupState> {
+  async describe(group: NodeGroupRef, options: CallOptions = {}): Promise<NodeGroupState> {
     const t = this.target(group);
     return this.call('describe', group, t, async () => {
       const c = await this.clientsFor(t.region);
-      const asg = await readGroup(c, t, 'describe');
+      const asg = await readGroup(c, t, 'describe', options.signal);
       const members = asg.Instances ?? [];
-      const details = ec2DetailsById(await readInstances(c, members.map((m) => m.InstanceId).filter((id): id is string => !!id)));
+      const details = ec2DetailsById(await readInstances(c, members.map((m) => m.InstanceId).filter((id): id is string => !!id), options.signal));
       const instances = members.map((m) => toInstance(m, details)).filter((i): i is Instance => i !== undefined);
       return {
         desired: asg.DesiredCapacity ?? instances.length,
@@ -68,31 +68,34 @@ export class AwsAsgProvider implements NodeGroupProvider {
     });
   }
 
-  async setDesiredSize(group: NodeGroupRef, size: number): Promise<void> {
+  async setDesiredSize(group: NodeGroupRef, size: number, options: CallOptions = {}): Promise<void> {
     const t = this.target(group);
     if (!Number.isInteger(size) || size < 0)
       throw new ProviderError(`setDesiredSize ${group.name}: size ${size} is not a whole number >= 0`, 'invalid', false);
     await this.call('setDesiredSize', group, t, async () => {
       const c = await this.clientsFor(t.region);
       // HonorCooldown false: the autoscaler decides its own pacing; an ASG cooldown would silently delay it.
-      await c.asg.send(new c.asgSdk.SetDesiredCapacityCommand({ AutoScalingGroupName: t.asgName, DesiredCapacity: size, HonorCooldown: false }));
+      await c.asg.send(
+        new c.asgSdk.SetDesiredCapacityCommand({ AutoScalingGroupName: t.asgName, DesiredCapacity: size, HonorCooldown: false }),
+        sendOptions(options.signal),
+      );
     });
     this.log.info({ group: group.name, ...t, size }, 'auto scaling group desired capacity set');
   }
 
-  async deleteInstances(group: NodeGroupRef, ids: readonly string[]): Promise<void> {
+  async deleteInstances(group: NodeGroupRef, ids: readonly string[], options: CallOptions = {}): Promise<void> {
     const t = this.target(group);
     if (ids.length === 0) return;
     if (ids.some((id) => id.trim() === '')) throw new ProviderError(`deleteInstances ${group.name}: empty instance id`, 'invalid', false);
     const terminated: string[] = [];
     await this.call('deleteInstances', group, t, async () => {
       const c = await this.clientsFor(t.region);
-      const members = new Map((await readGroup(c, t, 'deleteInstances')).Instances?.map((m) => [m.InstanceId ?? '', m] as const) ?? []);
+      const members = new Map((await readGroup(c, t, 'deleteInstances', options.signal)).Instances?.map((m) => [m.InstanceId ?? '', m] as const) ?? []);
       // An id no longer in the group is fine when EC2 says it is gone or going (terminated in an
       // earlier cycle whose answer was lost); a running instance outside the group is refused.
       const outside = ids.filter((id) => !members.has(id));
       const gone = new Set(
-        (outside.length > 0 ? await readInstances(c, outside) : [])
+        (outside.length > 0 ? await readInstances(c, outside, options.signal) : [])
           .filter((i) => i.State?.Name === 'terminated' || i.State?.Name === 'shutting-down')
           .map((i) => i.InstanceId ?? ''),
       );
@@ -109,7 +112,10 @@ export class AwsAsgProvider implements NodeGroupProvider {
         const state = members.get(id)?.LifecycleState ?? '';
         if (state.startsWith('Terminating') || state === 'Terminated') continue;
         try {
-          const out = await c.asg.send(new c.asgSdk.TerminateInstanceInAutoScalingGroupCommand({ InstanceId: id, ShouldDecrementDesiredCapacity: true }));
+          const out = await c.asg.send(
+            new c.asgSdk.TerminateInstanceInAutoScalingGroupCommand({ InstanceId: id, ShouldDecrementDesiredCapacity: true }),
+            sendOptions(options.signal),
+          );
           terminated.push(id);
           this.log.debug({ group: group.name, instanceId: id, activity: out.Activity?.ActivityId, description: out.Activity?.Description }, 'terminate activity started');
         } catch (e) {

@@ -20,12 +20,17 @@ export interface AsgTarget {
   readonly region: string;
 }
 
+/** The SDK's per-call options: the call's deadline signal aborts the request and its retries. */
+export function sendOptions(signal: AbortSignal | undefined): { abortSignal?: AbortSignal } {
+  return signal ? { abortSignal: signal } : {};
+}
+
 /** EC2 accepts at most 200 values in one filter (DescribeInstances, "Filter" limits). */
 const IDS_PER_FILTER = 200;
 
 /** The group as DescribeAutoScalingGroups lists it; an unknown name (an empty list on AWS) is not-found. */
-export async function readGroup(c: Clients, t: AsgTarget, op: string): Promise<AutoScalingGroup> {
-  const out = await c.asg.send(new c.asgSdk.DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [t.asgName] }));
+export async function readGroup(c: Clients, t: AsgTarget, op: string, signal?: AbortSignal): Promise<AutoScalingGroup> {
+  const out = await c.asg.send(new c.asgSdk.DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [t.asgName] }), sendOptions(signal));
   const asg = out.AutoScalingGroups?.find((g) => g.AutoScalingGroupName === t.asgName);
   if (!asg)
     throw new ProviderError(`${op} ${t.asgName}: auto scaling group ${t.asgName} not found${t.region ? ` in ${t.region}` : ''}`, 'not-found', false);
@@ -37,13 +42,14 @@ export async function readGroup(c: Clients, t: AsgTarget, op: string): Promise<A
  * yet (eventual consistency right after launch) or any more is left out instead of failing the
  * whole call with InvalidInstanceID.NotFound (EC2 API reference, DescribeInstances).
  */
-export async function readInstances(c: Clients, ids: readonly string[]): Promise<Ec2Instance[]> {
+export async function readInstances(c: Clients, ids: readonly string[], signal?: AbortSignal): Promise<Ec2Instance[]> {
   const out: Ec2Instance[] = [];
   for (let i = 0; i < ids.length; i += IDS_PER_FILTER) {
     const chunk = ids.slice(i, i + IDS_PER_FILTER);
     const pages = c.ec2Sdk.paginateDescribeInstances(
       { client: c.ec2, pageSize: 1000 },
       { Filters: [{ Name: 'instance-id', Values: chunk }] },
+      sendOptions(signal),
     );
     for await (const page of pages) for (const r of page.Reservations ?? []) out.push(...(r.Instances ?? []));
   }

@@ -1,7 +1,7 @@
 import type { NodeGroupState } from '../../model/node-group.js';
 import type { Logger } from '../../util/logger.js';
 import { Secret } from '../../util/secret.js';
-import { ProviderError, type NodeGroupProvider, type NodeGroupRef, type ProviderErrorKind } from '../provider.js';
+import { ProviderError, type CallOptions, type NodeGroupProvider, type NodeGroupRef, type ProviderErrorKind } from '../provider.js';
 import { isSecretName, redactCredentials, secretsFromEnv } from '../redact.js';
 import { parseDescribe, parseError } from './output.js';
 import { runCommand, type RunResult } from './run.js';
@@ -57,29 +57,29 @@ export class ExecProvider implements NodeGroupProvider {
     this.secrets = [...secretsIn(exec.settings), ...secretsFromEnv(this.env)];
   }
 
-  async describe(group: NodeGroupRef): Promise<NodeGroupState> {
-    const r = await this.run(group, ['describe']);
+  async describe(group: NodeGroupRef, options: CallOptions = {}): Promise<NodeGroupState> {
+    const r = await this.run(group, ['describe'], options.signal);
     const parsed = parseDescribe(r.stdout);
     if (!parsed.ok) throw this.fail(group, 'describe', `${parsed.error}`, 'invalid', false);
     return parsed.value;
   }
 
-  async setDesiredSize(group: NodeGroupRef, size: number): Promise<void> {
+  async setDesiredSize(group: NodeGroupRef, size: number, options: CallOptions = {}): Promise<void> {
     if (!Number.isInteger(size) || size < 0)
       throw new ProviderError(`setDesiredSize ${group.name}: size ${size} is not a whole number >= 0`, 'invalid', false);
-    await this.run(group, ['set-size', String(size)]);
+    await this.run(group, ['set-size', String(size)], options.signal);
     this.log.info({ group: group.name, size }, 'exec group size set');
   }
 
-  async deleteInstances(group: NodeGroupRef, ids: readonly string[]): Promise<void> {
+  async deleteInstances(group: NodeGroupRef, ids: readonly string[], options: CallOptions = {}): Promise<void> {
     if (ids.length === 0) return;
     if (ids.some((id) => id.trim() === '')) throw new ProviderError(`deleteInstances ${group.name}: empty instance id`, 'invalid', false);
-    await this.run(group, ['delete', ...ids]);
+    await this.run(group, ['delete', ...ids], options.signal);
     this.log.info({ group: group.name, instanceIds: ids }, 'exec group instances deleted');
   }
 
   /** Runs one verb; resolves only on exit code 0, else throws a classified, scrubbed ProviderError. */
-  private async run(group: NodeGroupRef, args: readonly string[]): Promise<RunResult> {
+  private async run(group: NodeGroupRef, args: readonly string[], signal: AbortSignal | undefined): Promise<RunResult> {
     const verb = args[0] ?? '';
     const started = Date.now();
     const stdin = JSON.stringify({ group: group.name, settings: this.exec.settings });
@@ -87,9 +87,11 @@ export class ExecProvider implements NodeGroupProvider {
       timeoutMs: this.exec.timeoutSeconds * 1000,
       env: this.env,
       ...(this.options.killGraceMs !== undefined ? { killGraceMs: this.options.killGraceMs } : {}),
+      ...(signal ? { signal } : {}),
     });
     const ms = Date.now() - started;
     if (r.spawnError !== undefined) throw this.fail(group, verb, `cannot start the command: ${r.spawnError}`, 'invalid', false, ms);
+    if (r.aborted) throw this.fail(group, verb, `was killed: the call's deadline passed${this.stderrPart(r)}`, 'unavailable', true, ms);
     if (r.timedOut) throw this.fail(group, verb, `timed out after ${this.exec.timeoutSeconds} s and was killed${this.stderrPart(r)}`, 'unavailable', true, ms);
     if (r.tooLarge) throw this.fail(group, verb, 'wrote more than 1 MiB to stdout and was killed', 'invalid', false, ms);
     if (r.code !== 0) {

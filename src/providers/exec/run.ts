@@ -8,6 +8,8 @@ export interface RunResult {
   readonly stdout: string;
   readonly stderr: string;
   readonly timedOut: boolean;
+  /** The caller's signal aborted the run (its deadline passed); the process group was killed. */
+  readonly aborted: boolean;
   /** stdout went over the limit; the process was killed and stdout is cut. */
   readonly tooLarge: boolean;
   /** The shell itself could not be started (spawn error). */
@@ -23,6 +25,8 @@ export interface RunOptions {
   readonly maxStderrBytes?: number;
   /** Time between SIGTERM and SIGKILL when the deadline passes (default 2 s). */
   readonly killGraceMs?: number;
+  /** Aborting it kills the command like a timeout does. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -44,6 +48,7 @@ export function runCommand(command: string, args: readonly string[], stdin: stri
     let outBytes = 0;
     let errBytes = 0;
     let timedOut = false;
+    let aborted = false;
     let tooLarge = false;
     let spawnError: string | undefined;
     let killTimer: NodeJS.Timeout | undefined;
@@ -65,6 +70,12 @@ export function runCommand(command: string, args: readonly string[], stdin: stri
       timedOut = true;
       stop();
     }, o.timeoutMs);
+    const onAbort = (): void => {
+      aborted = true;
+      stop();
+    };
+    if (o.signal?.aborted) onAbort();
+    else o.signal?.addEventListener('abort', onAbort, { once: true });
 
     child.stdout.on('data', (d: Buffer) => {
       if (tooLarge) return;
@@ -89,15 +100,17 @@ export function runCommand(command: string, args: readonly string[], stdin: stri
     });
     child.on('close', (code, signal) => {
       clearTimeout(deadline);
+      o.signal?.removeEventListener('abort', onAbort);
       if (killTimer) clearTimeout(killTimer);
       // The shell is gone; make sure nothing it started outlives a timeout.
-      if (timedOut || tooLarge) killGroup('SIGKILL');
+      if (timedOut || aborted || tooLarge) killGroup('SIGKILL');
       resolve({
         code: code ?? undefined,
         signal: signal ?? undefined,
         stdout: Buffer.concat(out).toString('utf8'),
         stderr: Buffer.concat(err).toString('utf8'),
         timedOut,
+        aborted,
         tooLarge,
         ...(spawnError !== undefined ? { spawnError } : {}),
       });

@@ -88,6 +88,17 @@ describe('AwsAsgProvider throttling and failures (real SDK retries)', () => {
     expect(e.message).toMatch(/^describe mesos-agents: no answer from AWS: ECONNREFUSED/);
   });
 
+  it('stops a call, SDK retries included, when the caller\'s deadline signal aborts', async () => {
+    h = await startHarness({}, { maxAttempts: 5 });
+    h.fake.stall(10);
+    const started = Date.now();
+    const e = await failure(h.provider.describe(group(), { signal: AbortSignal.timeout(300) }));
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(e).toMatchObject({ kind: 'unavailable', retryable: true });
+    expect(e.message).toMatch(/^describe mesos-agents: no answer from AWS: AbortError/);
+    expect(h.fake.calls).toHaveLength(1); // aborted, not retried
+  });
+
   it('never puts the secret access key or a request signature in errors or log lines', async () => {
     h = await startHarness({ leakyErrors: true }, { maxAttempts: 1 });
     await h.provider.describe(group());

@@ -139,6 +139,16 @@ describe('ExecProvider running a command', () => {
     expect(alive(pid)).toBe(false);
   });
 
+  it('kills the command when the caller\'s deadline signal aborts', async () => {
+    dir = await poolScript(threeVms);
+    const slow = await dir.script('slow2.sh', '#!/bin/sh\nsleep 30\n');
+    const started = Date.now();
+    const e = await failure(provider(slow).p.setDesiredSize(GROUP, 4, { signal: AbortSignal.timeout(300) }));
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(e).toMatchObject({ kind: 'unavailable', retryable: true });
+    expect(e.message).toBe("set-size vsphere-pool: command was killed: the call's deadline passed");
+  });
+
   it('scrubs secrets from settings and the environment out of errors and logs, and bounds the length', async () => {
     dir = await poolScript(threeVms);
     const leaky = await dir.script(

@@ -48,6 +48,8 @@ export interface FakeAws {
   callsOf(action: string): AwsCall[];
   /** The next `count` matching requests fail with this error. */
   fail(count: number, fault: Fault): void;
+  /** The next `count` requests are never answered (a silent endpoint). */
+  stall(count: number): void;
   /** Runs when an instance is terminated, before the answer (e2e tests look at Mesos here). */
   onTerminate?: (instance: FakeInstance, group: FakeAsg) => void;
   close(): Promise<void>;
@@ -79,6 +81,7 @@ export async function startFakeAws(options: StartFakeAwsOptions = {}): Promise<F
   const faults: { remaining: number; fault: Fault }[] = [];
   const accessKeyId = options.accessKeyId ?? 'AKIAFAKEFAKEFAKE0001';
   const pageSize = options.pageSize ?? 1000;
+  let stalls = 0;
 
   const fake: FakeAws = {
     endpoint: '',
@@ -86,7 +89,14 @@ export async function startFakeAws(options: StartFakeAwsOptions = {}): Promise<F
     calls,
     callsOf: (action) => calls.filter((c) => c.action === action),
     fail: (count, fault) => faults.push({ remaining: count, fault }),
-    close: () => new Promise((r) => server.close(() => r())),
+    stall: (count) => {
+      stalls += count;
+    },
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 
   const answer = (res: ServerResponse, call: AwsCall, status: number, body: string): void => {
@@ -108,6 +118,11 @@ export async function startFakeAws(options: StartFakeAwsOptions = {}): Promise<F
       fault: false,
     };
     calls.push(call);
+    if (stalls > 0) {
+      stalls -= 1;
+      call.fault = true;
+      return;
+    }
     const requestId = randomUUID();
     const error = (e: ApiError): void => {
       const message = options.leakyErrors ? `${e.message} (request had Authorization: ${req.headers.authorization ?? ''})` : e.message;
