@@ -22,7 +22,7 @@ interface Setup {
  * Stateless agents on `ips`, each a VM of a pool that a small command manages (the exec
  * provider's contract), with the same hostname and private IP; one agent outside the pool.
  */
-async function setup(ips: string[], apps: AppSpec[], drainMethod?: 'maintenance'): Promise<Setup> {
+async function setup(ips: string[], apps: AppSpec[], drainMethod?: 'maintenance', group: Record<string, unknown> = {}): Promise<Setup> {
   const cluster = await startE2eCluster([...ips.map((ip) => agentOn(ip, hostOf(ip))), agentOn('10.2.0.4', hostOf('10.2.0.4'), 'public')], apps);
   cleanup.push(() => cluster.close());
   const pool = await poolScript({
@@ -44,6 +44,7 @@ async function setup(ips: string[], apps: AppSpec[], drainMethod?: 'maintenance'
         max: 10,
         provider: { kind: 'exec', command: pool.command, timeoutSeconds: 20, settings: { datacenter: 'dc1', recordAgentsFrom: cluster.emu.masterUrl } },
         scaleDown: { unneededTime: 0, delayAfterAdd: 0 },
+        ...group,
       },
     ],
   });
@@ -96,6 +97,18 @@ describe('run with an exec config file, against an emulated Mesos and a pool com
       expect(agent).toEqual({ hostname: hostOf(ip ?? ''), drain: 'DRAINED', usedCpus: 0 });
       expect(s.cluster.masterCalls.some((c) => /DRAIN_AGENT -> 200/.test(c))).toBe(true);
     }
+  }, 60_000);
+
+  it('deletes VMs that never register within provisionTimeout, exactly those, and backs scale-up off', async () => {
+    const s = await setup(['10.1.0.4', '10.1.0.6', '10.1.0.8'], [onWorkload('/web', 5, 1)], undefined, { provisionTimeout: 3 });
+    const out = await runCliUntil(['run', '--config', s.configPath, '-vv'], {}, (stderr) => verbs(s.pool, 'delete').length > 0 && /backed off/.test(stderr), 45_000);
+    if (verbs(s.pool, 'delete').length === 0) console.log(out.stderr.slice(-4000));
+    expect(verbs(s.pool, 'set-size').map((c) => c.args)).toEqual([['set-size', '5']]);
+    // The pool command created vm-103 and vm-104 for the new size; they never became agents.
+    expect(verbs(s.pool, 'delete').flatMap((c) => c.args.slice(1)).sort()).toEqual(['vm-103', 'vm-104']);
+    expect((await s.pool.pool()).instances.map((i) => i.id)).toEqual(['vm-0', 'vm-1', 'vm-2']);
+    expect(out.stderr).toMatch(/never registered as agents within 3 s/);
+    expect(out.stderr).toMatch(/scale-up backed off/);
   }, 60_000);
 
   it('at 50% cpu changes nothing', async () => {
