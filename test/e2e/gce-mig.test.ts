@@ -35,7 +35,7 @@ const fqdn = (name: string): string => `${name}.${ZONE}.c.${PROJECT}.internal`;
  * Stateless agents on `ips`, each backed by an instance of the managed instance group with the
  * same private IP and named as the agent's host; one agent of another workload outside the group.
  */
-async function setup(ips: string[], apps: AppSpec[]): Promise<Setup> {
+async function setup(ips: string[], apps: AppSpec[], group: Record<string, unknown> = {}): Promise<Setup> {
   const names = ips.map((_, i) => `mesos-agents-${String(i).padStart(4, '0')}`);
   const cluster = await startE2eCluster([...ips.map((ip, i) => agentOn(ip, fqdn(names[i] ?? ''))), agentOn('10.2.0.4', 'public-0', 'public')], apps);
   cleanup.push(() => cluster.close());
@@ -54,6 +54,7 @@ async function setup(ips: string[], apps: AppSpec[]): Promise<Setup> {
         max: 10,
         provider: { kind: 'gce-mig', project: PROJECT, zone: ZONE, name: 'mesos-agents' },
         scaleDown: { unneededTime: 0, delayAfterAdd: 0 },
+        ...group,
       },
     ],
   });
@@ -106,6 +107,22 @@ describe('run with a gce-mig config file, against an emulated Mesos and a local 
     const drained = calls.some((c) => /DRAIN_AGENT -> 200/.test(c));
     const downed = calls.some((c) => /UPDATE_MAINTENANCE_SCHEDULE|POST \/master\/maintenance\/schedule/.test(c)) && calls.some((c) => /START_MAINTENANCE|POST \/master\/machine\/down/.test(c));
     expect(drained || downed).toBe(true);
+  }, 60_000);
+
+  it('deletes the instances that never register within provisionTimeout, exactly those, and backs scale-up off', async () => {
+    const s = await setup(['10.1.0.4', '10.1.0.6', '10.1.0.8'], [onWorkload('/web', 5, 1)], { provisionTimeout: 3 });
+    const deleted = () => deletes(s.fake).filter((r) => r.status === 200).flatMap((r) => (r.body as { instances: string[] }).instances);
+    const out = await runCliUntil(['run', '--config', s.configPath, '-vv'], s.env, (stderr) => deleted().length >= 2 && /backed off/.test(stderr), 50_000);
+    if (deleted().length < 2) console.log(out.stderr.slice(-4000));
+    // The group made two instances for the new size; they never became Mesos agents.
+    const made = s.fake.state.mig('mesos-agents').instances.length + deleted().length - 3;
+    expect(made).toBe(2);
+    expect(deleted().sort()).toEqual([
+      `https://www.googleapis.com/compute/v1/projects/${PROJECT}/zones/${ZONE}/instances/mesos-agents-0003`,
+      `https://www.googleapis.com/compute/v1/projects/${PROJECT}/zones/${ZONE}/instances/mesos-agents-0004`,
+    ]);
+    expect(out.stderr).toMatch(/never registered as agents within 3 s/);
+    expect(out.stderr).toMatch(/scale-up backed off/);
   }, 60_000);
 
   it('at 50% cpu changes nothing', async () => {

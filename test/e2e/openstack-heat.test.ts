@@ -31,7 +31,7 @@ interface Setup {
  * Stateless agents on `ips`, each a member of the stack's ResourceGroup whose Nova server has the
  * same fixed IP and the agent's host name; one agent of another workload outside the group.
  */
-async function setup(ips: string[], apps: AppSpec[]): Promise<Setup> {
+async function setup(ips: string[], apps: AppSpec[], group: Record<string, unknown> = {}): Promise<Setup> {
   const fake = await startFakeOpenStack({ stacks: [{ name: 'mesos', ips, memberTemplate: true }], users: { user: { name: 'autoscaler', password: PASSWORD, project: 'mesos' } } });
   cleanup.push(() => fake.close());
   const stack = fake.stack('mesos');
@@ -50,6 +50,7 @@ async function setup(ips: string[], apps: AppSpec[]): Promise<Setup> {
         max: 10,
         provider: { kind: 'openstack-heat', stack: 'mesos', resource: 'agents', countParameter: 'agent_count' },
         scaleDown: { unneededTime: 0, delayAfterAdd: 0 },
+        ...group,
       },
     ],
   });
@@ -106,6 +107,18 @@ describe('run with an openstack-heat config file, against an emulated Mesos and 
     const drained = calls.some((c) => /DRAIN_AGENT -> 200/.test(c));
     const downed = calls.some((c) => /UPDATE_MAINTENANCE_SCHEDULE|POST \/master\/maintenance\/schedule/.test(c)) && calls.some((c) => /START_MAINTENANCE|POST \/master\/machine\/down/.test(c));
     expect(drained || downed).toBe(true);
+  }, 60_000);
+
+  it('removes the members that never register within provisionTimeout, exactly those, and backs scale-up off', async () => {
+    const s = await setup(['10.1.0.4', '10.1.0.6', '10.1.0.8'], [onWorkload('/web', 5, 1)], { provisionTimeout: 3 });
+    const removed = () => patches(s.fake).filter((p) => p.status === 202).flatMap((p) => ((p.body as { parameters: { removal_policies?: { resource_list: string[] }[] } }).parameters.removal_policies ?? []).flatMap((x) => x.resource_list));
+    const out = await runCliUntil(['run', '--config', s.configPath, '-vv'], s.env, (stderr) => removed().length >= 2 && /backed off/.test(stderr), 50_000);
+    if (removed().length < 2) console.log(out.stderr.slice(-4000));
+    // Heat made members 3 and 4 for the new count; they never became Mesos agents.
+    expect(removed().sort()).toEqual(['3', '4']);
+    expect(s.fake.stack('mesos').members.map((m) => m.name)).toEqual(['0', '1', '2']);
+    expect(out.stderr).toMatch(/never registered as agents within 3 s/);
+    expect(out.stderr).toMatch(/scale-up backed off/);
   }, 60_000);
 
   it('at 50% cpu changes nothing', async () => {
