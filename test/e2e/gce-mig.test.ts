@@ -72,8 +72,9 @@ const deletes = (fake: FakeGce) => fake.calls('POST').filter((r) => r.path.endsW
 describe('run with a gce-mig config file, against an emulated Mesos and a local Compute API', () => {
   it('at 83% cpu on 3 agents resizes the managed instance group to 5', async () => {
     const s = await setup(['10.1.0.4', '10.1.0.6', '10.1.0.8'], [onWorkload('/web', 5, 1)]);
-    const out = await runCliUntil(['run', '--config', s.configPath, '-vv'], s.env, () => resizes(s.fake).length > 0, 45_000);
+    const out = await runCliUntil(['run', '--config', s.configPath, '-vvv'], s.env, () => resizes(s.fake).length > 0, 45_000);
     if (resizes(s.fake).length === 0) console.log(out.stderr.slice(-3000));
+    expect(out.stderr).toMatch(/"level":20/);
     expect(resizes(s.fake).map((r) => [r.path, r.query['size']])).toEqual([
       [`/compute/v1/projects/${PROJECT}/zones/${ZONE}/instanceGroupManagers/mesos-agents/resize`, '5'],
     ]);
