@@ -26,17 +26,19 @@ const program = new Command('chaos')
   .option('--cycles <n>', 'cycles with faults injected', positiveInt('--cycles'), 10_000)
   .option('--episode-cycles <n>', 'chaos cycles per episode (a fresh cluster each)', positiveInt('--episode-cycles'), 40)
   .option('--http-share <f>', 'share of episodes run over HTTP with the real Mesos and Marathon clients', share, 0.2)
+  .option('--episode <n>', 'run only this episode of the seed (to reproduce a break)', positiveInt('--episode'))
   .option('--json', 'print the report as JSON')
   .option('--trace', 'print one JSON line per cycle on stderr (decisions, actions, drains)')
   .exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : 2));
 
 program.parse();
-const o = program.opts<{ seed: number; cycles: number; episodeCycles: number; httpShare: number; json?: boolean; trace?: boolean }>();
+const o = program.opts<{ seed: number; cycles: number; episodeCycles: number; httpShare: number; json?: boolean; trace?: boolean; episode?: number }>();
 const report = await runChaos({
   seed: o.seed,
   cycles: o.cycles,
   episodeCycles: Math.max(1, o.episodeCycles),
   httpShare: o.httpShare,
+  ...(o.episode !== undefined ? { onlyEpisode: o.episode } : {}),
   ...(o.trace ? { trace: (line: string) => process.stderr.write(`${line}\n`) } : {}),
   onProgress: (done, total) => {
     if (!o.json && process.stderr.isTTY) process.stderr.write(`\r${done}/${total} cycles`);

@@ -64,10 +64,25 @@ export function startProcess(ctx: ProcessContext, clock: Clock, leadership: Lead
     pending = marathonPendingSource(marathon, marathonConfig.url, clock);
     drainer = new MesosDrainer(mesos);
   } else {
-    const source = new SimAgentSource(world.cluster);
     // Fresh models every read: the chaos world changes under the source without telling it.
-    agents = faultyAgents({ getAgents: () => (source.markAllDirty(), source.getAgents()) }, ctx.masterFaults ?? new MasterFaults(referee), life, ctx.rand);
-    pending = faultyPending(simPendingSource(world.cluster), ctx.takeMarathonFault, life);
+    const source = new SimAgentSource(world.cluster);
+    // Reads are stamped with this process's clock, as the real clients stamp them (MesosClient's `now`).
+    const fresh: AgentSource = {
+      getAgents: async () => {
+        source.markAllDirty();
+        const r = await source.getAgents();
+        return r.ok ? { ok: true, value: { ...r.value, readAt: clock.now() } } : r;
+      },
+    };
+    const queue = simPendingSource(world.cluster);
+    const stamped: PendingSource = {
+      getQueue: async () => {
+        const r = await queue.getQueue();
+        return r.ok ? { ok: true, value: { ...r.value, readAt: clock.now() } } : r;
+      },
+    };
+    agents = faultyAgents(fresh, ctx.masterFaults ?? new MasterFaults(referee), life, ctx.rand);
+    pending = faultyPending(stamped, ctx.takeMarathonFault, life);
     drainer = new SimDrainer(world.cluster, () => source.markAllDirty());
   }
   const chaosDrainer = new ChaosDrainer(world, drainer, referee, gate, life, ctx.masterFaults);

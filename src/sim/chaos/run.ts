@@ -16,6 +16,8 @@ export interface ChaosOptions {
   readonly quietLimit?: number;
   /** Called after each episode with the chaos cycles done so far. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Runs only this episode (as numbered in a break's record), to reproduce it. */
+  readonly onlyEpisode?: number;
   /** Receives one JSON line per cycle (see `runEpisode`). */
   readonly trace?: (line: string) => void;
 }
@@ -60,15 +62,24 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   let done = 0;
   let total = 0;
   let httpEpisodes = 0;
+  let ran = 0;
+  let episodes = 0;
   try {
     for (let i = 0; done < o.cycles; i++) {
       const rand = seededRandom((o.seed * 100_003 + i * 7_919) >>> 0);
       const cycles = Math.min(episodeCycles, o.cycles - done);
+      if (o.onlyEpisode !== undefined && i !== o.onlyEpisode) {
+        // Every episode has its own generator, so one can be run alone exactly as in the whole run.
+        done += cycles;
+        continue;
+      }
       const http = rand() < httpShare;
       if (http) httpEpisodes++;
       referee.episode = i;
       total += await runEpisode({ referee, rand, seed: (o.seed * 1_000 + i) >>> 0, cycles, quietLimit, http, secrets: secretsFor(rand), ...(o.trace ? { trace: o.trace } : {}) });
       done += cycles;
+      ran += cycles;
+      episodes++;
       o.onProgress?.(done, o.cycles);
     }
   } finally {
@@ -78,9 +89,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const faultsTotal = Object.values(referee.faults).reduce((a, b) => a + b, 0);
   return {
     seed: o.seed,
-    cycles: done,
-    quietCycles: total - done,
-    episodes: referee.episode + 1,
+    cycles: ran,
+    quietCycles: total - ran,
+    episodes,
     httpEpisodes,
     faults: { ...referee.faults },
     faultsTotal,
