@@ -2,9 +2,9 @@ import type { Config } from '../config/schema.js';
 import type { Plan } from '../model/plan.js';
 import { formatMachine } from '../model/machine.js';
 import { describeMove } from '../controller/controller.js';
-import { secretsFromEnv } from '../providers/redact.js';
 import { createLogger, levelForVerbosity } from '../util/logger.js';
-import { Scrubber, secretsIn } from '../util/secret.js';
+import { Scrubber } from '../util/secret.js';
+import { processSecrets } from './secrets.js';
 import { wire } from './wire.js';
 
 /** Exit code of `plan` when it could not read what a full plan needs (Mesos, Marathon, a cloud group, a signal). */
@@ -38,7 +38,7 @@ const READ_NAMES: Readonly<Record<string, string>> = {
  */
 export async function planOnce(config: Config, json: boolean): Promise<number> {
   // Every configured secret, and credential-like environment variables, scrubbed from every log line.
-  const logger = createLogger(levelForVerbosity(config.verbosity), undefined, new Scrubber([...secretsIn(config), ...secretsFromEnv(process.env)]));
+  const logger = createLogger(levelForVerbosity(config.verbosity), undefined, new Scrubber(processSecrets(config)));
   const failed = new Set<string>();
   const { controller, mesos, marathon } = wire({ ...config, dryRun: true }, logger, { onError: (kind) => failed.add(kind) });
   try {

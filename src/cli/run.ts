@@ -1,7 +1,7 @@
 import type { Config } from '../config/schema.js';
-import { secretsFromEnv } from '../providers/redact.js';
 import { createLogger, levelForVerbosity } from '../util/logger.js';
-import { Scrubber, secretsIn } from '../util/secret.js';
+import { Scrubber } from '../util/secret.js';
+import { processSecrets } from './secrets.js';
 import { displayUrl } from '../util/url.js';
 import { startService, type LoopEnd, type ServiceOptions } from './service.js';
 
@@ -15,7 +15,7 @@ export const EXIT_LOOP_FAILED = 1;
  */
 export async function runService(config: Config, warnings: readonly string[] = [], extra: Omit<ServiceOptions, 'config' | 'logger'> = {}): Promise<number> {
   // Every configured secret, and credential-like environment variables, scrubbed from every log line.
-  const logger = createLogger(levelForVerbosity(config.verbosity), undefined, new Scrubber([...secretsIn(config), ...secretsFromEnv(process.env)]));
+  const logger = createLogger(levelForVerbosity(config.verbosity), undefined, new Scrubber(processSecrets(config)));
   logger.info(
     {
       groups: config.groups.map((g) => g.name),

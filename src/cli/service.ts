@@ -12,8 +12,8 @@ import { createHandle, HttpServer, logLeadership, Metrics, serverOptionsFromConf
 import { systemClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { errorMessage } from '../util/result.js';
-import { scrub, secretsIn } from '../util/secret.js';
-import { secretsFromEnv } from '../providers/redact.js';
+import { scrub } from '../util/secret.js';
+import { processSecrets } from './secrets.js';
 
 export interface ServiceOptions {
   readonly config: Config;
@@ -60,9 +60,8 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   const { config, logger } = o;
   const clock = o.clock ?? systemClock;
   const metrics = new Metrics({ processMetrics: o.processMetrics ?? true });
-  // One list for /status, HTTP answers and the loop's failure: every configured secret, each basic-auth
-  // user:password pair (its base64 is what we send), and credential-like environment variables.
-  const secrets = [...secretsIn(config), ...secretsFromEnv(process.env)];
+  // One list for /status, HTTP answers and the loop's failure (cli/secrets.ts).
+  const secrets = processSecrets(config);
 
   const election = config.zk
     ? new LeaderElection({ url: config.zk, replicaId: o.replicaId ?? defaultReplicaId(), logger, ...(o.zkSessionTimeoutMs !== undefined ? { sessionTimeoutMs: o.zkSessionTimeoutMs } : {}) })

@@ -92,19 +92,30 @@ export function scrub(text: string, secrets: readonly (Secret | undefined)[]): s
 
 /**
  * Every Secret inside a value (a parsed Config), plus `user:password` of each object that holds a
- * `username` string beside a `password` Secret (basic auth: `basicCredential`). The list one
- * scrubber holds for logs, errors, /status and /api/plan.
+ * `username` string beside a `password` Secret (basic auth: `basicCredential`), plus plain strings
+ * under keys `secretKey` names (an exec group's free-form `settings`). The list one scrubber
+ * holds for logs, errors, /status and /api/plan.
  */
-export function secretsIn(value: unknown, out: Secret[] = [], seen = new Set<object>()): Secret[] {
-  if (value instanceof Secret) {
-    out.push(value);
-    return out;
-  }
-  if (typeof value !== 'object' || value === null || seen.has(value)) return out;
-  seen.add(value);
-  const rec = value as Record<string, unknown>;
-  if (typeof rec['username'] === 'string' && rec['password'] instanceof Secret) out.push(basicCredential(rec['username'], rec['password']));
-  for (const v of Array.isArray(value) ? value : Object.values(value)) secretsIn(v, out, seen);
+export function secretsIn(value: unknown, secretKey?: (name: string) => boolean): Secret[] {
+  const out: Secret[] = [];
+  const seen = new Set<object>();
+  const walk = (v: unknown, key: string): void => {
+    if (v instanceof Secret) {
+      out.push(v);
+      return;
+    }
+    if (typeof v === 'string') {
+      if (secretKey?.(key) && v.length >= MIN_SECRET) out.push(new Secret(v));
+      return;
+    }
+    if (typeof v !== 'object' || v === null || seen.has(v)) return;
+    seen.add(v);
+    const rec = v as Record<string, unknown>;
+    if (typeof rec['username'] === 'string' && rec['password'] instanceof Secret) out.push(basicCredential(rec['username'], rec['password']));
+    if (Array.isArray(v)) for (const item of v) walk(item, key);
+    else for (const [k, item] of Object.entries(rec)) walk(item, k);
+  };
+  walk(value, '');
   return out;
 }
 

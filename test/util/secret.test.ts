@@ -60,6 +60,11 @@ describe('secretsIn and Scrubber', () => {
     expect(scrubber.scrub(text)).toBe('Basic [redacted] token=[redacted] [redacted] Bearer [redacted]');
   });
 
+  it('also takes plain strings under keys the caller names as secret (an exec group settings)', () => {
+    const found = secretsIn({ settings: { vsphere_password: 'vs-pass-1234', host: 'vc.local' } }, (k) => k.endsWith('password'));
+    expect(found.map((s) => s.reveal())).toEqual(['vs-pass-1234']);
+  });
+
   it('scrubs secrets added after it was made (e.g. credential-like environment variables)', () => {
     const scrubber = new Scrubber();
     scrubber.add([new Secret('late-secret-value')]);
