@@ -29,7 +29,10 @@ interface Setup {
 async function setup(ips: string[], apps: AppSpec[], drainMethod?: 'maintenance', group: Record<string, unknown> = {}): Promise<Setup> {
   const cluster = await startE2eCluster([...ips.map((ip) => agentOn(ip, privateDnsFor(ip))), agentOn('10.2.0.4', privateDnsFor('10.2.0.4'), 'public')], apps);
   cleanup.push(() => cluster.close());
-  const fake = await startFakeAws({ groups: [{ name: 'mesos-agents', min: 1, max: 10, desired: ips.length, instances: ips.map((ip) => ({ privateIp: ip })) }] });
+  const fake = await startFakeAws({
+    groups: [{ name: 'mesos-agents', min: 1, max: 10, desired: ips.length, instances: ips.map((ip) => ({ privateIp: ip })) }],
+    secretAccessKey: SECRET_ACCESS_KEY,
+  });
   cleanup.push(() => fake.close());
   const config = await writeConfig({
     timer: 1,

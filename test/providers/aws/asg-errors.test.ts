@@ -70,6 +70,16 @@ describe('AwsAsgProvider throttling and failures (real SDK retries)', () => {
     expect(h.fake.calls).toHaveLength(1);
   });
 
+  it('reports a wrong secret key (SignatureDoesNotMatch) as auth, naming no secret', async () => {
+    h = await startHarness();
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'wrongSecretKeyValue0000000000000000000000');
+    const e = await failure(h.provider.describe(group()));
+    expect(e).toMatchObject({ kind: 'auth', retryable: false });
+    expect(e.message).toMatch(/^describe mesos-agents: SignatureDoesNotMatch \(HTTP 403\): The request signature we calculated does not match/);
+    expect(e.message).not.toContain('wrongSecretKeyValue');
+    expect(h.fake.calls).toHaveLength(1);
+  });
+
   it('reports missing credentials as auth, naming no secret', async () => {
     h = await startHarness();
     vi.stubEnv('AWS_ACCESS_KEY_ID', undefined);

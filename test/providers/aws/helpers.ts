@@ -52,7 +52,7 @@ export async function startHarness(
   providerOptions: AwsAsgProviderOptions = {},
   settings: AwsSettings | undefined = { region: 'us-east-1' },
 ): Promise<Harness> {
-  const fake = await startFakeAws(fakeOptions);
+  const fake = await startFakeAws({ secretAccessKey: SECRET_ACCESS_KEY, ...fakeOptions });
   stubAwsEnv(fake.endpoint);
   const { logger, lines } = capturedLogger();
   const provider = new AwsAsgProvider(settings, logger, { maxAttempts: 3, ...providerOptions });

@@ -7,7 +7,7 @@ import { ACCESS_KEY_ID, SECRET_ACCESS_KEY } from './helpers.js';
 const run = promisify(execFile);
 
 it('loads the AWS SDK only when an aws-asg group makes its first call, and finds the endpoint through AWS_ENDPOINT_URL', async () => {
-  const fake = await startFakeAws({ groups: [{ name: 'mesos-agents', desired: 4 }] });
+  const fake = await startFakeAws({ groups: [{ name: 'mesos-agents', desired: 4 }], secretAccessKey: SECRET_ACCESS_KEY });
   try {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'test/providers/aws/child-bindings.ts'], {
       env: {

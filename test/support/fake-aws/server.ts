@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiError, asgAction, ec2Action, type ActionContext } from './actions.js';
+import { verifySigV4 } from './sigv4.js';
 import { FakeAwsState, type AsgSpec, type FakeAsg, type FakeInstance } from './state.js';
 import { asgError, ec2Error } from './xml.js';
 
@@ -31,6 +32,8 @@ export interface StartFakeAwsOptions {
   readonly groups?: readonly AsgSpec[];
   /** The access key the fake accepts; others get InvalidClientTokenId. */
   readonly accessKeyId?: string;
+  /** When given, every request's SigV4 signature is checked with it (SignatureDoesNotMatch otherwise). */
+  readonly secretAccessKey?: string;
   /** DescribeInstances page size (EC2 pages reservations with NextToken). */
   readonly pageSize?: number;
   /** Echo the request's Authorization header in error messages, as a careless server might. */
@@ -134,6 +137,8 @@ export async function startFakeAws(options: StartFakeAwsOptions = {}): Promise<F
       if (!scope) throw new ApiError('MissingAuthenticationToken', 403, 'Request is missing Authentication Token');
       if (scope.service !== service) throw new ApiError('SignatureDoesNotMatch', 403, `Credential should be scoped to correct service: '${service}'.`);
       if (scope.accessKeyId !== accessKeyId) throw new ApiError(service === 'ec2' ? 'AuthFailure' : 'InvalidClientTokenId', service === 'ec2' ? 401 : 403, 'The security token included in the request is invalid.');
+      if (options.secretAccessKey !== undefined && !verifySigV4(req.method ?? '', req.url ?? '', req.headers, raw, options.secretAccessKey))
+        throw new ApiError('SignatureDoesNotMatch', 403, 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.');
       if (params['Version'] !== VERSIONS[service]) throw new ApiError('InvalidParameterValue', 400, `Version ${params['Version'] ?? '(none)'} is not supported`);
       const f = faults.find((x) => x.remaining > 0 && (x.fault.action === undefined || x.fault.action === action));
       if (f) {
