@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import pRetry from 'p-retry';
 import { scrub, type Secret } from '../util/secret.js';
 import { ProviderError } from './provider.js';
@@ -35,9 +36,11 @@ export interface CallRetry {
  * kind `throttled` or `unavailable` (a 429, a 5xx, no answer). `busy` is not retried here: a
  * stack or group being changed by someone else takes minutes, which is the controller's backoff.
  * `fn` must map failures to ProviderError and be safe to repeat (idempotent or request-id keyed).
+ * `signal` (the call's deadline, provider.ts `CallOptions`) stops the retrying.
  */
-export function retryCloudCall<T>(fn: () => Promise<T>, retry: CallRetry = {}, onRetry?: (e: ProviderError, attempt: number) => void): Promise<T> {
+export function retryCloudCall<T>(fn: () => Promise<T>, retry: CallRetry = {}, onRetry?: (e: ProviderError, attempt: number) => void, signal?: AbortSignal): Promise<T> {
   return pRetry(fn, {
+    ...(signal ? { signal } : {}),
     retries: retry.retries ?? 4,
     minTimeout: retry.minDelayMs ?? 500,
     maxTimeout: retry.maxDelayMs ?? 8_000,
@@ -62,4 +65,10 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
   return out;
+}
+
+/** Waits `ms`, or fails as soon as `signal` aborts (a poll loop stops at the call's deadline). */
+export async function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  if (ms > 0) await delay(ms, undefined, signal ? { signal } : {});
+  signal?.throwIfAborted();
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Instance, NodeGroupState } from '../../model/node-group.js';
 import type { Logger } from '../../util/logger.js';
-import { mapLimit, retryCloudCall, type CallRetry } from '../cloud-call.js';
-import { ProviderError, type NodeGroupProvider, type NodeGroupRef } from '../provider.js';
+import { mapLimit, pause, retryCloudCall, type CallRetry } from '../cloud-call.js';
+import { ProviderError, type CallOptions as ProviderCallOptions, type NodeGroupProvider, type NodeGroupRef } from '../provider.js';
 import { createComputeClients, type ComputeClients } from './clients.js';
 import { operationError, toProviderError } from './errors.js';
 import { parseInstanceUrl, toInstance, type ComputeInstanceLike, type ManagedInstanceLike } from './instances.js';
@@ -50,42 +50,45 @@ export class GceMigProvider implements NodeGroupProvider {
     this.apiEndpoint = options.apiEndpoint ?? settings.apiEndpoint ?? (env['GCE_API_ENDPOINT'] || undefined);
   }
 
-  async describe(group: NodeGroupRef): Promise<NodeGroupState> {
+  async describe(group: NodeGroupRef, options: ProviderCallOptions = {}): Promise<NodeGroupState> {
+    const { signal } = options;
     const t = this.target(group);
     return this.call('describe', group, t, async (api) => {
       const opts = this.callOptions();
-      const targetSize = await this.retrying(() => api.targetSize(opts));
-      const managed = await this.retrying(() => api.managedInstances(opts));
-      const vms = await this.readInstances(api, managed, opts);
+      const targetSize = await this.retrying(() => api.targetSize(opts), signal);
+      const managed = await this.retrying(() => api.managedInstances(opts), signal);
+      const vms = await this.readInstances(api, managed, opts, signal);
       const instances = managed.map((mi) => toInstance(mi, mi.instance ? vms.get(mi.instance) : undefined)).filter((i): i is Instance => i !== undefined);
       return { desired: targetSize ?? instances.length, instances };
     });
   }
 
-  async setDesiredSize(group: NodeGroupRef, size: number): Promise<void> {
+  async setDesiredSize(group: NodeGroupRef, size: number, options: ProviderCallOptions = {}): Promise<void> {
+    const { signal } = options;
     const t = this.target(group);
     if (!Number.isInteger(size) || size < 0)
       throw new ProviderError(`setDesiredSize ${group.name}: size ${size} is not a whole number >= 0`, 'invalid', false);
     await this.call('setDesiredSize', group, t, async (api) => {
       const requestId = randomUUID();
-      const op = await this.retrying(() => api.resize(size, requestId, this.callOptions()));
-      await this.waitFor(api, op, `setDesiredSize ${this.label(t)}`);
+      const op = await this.retrying(() => api.resize(size, requestId, this.callOptions()), signal);
+      await this.waitFor(api, op, `setDesiredSize ${this.label(t)}`, signal);
     });
     this.log.info({ group: group.name, ...t, size }, 'managed instance group resized');
   }
 
-  async deleteInstances(group: NodeGroupRef, ids: readonly string[]): Promise<void> {
+  async deleteInstances(group: NodeGroupRef, ids: readonly string[], options: ProviderCallOptions = {}): Promise<void> {
+    const { signal } = options;
     const t = this.target(group);
     if (ids.length === 0) return;
     const bad = ids.find((id) => parseInstanceUrl(id) === undefined);
     if (bad !== undefined)
       throw new ProviderError(`deleteInstances ${group.name}: "${bad}" is not an instance URL (.../zones/ZONE/instances/NAME)`, 'invalid', false);
     const deleted = await this.call('deleteInstances', group, t, async (api) => {
-      const remaining = await this.stillToDelete(api, ids);
+      const remaining = await this.stillToDelete(api, ids, signal);
       if (remaining.length === 0) return remaining;
       const requestId = randomUUID();
-      const op = await this.retrying(() => api.deleteInstances(remaining, requestId, this.callOptions()));
-      await this.waitFor(api, op, `deleteInstances ${this.label(t)}`);
+      const op = await this.retrying(() => api.deleteInstances(remaining, requestId, this.callOptions()), signal);
+      await this.waitFor(api, op, `deleteInstances ${this.label(t)}`, signal);
       return remaining;
     });
     this.log.info({ group: group.name, ...t, instances: deleted, alreadyGone: ids.filter((id) => !deleted.includes(id)) }, 'managed instances deleted');
@@ -96,9 +99,9 @@ export class GceMigProvider implements NodeGroupProvider {
    * VM no longer exists was deleted before (a repeated call after a lost answer): done. One whose
    * VM exists outside this group is refused: it is not ours to delete.
    */
-  private async stillToDelete(api: MigApi, ids: readonly string[]): Promise<string[]> {
+  private async stillToDelete(api: MigApi, ids: readonly string[], signal: AbortSignal | undefined): Promise<string[]> {
     const opts = this.callOptions();
-    const managed = await this.retrying(() => api.managedInstances(opts));
+    const managed = await this.retrying(() => api.managedInstances(opts), signal);
     const byUrl = new Map(managed.map((m) => [m.instance ?? '', m]));
     const out: string[] = [];
     for (const id of ids) {
@@ -109,7 +112,7 @@ export class GceMigProvider implements NodeGroupProvider {
       }
       const where = parseInstanceUrl(id);
       const exists = where
-        ? await this.retrying(() => api.instance(where.zone, where.name, opts)).then(
+        ? await this.retrying(() => api.instance(where.zone, where.name, opts), signal).then(
             () => true,
             (e: unknown) => {
               if (e instanceof ProviderError && e.kind === 'not-found') return false;
@@ -145,13 +148,13 @@ export class GceMigProvider implements NodeGroupProvider {
   }
 
   /** Instance URL -> the VM, read with bounded concurrency; a VM that is gone or not yet made is left out. */
-  private async readInstances(api: MigApi, managed: readonly ManagedInstanceLike[], opts: CallOptions): Promise<Map<string, ComputeInstanceLike>> {
+  private async readInstances(api: MigApi, managed: readonly ManagedInstanceLike[], opts: CallOptions, signal: AbortSignal | undefined): Promise<Map<string, ComputeInstanceLike>> {
     const urls = managed.map((m) => m.instance).filter((u): u is string => Boolean(u));
     const vms = await mapLimit(urls, this.options.concurrency ?? 8, async (url) => {
       const where = parseInstanceUrl(url);
       if (!where) return undefined;
       try {
-        return [url, await this.retrying(() => api.instance(where.zone, where.name, opts))] as const;
+        return [url, await this.retrying(() => api.instance(where.zone, where.name, opts), signal)] as const;
       } catch (e) {
         if (e instanceof ProviderError && e.kind === 'not-found') return undefined;
         throw e;
@@ -165,7 +168,7 @@ export class GceMigProvider implements NodeGroupProvider {
    * zoneOperations.wait: returns when DONE or after about two minutes), bounded by the
    * operation deadline; a DONE operation with errors becomes a ProviderError.
    */
-  private async waitFor(api: MigApi, first: ComputeOperation, what: string): Promise<void> {
+  private async waitFor(api: MigApi, first: ComputeOperation, what: string, signal: AbortSignal | undefined): Promise<void> {
     const deadline = Date.now() + (this.options.operationTimeoutMs ?? 10 * 60_000);
     let op = first;
     while (op.status !== 'DONE') {
@@ -174,16 +177,16 @@ export class GceMigProvider implements NodeGroupProvider {
       const left = deadline - Date.now();
       if (left <= 0) throw new ProviderError(`${what}: operation ${name} not done before the deadline`, 'unavailable', true);
       const before = Date.now();
-      op = await this.retrying(() => api.wait(name, { timeout: Math.min(left, 150_000), retry: null }));
-      const pause = (this.options.pollIntervalMs ?? 2_000) - (Date.now() - before);
-      if (op.status !== 'DONE' && pause > 0) await new Promise((r) => setTimeout(r, Math.min(pause, Math.max(0, deadline - Date.now()))));
+      op = await this.retrying(() => api.wait(name, { timeout: Math.min(left, 150_000), retry: null }), signal);
+      const rest = (this.options.pollIntervalMs ?? 2_000) - (Date.now() - before);
+      if (op.status !== 'DONE' && rest > 0) await pause(Math.min(rest, Math.max(0, deadline - Date.now())), signal);
     }
     const errors = op.error?.errors ?? [];
     if (errors.length > 0) throw operationError(what, errors, op.httpErrorStatusCode);
   }
 
   /** One SDK call, its failure classified, retried while throttled or unavailable. */
-  private retrying<T>(fn: () => Promise<T>): Promise<T> {
+  private retrying<T>(fn: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
     return retryCloudCall(
       async () => {
         try {
@@ -194,6 +197,7 @@ export class GceMigProvider implements NodeGroupProvider {
       },
       this.options.retry,
       (e, attempt) => this.log.debug({ attempt, kind: e.kind, err: e.message }, 'compute call retried'),
+      signal,
     );
   }
 

@@ -85,6 +85,17 @@ describe('GceMigProvider throttling and failures', () => {
     expect(h.fake.calls('POST').filter((r) => r.path.endsWith('/deleteInstances'))).toHaveLength(0);
   });
 
+  it('stops waiting for an operation when the call\'s deadline signal aborts', async () => {
+    h = await startGceHarness({ opPolls: 10_000 }, { pollIntervalMs: 20 });
+    const started = Date.now();
+    const e = await failure(h.provider.setDesiredSize(zonal(), 6, { signal: AbortSignal.timeout(400) }));
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(e.kind).toBe('unavailable');
+    const waits = h.fake.requests.filter((r) => r.path.endsWith('/wait')).length;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(h.fake.requests.filter((r) => r.path.endsWith('/wait')).length).toBe(waits);
+  });
+
   it('reports an unreachable endpoint as unavailable', async () => {
     h = await startGceHarness({}, { apiEndpoint: 'http://127.0.0.1:9', retry: { retries: 1, minDelayMs: 5, maxDelayMs: 10 } });
     const e = await failure(h.provider.describe(zonal()));
