@@ -49,6 +49,9 @@ export class StateJsonReader {
         `${root}.get_frameworks.frameworks.*`,
       ],
       keepStack: false,
+      // Buffered strings and numbers: measured faster than the default per-character concatenation.
+      stringBufferSize: 64 * 1024,
+      numberBufferSize: 64,
     });
     this.#parser.onValue = (info) => this.#onValue(info);
     this.#parser.onError = (e) => {

@@ -193,6 +193,10 @@ export class StreamedState implements AgentSource {
       this.#lastSyncAt = this.#clock.now();
       this.#stats.syncs++;
       this.#scheduleSafetyResync();
+      const msg = 'mesos state model in sync from the event stream';
+      const fields = { agents: this.#model.agentCount, heartbeatIntervalSeconds: this.#heartbeat ?? null, syncs: this.#stats.syncs };
+      if (this.#stats.syncs === 1) this.#o.logger.info(fields, msg);
+      else this.#o.logger.debug(fields, msg);
     } else if (this.#inSync) {
       const gap = this.#model.apply(e);
       if (gap) {

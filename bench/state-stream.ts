@@ -1,0 +1,184 @@
+/**
+ * Large states: the cold read of a big master through the streaming GET_STATE path, with peak RSS,
+ * beside today's whole-body read (`JSON.parse` of one string, what the client did before), and the
+ * warm cycle from the event-fed model (events applied, then the agents a cycle plans from).
+ *
+ *   npx tsx bench/state-stream.ts [agents=10000] [tasksPerAgent=10] [path=stream|whole] [cycles=200] [eventsPerCycle=100]
+ *
+ * Run one size and path per process (peak RSS is the process's): e.g. `... 50000 10 stream` and
+ * `... 50000 10 whole`. The master is a loopback HTTP server writing the state element by element
+ * from templates cut out of the emulated master's own JSON (src/sim/emulator/mesos-v1-json.ts), so
+ * even a 600 MB state is never one string on the server side either.
+ */
+import { spawn } from 'node:child_process';
+import { createServer, type ServerResponse } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { request } from 'undici';
+import { mesosSchema } from '../src/config/schema.js';
+import { MesosClient } from '../src/mesos/client.js';
+import { parseEvent } from '../src/mesos/events.js';
+import { parseGetState } from '../src/mesos/parse-v1.js';
+import { StateModel } from '../src/mesos/state/model.js';
+import { SimCluster } from '../src/sim/cluster/cluster.js';
+import { VirtualClock } from '../src/sim/cluster/virtual-clock.js';
+import { getStateBody } from '../src/sim/emulator/mesos-v1-json.js';
+import { nearestRank } from '../src/sim/metrics/percentile.js';
+import { createLogger } from '../src/util/logger.js';
+
+const SERVE = process.argv[2] === 'serve';
+const args = SERVE ? process.argv.slice(1) : process.argv;
+const AGENTS = Number(args[2] ?? 10_000);
+const PER_AGENT = Number(args[3] ?? 10);
+const PATH = (args[4] ?? 'stream') as 'stream' | 'whole';
+const CYCLES = Number(args[5] ?? 200);
+const EVENTS_PER_CYCLE = Number(args[6] ?? 100);
+
+/** One agent with PER_AGENT tasks from the emulator, as JSON templates with placeholders for the ids. */
+function templates(): { agent: string; task: string; framework: string } {
+  const clock = new VirtualClock();
+  const cluster = new SimCluster({ clock, seed: 1 });
+  cluster.addAgent({ hostname: 'HOSTNAME', ip: '10.9.9.9', resources: { cpus: 16, mem: 65536, disk: 200_000 }, attributes: { workload: 'stateless', zone: 'z1' } });
+  const r = cluster.createApp({ id: '/svc/app', instances: 1, cpus: 0.7, mem: 1024 });
+  if (!r.ok) throw r.error;
+  clock.advance(60_000);
+  const body = getStateBody(cluster) as { get_tasks: { tasks: unknown[] }; get_agents: { agents: { agent_info: { id: { value: string } } }[] }; get_frameworks: { frameworks: unknown[] } };
+  const agent = body.get_agents.agents[0];
+  const task = body.get_tasks.tasks[0] as { task_id: { value: string }; agent_id: { value: string } };
+  if (!agent || !task) throw new Error('no template');
+  const agentId = agent.agent_info.id.value;
+  const taskId = task.task_id.value;
+  const sub = (text: string) => text.split(agentId).join('@AGENT@').split(taskId).join('@TASK@').split('HOSTNAME').join('@HOST@').split('10.9.9.9').join('@IP@');
+  return { agent: sub(JSON.stringify(agent)), task: sub(JSON.stringify(task)), framework: JSON.stringify(body.get_frameworks.frameworks[0]) };
+}
+
+const T = templates();
+const agentIdOf = (i: number) => `S${i}-bench-agent`;
+const taskIdOf = (i: number, j: number) => `svc_app${i % 100}.${(i * 16 + j).toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
+const ipOf = (i: number) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+const agentJson = (i: number) => T.agent.split('@AGENT@').join(agentIdOf(i)).split('@HOST@').join(`agent-${i}.cluster`).split('@IP@').join(ipOf(i));
+const taskJson = (i: number, j: number) => T.task.split('@AGENT@').join(agentIdOf(i)).split('@TASK@').join(taskIdOf(i, j)).split('@IP@').join(ipOf(i));
+
+/** The GET_STATE document in pieces: never one string. */
+function* pieces(): Generator<string> {
+  yield '{"type":"GET_STATE","get_state":{"get_tasks":{"tasks":[';
+  let first = true;
+  const batch: string[] = [];
+  for (let i = 0; i < AGENTS; i++) {
+    for (let j = 0; j < PER_AGENT; j++) batch.push(taskJson(i, j));
+    if (batch.length >= 1000 || i === AGENTS - 1) {
+      yield (first ? '' : ',') + batch.join(',');
+      first = false;
+      batch.length = 0;
+    }
+  }
+  yield `]},"get_executors":{},"get_frameworks":{"frameworks":[${T.framework}]},"get_agents":{"agents":[`;
+  for (let i = 0; i < AGENTS; i += 500) {
+    const part: string[] = [];
+    for (let k = i; k < Math.min(AGENTS, i + 500); k++) part.push(agentJson(k));
+    yield (i > 0 ? ',' : '') + part.join(',');
+  }
+  yield ']}}}';
+}
+
+async function write(res: ServerResponse): Promise<void> {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  for (const p of pieces()) if (!res.write(p)) await new Promise((r) => res.once('drain', r));
+  res.end();
+}
+
+/** The master runs in a child process, so its work and memory are not counted as the reader's. */
+async function startMaster(): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), 'serve', String(AGENTS), String(PER_AGENT)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<string>((resolve, reject) => {
+    child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim()));
+    child.once('exit', (code) => reject(new Error(`bench master exited ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+}
+
+if (SERVE) {
+  const server = createServer((req, res) => {
+    if (req.url === '/master/redirect') {
+      res.writeHead(404);
+      return res.end();
+    }
+    req.resume();
+    req.on('end', () => void write(res));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  process.stdout.write(`${(server.address() as AddressInfo).port}\n`);
+  await new Promise(() => undefined);
+}
+
+let served = 0;
+for (const p of pieces()) served += Buffer.byteLength(p);
+const master = await startMaster();
+const url = master.url;
+
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
+const peakRss = () => process.resourceUsage().maxRSS * 1024;
+
+/** Today's path: the whole body as one string, JSON.parse, parseGetState. */
+async function readWhole(): Promise<{ agents: number; tasks: number } | string> {
+  try {
+    const res = await request(`${url}/api/v1`, { method: 'POST', body: '{"type":"GET_STATE"}', headers: { 'content-type': 'application/json' } });
+    const text = await res.body.text();
+    const parsed = parseGetState(JSON.parse(text));
+    if (!parsed.ok) return parsed.error.message;
+    return { agents: parsed.value.agents.length, tasks: parsed.value.agents.reduce((n, a) => n + a.tasks.length, 0) };
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
+const client = new MesosClient(mesosSchema.parse({ masters: [url], timeoutMs: 120_000 }), createLogger('silent'));
+const t0 = performance.now();
+let cold: string;
+let model: StateModel | undefined;
+if (PATH === 'whole') {
+  const r = await readWhole();
+  cold = typeof r === 'string' ? `FAILED: ${r.slice(0, 120)}` : `${r.agents} agents, ${r.tasks} tasks`;
+} else {
+  const r = await client.getState();
+  if (!r.ok) throw new Error(r.error.message);
+  model = new StateModel();
+  model.reset(r.value.state);
+  cold = `${r.value.state.agents.length} agents, ${r.value.state.agents.reduce((n, a) => n + a.tasks.length, 0)} tasks`;
+}
+const coldMs = performance.now() - t0;
+console.log(`cold read (${PATH === 'stream' ? 'streamed GET_STATE -> StateModel' : 'whole body, JSON.parse, parseGetState'}) of ${AGENTS} agents x ${PER_AGENT} tasks: ${(coldMs / 1000).toFixed(2)} s, ${mb(served)} served, peak RSS ${mb(peakRss())}; ${cold}`);
+
+if (model) {
+  // Warm cycles: EVENTS_PER_CYCLE events as the master sends them (JSON text, parsed): half new
+  // tasks on agents spread over the cluster, half those tasks finishing; then the agents a plan reads.
+  const frameworkId = (JSON.parse(T.framework) as { framework_info: { id: { value: string } } }).framework_info.id.value;
+  let seq = 0;
+  const times: number[] = [];
+  for (let c = 0; c < CYCLES; c++) {
+    const texts: string[] = [];
+    for (let k = 0; k < EVENTS_PER_CYCLE / 2; k++) {
+      const i = (seq * 7919) % AGENTS;
+      const id = `new_${seq++}.00000000-0000-4000-8000-000000000000`;
+      texts.push(`{"type":"TASK_ADDED","task_added":{"task":${T.task.split('@AGENT@').join(agentIdOf(i)).split('@TASK@').join(id).split('@IP@').join(ipOf(i))}}}`);
+      texts.push(`{"type":"TASK_UPDATED","task_updated":{"framework_id":{"value":"${frameworkId}"},"state":"TASK_FINISHED","status":{"task_id":{"value":"${id}"},"state":"TASK_FINISHED","agent_id":{"value":"${agentIdOf(i)}"},"timestamp":1}}}`);
+    }
+    const s = performance.now();
+    for (const text of texts) {
+      const e = parseEvent(JSON.parse(text));
+      if (!e.ok) throw new Error(e.error.message);
+      const gap = model.apply(e.value);
+      if (gap) throw new Error(gap.reason);
+    }
+    const agents = model.agents();
+    if (agents.length !== AGENTS) throw new Error('agents lost');
+    times.push(performance.now() - s);
+  }
+  console.log(
+    `warm cycle from the event-fed model (${EVENTS_PER_CYCLE} events parsed and applied, then the agent list), ${CYCLES} cycles: p50 ${nearestRank(times, 50).toFixed(2)} ms, p99 ${nearestRank(times, 99).toFixed(2)} ms, max ${Math.max(...times).toFixed(2)} ms; peak RSS ${mb(peakRss())}`,
+  );
+  console.log(`side by side: a cycle that re-reads the master pays the cold read, ${(coldMs / 1000).toFixed(2)} s, every time (${(coldMs / nearestRank(times, 50)).toFixed(0)}x the warm p50)`);
+}
+await client.close();
+master.stop();
