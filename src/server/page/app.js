@@ -140,7 +140,8 @@
   }
 
   function poll() {
-    fetch('/status', { cache: 'no-store' })
+    // Relative to the page: behind DC/OS adminrouter it is served at /service/<name>/.
+    fetch('status', { cache: 'no-store' })
       .then(function (res) { if (!res.ok) throw new Error('HTTP ' + res.status); return res.json(); })
       .then(function (status) { draw(status); setText('connection', ''); })
       .catch(function (e) { setText('connection', 'cannot reach the autoscaler: ' + e.message); })
