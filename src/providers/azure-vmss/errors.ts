@@ -5,11 +5,11 @@ import {
   CredentialUnavailableError,
 } from '@azure/identity';
 import { DeadlineError } from '../../util/deadline.js';
-import { scrub, type Secret } from '../../util/secret.js';
+import type { Secret } from '../../util/secret.js';
+import { redact } from '../cloud-call.js';
 import { errorMessage } from '../../util/result.js';
 import { ProviderError } from '../provider.js';
 
-const MAX_MESSAGE = 600;
 const TRANSIENT_AUTH = /endpoints_resolution_error|network|ECONN|ETIMEDOUT|EAI_AGAIN|socket|timed? ?out|status code 5\d\d/i;
 
 /** The shape of `RestError` from @azure/core-rest-pipeline, checked structurally (no import of a transitive package). */
@@ -25,18 +25,12 @@ function isRestErrorLike(e: unknown): e is RestErrorLike {
 }
 
 /**
- * Removes credentials from text that came back from the SDK or a server: the client secret
- * itself, bearer tokens, JWTs and `access_token` fields. Servers should never echo them; this
- * holds even when one does.
+ * Removes credentials from text that came back from the SDK or a server: the given secrets in
+ * every encoding we send them, bearer tokens, JWTs and token/secret fields, with the length
+ * bounded. The rules are `redact` (providers/cloud-call.ts), shared by every provider.
  */
 export function sanitize(text: string, secrets: readonly (Secret | undefined)[]): string {
-  const out = scrub(text, secrets)
-    .replace(/(bearer\s+)[A-Za-z0-9._~+/=-]+/gi, '$1[redacted]')
-    .replace(/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, '[redacted]')
-    .replace(/("?(?:access_token|client_secret|refresh_token)"?\s*[:=]\s*"?)[^"&\s,}]+/gi, '$1[redacted]')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return out.length > MAX_MESSAGE ? `${out.slice(0, MAX_MESSAGE)}…` : out;
+  return redact(text, secrets);
 }
 
 function kindForStatus(status: number | undefined): { kind: ProviderError['kind']; retryable: boolean } {
