@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mesosSchema } from '../../src/config/schema.js';
 import { MesosClient } from '../../src/mesos/client.js';
 import type { Agent } from '../../src/model/agent.js';
+import { parseEvent } from '../../src/mesos/events.js';
 import { StateModel, type Gap } from '../../src/mesos/state/model.js';
 import { startEmulatedCluster, type EmulatedCluster } from '../../src/sim/emulator/index.js';
 import { silentLogger } from './servers.js';
@@ -215,5 +216,60 @@ describe('a gap', () => {
     expect(model.apply({ type: 'TASK_UPDATED', frameworkId: 'f', taskId: 't1', state: 'TASK_FINISHED' })).toBeUndefined();
     expect(model.agents()[0]?.tasks).toEqual([]);
     expect(model.apply({ type: 'TASK_UPDATED', frameworkId: 'f', taskId: 't1', state: 'TASK_FINISHED' })).toBeUndefined();
+  });
+});
+
+describe('events of every shape the parsers read', () => {
+  const uuid = '0f8b7c6e-1d2a-4b3c-9e8f-123456789abc';
+  const a1: Agent = {
+    id: 'a1' as Agent['id'],
+    hostname: 'a1.sim',
+    attributes: {},
+    total: { cpus: 4, mem: 1024, disk: 0, gpus: 0, ports: 0 },
+    used: { cpus: 0, mem: 0, disk: 0, gpus: 0, ports: 0 },
+    reserved: { cpus: 0, mem: 0, disk: 0, gpus: 0, ports: 0 },
+    reservedRoles: [],
+    persistentVolumes: [],
+    tasks: [],
+    active: true,
+    draining: false,
+  };
+  const event = (json: unknown) => {
+    const e = parseEvent(json);
+    if (!e.ok) throw new Error(e.error.message);
+    return e.value;
+  };
+  const taskAdded = (fw: string) =>
+    event({ type: 'TASK_ADDED', task_added: { task: { name: 'web', task_id: { value: `web.${uuid}` }, framework_id: { value: fw }, agent_id: { value: 'a1' }, state: 'TASK_STAGING', resources: [{ name: 'cpus', type: 'SCALAR', scalar: { value: 1 } }] } } });
+
+  it('a Mesos 1.0 TASK_UPDATED (ids at the top level, no status) moves the task', () => {
+    const model = new StateModel();
+    model.reset({ agents: [a1], recoveredAgents: [], frameworks: [] });
+    expect(model.apply(taskAdded('m'))).toBeUndefined();
+    expect(model.apply(event({ type: 'TASK_UPDATED', task_updated: { task_id: { value: `web.${uuid}` }, framework_id: { value: 'm' }, agent_id: { value: 'a1' }, state: 'TASK_RUNNING' } }))).toBeUndefined();
+    expect(model.agents()[0]?.tasks[0]?.state).toBe('TASK_RUNNING');
+    expect(model.agents()[0]?.used.cpus).toBe(1);
+    expect(model.apply(event({ type: 'TASK_UPDATED', task_updated: { task_id: { value: `web.${uuid}` }, framework_id: { value: 'm' }, agent_id: { value: 'a2' }, state: 'TASK_RUNNING' } }))?.reason).toMatch(/on agent a2/);
+  });
+
+  it('with frameworks known, only Marathon tasks get an app id, as in a full read (FRAMEWORK_ADDED, _REMOVED)', () => {
+    const model = new StateModel();
+    model.reset({ agents: [a1], recoveredAgents: [], frameworks: [] });
+    expect(model.apply(event({ type: 'FRAMEWORK_ADDED', framework_added: { framework: { framework_info: { id: { value: 'spark' }, name: 'spark' }, active: true, connected: true } } }))).toBeUndefined();
+    model.apply(taskAdded('spark'));
+    expect(model.agents()[0]?.tasks[0]?.appId).toBeUndefined();
+    expect(model.apply(event({ type: 'FRAMEWORK_REMOVED', framework_removed: { framework_info: { id: { value: 'spark' }, name: 'spark' } } }))).toBeUndefined();
+    model.apply(taskAdded('m'));
+    expect(model.agents()[0]?.tasks.map((t) => t.appId)).toEqual([undefined, '/web']);
+  });
+
+  it('AGENT_REMOVED drops the agent and its tasks; their late updates are not gaps', () => {
+    const model = new StateModel();
+    model.reset({ agents: [a1], recoveredAgents: [], frameworks: [] });
+    model.apply(taskAdded('m'));
+    expect(model.apply(event({ type: 'AGENT_REMOVED', agent_removed: { agent_id: { value: 'a1' } } }))).toBeUndefined();
+    expect(model.agents()).toEqual([]);
+    expect(model.apply(event({ type: 'TASK_UPDATED', task_updated: { framework_id: { value: 'm' }, state: 'TASK_LOST', status: { task_id: { value: `web.${uuid}` }, agent_id: { value: 'a1' } } } }))).toBeUndefined();
+    expect(model.apply(event({ type: 'HEARTBEAT' }))).toBeUndefined();
   });
 });
