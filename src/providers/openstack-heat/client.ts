@@ -1,6 +1,6 @@
 import { request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
-import { retryCloudCall, type CallRetry } from '../cloud-call.js';
+import { pause, retryCloudCall, type CallRetry } from '../cloud-call.js';
 import { ProviderError } from '../provider.js';
 import { httpError, transportError } from './errors.js';
 import type { KeystoneSession } from './keystone.js';
@@ -13,6 +13,8 @@ interface Call {
   /** Relative to the endpoint (`/stacks/...`), or an absolute URL (a redirect's Location). */
   readonly path: string;
   readonly body?: unknown;
+  /** The call's deadline (provider.ts `CallOptions`): aborts the request, its retries and waits. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**
@@ -32,20 +34,21 @@ export class HeatClient {
    * (heat/api/openstack/v1/stacks.py, `StackController.lookup`), which is then read.
    * `resolve_outputs=false` spares Heat resolving outputs we do not read.
    */
-  async stack(nameOrId: string): Promise<Stack> {
-    const first = await this.json({ service: 'orchestration', method: 'GET', path: `/stacks/${encodeURIComponent(nameOrId)}?resolve_outputs=false` });
+  async stack(nameOrId: string, signal?: AbortSignal): Promise<Stack> {
+    const first = await this.json({ service: 'orchestration', method: 'GET', path: `/stacks/${encodeURIComponent(nameOrId)}?resolve_outputs=false`, signal });
     if (first.location) {
-      const res = await this.json({ service: 'orchestration', method: 'GET', path: first.location });
+      const res = await this.json({ service: 'orchestration', method: 'GET', path: first.location, signal });
       return this.parse(stackSchema, res.body, `stack ${nameOrId}`).stack;
     }
     return this.parse(stackSchema, first.body, `stack ${nameOrId}`).stack;
   }
 
   /** All resources of the stack, nested stacks down to `depth` included. */
-  async resources(stack: Stack, depth: number): Promise<HeatResource[]> {
+  async resources(stack: Stack, depth: number, signal?: AbortSignal): Promise<HeatResource[]> {
     const res = await this.json({
       service: 'orchestration',
       method: 'GET',
+      signal,
       path: `/stacks/${encodeURIComponent(stack.stack_name)}/${encodeURIComponent(stack.id)}/resources?nested_depth=${depth}`,
     });
     return this.parse(resourcesSchema, res.body, `resources of ${stack.stack_name}`).resources;
@@ -56,14 +59,14 @@ export class HeatClient {
    * here (orchestration api-ref "Update stack (PATCH)", the `existing` update of
    * `openstack stack update --existing`).
    */
-  async patchParameters(stack: Stack, parameters: Record<string, unknown>): Promise<void> {
-    await this.json({ service: 'orchestration', method: 'PATCH', path: `/stacks/${encodeURIComponent(stack.stack_name)}/${encodeURIComponent(stack.id)}`, body: { parameters } });
+  async patchParameters(stack: Stack, parameters: Record<string, unknown>, signal?: AbortSignal): Promise<void> {
+    await this.json({ service: 'orchestration', method: 'PATCH', path: `/stacks/${encodeURIComponent(stack.stack_name)}/${encodeURIComponent(stack.id)}`, body: { parameters }, signal });
   }
 
   /** GET /servers/{id}; undefined when Nova no longer knows it. */
-  async server(id: string): Promise<NovaServer | undefined> {
+  async server(id: string, signal?: AbortSignal): Promise<NovaServer | undefined> {
     try {
-      const res = await this.json({ service: 'compute', method: 'GET', path: `/servers/${encodeURIComponent(id)}` });
+      const res = await this.json({ service: 'compute', method: 'GET', path: `/servers/${encodeURIComponent(id)}`, signal });
       return this.parse(serverSchema, res.body, `server ${id}`).server;
     } catch (e) {
       if (e instanceof ProviderError && e.kind === 'not-found') return undefined;
@@ -82,7 +85,7 @@ export class HeatClient {
    * again, which changes nothing once applied; if the first is still running, Heat answers 409.
    */
   private async json(call: Call): Promise<{ body: unknown; location?: string }> {
-    return retryCloudCall(() => this.once(call, true), this.retry);
+    return retryCloudCall(() => this.once(call, true), this.retry, undefined, call.signal);
   }
 
   private async once(call: Call, mayReauth: boolean): Promise<{ body: unknown; location?: string }> {
@@ -104,6 +107,7 @@ export class HeatClient {
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
         ...(this.keystone.dispatcher ? { dispatcher: this.keystone.dispatcher } : {}),
+        ...(call.signal ? { signal: call.signal } : {}),
       });
     } catch (e) {
       throw transportError(what, e, this.keystone.secrets());
@@ -119,7 +123,7 @@ export class HeatClient {
       if (!loc) throw new ProviderError(`${what}: redirect without Location`, 'unknown', false);
       return { body: undefined, location: new URL(loc, url).toString() };
     }
-    if (res.statusCode === 429 || res.statusCode === 413) await waitRetryAfter(res.headers['retry-after']);
+    if (res.statusCode === 429 || res.statusCode === 413) await waitRetryAfter(res.headers['retry-after'], call.signal);
     if (res.statusCode >= 400) throw httpError(what, res.statusCode, text, this.keystone.secrets());
     if (text.trim() === '') return { body: undefined };
     try {
@@ -137,10 +141,10 @@ const MAX_RETRY_AFTER_MS = 30_000;
  * Waits as long as a throttling answer's Retry-After asks (seconds or an HTTP date, RFC 9110
  * section 10.2.3), at most 30 s, before the call is failed as throttled and retried.
  */
-async function waitRetryAfter(header: string | string[] | undefined): Promise<void> {
+async function waitRetryAfter(header: string | string[] | undefined, signal: AbortSignal | undefined): Promise<void> {
   const value = Array.isArray(header) ? header[0] : header;
   if (!value) return;
   const seconds = Number(value);
   const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
-  if (Number.isFinite(ms) && ms > 0) await new Promise((r) => setTimeout(r, Math.min(ms, MAX_RETRY_AFTER_MS)));
+  if (Number.isFinite(ms) && ms > 0) await pause(Math.min(ms, MAX_RETRY_AFTER_MS), signal);
 }

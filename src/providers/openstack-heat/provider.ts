@@ -1,8 +1,8 @@
 import type { NodeGroupState } from '../../model/node-group.js';
 import type { Logger } from '../../util/logger.js';
 import type { CallRetry } from '../cloud-call.js';
-import { mapLimit, redact } from '../cloud-call.js';
-import { ProviderError, type NodeGroupProvider, type NodeGroupRef } from '../provider.js';
+import { mapLimit, pause, redact } from '../cloud-call.js';
+import { ProviderError, type CallOptions, type NodeGroupProvider, type NodeGroupRef } from '../provider.js';
 import { HeatClient } from './client.js';
 import { openStackAuthFromEnv, secretsOf, type OpenStackAuth } from './env.js';
 import { KeystoneSession } from './keystone.js';
@@ -56,29 +56,31 @@ export class OpenStackHeatProvider implements NodeGroupProvider {
     this.log = logger.child({ provider: 'openstack-heat' });
   }
 
-  async describe(group: NodeGroupRef): Promise<NodeGroupState> {
+  async describe(group: NodeGroupRef, options: CallOptions = {}): Promise<NodeGroupState> {
     const t = this.target(group);
-    return this.call('describe', group, t, (heat) => this.read(heat, t));
+    return this.call('describe', group, t, (heat) => this.read(heat, t, options.signal));
   }
 
-  async setDesiredSize(group: NodeGroupRef, size: number): Promise<void> {
+  async setDesiredSize(group: NodeGroupRef, size: number, options: CallOptions = {}): Promise<void> {
+    const { signal } = options;
     const t = this.target(group);
     if (!Number.isInteger(size) || size < 0)
       throw new ProviderError(`setDesiredSize ${group.name}: size ${size} is not a whole number >= 0`, 'invalid', false);
     await this.call('setDesiredSize', group, t, async (heat) => {
-      const stack = await heat.stack(t.stack);
-      await heat.patchParameters(stack, { [t.countParameter]: size });
-      await this.waitForUpdate(heat, t, stack);
+      const stack = await heat.stack(t.stack, signal);
+      await heat.patchParameters(stack, { [t.countParameter]: size }, signal);
+      await this.waitForUpdate(heat, t, stack, signal);
     });
     this.log.info({ group: group.name, ...t, size }, 'stack count set');
   }
 
-  async deleteInstances(group: NodeGroupRef, ids: readonly string[]): Promise<void> {
+  async deleteInstances(group: NodeGroupRef, ids: readonly string[], options: CallOptions = {}): Promise<void> {
+    const { signal } = options;
     const t = this.target(group);
     if (ids.length === 0) return;
     const removed = await this.call('deleteInstances', group, t, async (heat) => {
-      const state = await this.read(heat, t);
-      const stack = await heat.stack(t.stack);
+      const state = await this.read(heat, t, signal);
+      const stack = await heat.stack(t.stack, signal);
       const members = new Set(state.instances.filter((i) => i.state !== 'deleting').map((i) => i.id));
       const removedBefore = removedMembers(stack.parameters[t.removalPolicyParameter]);
       // A member named in the removal policies and gone was removed by an earlier call whose answer was lost: done.
@@ -90,18 +92,18 @@ export class OpenStackHeatProvider implements NodeGroupProvider {
       await heat.patchParameters(stack, {
         [t.countParameter]: Math.max(0, count - remaining.length),
         [t.removalPolicyParameter]: [{ resource_list: remaining }],
-      });
-      await this.waitForUpdate(heat, t, stack);
+      }, signal);
+      await this.waitForUpdate(heat, t, stack, signal);
       return remaining;
     });
     this.log.info({ group: group.name, ...t, members: removed, alreadyGone: ids.filter((id) => !removed.includes(id)) }, 'stack members removed');
   }
 
   /** The stack's count and its ResourceGroup's members with their servers. */
-  private async read(heat: HeatClient, t: HeatTarget): Promise<NodeGroupState> {
-    const stack = await heat.stack(t.stack);
+  private async read(heat: HeatClient, t: HeatTarget, signal: AbortSignal | undefined): Promise<NodeGroupState> {
+    const stack = await heat.stack(t.stack, signal);
     const desired = this.count(stack, t);
-    const resources = await heat.resources(stack, this.options.nestedDepth ?? 2);
+    const resources = await heat.resources(stack, this.options.nestedDepth ?? 2, signal);
     const rg = resources.find((r) => r.resource_name === t.resource && (r.parent_resource === undefined || r.parent_resource === null));
     if (!rg) throw new ProviderError(`stack ${stack.stack_name} has no resource ${t.resource}`, 'not-found', false);
     if (rg.resource_type !== 'OS::Heat::ResourceGroup')
@@ -110,7 +112,7 @@ export class OpenStackHeatProvider implements NodeGroupProvider {
     const servers = new Map<string, NovaServer>();
     await mapLimit(members, this.options.concurrency ?? 8, async (m) => {
       if (!m.serverId) return;
-      const s = await heat.server(m.serverId);
+      const s = await heat.server(m.serverId, signal);
       if (s) servers.set(m.serverId, s);
     });
     return { desired, instances: members.map((m) => toInstance(m, m.serverId ? servers.get(m.serverId) : undefined)) };
@@ -130,12 +132,12 @@ export class OpenStackHeatProvider implements NodeGroupProvider {
    * reason. Until the stack shows IN_PROGRESS or a new `updated_time`, the engine has not started
    * the update yet, and the status read is still the previous one's.
    */
-  private async waitForUpdate(heat: HeatClient, t: HeatTarget, before: Stack): Promise<void> {
+  private async waitForUpdate(heat: HeatClient, t: HeatTarget, before: Stack, signal: AbortSignal | undefined): Promise<void> {
     const deadline = Date.now() + (this.options.operationTimeoutMs ?? 20 * 60_000);
     const interval = this.options.pollIntervalMs ?? 5_000;
     let started = false;
     for (;;) {
-      const stack = await heat.stack(t.stack);
+      const stack = await heat.stack(t.stack, signal);
       const status = stack.stack_status;
       started ||= status.endsWith('_IN_PROGRESS') || (stack.updated_time ?? '') !== (before.updated_time ?? '');
       if (started && !status.endsWith('_IN_PROGRESS')) {
@@ -146,7 +148,7 @@ export class OpenStackHeatProvider implements NodeGroupProvider {
       }
       if (Date.now() + interval > deadline)
         throw new ProviderError(`stack ${stack.stack_name} still ${status} at the deadline`, 'busy', true);
-      await new Promise((r) => setTimeout(r, interval));
+      await pause(interval, signal);
     }
   }
 
@@ -180,7 +182,13 @@ export class OpenStackHeatProvider implements NodeGroupProvider {
       return result;
     } catch (e) {
       const secrets = this.session ? this.session.keystone.secrets() : this.options.auth ? secretsOf(this.options.auth) : [];
-      const inner = e instanceof ProviderError ? e : new ProviderError(e instanceof Error ? e.message : String(e), 'unknown', false);
+      const aborted = e instanceof Error && (e.name === 'AbortError' || e.name === 'TimeoutError');
+      const inner =
+        e instanceof ProviderError
+          ? e
+          : aborted
+            ? new ProviderError(`stopped at the call's deadline: ${e.message}`, 'unavailable', true)
+            : new ProviderError(e instanceof Error ? e.message : String(e), 'unknown', false);
       const pe = new ProviderError(redact(`${op} ${t.stack}/${t.resource}: ${inner.message}`, secrets), inner.kind, inner.retryable);
       this.log.warn({ op, group: group.name, ...t, ms: Date.now() - started, kind: pe.kind, retryable: pe.retryable, err: pe.message }, 'openstack call failed');
       throw pe;

@@ -118,6 +118,17 @@ describe('OpenStackHeatProvider throttling and failures', () => {
     expect(e.message).toContain('OS_PROJECT_NAME');
   });
 
+  it('stops waiting for a stack update when the call\'s deadline signal aborts', async () => {
+    h = await startOsHarness({ updatePolls: 10_000 });
+    const started = Date.now();
+    const e = await failure(h.provider.setDesiredSize(heatGroup(), 6, { signal: AbortSignal.timeout(400) }));
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(e).toMatchObject({ kind: 'unavailable', retryable: true });
+    const polls = h.fake.calls('orchestration', 'GET').length;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(h.fake.calls('orchestration', 'GET').length).toBe(polls);
+  });
+
   it('reports an unreachable Keystone as unavailable', async () => {
     const { logger } = capturedLogger();
     const p = new OpenStackHeatProvider(logger, { env: { OS_AUTH_URL: 'http://127.0.0.1:9/v3', OS_USERNAME: 'u', OS_PASSWORD: PASSWORD, OS_PROJECT_NAME: 'mesos' }, retry: { retries: 1, minDelayMs: 1, maxDelayMs: 2 } });
