@@ -8,6 +8,10 @@ import type { Agent, Task } from '../../src/model/agent.js';
 import type { AgentSource } from '../../src/model/ports.js';
 import { systemClock, type Clock } from '../../src/util/clock.js';
 import { ok, err, type Result } from '../../src/util/result.js';
+import { mesosSchema } from '../../src/config/schema.js';
+import { mesosAgentSource } from '../../src/mesos/agent-source.js';
+import { MesosClient } from '../../src/mesos/client.js';
+import { startEmulatedCluster } from '../../src/sim/emulator/index.js';
 import { silentLogger } from './servers.js';
 
 const R0 = { cpus: 0, mem: 0, disk: 0, gpus: 0, ports: 0 };
@@ -201,5 +205,39 @@ describe('agents from the event stream', () => {
     expect(await sub).toEqual(ok('aborted'));
     expect(seen).toEqual(['SUBSCRIBED', 'AGENT_ADDED']);
     expect(master.subscriptions).toBe(1);
+  });
+});
+
+describe('agents from the stream of an emulated 1.9 master', () => {
+  it('are those of a full read, and a DRAIN_AGENT (which no event reports) shows once agents are read again', async () => {
+    const emu = await startEmulatedCluster({
+      cluster: { mesosVersion: '1.9.0' },
+      agents: [0, 1].map((i) => ({ hostname: `a${i}.sim`, ip: `10.0.0.${i + 1}`, resources: { cpus: 4, mem: 8192, disk: 10_000 } })),
+      apps: [{ id: '/web', instances: 3, cpus: 0.5, mem: 256 }],
+      master: { heartbeatIntervalMs: 60_000 },
+    });
+    emu.cluster.schedule();
+    const client = new MesosClient(mesosSchema.parse({ masters: [emu.masterUrl] }), silentLogger());
+    const s = new StreamedState({ client, poll: mesosAgentSource(client), agentsOnly: { getAgents: () => client.getAgents() }, mode: 'auto', logger: silentLogger() });
+    try {
+      s.start();
+      await until(() => s.status().inSync);
+      const fromModel = await s.getAgents();
+      const full = await client.getState();
+      if (!fromModel.ok || !full.ok) throw new Error('read failed');
+      expect(fromModel.value.from).toBe('mesos event stream');
+      expect(fromModel.value.agents).toEqual(full.value.state.agents);
+      const target = full.value.state.agents.find((a) => a.tasks.length > 0);
+      if (!target) throw new Error('no busy agent');
+      expect((await client.drainAgent(target.id, { maxGracePeriodNs: '60000000000' })).ok).toBe(true);
+      s.agentsChanged();
+      const after = await s.getAgents();
+      expect(after.ok && after.value.agents.find((a) => a.id === target.id)?.drainInfo?.state).toBe('DRAINING');
+      expect(after.ok && after.value.from).toBe('mesos event stream');
+    } finally {
+      await s.stop();
+      await client.close();
+      await emu.close();
+    }
   });
 });
