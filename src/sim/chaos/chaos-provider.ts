@@ -1,5 +1,5 @@
 import type { NodeGroupState } from '../../model/node-group.js';
-import { ProviderError, type NodeGroupProvider, type NodeGroupRef } from '../../providers/provider.js';
+import { ProviderError, type CallOptions, type NodeGroupProvider, type NodeGroupRef } from '../../providers/provider.js';
 import type { SimInstance } from '../../providers/simulated/simulated-provider.js';
 import type { FaultKind } from './kinds.js';
 import { never, type CallGate, type Life, type Referee } from './referee.js';
@@ -13,6 +13,8 @@ export type CloudOp = 'describe' | 'set-size' | 'delete';
 export interface CloudFault {
   readonly kind: Extract<FaultKind, 'cloud-429' | 'cloud-500' | 'cloud-quota' | 'cloud-capacity' | 'cloud-hang' | 'cloud-describe-fails' | 'cloud-delete-fails'>;
   readonly op: CloudOp | 'any';
+  /** A hung write: the cloud carries it out, then its answer never comes. */
+  readonly afterEffect?: boolean;
 }
 
 /** The error each cloud fault answers with, in the provider contract's words (what the real adapters map to). */
@@ -27,16 +29,13 @@ export function cloudError(kind: CloudFault['kind']): ProviderError {
     case 'cloud-capacity':
       return new ProviderError('simulated cloud: no capacity for this instance type in the zone', 'quota', false);
     case 'cloud-hang':
-      return new ProviderError('simulated cloud: no answer within the call deadline', 'unavailable', true);
+      return new ProviderError('simulated cloud: the call was aborted', 'unavailable', true);
     case 'cloud-describe-fails':
       return new ProviderError('simulated cloud: 403 the client may not read the group', 'auth', false);
     case 'cloud-delete-fails':
       return new ProviderError('simulated cloud: 409 the group is being updated', 'busy', true);
   }
 }
-
-/** Real milliseconds a hung cloud call holds the loop before its deadline answers. */
-const HANG_MS = 5;
 
 /**
  * The simulated cloud as one autoscaler process sees it: injected faults first, then the checks
@@ -53,15 +52,15 @@ export class ChaosProvider implements NodeGroupProvider {
     private readonly life: Life,
   ) {}
 
-  async describe(group: NodeGroupRef): Promise<NodeGroupState> {
+  async describe(group: NodeGroupRef, options?: CallOptions): Promise<NodeGroupState> {
     if (!this.life.alive) return never();
-    await this.#fault('describe');
+    await this.#fault('describe', options);
     return this.w.provider.describe(group);
   }
 
-  setDesiredSize(group: NodeGroupRef, size: number): Promise<void> {
+  setDesiredSize(group: NodeGroupRef, size: number, options?: CallOptions): Promise<void> {
     return this.gate.call(this.life, async () => {
-      await this.#fault('set-size');
+      const hang = await this.#fault('set-size', options);
       const live = liveInstances(this.w);
       const desired = (await this.w.provider.describe(group)).desired;
       if (size > desired) this.#checkScaleUp(desired, size);
@@ -71,28 +70,37 @@ export class ChaosProvider implements NodeGroupProvider {
         for (const inst of newest) this.#checkDelete(inst, `set size ${size}`);
       }
       await this.w.provider.setDesiredSize(group, size);
+      if (hang) await hang();
     });
   }
 
-  deleteInstances(group: NodeGroupRef, ids: readonly string[]): Promise<void> {
+  deleteInstances(group: NodeGroupRef, ids: readonly string[], options?: CallOptions): Promise<void> {
     return this.gate.call(this.life, async () => {
-      await this.#fault('delete');
+      const hang = await this.#fault('delete', options);
       for (const id of ids) {
         const inst = liveInstances(this.w).find((i) => i.id === id);
         if (inst) this.#checkDelete(inst, `delete ${id}`);
       }
       await this.w.provider.deleteInstances(group, ids);
+      if (hang) await hang();
     });
   }
 
-  async #fault(op: CloudOp): Promise<void> {
+  /**
+   * The next fault for this operation, if any: thrown at once, or for a hang, a cloud that never
+   * answers (before the call, or for a write also after it took effect, its answer lost) until the
+   * call's deadline aborts it: only `providers/deadline.ts` ends such a call.
+   */
+  async #fault(op: CloudOp, options: CallOptions | undefined): Promise<(() => Promise<never>) | undefined> {
     const i = this.faults.findIndex((f) => f.op === op || f.op === 'any');
-    if (i < 0) return;
+    if (i < 0) return undefined;
     const [f] = this.faults.splice(i, 1);
-    if (!f) return;
+    if (!f) return undefined;
     this.referee.count(f.kind);
-    if (f.kind === 'cloud-hang') await new Promise((r) => setTimeout(r, HANG_MS));
-    throw cloudError(f.kind);
+    if (f.kind !== 'cloud-hang') throw cloudError(f.kind);
+    const silent = (): Promise<never> => untilAborted(options?.signal);
+    if (op !== 'describe' && f.afterEffect) return silent;
+    return silent();
   }
 
   /** Deleting a VM whose agent is still registered and not drained, or still runs tasks, loses work. */
@@ -116,4 +124,14 @@ export class ChaosProvider implements NodeGroupProvider {
       this.referee.flag('no-double-scale-up', `set size ${from} -> ${to} while ${booting.length} instance(s) still boot with room for all waiting work (${need.cpus} cpus, ${need.mem} MB waiting)`);
     }
   }
+}
+
+/** Never settles unless the signal aborts (then rejects): a cloud endpoint that stopped answering. */
+function untilAborted(signal: AbortSignal | undefined): Promise<never> {
+  return new Promise<never>((_, reject) => {
+    if (!signal) return;
+    const stop = (): void => reject(cloudError('cloud-hang'));
+    if (signal.aborted) stop();
+    else signal.addEventListener('abort', stop, { once: true });
+  });
 }

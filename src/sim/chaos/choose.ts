@@ -47,7 +47,8 @@ export function chooseFaults(rand: () => number, world: ChaosWorld, o: { http: b
   const cloud: CloudFault[] = [];
   if (rand() < 0.2) for (let i = int(rand, 1, 2); i > 0; i--) {
     const kind = pick(rand, CLOUD);
-    cloud.push({ kind, op: kind === 'cloud-describe-fails' ? 'describe' : kind === 'cloud-delete-fails' ? 'delete' : pick(rand, OPS) });
+    const op = kind === 'cloud-describe-fails' ? 'describe' : kind === 'cloud-delete-fails' ? 'delete' : pick(rand, OPS);
+    cloud.push({ kind, op, ...(kind === 'cloud-hang' && rand() < 0.5 ? { afterEffect: true } : {}) });
   }
   const neverJoin = rand() < 0.04 ? int(rand, 1, 3) : 0;
   const trapRoll = rand();

@@ -8,6 +8,7 @@ import { mesosAgentSource } from '../../mesos/agent-source.js';
 import { MesosClient } from '../../mesos/client.js';
 import { MesosDrainer } from '../../mesos/drainer.js';
 import type { AgentSource, Drainer, PendingSource } from '../../model/ports.js';
+import { withCloudDeadlines } from '../../providers/deadline.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import { SimAgentSource, SimDrainer, simPendingSource } from '../replay/in-process.js';
@@ -41,6 +42,7 @@ export interface ProcessContext {
 }
 
 const RETRY = { retries: 1, minTimeoutMs: 1, maxTimeoutMs: 2 } as const;
+const CLOUD_DEADLINES = { readMs: 40, writeMs: 40 } as const;
 
 /**
  * Starts a fresh autoscaler process with empty memory over the same cluster (what a restart after
@@ -86,7 +88,8 @@ export function startProcess(ctx: ProcessContext, clock: Clock, leadership: Lead
     drainer = new SimDrainer(world.cluster, () => source.markAllDirty());
   }
   const chaosDrainer = new ChaosDrainer(world, drainer, referee, gate, life, ctx.masterFaults);
-  const provider = new ChaosProvider(world, ctx.cloudFaults, referee, gate, life);
+  // Every cloud call under the service's own overall deadline (short here: the hangs are real).
+  const provider = withCloudDeadlines(new ChaosProvider(world, ctx.cloudFaults, referee, gate, life), CLOUD_DEADLINES, { logger });
   const bindings: Bindings = new Map([[GROUP, { provider, ref: { name: GROUP, target: {} } }]]);
   const observer = new LiveObserver({ agents, bindings, pending, drainer: chaosDrainer, logger });
   const controller = new Controller({ config, observer, bindings, clock, logger, drainer: chaosDrainer, leadership, retry: RETRY });
