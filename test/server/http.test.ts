@@ -144,7 +144,8 @@ describe('HTTP server', () => {
     const page = await s.get('/');
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
-    expect(await page.text()).toContain('/assets/uPlot.iife.min.js');
+    // Relative to the page since 086fdb8, so it works behind adminrouter's /service/<name>/ prefix.
+    expect(await page.text()).toContain('src="assets/uPlot.iife.min.js"');
     const uplot = await s.get('/assets/uPlot.iife.min.js');
     expect(uplot.status).toBe(200);
     expect(uplot.headers.get('content-type')).toContain('javascript');
