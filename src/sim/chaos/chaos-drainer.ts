@@ -30,7 +30,7 @@ export class ChaosDrainer implements Drainer {
   }
 
   start(machine: MachineId, now: number): Promise<void> {
-    return this.gate.call(this.life, async () => {
+    return this.gate.call(this.life, 'maintenance window', async () => {
       this.#fault('schedule maintenance');
       this.#checkDrain(machine, this.#agentOn(machine), 'maintenance window');
       return this.inner.start(machine, now);
@@ -38,7 +38,7 @@ export class ChaosDrainer implements Drainer {
   }
 
   down(machine: MachineId): Promise<void> {
-    return this.gate.call(this.life, async () => {
+    return this.gate.call(this.life, 'machine/down', async () => {
       this.#fault('machine/down');
       this.#checkOperator(machine, 'machine/down');
       return this.inner.down(machine);
@@ -46,7 +46,7 @@ export class ChaosDrainer implements Drainer {
   }
 
   finish(machine: MachineId): Promise<void> {
-    return this.gate.call(this.life, async () => {
+    return this.gate.call(this.life, 'machine/up', async () => {
       this.#fault('machine/up');
       this.#checkOperator(machine, 'machine/up and unschedule');
       return this.inner.finish(machine);
@@ -54,7 +54,7 @@ export class ChaosDrainer implements Drainer {
   }
 
   drainAgent(agentId: string, graceMs: number): Promise<void> {
-    return this.gate.call(this.life, async () => {
+    return this.gate.call(this.life, 'DRAIN_AGENT', async () => {
       this.#fault('DRAIN_AGENT');
       const a = this.w.cluster.getAgent(agentId);
       if (a) this.#checkDrain(agentMachine(a), a, 'DRAIN_AGENT');

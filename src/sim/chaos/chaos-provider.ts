@@ -59,7 +59,7 @@ export class ChaosProvider implements NodeGroupProvider {
   }
 
   setDesiredSize(group: NodeGroupRef, size: number, options?: CallOptions): Promise<void> {
-    return this.gate.call(this.life, async () => {
+    return this.gate.call(this.life, 'set size', async () => {
       const hang = await this.#fault('set-size', options);
       const live = liveInstances(this.w);
       const desired = (await this.w.provider.describe(group)).desired;
@@ -75,7 +75,7 @@ export class ChaosProvider implements NodeGroupProvider {
   }
 
   deleteInstances(group: NodeGroupRef, ids: readonly string[], options?: CallOptions): Promise<void> {
-    return this.gate.call(this.life, async () => {
+    return this.gate.call(this.life, 'delete instance', async () => {
       const hang = await this.#fault('delete', options);
       for (const id of ids) {
         const inst = liveInstances(this.w).find((i) => i.id === id);

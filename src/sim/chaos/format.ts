@@ -10,6 +10,10 @@ export function formatChaosReport(r: ChaosReport): string {
   const width = Math.max(...FAULT_KINDS.map((k) => k.length));
   for (const k of FAULT_KINDS) lines.push(`  ${k.padEnd(width)}  ${String(r.faults[k]).padStart(6)}`);
   lines.push('');
+  lines.push('SIGKILLs and leader changes, by the step they hit:');
+  const tw = Math.max(0, ...Object.keys(r.traps).map((k) => k.length));
+  for (const [k, n] of Object.entries(r.traps)) lines.push(`  ${k.padEnd(tw)}  ${String(n).padStart(6)}`);
+  lines.push('');
   lines.push(`invariant breaks: ${r.breakCount}`);
   const iw = Math.max(...INVARIANTS.map((k) => k.length));
   for (const k of INVARIANTS) lines.push(`  ${k.padEnd(iw)}  ${String(r.breaksByInvariant[k]).padStart(6)}`);

@@ -26,6 +26,14 @@ export class Referee {
     this.faults[kind] += n;
   }
 
+  /** Where the call traps went off: `sigkill-before-call @ machine/down` and so on. */
+  readonly traps: Record<string, number> = {};
+
+  trapAt(what: CallTrap['what'], step: string): void {
+    const key = `${what} @ ${step}`;
+    this.traps[key] = (this.traps[key] ?? 0) + 1;
+  }
+
   get breakCount(): number {
     return this.breaks.length + this.dropped;
   }
@@ -93,14 +101,15 @@ export class CallGate {
     return this.#trap !== undefined;
   }
 
-  /** Runs a state-changing call of the process `life`, springing the trap at its index. */
-  async call<T>(life: Life, fn: () => Promise<T>): Promise<T> {
+  /** Runs a state-changing call (`step` names it) of the process `life`, springing the trap at its index. */
+  async call<T>(life: Life, step: string, fn: () => Promise<T>): Promise<T> {
     if (!life.alive) return never();
     this.#calls++;
     const trap = this.#trap && this.#trap.at === this.#calls ? this.#trap : undefined;
     if (trap) {
       this.#trap = undefined;
       this.referee.count(trap.what);
+      this.referee.trapAt(trap.what, step);
     }
     if (trap?.what === 'sigkill-before-call') {
       life.kill();

@@ -31,6 +31,8 @@ export interface ChaosReport {
   readonly httpEpisodes: number;
   readonly faults: Readonly<Record<FaultKind, number>>;
   readonly faultsTotal: number;
+  /** SIGKILLs and leader changes by the step they hit (`sigkill-after-call @ delete instance`). */
+  readonly traps: Readonly<Record<string, number>>;
   readonly breaksByInvariant: Readonly<Record<InvariantName, number>>;
   readonly breakCount: number;
   /** The first breaks, with where they happened (seed, episode, cycle). */
@@ -95,6 +97,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     httpEpisodes,
     faults: { ...referee.faults },
     faultsTotal,
+    traps: Object.fromEntries(Object.entries(referee.traps).sort(([a], [b]) => a.localeCompare(b))),
     breaksByInvariant: { ...referee.byInvariant },
     breakCount: referee.breakCount,
     breaks: referee.breaks,
