@@ -138,3 +138,28 @@ describe('the client reading GET_STATE', () => {
     expect(read.ok && read.value.api).toBe('v1');
   });
 });
+
+describe('the SUBSCRIBE record reader', () => {
+  const collect = async (text: string, opts: { maxRecordBytes: number; streamAboveBytes?: number } = { maxRecordBytes: 1000 }) => {
+    const out = [];
+    for await (const e of readEventRecords(chunked(Buffer.from(text), [3]), opts)) out.push(e);
+    return out;
+  };
+
+  it('reads small records whole, split anywhere, and stops at the first bad one', async () => {
+    const hb = encodeRecord('{"type":"HEARTBEAT"}');
+    expect(await collect(hb + hb)).toEqual([{ ok: true, value: { type: 'HEARTBEAT' } }, { ok: true, value: { type: 'HEARTBEAT' } }]);
+    expect(await collect(`${hb}abc\n{}`)).toMatchObject([{ ok: true }, { ok: false, error: { message: expect.stringContaining('length prefix') } }]);
+  });
+
+  it('refuses a record over the limit unless it is a large first record, which is stream-parsed', async () => {
+    const big = encodeRecord(JSON.stringify({ type: 'HEARTBEAT', padding: 'x'.repeat(2000) }));
+    expect(await collect(encodeRecord('{"type":"HEARTBEAT"}') + big)).toMatchObject([{ ok: true }, { ok: false, error: { message: expect.stringContaining('exceeds 1000') } }]);
+    // A large first record that is not SUBSCRIBED is an error value too.
+    expect(await collect(big, { maxRecordBytes: 1000, streamAboveBytes: 100 })).toMatchObject([{ ok: false, error: { message: expect.stringContaining('expected "SUBSCRIBED"') } }]);
+  });
+
+  it('reports a stream that ends inside a record', async () => {
+    expect(await collect('30\n{"type":')).toMatchObject([{ ok: false, error: { message: expect.stringContaining('ended inside') } }]);
+  });
+});
