@@ -92,7 +92,7 @@ export async function runEpisode(o: EpisodeOptions): Promise<number> {
   const world = buildWorld({ rand, seed: o.seed, mesosVersion: rand() < 0.5 ? '1.9.0' : '1.7.2' });
   const net = o.http ? await startNetwork(world, o.secrets, referee) : undefined;
   const urls = net
-    ? { masters: net.masters.map((p) => p.url), marathon: net.marathonProxy.url, timeoutMs: 250 }
+    ? { masters: net.masters.map((p) => p.url), marathon: net.marathonProxy.url, timeoutMs: 250, api: rand() < 0.25 ? ('v0' as const) : ('auto' as const) }
     : { masters: ['http://master-1.invalid:5050', 'http://master-2.invalid:5050'], marathon: 'http://marathon.invalid:8080', timeoutMs: 10_000 };
   const config = chaosConfig(world, rand, o.secrets, urls);
   const needles = secretNeedles(o.secrets);

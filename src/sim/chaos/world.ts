@@ -94,10 +94,10 @@ export function buildWorld(o: WorldOptions): ChaosWorld {
 }
 
 /** The autoscaler's config for a world: strict, validated as a file would be. */
-export function chaosConfig(world: ChaosWorld, rand: () => number, secrets: ChaosSecrets, urls: { masters: readonly string[]; marathon: string; timeoutMs: number }): Config {
+export function chaosConfig(world: ChaosWorld, rand: () => number, secrets: ChaosSecrets, urls: { masters: readonly string[]; marathon: string; timeoutMs: number; api?: 'auto' | 'v1' | 'v0' }): Config {
   return validateConfig({
     timer: 60,
-    mesos: { masters: [...urls.masters], username: secrets.mesosUser, password: secrets.mesosPassword, timeoutMs: urls.timeoutMs },
+    mesos: { masters: [...urls.masters], username: secrets.mesosUser, password: secrets.mesosPassword, timeoutMs: urls.timeoutMs, api: urls.api ?? 'auto' },
     marathon: { url: urls.marathon, token: secrets.marathonToken },
     server: { token: secrets.serverToken },
     sanity: { maxAgentDrop: 0.3, confirmCycles: 3 },
