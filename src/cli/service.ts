@@ -59,7 +59,6 @@ export interface LoopEnd {
 export async function startService(o: ServiceOptions): Promise<Service> {
   const { config, logger } = o;
   const clock = o.clock ?? systemClock;
-  const metrics = new Metrics({ processMetrics: o.processMetrics ?? true });
   // One list for /status, HTTP answers and the loop's failure (cli/secrets.ts).
   const secrets = processSecrets(config);
 
@@ -67,6 +66,10 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     ? new LeaderElection({ url: config.zk, replicaId: o.replicaId ?? defaultReplicaId(), logger, ...(o.zkSessionTimeoutMs !== undefined ? { sessionTimeoutMs: o.zkSessionTimeoutMs } : {}) })
     : undefined;
   const gate: DescribedGate = election ?? new AlwaysLeader();
+  const groupBounds = config.groups.map((g) => ({ name: g.name, min: g.min, max: g.max }));
+  // Leadership and pauses are read at each scrape; the store is created below, before any scrape.
+  let pausedIn: ((group: string) => boolean) | undefined;
+  const metrics = new Metrics({ processMetrics: o.processMetrics ?? true, groups: groupBounds, leader: () => gate.describe(), paused: (g) => pausedIn?.(g) ?? false });
   const { controller, mesos, marathon, mesosState } = wire(config, logger, {
     clock,
     leadership: gate,
@@ -81,11 +84,12 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     },
   });
 
-  const store = new StatusStore({ groups: config.groups.map((g) => ({ name: g.name, min: g.min, max: g.max })), gate, secrets, dryRun: config.dryRun, now: () => clock.now() });
+  const store = new StatusStore({ groups: groupBounds, gate, secrets, dryRun: config.dryRun, now: () => clock.now() });
+  pausedIn = (g) => store.isPaused(g);
   const drainSeen = new Map<string, number>();
   controller.onCycle((report) => {
     store.record(report);
-    metrics.recordCycle(report);
+    metrics.recordCycle(report, report.plan ? controller.snapshot()?.pending : undefined);
     store.setInFlight(inFlight(report, drainSeen));
   });
 

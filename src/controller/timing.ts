@@ -6,6 +6,7 @@ import type { AgentSource, PendingSource } from './ports.js';
 /** Where the durations of Mesos, Marathon and cloud calls go (the service's metrics). */
 export interface CallTimer {
   observeMesos(endpoint: string, seconds: number): void;
+  observeMarathon(endpoint: string, seconds: number): void;
   observeCloud(provider: string, operation: string, seconds: number): void;
 }
 
@@ -45,5 +46,5 @@ export function timedAgents(source: AgentSource, timer: CallTimer): AgentSource 
 }
 
 export function timedPending(source: PendingSource, timer: CallTimer): PendingSource {
-  return { getQueue: () => timed(() => source.getQueue(), (s) => timer.observeMesos('marathon_queue', s)) };
+  return { getQueue: () => timed(() => source.getQueue(), (s) => timer.observeMarathon('queue', s)) };
 }

@@ -1,13 +1,50 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ActionRecord, CycleReport } from '../controller/ports.js';
-import type { Direction, GroupPlan } from '../model/plan.js';
+import type { LeaderStatus } from '../controller/leader-gate.js';
+import type { ActionRecord, CycleReport, ObserveError } from '../model/ports.js';
+import type { PendingLaunch } from '../model/pending.js';
+import type { Direction, GroupPlan, Plan } from '../model/plan.js';
+import { packageVersion } from '../util/version.js';
 import { readFigures } from './figures.js';
 
+/**
+ * Metric names follow Prometheus' naming guide (https://prometheus.io/docs/practices/naming/:
+ * base units, `_total` counters, `_seconds`, `_bytes`, `_timestamp_seconds`) and borrow their
+ * set from Kubernetes cluster-autoscaler (cluster-autoscaler/metrics/metrics.go: errors_total,
+ * scaled_up_nodes_total, scaled_down_nodes_total, last_activity, node_group_min/max_count,
+ * unschedulable_pods_count, function_duration_seconds).
+ */
 export const METRIC_PREFIX = 'mesos_autoscaler_';
 
+/** Mesos reports memory and disk in MiB; metrics carry bytes. */
+const MIB = 1024 * 1024;
+
+const DIRECTIONS: readonly Direction[] = ['up', 'down', 'none'];
+const RESULTS = ['ok', 'error', 'dry_run'] as const;
+const CYCLE_RESULTS = ['ok', 'failed', 'skipped'] as const;
+const ACTION_KINDS: readonly ActionRecord['kind'][] = ['set-size', 'drain', 'down', 'delete', 'finish'];
+const OBSERVE_KINDS: readonly ObserveError['kind'][] = ['mesos-unreachable', 'mesos-malformed', 'mesos-stale', 'marathon', 'provider'];
+/** Every error kind the service counts (cli/service.ts), so each series exists from the first scrape at 0. */
+export const ERROR_KINDS: readonly string[] = [...OBSERVE_KINDS, 'prometheus', 'cloud-deadline', 'mesos-stream', 'marathon-stream', ...ACTION_KINDS.map((k) => `action-${k}`)];
+/** Resources counted in units (not bytes) in `waiting_resources`. */
+const COUNTED = ['cpus', 'gpus', 'ports'] as const;
+
+/** A group as configured: its labels start at zero and its bounds are exported. */
+export interface MetricGroup {
+  readonly name: string;
+  readonly min: number;
+  readonly max: number;
+}
+
 export interface MetricsOptions {
-  /** Also export process metrics (CPU, memory, event loop lag) with the same prefix. Default true. */
+  /** Also export the standard process and Node.js metrics (unprefixed, as every exporter names them). Default true. */
   readonly processMetrics?: boolean;
+  readonly groups?: readonly MetricGroup[];
+  /** Read at each scrape for `is_leader`. Without it, this replica counts as leader (single replica). */
+  readonly leader?: () => LeaderStatus;
+  /** Read at each scrape for `group_paused`. */
+  readonly paused?: (group: string) => boolean;
+  /** For `build_info`; package.json's version by default. */
+  readonly version?: string;
 }
 
 /**
@@ -16,60 +53,125 @@ export interface MetricsOptions {
  */
 export class Metrics {
   readonly registry = new Registry();
-  readonly #decisions: Counter<'group' | 'direction'>;
-  readonly #actions: Counter<'group' | 'direction' | 'result'>;
-  readonly #errors: Counter<'kind'>;
-  readonly #desired: Gauge<'group'>;
-  readonly #actual: Gauge<'group'>;
-  readonly #utilization: Gauge<'group' | 'resource'>;
-  readonly #pending: Gauge<'group'>;
-  readonly #waiting: Gauge<'group' | 'resource'>;
-  readonly #loop: Histogram<string>;
-  readonly #mesos: Histogram<'endpoint'>;
-  readonly #cloud: Histogram<'provider' | 'operation'>;
+  readonly #known = new Set<string>();
+  readonly #c;
+  readonly #g;
+  readonly #h;
 
   constructor(options: MetricsOptions = {}) {
     const registers = [this.registry];
     const p = METRIC_PREFIX;
-    this.#decisions = new Counter({ name: `${p}decisions_total`, help: 'Planner decisions per group and direction (one per group per cycle).', labelNames: ['group', 'direction'], registers });
-    this.#actions = new Counter({ name: `${p}scale_actions_total`, help: 'Scaling actions carried out, by result (ok, error, dry_run).', labelNames: ['group', 'direction', 'result'], registers });
-    this.#errors = new Counter({ name: `${p}errors_total`, help: 'Errors by kind (mesos-unreachable, provider, ...).', labelNames: ['kind'], registers });
-    this.#desired = new Gauge({ name: `${p}desired_nodes`, help: 'Target size of the node group from the last plan.', labelNames: ['group'], registers });
-    this.#actual = new Gauge({ name: `${p}actual_nodes`, help: 'Nodes of the group counted as capacity in the last cycle.', labelNames: ['group'], registers });
-    this.#utilization = new Gauge({ name: `${p}utilization_ratio`, help: 'Used over total of a resource in the group, 0..1.', labelNames: ['group', 'resource'], registers });
-    this.#pending = new Gauge({ name: `${p}pending_instances`, help: 'Instances waiting to launch that the group could host.', labelNames: ['group'], registers });
-    this.#waiting = new Gauge({ name: `${p}waiting_resources`, help: 'Resources asked for by waiting instances.', labelNames: ['group', 'resource'], registers });
-    this.#loop = new Histogram({ name: `${p}loop_duration_seconds`, help: 'Duration of one observe-plan-act cycle.', buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers });
-    this.#mesos = new Histogram({ name: `${p}mesos_request_duration_seconds`, help: 'Mesos master / Marathon request durations.', labelNames: ['endpoint'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers });
-    this.#cloud = new Histogram({ name: `${p}cloud_request_duration_seconds`, help: 'Cloud provider API call durations.', labelNames: ['provider', 'operation'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers });
-    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: p });
+    const groups = options.groups ?? [];
+    const leader = options.leader;
+    const paused = options.paused;
+    const known = this.#known;
+    this.#c = {
+      decisions: new Counter({ name: `${p}decisions_total`, help: 'Planner decisions per group and direction (one per group per cycle).', labelNames: ['group', 'direction'], registers }),
+      actions: new Counter({ name: `${p}scale_actions_total`, help: 'Actions carried out on a group, by direction and result (ok, error, dry_run).', labelNames: ['group', 'direction', 'result'], registers }),
+      errors: new Counter({ name: `${p}errors_total`, help: 'Errors by kind: failed observations, cloud deadlines, dropped event streams, failed actions (action-<kind>).', labelNames: ['kind'], registers }),
+      cycles: new Counter({ name: `${p}cycles_total`, help: 'Observe-plan-act cycles by result: ok, failed (nothing observed), skipped (observation doubted, no action).', labelNames: ['result'], registers }),
+      scaledUp: new Counter({ name: `${p}scaled_up_nodes_total`, help: 'Nodes added to a group (desired size raised), as cluster-autoscaler counts them.', labelNames: ['group'], registers }),
+      scaledDown: new Counter({ name: `${p}scaled_down_nodes_total`, help: 'Instances deleted from a group (drained agents and instances that never registered).', labelNames: ['group'], registers }),
+    };
+    this.#g = {
+      desired: new Gauge({ name: `${p}desired_nodes`, help: 'Target size of the node group from the last plan, in nodes.', labelNames: ['group'], registers }),
+      actual: new Gauge({ name: `${p}actual_nodes`, help: 'Agents of the group counted as capacity in the last cycle (registered, not draining).', labelNames: ['group'], registers }),
+      booting: new Gauge({ name: `${p}booting_nodes`, help: 'Instances of the group asked for that have not registered as agents yet.', labelNames: ['group'], registers }),
+      min: new Gauge({ name: `${p}group_min_nodes`, help: 'Configured minimum size of the group, in nodes.', labelNames: ['group'], registers }),
+      max: new Gauge({ name: `${p}group_max_nodes`, help: 'Configured maximum size of the group, in nodes.', labelNames: ['group'], registers }),
+      utilization: new Gauge({ name: `${p}utilization_ratio`, help: 'Allocated over total of a resource in the group, 0..1.', labelNames: ['group', 'resource'], registers }),
+      pending: new Gauge({ name: `${p}pending_instances`, help: 'Instances waiting to launch that the group could host.', labelNames: ['group'], registers }),
+      unplaceable: new Gauge({ name: `${p}unplaceable_instances`, help: 'Instances waiting to launch that no group can host (cluster-wide).', registers }),
+      waitingSince: new Gauge({ name: `${p}pending_oldest_wait_seconds`, help: 'Seconds the longest-waiting instance (not delayed by Marathon) has waited to launch; 0 when none waits.', registers }),
+      waiting: new Gauge({ name: `${p}waiting_resources`, help: 'CPUs, GPUs and ports asked for by waiting instances the group could host (counts; memory and disk in waiting_*_bytes).', labelNames: ['group', 'resource'], registers }),
+      waitingMem: new Gauge({ name: `${p}waiting_memory_bytes`, help: 'Memory in bytes asked for by waiting instances the group could host.', labelNames: ['group'], registers }),
+      waitingDisk: new Gauge({ name: `${p}waiting_disk_bytes`, help: 'Disk in bytes asked for by waiting instances the group could host.', labelNames: ['group'], registers }),
+      drains: new Gauge({ name: `${p}drains_in_flight`, help: 'Agents of the group this autoscaler is draining or removing (plan.drains).', labelNames: ['group'], registers }),
+      drainAge: new Gauge({ name: `${p}drain_oldest_age_seconds`, help: 'Seconds the oldest drain of the group has been watched; 0 when none.', labelNames: ['group'], registers }),
+      ghosts: new Gauge({ name: `${p}ghost_instances`, help: 'Instances of the group that never registered as agents in time (being removed).', labelNames: ['group'], registers }),
+      lastSuccess: new Gauge({ name: `${p}last_successful_cycle_timestamp_seconds`, help: 'Unix time in seconds of the last cycle that observed the cluster and planned.', registers }),
+      // Read at scrape time, as node_exporter's collectors do: no stale value between cycles.
+      leader: new Gauge({
+        name: `${p}is_leader`,
+        help: '1 when this replica leads (the only one that acts), 0 otherwise.',
+        registers,
+        collect() {
+          this.set(leader ? (leader().role === 'leader' ? 1 : 0) : 1);
+        },
+      }),
+      paused: new Gauge({
+        name: `${p}group_paused`,
+        help: '1 when scaling of the group is paused by an operator, 0 otherwise.',
+        labelNames: ['group'],
+        registers,
+        collect() {
+          for (const g of known) this.set({ group: g }, paused?.(g) ? 1 : 0);
+        },
+      }),
+      build: new Gauge({ name: `${p}build_info`, help: 'Always 1; the labels name the running version.', labelNames: ['version', 'nodejs_version'], registers }),
+    };
+    this.#h = {
+      loop: new Histogram({ name: `${p}loop_duration_seconds`, help: 'Duration of one observe-plan-act cycle in seconds.', buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers }),
+      mesos: new Histogram({ name: `${p}mesos_request_duration_seconds`, help: 'Mesos master request durations in seconds.', labelNames: ['endpoint'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers }),
+      marathon: new Histogram({ name: `${p}marathon_request_duration_seconds`, help: 'Marathon request durations in seconds.', labelNames: ['endpoint'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers }),
+      cloud: new Histogram({ name: `${p}cloud_request_duration_seconds`, help: 'Cloud provider API call durations in seconds.', labelNames: ['provider', 'operation'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers }),
+    };
+    this.#g.build.set({ version: options.version ?? packageVersion(), nodejs_version: process.version }, 1);
+    for (const r of CYCLE_RESULTS) this.#c.cycles.inc({ result: r }, 0);
+    for (const kind of ERROR_KINDS) this.#c.errors.inc({ kind }, 0);
+    this.#g.unplaceable.set(0);
+    this.#g.waitingSince.set(0);
+    for (const g of groups) {
+      this.#know(g.name);
+      this.#g.min.set({ group: g.name }, g.min);
+      this.#g.max.set({ group: g.name }, g.max);
+    }
+    // Unprefixed, so the standard process/Node.js dashboards find them (prom-client's defaults).
+    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
 
-  /** Updates everything a cycle report tells: decisions, gauges from the plan's figures, actions, errors, duration. */
-  recordCycle(report: CycleReport): void {
-    this.#loop.observe(report.durationMs / 1000);
-    if (report.error) this.#errors.inc({ kind: report.error.kind });
-    const directions = new Map<string, Direction>();
-    for (const gp of report.plan?.groups ?? []) {
-      directions.set(gp.group, gp.direction);
-      this.#recordGroup(gp);
+  /** Updates everything a cycle report tells: decisions, gauges from the plan's figures, drains, actions, errors, duration. */
+  recordCycle(report: CycleReport, pending?: readonly PendingLaunch[]): void {
+    this.#h.loop.observe(report.durationMs / 1000);
+    if (report.error) this.#c.errors.inc({ kind: report.error.kind });
+    this.#c.cycles.inc({ result: !report.plan ? 'failed' : report.plan.skipped ? 'skipped' : 'ok' });
+    const plan = report.plan;
+    if (plan && !plan.skipped) {
+      this.#g.lastSuccess.set(report.at / 1000);
+      this.#recordPlan(plan);
+      if (pending) this.#g.waitingSince.set(oldestWaitSeconds(pending, report.at));
     }
-    for (const a of report.actions) {
-      this.#actions.inc({ group: a.group, direction: actionDirection(a, directions.get(a.group)), result: a.dryRun ? 'dry_run' : a.ok ? 'ok' : 'error' });
-      if (!a.ok) this.#errors.inc({ kind: `action-${a.kind}` });
-    }
+    const directions = new Map<string, Direction>(plan?.groups.map((g) => [g.group, g.direction]) ?? []);
+    const moves = plan?.moves ?? [];
+    report.actions.forEach((a, i) => {
+      this.#know(a.group);
+      this.#c.actions.inc({ group: a.group, direction: actionDirection(a, directions.get(a.group)), result: a.dryRun ? 'dry_run' : a.ok ? 'ok' : 'error' });
+      if (!a.ok) this.#c.errors.inc({ kind: `action-${a.kind}` });
+      if (!a.ok || a.dryRun) return;
+      const move = moves[i];
+      if (a.kind === 'set-size' && move?.kind === 'set-size' && move.group === a.group && move.to > move.from) this.#c.scaledUp.inc({ group: a.group }, move.to - move.from);
+      if (a.kind === 'delete') this.#c.scaledDown.inc({ group: a.group });
+    });
   }
 
+  /** Duration of one Mesos master call. */
   observeMesos(endpoint: string, seconds: number): void {
-    this.#mesos.observe({ endpoint }, seconds);
+    this.#h.mesos.observe({ endpoint }, seconds);
   }
 
+  /** Duration of one Marathon call (its own metric: another service, other latencies). */
+  observeMarathon(endpoint: string, seconds: number): void {
+    this.#h.marathon.observe({ endpoint }, seconds);
+  }
+
+  /** Duration of one cloud provider call. */
   observeCloud(provider: string, operation: string, seconds: number): void {
-    this.#cloud.observe({ provider, operation }, seconds);
+    this.#h.cloud.observe({ provider, operation }, seconds);
   }
 
+  /** Counts an error that no cycle report carries (streams, deadlines, signals). */
   error(kind: string): void {
-    this.#errors.inc({ kind });
+    this.#c.errors.inc({ kind });
   }
 
   /** Prometheus text exposition. */
@@ -81,16 +183,61 @@ export class Metrics {
     return this.registry.contentType;
   }
 
+  /** A group's counters exist at 0 from the first scrape, so rate() and alerts see them start. */
+  #know(group: string): void {
+    if (this.#known.has(group)) return;
+    this.#known.add(group);
+    for (const direction of DIRECTIONS) {
+      this.#c.decisions.inc({ group, direction }, 0);
+      for (const result of RESULTS) this.#c.actions.inc({ group, direction, result }, 0);
+    }
+    this.#c.scaledUp.inc({ group }, 0);
+    this.#c.scaledDown.inc({ group }, 0);
+    for (const g of [this.#g.drains, this.#g.drainAge, this.#g.ghosts, this.#g.pending, this.#g.booting]) g.set({ group }, 0);
+  }
+
+  #recordPlan(plan: Plan): void {
+    for (const gp of plan.groups) this.#recordGroup(gp);
+    const drains = new Map<string, { n: number; oldestMs: number }>();
+    for (const d of plan.drains ?? []) {
+      const e = drains.get(d.group) ?? { n: 0, oldestMs: 0 };
+      drains.set(d.group, { n: e.n + 1, oldestMs: Math.max(e.oldestMs, d.watchedMs) });
+    }
+    const ghosts = new Map<string, number>();
+    for (const g of plan.ghosts ?? []) ghosts.set(g.group, (ghosts.get(g.group) ?? 0) + 1);
+    for (const group of [...drains.keys(), ...ghosts.keys()]) this.#know(group);
+    for (const group of this.#known) {
+      this.#g.drains.set({ group }, drains.get(group)?.n ?? 0);
+      this.#g.drainAge.set({ group }, (drains.get(group)?.oldestMs ?? 0) / 1000);
+      this.#g.ghosts.set({ group }, ghosts.get(group) ?? 0);
+    }
+    this.#g.unplaceable.set(plan.groups[0]?.figures['pending.unplaceable'] ?? 0);
+  }
+
   #recordGroup(gp: GroupPlan): void {
     const group = gp.group;
+    this.#know(group);
     const f = readFigures(gp.figures);
-    this.#decisions.inc({ group, direction: gp.direction });
-    this.#desired.set({ group }, gp.target);
-    this.#actual.set({ group }, f.activeNodes ?? gp.current);
-    this.#pending.set({ group }, f.pendingInstances ?? 0);
-    for (const [resource, v] of Object.entries(f.utilization)) this.#utilization.set({ group, resource }, v);
-    for (const [resource, v] of Object.entries(f.waiting)) this.#waiting.set({ group, resource }, v);
+    this.#c.decisions.inc({ group, direction: gp.direction });
+    this.#g.desired.set({ group }, gp.target);
+    this.#g.actual.set({ group }, f.activeNodes ?? gp.current);
+    this.#g.booting.set({ group }, gp.figures['nodes.provisioning'] ?? 0);
+    this.#g.pending.set({ group }, f.pendingInstances ?? 0);
+    for (const [resource, v] of Object.entries(f.utilization)) this.#g.utilization.set({ group, resource }, v);
+    for (const resource of COUNTED) {
+      const v = f.waiting[resource];
+      if (v !== undefined) this.#g.waiting.set({ group, resource }, v);
+    }
+    if (f.waiting.mem !== undefined) this.#g.waitingMem.set({ group }, f.waiting.mem * MIB);
+    if (f.waiting.disk !== undefined) this.#g.waitingDisk.set({ group }, f.waiting.disk * MIB);
   }
+}
+
+/** Seconds since the longest-waiting launch started waiting; Marathon's delayed launches wait for a backoff, not capacity. */
+function oldestWaitSeconds(pending: readonly PendingLaunch[], now: number): number {
+  let oldest = now;
+  for (const p of pending) if (!p.delayed && p.count > 0 && p.since !== undefined) oldest = Math.min(oldest, p.since);
+  return Math.max(0, (now - oldest) / 1000);
 }
 
 /** Drains and deletions shrink a group; a size change goes where the plan went; the other drain steps change no size. */

@@ -27,7 +27,8 @@ describe('Metrics', () => {
       'mesos_autoscaler_utilization_ratio{group="batch",resource="mem"} 0.2',
       'mesos_autoscaler_pending_instances{group="web"} 4',
       'mesos_autoscaler_waiting_resources{group="web",resource="cpus"} 8',
-      'mesos_autoscaler_waiting_resources{group="web",resource="mem"} 4096',
+      // 4096 MiB of memory, in bytes.
+      'mesos_autoscaler_waiting_memory_bytes{group="web"} 4294967296',
       'mesos_autoscaler_decisions_total{group="web",direction="up"} 1',
       'mesos_autoscaler_decisions_total{group="batch",direction="down"} 1',
       'mesos_autoscaler_scale_actions_total{group="web",direction="up",result="ok"} 1',
@@ -64,6 +65,9 @@ describe('Metrics', () => {
     a.error('x');
     expect(await a.text()).toContain('mesos_autoscaler_errors_total{kind="x"} 1');
     expect(await b.text()).not.toContain('kind="x"');
-    expect(await a.text()).toContain('mesos_autoscaler_process_cpu_seconds_total');
+    // The standard process and Node.js metrics carry no app prefix, so existing dashboards find them.
+    expect(await a.text()).toMatch(/^process_cpu_seconds_total /m);
+    expect(await a.text()).toMatch(/^nodejs_heap_size_used_bytes /m);
+    expect(await a.text()).not.toContain('mesos_autoscaler_process_');
   });
 });
