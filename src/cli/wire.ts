@@ -4,6 +4,7 @@ import { Controller } from '../controller/controller.js';
 import { LiveObserver } from '../controller/live-observer.js';
 import type { ObserveError } from '../controller/ports.js';
 import { timedAgents, timedBindings, timedPending, type CallTimer } from '../controller/timing.js';
+import { ServiceAccountSession } from '../dcos/session.js';
 import { MarathonClient } from '../marathon/client.js';
 import { marathonPendingSource } from '../marathon/pending-source.js';
 import { mesosAgentSource } from '../mesos/agent-source.js';
@@ -45,13 +46,19 @@ export interface Wiring {
    * commands leave it unstarted and poll.
    */
   readonly mesosState?: StreamedState;
+  /** The DC/OS service-account session (strict mode), when configured: its renewal timer does not hold the process. */
+  readonly session?: ServiceAccountSession;
 }
 
 /** The one place where config becomes adapters joined in a controller: run, plan and demo all use it. */
 export function wire(config: Config, logger: Logger, opts: WireOptions = {}): Wiring {
   const clock = opts.clock ?? systemClock;
-  const mesos = new MesosClient(config.mesos, logger, { now: () => clock.now() });
-  const marathon = config.marathon ? new MarathonClient(config.marathon, logger) : undefined;
+  // DC/OS strict mode: one service-account session, renewed, for Mesos and Marathon alike.
+  const account = config.mesos.serviceAccount;
+  const session = account ? new ServiceAccountSession({ account, logger, ...(config.mesos.caFile ? { caFile: config.mesos.caFile } : {}) }) : undefined;
+  const tokenSource = session ? { tokenSource: session } : {};
+  const mesos = new MesosClient(config.mesos, logger, { now: () => clock.now(), ...tokenSource });
+  const marathon = config.marathon ? new MarathonClient(config.marathon, logger, tokenSource) : undefined;
   // Every cloud call has an overall deadline, SDK retries included: a silent cloud cannot hold the loop.
   const created = bindingsWithDeadlines(createBindings(config, logger, opts.simulated ? { simulated: opts.simulated } : {}), opts.cloudDeadlines ?? DEFAULT_DEADLINES, {
     logger,
@@ -95,7 +102,7 @@ export function wire(config: Config, logger: Logger, opts: WireOptions = {}): Wi
     ...(opts.leadership ? { leadership: opts.leadership } : {}),
     ...(opts.debounceMs !== undefined ? { debounceMs: opts.debounceMs } : {}),
   });
-  return { controller, mesos, ...(marathon ? { marathon } : {}), bindings, ...(mesosState ? { mesosState } : {}) };
+  return { controller, mesos, ...(marathon ? { marathon } : {}), bindings, ...(mesosState ? { mesosState } : {}), ...(session ? { session } : {}) };
 }
 
 /** DRAIN_AGENT changes an agent with no event: the streamed state reads agents again after it. */

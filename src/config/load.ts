@@ -51,6 +51,8 @@ export interface Overrides {
   mesosUsername?: string;
   mesosPassword?: string;
   mesosToken?: string;
+  /** DCOS_SERVICE_ACCOUNT_CREDENTIAL: the JSON DC/OS stores for a service account. */
+  dcosServiceAccountCredential?: string;
   mesosCaFile?: string;
   mesosApi?: 'auto' | 'v1' | 'v0';
   verbosity?: number;
@@ -129,6 +131,7 @@ export function mergeConfig(file: unknown, o: Overrides): ConfigInput {
     username: o.mesosUsername ?? mesos['username'],
     password: o.mesosPassword ?? mesos['password'],
     token: o.mesosToken ?? mesos['token'],
+    serviceAccount: o.dcosServiceAccountCredential ?? mesos['serviceAccount'],
     caFile: o.mesosCaFile ?? mesos['caFile'],
     api: o.mesosApi ?? mesos['api'],
   });

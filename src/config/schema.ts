@@ -6,6 +6,7 @@ import { isIP } from 'node:net';
 import { crossCheck } from './cross-checks.js';
 import { boundedCount, boundedDuration, boundedSeconds, httpUrl, LIMITS } from './limits.js';
 import { liftUrlCredentials } from './url-credentials.js';
+import { serviceAccountSchema } from './service-account.js';
 
 export const POLICY_NAMES = ['threshold', 'target', 'pending', 'prometheus'] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
@@ -148,6 +149,11 @@ export const mesosSchema = z.strictObject({
   password: secret.optional(),
   /** DC/OS service-account or ACS token, sent as `Authorization: token=...`. */
   token: secret.optional(),
+  /**
+   * DC/OS strict mode: a service account's credential JSON (DCOS_SERVICE_ACCOUNT_CREDENTIAL); the
+   * autoscaler logs in with it and renews the token for Mesos and Marathon (src/dcos/session.ts).
+   */
+  serviceAccount: serviceAccountSchema.optional(),
   caFile: z.string().optional(),
   /** Classic agents endpoint, relative to a master URL (the original's `--endpoint-path` gave `/slaves`). */
   slavesPath: z.string().startsWith('/').default('/master/slaves'),

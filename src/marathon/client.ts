@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.js';
 import type { PendingLaunch } from '../model/pending.js';
-import { authFromSettings, HttpClient } from '../util/http.js';
+import { authFromSettings, HttpClient, type TokenSource } from '../util/http.js';
 import type { Logger } from '../util/logger.js';
 import { err, ok, type Result } from '../util/result.js';
 import { parseApps, type MarathonApp } from './apps.js';
@@ -14,6 +14,8 @@ export interface MarathonClientOptions {
   readonly timeoutMs?: number;
   readonly maxResponseBytes?: number;
   readonly caFile?: string;
+  /** Renewable credentials (DC/OS service account) in place of the config's token or basic auth. */
+  readonly tokenSource?: TokenSource;
 }
 
 /** Marathon's launch queue, apps and event stream. Every call returns a Result. */
@@ -25,8 +27,10 @@ export class MarathonClient {
   constructor(config: MarathonConfig, logger: Logger, opts: MarathonClientOptions = {}) {
     this.#log = logger;
     this.#base = config.url.replace(/\/+$/, '');
-    const auth = authFromSettings(config);
+    const auth = opts.tokenSource?.auth ?? authFromSettings(config);
+    const onUnauthorized = opts.tokenSource?.onUnauthorized;
     this.#http = new HttpClient({
+      ...(onUnauthorized ? { onUnauthorized } : {}),
       timeoutMs: opts.timeoutMs ?? 10_000,
       maxResponseBytes: opts.maxResponseBytes ?? 64 * 1024 * 1024,
       ...(opts.caFile ? { caFile: opts.caFile } : {}),

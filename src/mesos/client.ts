@@ -1,7 +1,7 @@
 import { LosslessNumber, stringify as stringifyLossless } from 'lossless-json';
 import type { Config } from '../config/schema.js';
 import type { Agent } from '../model/agent.js';
-import { authFromSettings, HttpClient, type HttpRequest, type HttpResponse } from '../util/http.js';
+import { authFromSettings, HttpClient, type HttpRequest, type HttpResponse, type TokenSource } from '../util/http.js';
 import type { Logger } from '../util/logger.js';
 import { err, errorMessage, ok, type Result } from '../util/result.js';
 import { fromHttp, type MesosError } from './errors.js';
@@ -75,17 +75,20 @@ export class MesosClient {
   /** Which agent API worked last ('auto' learns it once). */
   #api: 'v1' | 'v0' | undefined;
 
-  constructor(config: MesosConfig, logger: Logger, opts: { now?: () => number } = {}) {
+  /** `tokenSource`: renewable credentials (DC/OS service account) in place of the config's token or basic auth. */
+  constructor(config: MesosConfig, logger: Logger, opts: { now?: () => number; tokenSource?: TokenSource } = {}) {
     this.#config = config;
     this.#log = logger;
     this.#now = opts.now ?? Date.now;
     this.#api = config.api === 'auto' ? undefined : config.api;
-    const auth = authFromSettings(config);
+    const auth = opts.tokenSource?.auth ?? authFromSettings(config);
+    const onUnauthorized = opts.tokenSource?.onUnauthorized;
     this.#http = new HttpClient({
       timeoutMs: config.timeoutMs,
       maxResponseBytes: config.maxResponseBytes,
       ...(config.caFile ? { caFile: config.caFile } : {}),
       ...(auth ? { auth } : {}),
+      ...(onUnauthorized ? { onUnauthorized } : {}),
       secrets: [config.password, config.token],
     });
   }

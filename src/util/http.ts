@@ -19,8 +19,17 @@ export interface HttpError {
   readonly status?: number;
 }
 
-/** Produces the Authorization header value for each request (or nothing). */
-export type AuthProvider = () => string | undefined;
+/**
+ * Produces the Authorization header value for each request (or nothing). It may wait, e.g. for a
+ * DC/OS service-account login to finish (src/dcos/session.ts).
+ */
+export type AuthProvider = () => string | undefined | Promise<string | undefined>;
+
+/** Credentials that can be renewed: the client reports each 401 so the next request logs in again. */
+export interface TokenSource {
+  readonly auth: AuthProvider;
+  readonly onUnauthorized?: () => void;
+}
 
 export function basicAuth(username: string, password: Secret): AuthProvider {
   return () => `Basic ${Buffer.from(`${username}:${password.reveal()}`).toString('base64')}`;
@@ -46,6 +55,8 @@ export interface HttpClientOptions {
   /** PEM bundle trusted for TLS in addition to nothing else (replaces system CAs, like curl --cacert). */
   readonly caFile?: string;
   readonly auth?: AuthProvider;
+  /** Told of every 401 answer (renewable tokens renew on it). */
+  readonly onUnauthorized?: () => void;
   /** Secrets scrubbed from every error message, as a second line of defence. */
   readonly secrets?: readonly (Secret | undefined)[];
 }
@@ -101,6 +112,8 @@ export class HttpClient {
   readonly #opts: HttpClientOptions;
   readonly #dispatcher: Dispatcher;
   readonly #setupError?: string;
+  /** Authorization values sent lately (a renewed token replaces the old one): scrubbed from errors. */
+  readonly #sent: string[] = [];
 
   constructor(opts: HttpClientOptions) {
     this.#opts = opts;
@@ -131,19 +144,27 @@ export class HttpClient {
 
   /** The Authorization value we send, whole and without its scheme: a server that echoes it is scrubbed too. */
   #sentCredentials(): Secret[] {
-    const header = this.#opts.auth?.();
-    if (!header) return [];
-    const credential = header.replace(/^(Basic|Bearer)\s+/i, '');
+    return this.#sent.flatMap((header) => this.#credentialForms(header));
+  }
+
+  #credentialForms(header: string): Secret[] {
+    const credential = header.replace(/^(Basic\s+|Bearer\s+|token=)/i, '');
     const out = [new Secret(header), new Secret(credential)];
     // Basic: base64 of user:password; scrubbing the decoded pair also catches a server that decodes it.
     if (/^Basic\s/i.test(header)) out.push(new Secret(Buffer.from(credential, 'base64').toString('utf8')));
     return out;
   }
 
-  #headers(req: HttpRequest): Record<string, string> {
+  async #headers(req: HttpRequest): Promise<Record<string, string>> {
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
-    const auth = this.#opts.auth?.();
-    if (auth) headers.authorization = auth;
+    const auth = await this.#opts.auth?.();
+    if (auth) {
+      headers.authorization = auth;
+      if (!this.#sent.includes(auth)) {
+        this.#sent.push(auth);
+        if (this.#sent.length > 4) this.#sent.shift();
+      }
+    }
     if (req.json !== undefined || req.jsonText !== undefined) headers['content-type'] = 'application/json';
     return headers;
   }
@@ -159,11 +180,12 @@ export class HttpClient {
     try {
       const res = await request(url, {
         method: req.method ?? 'GET',
-        headers: this.#headers(req),
+        headers: await this.#headers(req),
         body: req.jsonText ?? (req.json === undefined ? null : JSON.stringify(req.json)),
         dispatcher: this.#dispatcher,
         signal,
       });
+      if (res.statusCode === 401) this.#opts.onUnauthorized?.();
       const headers = flattenHeaders(res.headers);
       const declared = Number(headers['content-length']);
       if (Number.isFinite(declared) && declared > limit) {
@@ -235,7 +257,7 @@ export class HttpClient {
     try {
       const res = await request(url, {
         method: req.method ?? 'GET',
-        headers: this.#headers(req),
+        headers: await this.#headers(req),
         body: req.jsonText ?? (req.json === undefined ? null : JSON.stringify(req.json)),
         dispatcher: this.#dispatcher,
         signal,
@@ -243,6 +265,7 @@ export class HttpClient {
         bodyTimeout: req.idleTimeoutMs ?? 0,
       });
       clearTimeout(timer);
+      if (res.statusCode === 401) this.#opts.onUnauthorized?.();
       const body = res.body;
       return ok({
         status: res.statusCode,
