@@ -1,0 +1,131 @@
+/**
+ * Cold planning at growing cluster sizes, fetch included: the real Mesos client reads GET_STATE
+ * over HTTP from a local server and the pure step plans it, measured side by side (alternating)
+ * with a bare fetch + JSON.parse of the same bytes. Two cases, each checked to reach its path:
+ *   scale-up   (agents 90% busy: the threshold policy adds nodes)
+ *   scale-down (agents 17.5% busy: candidates are searched and their tasks re-placed in simulation)
+ * Prints median times, the ratio, peak RSS, and the growth exponent between the two largest sizes.
+ *
+ *   npx tsx bench/plan-scale.ts [sizes, e.g. 1000,5000,10000,20000] [tasks per agent, default 10]
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { validateConfig } from '../src/config/load.js';
+import { MesosClient } from '../src/mesos/client.js';
+import type { ClusterSnapshot } from '../src/model/snapshot.js';
+import { EMPTY_STATE } from '../src/planner/state.js';
+import { step } from '../src/planner/step.js';
+import { SimCluster } from '../src/sim/cluster/cluster.js';
+import { VirtualClock } from '../src/sim/cluster/virtual-clock.js';
+import { getStateBody } from '../src/sim/emulator/mesos-v1-json.js';
+import { createLogger } from '../src/util/logger.js';
+
+const SIZES = (process.argv[2] ?? '1000,5000,10000,20000').split(',').map(Number);
+const PER_AGENT = Number(process.argv[3] ?? 10);
+const RUNS = 5;
+type Json = Record<string, unknown>;
+
+/** One agent and one task as the emulated master renders them: templates cloned per agent and task. */
+function templates(): { agent: Json; task: Json; frameworks: unknown } {
+  const clock = new VirtualClock();
+  const c = new SimCluster({ clock, seed: 1 });
+  c.addAgent({ hostname: 'agent-0.cluster', ip: '10.0.0.1', resources: { cpus: 8, mem: 32768, disk: 100_000 }, attributes: { workload: 'stateless' } });
+  const r = c.createApp({ id: '/svc/app', instances: 1, cpus: 0.5, mem: 256 });
+  if (!r.ok) throw r.error;
+  clock.advance(60_000);
+  const s = getStateBody(c) as unknown as { get_agents: { agents: Json[] }; get_tasks: { tasks: Json[] }; get_frameworks: unknown };
+  const agent = s.get_agents.agents[0];
+  const task = s.get_tasks.tasks[0];
+  if (!agent || !task) throw new Error('no template agent or task');
+  return { agent, task, frameworks: s.get_frameworks };
+}
+
+const scalar = (name: string, value: number): Json => ({ name, type: 'SCALAR', scalar: { value }, role: '*' });
+
+/** GET_STATE text for `n` agents, each running PER_AGENT tasks of `cpusEach`. */
+function stateText(n: number, cpusEach: number): string {
+  const t = templates();
+  const agents: Json[] = [];
+  const tasks: Json[] = [];
+  for (let i = 0; i < n; i++) {
+    const id = `S${i}`;
+    const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+    const info = { ...(t.agent['agent_info'] as Json), id: { value: id }, hostname: `agent-${i}.cluster` };
+    agents.push({ ...t.agent, agent_info: info, pid: `slave(1)@${ip}:5051`, allocated_resources: [scalar('cpus', cpusEach * PER_AGENT), scalar('mem', 256 * PER_AGENT)] });
+    for (let k = 0; k < PER_AGENT; k++) {
+      tasks.push({ ...t.task, task_id: { value: `svc_app.${i}-${k}` }, agent_id: { value: id }, resources: [scalar('cpus', cpusEach), scalar('mem', 256)] });
+    }
+  }
+  return JSON.stringify({ type: 'GET_STATE', get_state: { get_agents: { agents, recovered_agents: [] }, get_tasks: { tasks }, get_frameworks: t.frameworks, get_executors: {} } });
+}
+
+async function serve(body: string): Promise<Server & { url: string }> {
+  const server = createServer((req, res) => {
+    req.resume();
+    if (req.url === '/master/redirect') return res.writeHead(307, { location: `//${req.headers.host ?? ''}` }).end();
+    res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return Object.assign(server, { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+async function measure(n: number, kind: 'scale-up' | 'scale-down'): Promise<{ base: number; full: number; rssMb: number; size: number }> {
+  const cpusEach = kind === 'scale-up' ? 0.72 : 0.14;
+  const text = stateText(n, cpusEach);
+  const server = await serve(text);
+  const config = validateConfig({
+    mesos: { masters: [server.url], maxResponseBytes: 2 ** 31 - 1 },
+    maxTotalNodes: 100_000,
+    drain: false,
+    groups: [{ name: 'pool', selector: {}, min: 1, max: 100_000, scaleDownStep: 10, policies: ['threshold'], scaleDown: { unneededTime: 0, delayAfterAdd: 0, maxParallel: 10 }, provider: { kind: 'simulated' } }],
+  });
+  const client = new MesosClient(config.mesos, createLogger('silent'));
+  const instances = Array.from({ length: n }, (_, i) => ({ id: String(i), hostname: `agent-${i}.cluster`, privateIp: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, state: 'running' as const }));
+  let peak = 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  const base: number[] = [];
+  const full: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    let t0 = performance.now();
+    JSON.parse(await (await fetch(`${server.url}/api/v1`, { method: 'POST', body: '{"type":"GET_STATE"}' })).text());
+    base.push(performance.now() - t0);
+    t0 = performance.now();
+    const state = await client.getState();
+    if (!state.ok) throw new Error(`${kind} ${n}: ${state.error.message}`);
+    const now = Date.now();
+    const snapshot: ClusterSnapshot = {
+      takenAt: now,
+      agents: state.value.state.agents,
+      pending: [],
+      groups: { pool: { desired: n, instances } },
+      sources: { mesos: { readAt: now, from: server.url } },
+    };
+    const { plan } = step(snapshot, config, EMPTY_STATE, now);
+    full.push(performance.now() - t0);
+    const g = plan.groups[0];
+    // The label must be true: each case reaches its own path.
+    if (kind === 'scale-up' && g?.direction !== 'up') throw new Error(`scale-up case planned ${g?.direction}: ${g?.reasons.join('; ')}`);
+    if (kind === 'scale-down' && !(g?.direction === 'down' && g.removals.length > 0)) throw new Error(`scale-down case planned ${g?.direction}: ${g?.reasons.join('; ')}`);
+  }
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  await client.close();
+  await new Promise((r) => server.close(r));
+  return { base: median(base), full: median(full), rssMb: peak / 2 ** 20, size: text.length };
+}
+
+for (const kind of ['scale-up', 'scale-down'] as const) {
+  const rows: { n: number; full: number }[] = [];
+  for (const n of SIZES) {
+    const m = await measure(n, kind);
+    rows.push({ n, full: m.full });
+    console.log(
+      `${kind.padEnd(10)} ${String(n).padStart(6)} agents ${String(n * PER_AGENT).padStart(7)} tasks ${(m.size / 1e6).toFixed(0).padStart(4)} MB | fetch+JSON.parse ${m.base.toFixed(0).padStart(6)} ms | fetch+parse+plan ${m.full.toFixed(0).padStart(6)} ms | ratio ${(m.full / m.base).toFixed(2)}x | peak RSS ${m.rssMb.toFixed(0)} MB`,
+    );
+  }
+  const [a, b] = rows.slice(-2);
+  if (a && b) console.log(`${kind}: growth exponent ${(Math.log(b.full / a.full) / Math.log(b.n / a.n)).toFixed(2)} between ${a.n} and ${b.n} agents (1 = linear)`);
+}
