@@ -40,7 +40,7 @@ export async function planOnce(config: Config, json: boolean): Promise<number> {
   // Every configured secret, and credential-like environment variables, scrubbed from every log line.
   const logger = createLogger(levelForVerbosity(config.verbosity), undefined, new Scrubber(processSecrets(config)));
   const failed = new Set<string>();
-  const { controller, mesos, marathon } = wire({ ...config, dryRun: true }, logger, { onError: (kind) => failed.add(kind) });
+  const { controller, mesos, marathon, session } = wire({ ...config, dryRun: true }, logger, { onError: (kind) => failed.add(kind) });
   try {
     const plan = await controller.dryRun();
     if ('error' in plan) {
@@ -53,6 +53,6 @@ export async function planOnce(config: Config, json: boolean): Promise<number> {
     process.stderr.write(`plan incomplete: could not read ${what} (see the warnings above); exit ${EXIT_PLAN_INCOMPLETE}\n`);
     return EXIT_PLAN_INCOMPLETE;
   } finally {
-    await Promise.allSettled([mesos.close(), marathon?.close()]);
+    await Promise.allSettled([mesos.close(), marathon?.close(), session?.close()]);
   }
 }

@@ -70,7 +70,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   // Leadership and pauses are read at each scrape; the store is created below, before any scrape.
   let pausedIn: ((group: string) => boolean) | undefined;
   const metrics = new Metrics({ processMetrics: o.processMetrics ?? true, groups: groupBounds, leader: () => gate.describe(), paused: (g) => pausedIn?.(g) ?? false });
-  const { controller, mesos, marathon, mesosState } = wire(config, logger, {
+  const { controller, mesos, marathon, mesosState, session } = wire(config, logger, {
     clock,
     leadership: gate,
     timer: metrics,
@@ -156,7 +156,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
       await done;
       for (const s of stops) await s();
       await server?.close();
-      await Promise.allSettled([mesos.close(), marathon?.close()]);
+      await Promise.allSettled([mesos.close(), marathon?.close(), session?.close()]);
     })();
     return stopping;
   };
