@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Instance, NodeGroupState } from '../../model/node-group.js';
 import type { Logger } from '../../util/logger.js';
-import { mapLimit, pause, retryCloudCall, type CallRetry } from '../cloud-call.js';
+import { pause, retryCloudCall, type CallRetry } from '../cloud-call.js';
 import { ProviderError, type CallOptions as ProviderCallOptions, type NodeGroupProvider, type NodeGroupRef } from '../provider.js';
 import { createComputeClients, type ComputeClients } from './clients.js';
 import { operationError, toProviderError } from './errors.js';
-import { parseInstanceUrl, toInstance, type ComputeInstanceLike, type ManagedInstanceLike } from './instances.js';
+import { parseInstanceUrl, toInstance } from './instances.js';
+import { readVms, stillToDelete } from './members.js';
 import { MigApi, type CallOptions, type ComputeOperation, type MigTarget } from './mig-api.js';
 
 export interface GceMigProviderOptions {
@@ -57,7 +58,7 @@ export class GceMigProvider implements NodeGroupProvider {
       const opts = this.callOptions();
       const targetSize = await this.retrying(() => api.targetSize(opts), signal);
       const managed = await this.retrying(() => api.managedInstances(opts), signal);
-      const vms = await this.readInstances(api, managed, opts, signal);
+      const vms = await readVms(api, managed, opts, (fn) => this.retrying(fn, signal), this.options.concurrency ?? 8);
       const instances = managed.map((mi) => toInstance(mi, mi.instance ? vms.get(mi.instance) : undefined)).filter((i): i is Instance => i !== undefined);
       return { desired: targetSize ?? instances.length, instances };
     });
@@ -84,7 +85,7 @@ export class GceMigProvider implements NodeGroupProvider {
     if (bad !== undefined)
       throw new ProviderError(`deleteInstances ${group.name}: "${bad}" is not an instance URL (.../zones/ZONE/instances/NAME)`, 'invalid', false);
     const deleted = await this.call('deleteInstances', group, t, async (api) => {
-      const remaining = await this.stillToDelete(api, ids, signal);
+      const remaining = await stillToDelete(api, ids, this.callOptions(), (fn) => this.retrying(fn, signal));
       if (remaining.length === 0) return remaining;
       const requestId = randomUUID();
       const op = await this.retrying(() => api.deleteInstances(remaining, requestId, this.callOptions()), signal);
@@ -92,37 +93,6 @@ export class GceMigProvider implements NodeGroupProvider {
       return remaining;
     });
     this.log.info({ group: group.name, ...t, instances: deleted, alreadyGone: ids.filter((id) => !deleted.includes(id)) }, 'managed instances deleted');
-  }
-
-  /**
-   * The ids still to delete: members not already being deleted. An id that is no member and whose
-   * VM no longer exists was deleted before (a repeated call after a lost answer): done. One whose
-   * VM exists outside this group is refused: it is not ours to delete.
-   */
-  private async stillToDelete(api: MigApi, ids: readonly string[], signal: AbortSignal | undefined): Promise<string[]> {
-    const opts = this.callOptions();
-    const managed = await this.retrying(() => api.managedInstances(opts), signal);
-    const byUrl = new Map(managed.map((m) => [m.instance ?? '', m]));
-    const out: string[] = [];
-    for (const id of ids) {
-      const member = byUrl.get(id);
-      if (member) {
-        if (member.currentAction !== 'DELETING' && member.currentAction !== 'ABANDONING') out.push(id);
-        continue;
-      }
-      const where = parseInstanceUrl(id);
-      const exists = where
-        ? await this.retrying(() => api.instance(where.zone, where.name, opts), signal).then(
-            () => true,
-            (e: unknown) => {
-              if (e instanceof ProviderError && e.kind === 'not-found') return false;
-              throw e;
-            },
-          )
-        : false;
-      if (exists) throw new ProviderError(`instance ${id} is not a member of ${this.label(api.t)}`, 'invalid', false);
-    }
-    return out;
   }
 
   /** Closes the HTTP clients, if they were ever made. */
@@ -145,22 +115,6 @@ export class GceMigProvider implements NodeGroupProvider {
 
   private callOptions(): CallOptions {
     return { timeout: this.options.readTimeoutMs ?? 60_000, retry: null };
-  }
-
-  /** Instance URL -> the VM, read with bounded concurrency; a VM that is gone or not yet made is left out. */
-  private async readInstances(api: MigApi, managed: readonly ManagedInstanceLike[], opts: CallOptions, signal: AbortSignal | undefined): Promise<Map<string, ComputeInstanceLike>> {
-    const urls = managed.map((m) => m.instance).filter((u): u is string => Boolean(u));
-    const vms = await mapLimit(urls, this.options.concurrency ?? 8, async (url) => {
-      const where = parseInstanceUrl(url);
-      if (!where) return undefined;
-      try {
-        return [url, await this.retrying(() => api.instance(where.zone, where.name, opts), signal)] as const;
-      } catch (e) {
-        if (e instanceof ProviderError && e.kind === 'not-found') return undefined;
-        throw e;
-      }
-    });
-    return new Map(vms.filter((x) => x !== undefined));
   }
 
   /**
