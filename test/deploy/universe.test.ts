@@ -126,7 +126,15 @@ describe('Universe package files', () => {
     const script = readFileSync(join(REPO_ROOT, 'deploy', 'build-image.sh'), 'utf8');
     expect(script).toContain('${IMAGE_REPO:-mesos-autoscaler/mesos-autoscaler}');
     const images = resource['images'];
-    for (const icon of ['icon-small', 'icon-medium', 'icon-large']) expect(isObject(images) ? images[icon] : undefined).toMatch(/^https:\/\/.+\.png$/);
+    // Each icon URL points at a PNG shipped in deploy/universe/images, of the size Universe asks for.
+    const sizes: Record<string, number> = { 'icon-small': 48, 'icon-medium': 128, 'icon-large': 256 };
+    for (const [icon, size] of Object.entries(sizes)) {
+      const url = isObject(images) ? images[icon] : undefined;
+      expect(url).toMatch(/^https:\/\/.+\/deploy\/universe\/images\/icon-[a-z]+\.png$/);
+      const png = readFileSync(join(UNIVERSE, 'images', String(url).split('/').pop() ?? ''));
+      expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+      expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([size, size]);
+    }
   });
 
   it('config.json is an options schema whose defaults satisfy it once the three scale-set fields are given', () => {
