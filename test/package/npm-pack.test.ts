@@ -29,7 +29,7 @@ beforeAll(async () => {
   const project = join(work, 'project');
   await mkdir(project);
   // What `npm pack` and its prepack build read; tests, bench and CI files are copied too, to show they stay out.
-  for (const entry of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'bin', 'src', 'scripts', 'deploy', 'docs', 'test/package', 'bench'])
+  for (const entry of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'bin', 'src', 'scripts', 'deploy', 'docs', 'test/package', 'bench', '.ci'])
     await cp(join(REPO_ROOT, entry), join(project, entry), { recursive: true });
   await symlink(join(REPO_ROOT, 'node_modules'), join(project, 'node_modules'), 'dir');
   const { stdout } = await run(NPM, ['pack', '--json', '--pack-destination', work], { cwd: project, maxBuffer: 16 * 1024 * 1024 });
