@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/cli.js';
@@ -81,6 +82,19 @@ describe('npm package', () => {
     const help = await cli(['--help']);
     expect(help.stdout).toContain('demo');
     expect(help.stdout).toContain('validate');
+  });
+
+  it('serves the status page and its scripts from the compiled package', async () => {
+    interface AssetsModule {
+      Assets: new () => { get(path: string): Promise<{ body: Buffer; contentType: string }> | undefined };
+    }
+    const { Assets } = (await import(pathToFileURL(join(pkgDir, 'dist', 'server', 'assets.js')).href)) as AssetsModule;
+    const assets = new Assets();
+    for (const path of ['/', '/assets/app.js', '/assets/style.css', '/assets/uPlot.iife.min.js', '/assets/uPlot.min.css']) {
+      const asset = await assets.get(path);
+      expect(asset?.body.length ?? 0, path).toBeGreaterThan(0);
+    }
+    expect((await assets.get('/'))?.body.toString()).toContain('src="assets/app.js"');
   });
 
   it('runs the demo from the compiled JavaScript', async () => {
