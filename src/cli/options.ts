@@ -98,6 +98,7 @@ export function addAutoscalerOptions(cmd: Command, scope: { service?: boolean } 
     new Option('--zk <url>', 'ZooKeeper for leader election, zk://host:2181/mesos-autoscaler').env('AS_ZK'),
     new Option('--listen <host:port>', 'HTTP server address (metrics, status), e.g. 127.0.0.1:8080, [::1]:8080, :8080').env('AS_LISTEN').argParser(listen),
     new Option('--server-token <token>', 'bearer token for state-changing HTTP calls').env('AS_SERVER_TOKEN'),
+    new Option('--log-format <format>', 'log lines as json, pretty, or auto: pretty on a terminal, json otherwise [auto]').env('AS_LOG_FORMAT').choices(['auto', 'json', 'pretty']),
     new Option('-v, --verbose', '-v warnings, -vv info (default), -vvv debug, -vvvv trace (env AS_VERBOSE=0..4)').argParser(count),
   ];
   for (const o of opts) if (scope.service !== false || !SERVICE_ONLY.has(o.long ?? '')) cmd.addOption(o);
@@ -166,6 +167,7 @@ export function overridesFrom(raw: Raw, env: NodeJS.ProcessEnv): Overrides {
     listen: str(raw['listen']),
     serverToken: str(raw['serverToken']),
     verbosity: num(raw['verbose']) ?? verbosityFromEnv(env['AS_VERBOSE']),
+    logFormat: raw['logFormat'] as Overrides['logFormat'],
   };
 }
 

@@ -38,7 +38,7 @@ const READ_NAMES: Readonly<Record<string, string>> = {
  */
 export async function planOnce(config: Config, json: boolean): Promise<number> {
   // Every configured secret, and credential-like environment variables, scrubbed from every log line.
-  const logger = createLogger(levelForVerbosity(config.verbosity), undefined, new Scrubber(processSecrets(config)));
+  const logger = createLogger(levelForVerbosity(config.verbosity), undefined, new Scrubber(processSecrets(config)), config.logFormat);
   const failed = new Set<string>();
   const { controller, mesos, marathon, session } = wire({ ...config, dryRun: true }, logger, { onError: (kind) => failed.add(kind) });
   try {

@@ -15,7 +15,7 @@ export const EXIT_LOOP_FAILED = 1;
  */
 export async function runService(config: Config, warnings: readonly string[] = [], extra: Omit<ServiceOptions, 'config' | 'logger'> = {}): Promise<number> {
   // Every configured secret, and credential-like environment variables, scrubbed from every log line.
-  const logger = createLogger(levelForVerbosity(config.verbosity), undefined, new Scrubber(processSecrets(config)));
+  const logger = createLogger(levelForVerbosity(config.verbosity), undefined, new Scrubber(processSecrets(config)), config.logFormat);
   logger.info(
     {
       groups: config.groups.map((g) => g.name),

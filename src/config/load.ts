@@ -56,6 +56,7 @@ export interface Overrides {
   mesosCaFile?: string;
   mesosApi?: 'auto' | 'v1' | 'v0';
   verbosity?: number;
+  logFormat?: 'auto' | 'json' | 'pretty';
   dryRun?: boolean;
   scaleDownUnneededTime?: number;
   scaleDownDelayAfterAdd?: number;
@@ -185,6 +186,7 @@ export function mergeConfig(file: unknown, o: Overrides): ConfigInput {
     dryRun: o.dryRun ?? base['dryRun'],
     expander: o.expander ?? base['expander'],
     verbosity: o.verbosity ?? base['verbosity'],
+    logFormat: o.logFormat ?? base['logFormat'],
     zk: o.zk ?? base['zk'],
     mesos: mergedMesos,
     marathon: o.marathonUrl ? { ...obj(base['marathon']), url: o.marathonUrl } : base['marathon'],

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TRACKED_RESOURCES } from '../model/resources.js';
 import { Secret } from '../util/secret.js';
+import { LOG_FORMATS } from '../util/log-format.js';
 import { prometheusSignalSchema } from '../signals/prometheus-config.js';
 import { isIP } from 'node:net';
 import { crossCheck } from './cross-checks.js';
@@ -226,6 +227,8 @@ export const configSchema = z
     timer: seconds.default(60),
     dryRun: z.boolean().default(false),
     verbosity: z.number().int().min(0).max(4).default(2),
+    /** Log lines as JSON, pretty (readable lines), or auto: pretty on a terminal, JSON otherwise. */
+    logFormat: z.enum(LOG_FORMATS).default('auto'),
     mesos: mesosSchema,
     marathon: marathonSchema.optional(),
     azure: azureSchema.optional(),
