@@ -42,7 +42,8 @@ export function decideDrains(snapshot: ClusterSnapshot, views: readonly GroupVie
   for (const [key, machine] of maintenance.ours) {
     const agent = agentByMachine.get(key);
     const view = groupOf(machine, agent, views);
-    const group = view?.config.name ?? '';
+    // Once its VM and agent are gone a drain matches no group's view: the group that saw it keeps it.
+    const group = view?.config.name ?? [...memory].find(([, m]) => m.drainSeen?.[key] !== undefined)?.[0] ?? '';
     const mem = memory.get(group) ?? {};
     const first = mem.drainSeen?.[key] ?? now;
     const groupSeen = seen.get(group);
@@ -62,7 +63,8 @@ export function decideDrains(snapshot: ClusterSnapshot, views: readonly GroupVie
 
     if (!view) {
       // No group holds its instance or its agent: the VM is gone, unless some cloud was unreadable.
-      if (cloudUnknown) wait('a node group could not be read from the cloud this cycle');
+      if (mem.paused) wait('the group is paused');
+      else if (cloudUnknown) wait('a node group could not be read from the cloud this cycle');
       else move({ kind: 'finish', group, machine, reason: `${formatMachine(machine)}: no instance or agent of any group is left` }, 'gone');
       continue;
     }

@@ -18,6 +18,8 @@ export interface CycleFaults {
   readonly workload?: number;
   readonly operatorDrain?: number;
   readonly operatorWindow?: { readonly pick: number; readonly startInMs: number };
+  /** An operator pauses the group on the leader (POST /api/groups/<g>/pause) for this many cycles. */
+  readonly pause?: number;
 }
 
 const MASTER_IN_PROCESS = ['master-5xx', 'master-hang', 'master-truncated-json', 'master-malformed-json', 'master-impossible-json', 'master-failover'] as const;
@@ -59,7 +61,9 @@ export function chooseFaults(rand: () => number, world: ChaosWorld, o: { http: b
   const workload = rand() < 0.25 ? int(rand, 0, world.max * world.templateCpus + 4) : undefined;
   const operatorDrain = world.cluster.mesosVersion.startsWith('1.9') && rand() < 0.008 ? int(rand, 0, 100) : undefined;
   const operatorWindow = rand() < 0.01 ? { pick: int(rand, 0, 100), startInMs: pick(rand, [-60_000, 0, 3_600_000, 86_400_000]) } : undefined;
+  const pause = rand() < 0.015 ? int(rand, 1, 4) : undefined;
   return {
+    ...(pause !== undefined ? { pause } : {}),
     ...(master ? { master } : {}),
     ...(marathon ? { marathon } : {}),
     cloud,

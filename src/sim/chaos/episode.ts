@@ -143,6 +143,7 @@ export async function runEpisode(o: EpisodeOptions): Promise<number> {
 
   let run = 0;
   let quiet = 0;
+  let pause: { proc: AutoscalerProcess; until: number } | undefined;
   let settled = 0;
   try {
     for (;;) {
@@ -156,6 +157,11 @@ export async function runEpisode(o: EpisodeOptions): Promise<number> {
       gate.arm(faults?.trap);
       if (!chaos) gate.disarm();
       const proc = leader.proc ?? spawn(leader);
+      if (faults?.pause !== undefined && !pause && proc.controller.setPaused(GROUP, true)) {
+        pause = { proc, until: run + faults.pause };
+        referee.paused.add(proc.life);
+        referee.count('operator-pause');
+      }
       const report = await cycleOf(proc, referee);
       if (report === 'killed') await restart(leader.proc === proc ? leader : replicas.find((r) => r.proc === proc) ?? leader);
       else if (report) {
@@ -169,6 +175,11 @@ export async function runEpisode(o: EpisodeOptions): Promise<number> {
         if (findSecret(view, needles)) referee.flag('no-secret-in-output', describeLeak('/status', view, needles));
       }
       checkCycle(world, referee);
+      if (pause && (run >= pause.until || !chaos)) {
+        referee.paused.delete(pause.proc.life);
+        pause.proc.controller.setPaused(GROUP, false);
+        pause = undefined;
+      }
       // A cloud fault waits for its call (a delete may come cycles later), a few at most.
       if (cloudFaults.length > 4) cloudFaults.splice(0, cloudFaults.length - 4);
       if (!chaos) cloudFaults.length = 0;

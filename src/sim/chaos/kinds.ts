@@ -36,6 +36,7 @@ export const FAULT_KINDS = [
   'workload-change',
   'operator-maintenance',
   'operator-drain-agent',
+  'operator-pause',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -48,6 +49,7 @@ export const INVARIANTS = [
   'no-double-scale-up',
   'no-secret-in-output',
   'process-alive',
+  'no-move-while-paused',
 ] as const;
 export type InvariantName = (typeof INVARIANTS)[number];
 

@@ -9,6 +9,8 @@ export class Referee {
   dropped = 0;
   episode = 0;
   cycle = 0;
+  /** Processes whose group is paused (over the API): they must make no state-changing call. */
+  readonly paused = new Set<Life>();
 
   constructor(readonly seed: number, private readonly keep = 50) {}
 
@@ -104,6 +106,7 @@ export class CallGate {
   /** Runs a state-changing call (`step` names it) of the process `life`, springing the trap at its index. */
   async call<T>(life: Life, step: string, fn: () => Promise<T>): Promise<T> {
     if (!life.alive) return never();
+    if (this.referee.paused.has(life)) this.referee.flag('no-move-while-paused', `${step} while the group is paused`);
     this.#calls++;
     const trap = this.#trap && this.#trap.at === this.#calls ? this.#trap : undefined;
     if (trap) {
