@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { parseEvent } from '../../src/mesos/events.js';
 import { parseMaintenanceSchedule, parseMaintenanceStatus } from '../../src/mesos/maintenance.js';
 import { parseMasterState, parseSlaves } from '../../src/mesos/parse-v0.js';
