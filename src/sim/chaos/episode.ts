@@ -2,7 +2,9 @@ import type { Leadership } from '../../controller/bindings.js';
 import type { CycleReport } from '../../model/ports.js';
 import { formatMachine } from '../../model/machine.js';
 import { collectSecrets } from '../../server/secrets.js';
-import { StatusStore } from '../../server/status-store.js';
+import { HttpServer } from '../../server/http-server.js';
+import { Metrics } from '../../server/metrics.js';
+import { createHandle, StatusStore } from '../../server/status-store.js';
 import { createLogger } from '../../util/logger.js';
 import { Secret } from '../../util/secret.js';
 import { agentMachine } from '../cluster/cluster.js';
@@ -98,6 +100,9 @@ export async function runEpisode(o: EpisodeOptions): Promise<number> {
   const needles = secretNeedles(o.secrets);
   const logger = createLogger('debug', scanningDestination(needles, (line) => referee.flag('no-secret-in-output', describeLeak('log line', line, needles))));
   const status = new StatusStore({ groups: [{ name: GROUP, min: world.min, max: world.max }], secrets: collectSecrets(config), now: () => world.clock.now() });
+  const metrics = new Metrics({ processMetrics: false, groups: [{ name: GROUP, min: world.min, max: world.max }], paused: (g) => status.isPaused(g) });
+  // Over HTTP, the service's own server answers /status, /api/plan and /metrics to anyone who asks.
+  let server: { http: HttpServer; url: string } | undefined;
   const cloudFaults: CloudFault[] = [];
   const masterFaults = net ? undefined : new MasterFaults(referee);
   let marathonFault: CycleFaults['marathon'];
@@ -140,6 +145,17 @@ export async function runEpisode(o: EpisodeOptions): Promise<number> {
     await old?.close();
   };
   spawn(replicas[0]);
+  if (net) {
+    const handle = createHandle({
+      store: status,
+      dryRun: () => {
+        const plan = leader.proc?.controller.planFromLastSnapshot();
+        return plan ? Promise.resolve(plan) : Promise.reject(new Error('no cycle has observed the cluster yet'));
+      },
+    });
+    const http = new HttpServer({ handle, metrics, host: '127.0.0.1', port: 0, token: new Secret(o.secrets.serverToken), secrets: collectSecrets(config), logger });
+    server = { http, url: (await http.listen()).url };
+  }
 
   let run = 0;
   let quiet = 0;
@@ -166,6 +182,7 @@ export async function runEpisode(o: EpisodeOptions): Promise<number> {
       if (report === 'killed') await restart(leader.proc === proc ? leader : replicas.find((r) => r.proc === proc) ?? leader);
       else if (report) {
         status.record(report);
+        metrics.recordCycle(report);
         o.trace?.(traceLine(referee, report));
         const text = JSON.stringify(report);
         if (findSecret(text, needles)) referee.flag('no-secret-in-output', describeLeak('cycle report (plan, actions, errors)', text, needles));
@@ -173,6 +190,7 @@ export async function runEpisode(o: EpisodeOptions): Promise<number> {
       if (run % 5 === 0) {
         const view = JSON.stringify(status.view());
         if (findSecret(view, needles)) referee.flag('no-secret-in-output', describeLeak('/status', view, needles));
+        if (server) await scanServer(server.url, needles, referee);
       }
       checkCycle(world, referee);
       if (pause && (run >= pause.until || !chaos)) {
@@ -196,10 +214,24 @@ export async function runEpisode(o: EpisodeOptions): Promise<number> {
     const view = JSON.stringify(status.view());
     if (findSecret(view, needles)) referee.flag('no-secret-in-output', describeLeak('/status', view, needles));
   } finally {
+    await server?.http.close();
     for (const r of replicas) await r.proc?.close();
     if (net) await stopNetwork(net);
   }
   return run;
+}
+
+/** Every byte the server answers an unauthenticated caller on its read routes, scanned for secrets. */
+async function scanServer(url: string, needles: readonly string[], referee: Referee): Promise<void> {
+  for (const path of ['/status', '/api/plan', '/metrics', '/healthz']) {
+    try {
+      const res = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(5_000) });
+      const body = await res.text();
+      if (findSecret(body, needles)) referee.flag('no-secret-in-output', describeLeak(`GET ${path}`, body, needles));
+    } catch (e) {
+      referee.flag('process-alive', `GET ${path} of the status server failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
 }
 
 /** Runs the leader's cycle; 'killed' when the process died in it, undefined when it threw (a break). */
