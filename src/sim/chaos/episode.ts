@@ -7,18 +7,16 @@ import { Metrics } from '../../server/metrics.js';
 import { createHandle, StatusStore } from '../../server/status-store.js';
 import { createLogger } from '../../util/logger.js';
 import { Secret } from '../../util/secret.js';
-import { agentMachine } from '../cluster/cluster.js';
-import { startMarathonServer, type MarathonServer } from '../emulator/marathon-server.js';
-import { startMasterServer, type MasterServer } from '../emulator/master-server.js';
+import { applyFaults, type Replica } from './apply-faults.js';
 import type { CloudFault } from './chaos-provider.js';
 import { chooseFaults, type CycleFaults } from './choose.js';
 import { checkCycle, openDrains } from './invariants.js';
 import { MasterFaults } from './master-faults.js';
 import { describeLeak, findSecret, scanningDestination, secretNeedles } from './output-scan.js';
+import { scanServer, startNetwork, stopNetwork, tickReregistering } from './network.js';
 import { startProcess, type AutoscalerProcess, type ProcessContext } from './process.js';
-import { ChaosProxy } from './proxy.js';
 import { CallGate, type Referee } from './referee.js';
-import { buildWorld, chaosConfig, GROUP, type ChaosSecrets, type ChaosWorld } from './world.js';
+import { buildWorld, chaosConfig, GROUP, type ChaosSecrets } from './world.js';
 
 export interface EpisodeOptions {
   readonly referee: Referee;
@@ -49,39 +47,6 @@ function traceLine(referee: Referee, r: CycleReport): string {
 /** A cycle that takes longer than this (real time) is a stalled loop. */
 const STALL_MS = 20_000;
 const CYCLE_MS = 60_000;
-
-interface Replica {
-  readonly name: 'A' | 'B';
-  skewMs: number;
-  term: number;
-  proc?: AutoscalerProcess;
-}
-
-/** Servers and proxies of an HTTP episode. */
-interface Network {
-  readonly master: MasterServer;
-  readonly marathon: MarathonServer;
-  readonly masters: readonly [ChaosProxy, ChaosProxy];
-  readonly marathonProxy: ChaosProxy;
-  reregisteringCycles: number;
-}
-
-async function startNetwork(world: ChaosWorld, secrets: ChaosSecrets, referee: Referee): Promise<Network> {
-  const master = await startMasterServer({ cluster: world.cluster, host: '127.0.0.1', auth: { basic: { username: secrets.mesosUser, password: new Secret(secrets.mesosPassword) } } });
-  const marathon = await startMarathonServer({ cluster: world.cluster, host: '127.0.0.1', auth: { token: new Secret(secrets.marathonToken) } });
-  const p1 = new ChaosProxy(master.url, referee);
-  const p2 = new ChaosProxy(master.url, referee);
-  const pm = new ChaosProxy(marathon.url, referee);
-  await Promise.all([p1.start(), p2.start(), pm.start()]);
-  p1.peer = p2;
-  p2.peer = p1;
-  p2.leading = false;
-  return { master, marathon, masters: [p1, p2], marathonProxy: pm, reregisteringCycles: 0 };
-}
-
-async function stopNetwork(n: Network): Promise<void> {
-  await Promise.all([...n.masters.map((p) => p.close()), n.marathonProxy.close(), n.master.close(), n.marathon.close()]);
-}
 
 /**
  * One episode: a fresh seeded world, `cycles` cycles of the real Controller under injected faults
@@ -221,19 +186,6 @@ export async function runEpisode(o: EpisodeOptions): Promise<number> {
   return run;
 }
 
-/** Every byte the server answers an unauthenticated caller on its read routes, scanned for secrets. */
-async function scanServer(url: string, needles: readonly string[], referee: Referee): Promise<void> {
-  for (const path of ['/status', '/api/plan', '/metrics', '/healthz']) {
-    try {
-      const res = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(5_000) });
-      const body = await res.text();
-      if (findSecret(body, needles)) referee.flag('no-secret-in-output', describeLeak(`GET ${path}`, body, needles));
-    } catch (e) {
-      referee.flag('process-alive', `GET ${path} of the status server failed: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
-}
-
 /** Runs the leader's cycle; 'killed' when the process died in it, undefined when it threw (a break). */
 async function cycleOf(proc: AutoscalerProcess, referee: Referee): Promise<CycleReport | 'killed' | undefined> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -254,72 +206,4 @@ async function cycleOf(proc: AutoscalerProcess, referee: Referee): Promise<Cycle
   } finally {
     clearTimeout(timer);
   }
-}
-
-interface FaultTargets {
-  readonly world: ChaosWorld;
-  readonly referee: Referee;
-  readonly cloudFaults: CloudFault[];
-  readonly masterFaults: MasterFaults | undefined;
-  readonly net: Network | undefined;
-  readonly replicas: readonly Replica[];
-  readonly leader: Replica;
-  readonly restart: (r: Replica) => Promise<void>;
-}
-
-/** Puts the cycle's chosen faults in place, where each one happens. */
-async function applyFaults(f: CycleFaults, t: FaultTargets): Promise<void> {
-  const { world, referee } = t;
-  if (t.net) {
-    const [p1, p2] = t.net.masters;
-    const lead = p1.leading ? p1 : p2;
-    lead.arm(f.master);
-    (lead === p1 ? p2 : p1).arm(undefined);
-    if (f.master?.kind === 'master-failover') t.net.reregisteringCycles = 1 + (f.master.count % 3);
-    t.net.marathonProxy.arm(f.marathon ? { kind: f.marathon, from: 0, count: 1, variant: f.master?.variant ?? 0 } : undefined);
-  } else if (t.masterFaults) {
-    const m = f.master;
-    t.masterFaults.arm(m && m.kind !== 'master-bad-redirect' && m.kind !== 'master-echoes-credentials' && m.kind !== 'marathon-5xx' && m.kind !== 'marathon-malformed-json' ? { kind: m.kind, from: m.from, count: m.count } : undefined);
-  }
-  t.cloudFaults.push(...f.cloud);
-  if (f.neverJoin > 0) {
-    world.provider.faults.set({ neverJoin: f.neverJoin });
-    referee.count('instance-never-joins', f.neverJoin);
-  }
-  if (f.workload !== undefined) {
-    const r = world.cluster.scaleApp('/web', f.workload);
-    if (r.ok) referee.count('workload-change');
-  }
-  if (f.skew) {
-    const standby = t.replicas.find((r) => r !== t.leader);
-    if (standby) {
-      standby.skewMs = f.skew;
-      referee.count('clock-skew');
-    }
-  }
-  if (f.operatorDrain !== undefined) {
-    const candidates = [...world.cluster.agents()].filter((a) => a.attributes['node-group'] === GROUP && !a.drain && world.cluster.machineMode(a) === undefined);
-    const a = candidates[f.operatorDrain % Math.max(1, candidates.length)];
-    if (a && world.cluster.drainAgent(a.id, { markGone: false }).ok) referee.count('operator-drain-agent');
-  }
-  if (f.operatorWindow !== undefined) {
-    const candidates = [...world.cluster.agents()].filter((a) => a.attributes['node-group'] === GROUP && !a.drain && world.cluster.machineMode(a) === undefined);
-    const a = candidates[f.operatorWindow.pick % Math.max(1, candidates.length)];
-    if (a) {
-      const windows = world.cluster.maintenance.windows.map((w) => ({ machines: w.machines, startNs: w.startNs, ...(w.durationNs !== undefined ? { durationNs: w.durationNs } : {}) }));
-      const startNs = BigInt(world.clock.now() + f.operatorWindow.startInMs) * 1_000_000n;
-      // Operators write whole seconds (docs/maintenance.md examples): no mark of ours.
-      const r = world.cluster.updateMaintenanceSchedule([...windows, { machines: [agentMachine(a)], startNs, durationNs: 3_600n * 1_000_000_000n }]);
-      if (r.ok) referee.count('operator-maintenance');
-    }
-  }
-  if (f.restart) {
-    referee.count('sigkill-between-cycles');
-    await t.restart(t.leader);
-  }
-}
-
-function tickReregistering(net: Network): void {
-  if (net.reregisteringCycles > 0) net.reregisteringCycles--;
-  if (net.reregisteringCycles === 0) for (const p of net.masters) p.reregistering = undefined;
 }
