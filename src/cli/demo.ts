@@ -2,9 +2,12 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { Config } from '../config/schema.js';
 import type { Controller } from '../controller/controller.js';
 import { wire } from './wire.js';
-import type { ActionRecord, CycleReport } from '../controller/ports.js';
-import { viewGroup } from '../planner/group-view.js';
-import { VirtualClock } from '../sim/cluster/virtual-clock.js';
+import { costOf, nodeHours, waitFigures, type MetricSample, type TaskRecord } from '../sim/metrics/index.js';
+import { sampleCluster } from '../sim/replay/sampler.js';
+import { parseListen } from '../util/url.js';
+import { DemoNarrator, stamp, wrap } from './demo-output.js';
+import { startService, type LoopEnd } from './service.js';
+import { driveRealtime, VirtualClock } from '../sim/cluster/virtual-clock.js';
 import { startEmulatedCluster, type EmulatedCluster } from '../sim/emulator/index.js';
 import { applyPolicy, NAMED_POLICIES } from '../sim/policies.js';
 import { scenarioConfig, simGroupsFor, TraceFeeder, type ScenarioGroup } from '../sim/replay/index.js';
@@ -21,6 +24,10 @@ export interface DemoOptions {
   readonly write: (line: string) => void;
   readonly signal?: AbortSignal;
   readonly logger?: Logger;
+  /** host:port of the status page (port 0: a free one); no page when undefined. */
+  readonly listen?: string;
+  /** Simulated minutes between summaries of every group (default 30). */
+  readonly summaryEveryMin?: number;
 }
 
 const GROUPS: readonly ScenarioGroup[] = [
@@ -58,45 +65,15 @@ export function wireDemo(config: Config, emu: EmulatedCluster, logger: Logger): 
   return wire(config, logger, { clock: emu.clock, simulated: emu.provider }).controller;
 }
 
-const pct = (x: number | undefined): string => (x === undefined ? '  -' : `${Math.round(x * 100)}%`.padStart(4));
-const clip = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
-
-function stamp(ms: number): string {
-  const m = Math.floor(ms / MINUTE);
-  return `t+${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
-}
-
-/** One line per group per cycle, and one per action. */
-export function formatCycle(report: CycleReport, config: Config, snapshotOf: () => ReturnType<Controller['snapshot']>, elapsedMs: number): string[] {
-  const at = stamp(elapsedMs);
-  if (report.error && !report.plan) return [`${at} observation failed (${report.error.kind}): ${report.error.message}`];
-  const lines: string[] = [];
-  const snapshot = snapshotOf();
-  const pending = snapshot ? snapshot.pending.reduce((n, p) => n + p.count, 0) : 0;
-  for (const g of report.plan?.groups ?? []) {
-    const gc = config.groups.find((c) => c.name === g.group);
-    const view = snapshot && gc ? viewGroup(snapshot, gc) : undefined;
-    const active = view?.capacity.length ?? g.figures['nodes.active'] ?? 0;
-    const booting = Math.max(0, (view?.provider?.instances.filter((i) => i.state === 'creating').length ?? 0));
-    const draining = view?.draining.length ?? 0;
-    const nodes = `${active}${booting ? ` +${booting} booting` : ''}${draining ? ` ${draining} draining` : ''}`;
-    const decision = g.direction === 'none' ? 'hold' : `${g.direction} ${g.current} -> ${g.target}`;
-    const reason = g.reasons[g.reasons.length - 1] ?? '';
-    const mem = view && view.total.mem > 0 ? view.used.mem / view.total.mem : undefined;
-    lines.push(`${at} ${g.group.padEnd(8)} nodes ${nodes.padEnd(20)} cpu ${pct(view?.utilization.cpus)} mem ${pct(mem)} pending ${String(pending).padStart(3)}  ${decision.padEnd(12)} ${clip(reason, 140)}`);
-  }
-  for (const a of report.actions) lines.push(formatAction(a, at));
-  if (report.error && report.plan) lines.push(`${at} no action: ${report.error.message}`);
-  return lines;
-}
-
-function formatAction(a: ActionRecord, at: string): string {
-  return `${at}   ${a.ok ? '=>' : '!!'} ${a.kind} ${a.group}: ${a.detail}`;
-}
+/** How often the demo prints a summary of every group, in simulated minutes (changes print as they happen). */
+const SUMMARY_EVERY_MIN = 30;
+/** The demo's status page: loopback, a free port. */
+export const DEMO_LISTEN = '127.0.0.1:0';
 
 /**
  * `npm start`: an emulated Mesos master, Marathon and cloud on loopback, time compressed,
- * a generated workload arriving over time, and the autoscaler's real run path against it.
+ * a generated workload arriving over time, and the autoscaler's real service (run path, status
+ * page, /metrics) against it. Prints the status page's URL first, then what changes.
  */
 export async function runDemo(o: DemoOptions): Promise<void> {
   const logger = o.logger ?? createLogger('silent');
@@ -105,40 +82,93 @@ export async function runDemo(o: DemoOptions): Promise<void> {
   const probe = scenarioConfig(GROUPS);
   const emu = await startEmulatedCluster({
     clock,
-    realtimeSpeed: o.speed,
     cluster: { seed: o.seed, defaultStartupMs: 5_000 },
     groups: simGroupsFor(probe, { initial: Object.fromEntries(GROUPS.map((g) => [g.name, g.initial ?? g.min])), provisioningDelayMs: 3 * MINUTE }),
   });
-  const config = demoConfig(emu.masterUrl, emu.marathonUrl);
-  const controller = wireDemo(config, emu, logger);
+  const listen = o.listen === undefined ? undefined : parseListen(o.listen);
+  if (listen && !listen.ok) {
+    await emu.close();
+    throw new Error(`--listen: ${listen.error}`);
+  }
+  const config: Config = { ...demoConfig(emu.masterUrl, emu.marathonUrl), ...(listen ? { server: { host: listen.value.host ?? '127.0.0.1', port: listen.value.port } } : {}) };
   const days = o.durationMin !== undefined ? Math.max(1, Math.ceil(o.durationMin / 1440)) : 7;
   // Sized to overflow the initial groups in the afternoon: the autoscaler has work to do.
   const trace = generateTrace({ seed: o.seed, days, targetNodes: 14, nodeShape: { cpus: 8, mem: 32768 }, tasks: 400 * days });
   const feeder = new TraceFeeder(emu.cluster, sortBySubmit(startAt(trace, START_HOUR * 60 * MINUTE)), origin);
+  const unsubscribe = emu.cluster.events.on((e) => feeder.onEvent(e));
   feeder.scheduleUntil(Number.POSITIVE_INFINITY);
 
-  o.write(`mesos-autoscaler demo: emulated Mesos master ${emu.masterUrl}, Marathon ${emu.marathonUrl}`);
-  o.write(`${GROUPS.map((g) => `${g.name} ${g.initial} x ${g.instanceType} (${g.cpus} cpus, ${g.price}/h, ${g.min}..${g.max})`).join('; ')}; new nodes take 3 min`);
-  o.write(`policy demand-aware, a cycle every ${config.timer} s; ${trace.length} generated tasks over ${days} day(s); ${o.speed}x real time${o.durationMin !== undefined ? `, for ${o.durationMin} simulated min` : ', Ctrl-C to stop'}`);
-
-  const ac = new AbortController();
-  const stop = (): void => ac.abort();
-  o.signal?.addEventListener('abort', stop, { once: true });
-  if (o.durationMin !== undefined) clock.setTimer(o.durationMin * MINUTE, stop);
+  // Timer-driven cycles only: event triggers would wake the loop on every simulated task change.
+  const service = await startService({ config, logger, simulated: emu.provider, clock, events: false });
+  // Simulated time starts once the service is up, so starting it costs no simulated minutes.
+  const stopClock = driveRealtime(clock, { speed: o.speed });
+  const narrator = new DemoNarrator(config, (o.summaryEveryMin ?? SUMMARY_EVERY_MIN) * MINUTE);
+  const groups = GROUPS.map((g) => g.name);
+  const samples: MetricSample[] = [];
   let cycles = 0;
   let actions = 0;
-  controller.onCycle((report) => {
+  let failedActions = 0;
+  service.controller.onCycle((report) => {
     cycles++;
     actions += report.actions.length;
-    for (const line of formatCycle(report, config, () => controller.snapshot(), clock.now() - origin)) o.write(line);
+    failedActions += report.actions.filter((a) => !a.ok).length;
+    const elapsed = clock.now() - origin;
+    samples.push(sampleCluster(emu.cluster, emu.provider, groups, elapsed));
+    for (const line of narrator.cycle(report, report.plan ? service.controller.snapshot() : undefined, elapsed)) o.write(line);
   });
+
+  if (service.url) o.write(`status page: ${service.url}/  (also /status, /metrics; Ctrl-C stops the demo)`);
+  for (const line of [
+    `mesos-autoscaler demo: emulated Mesos master ${emu.masterUrl}, Marathon ${emu.marathonUrl}`,
+    ...GROUPS.map((g) => `group ${g.name}: ${g.initial} x ${g.instanceType} (${g.cpus} cpus, ${g.price}/h), min ${g.min}, max ${g.max}; new nodes boot in 3 min`),
+    `policy demand-aware, a cycle every ${config.timer} s; ${trace.length} generated tasks over ${days} day(s); ${o.speed}x real time${o.durationMin !== undefined ? `, for ${o.durationMin} simulated min` : ', Ctrl-C to stop'}`,
+    `times are simulated (t+hh:mm since the start); changes print as they happen, every group every ${o.summaryEveryMin ?? SUMMARY_EVERY_MIN} simulated min`,
+  ])
+    for (const l of wrap(line)) o.write(l);
+
+  const stopped = new Promise<void>((resolve) => {
+    o.signal?.addEventListener('abort', () => resolve(), { once: true });
+    if (o.durationMin !== undefined) clock.setTimer(o.durationMin * MINUTE, () => resolve());
+    void service.done.then(() => resolve());
+  });
+  let end: LoopEnd = {};
   try {
-    await controller.run(ac.signal);
+    await stopped;
   } finally {
-    o.signal?.removeEventListener('abort', stop);
+    await service.stop();
+    end = await service.done;
+    stopClock();
+    unsubscribe();
     await emu.close();
   }
-  o.write(`demo stopped after ${stamp(clock.now() - origin)} simulated: ${cycles} cycles, ${actions} actions, ${feeder.submitted} tasks submitted`);
+  const endMs = clock.now() - origin;
+  for (const line of finalSummary({ endMs, cycles, actions, failedActions, submitted: feeder.submitted, samples, records: feeder.records() })) for (const l of wrap(line)) o.write(l);
+  if (end.error) throw new Error(`the control loop failed: ${end.error}`);
+}
+
+interface RunFigures {
+  readonly endMs: number;
+  readonly cycles: number;
+  readonly actions: number;
+  readonly failedActions: number;
+  readonly submitted: number;
+  readonly samples: readonly MetricSample[];
+  readonly records: readonly TaskRecord[];
+}
+
+/** The last lines: how long it ran, what it paid for (node-hours and cost at the groups' prices), how long work waited. */
+export function finalSummary(f: RunFigures): string[] {
+  const hours = nodeHours(f.samples, f.endMs);
+  const prices = Object.fromEntries(GROUPS.map((g) => [g.name, g.price ?? 0]));
+  const cost = costOf(hours, prices);
+  const w = waitFigures(f.records, f.endMs);
+  const secs = (x: number): string => (Number.isNaN(x) ? '-' : `${Math.round(x)} s`);
+  const byGroup = GROUPS.map((g) => `${g.name} ${(hours.byGroup[g.name] ?? 0).toFixed(1)}`).join(', ');
+  return [
+    `demo stopped after ${stamp(f.endMs)} simulated: ${f.cycles} cycles, ${f.actions} actions (${f.failedActions} failed), ${f.submitted} tasks submitted`,
+    `node-hours ${hours.total.toFixed(1)} (${byGroup}); cost ${cost.toFixed(2)} at ${GROUPS.map((g) => `${g.name} ${g.price}/h`).join(', ')}`,
+    `waits before launch: ${w.placedInstances} instances placed, p50 ${secs(w.p50)}, p95 ${secs(w.p95)}, max ${secs(w.max)}; ${w.neverPlacedInstances} never placed; ${Math.round(w.pendingTaskSeconds)} instance-seconds waited in all`,
+  ];
 }
 
 function positive(name: string): (v: string) => number {
@@ -157,6 +187,9 @@ export function addDemoCommand(program: Command): void {
     .option('--speed <x>', 'simulated seconds per real second', positive('--speed'), 60)
     .option('--duration <minutes>', 'stop after this many simulated minutes (default: until Ctrl-C)', positive('--duration'))
     .option('--seed <n>', 'seed of the workload and cluster', positive('--seed'), 7)
+    .option('--listen <host:port>', 'status page and /metrics address (port 0: a free port)', DEMO_LISTEN)
+    .option('--no-listen', 'no status page')
+    .option('--summary-every <minutes>', `simulated minutes between summaries of every group [${SUMMARY_EVERY_MIN}]`, positive('--summary-every'))
     .action(async (raw: Record<string, unknown>) => {
       const ac = new AbortController();
       // Stays installed: a second Ctrl-C while shutting down must not kill the process half-way.
@@ -167,6 +200,8 @@ export function addDemoCommand(program: Command): void {
         speed: typeof raw['speed'] === 'number' ? raw['speed'] : 60,
         ...(typeof raw['duration'] === 'number' ? { durationMin: raw['duration'] } : {}),
         seed: typeof raw['seed'] === 'number' ? raw['seed'] : 7,
+        ...(typeof raw['listen'] === 'string' ? { listen: raw['listen'] } : {}),
+        ...(typeof raw['summaryEvery'] === 'number' ? { summaryEveryMin: raw['summaryEvery'] } : {}),
         write: (line) => process.stdout.write(`${line}\n`),
         signal: ac.signal,
       });
