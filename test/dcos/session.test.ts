@@ -142,6 +142,26 @@ describe('DC/OS service-account session (strict mode)', () => {
   });
 });
 
+describe('token in errors', () => {
+  it('a server that echoes the issued token in an error body never gets it into the error message', async () => {
+    const iam = await startStandInIam({ [UID]: publicKey }, { lifetimeSeconds: 3600 });
+    open.push(iam);
+    const echo = await startServer((req, res) => res.writeHead(500).end(`upstream failed for ${(req.headers.authorization ?? '').replace('token=', '')}`));
+    open.push(echo);
+    const { logger } = capturingLogger();
+    const session = new ServiceAccountSession({ account: account(iam.loginUrl), logger });
+    open.push(session);
+    const marathon = new MarathonClient({ url: echo.url }, logger, { tokenSource: session });
+    open.push(marathon);
+    const r = await marathon.getQueue();
+    expect(r.ok).toBe(false);
+    const issued = ((await session.auth()) ?? '').slice('token='.length);
+    expect(issued.length).toBeGreaterThan(20);
+    expect(!r.ok && r.error.message).toContain('upstream failed for');
+    expect(!r.ok && r.error.message).not.toContain(issued);
+  });
+});
+
 describe('Mesos in strict mode', () => {
   it('sends the session token to the master behind adminrouter (operator and maintenance endpoints)', async () => {
     const iam = await startStandInIam({ [UID]: publicKey }, { lifetimeSeconds: 3600 });
