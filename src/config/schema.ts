@@ -94,6 +94,18 @@ export const scaleDownSchema = z.strictObject({
   delayAfterAdd: duration.default(600),
   maxParallel: positiveInt.default(1),
   drainTimeout: seconds.default(600),
+  /**
+   * Disruption budget (Karpenter's NodePool `disruption.budgets[].nodes`): at most this many of
+   * the group's nodes, or this percentage of them rounded up, draining at once. Default "100%":
+   * maxParallel alone binds, as before the budget existed (Karpenter's own default is "10%").
+   */
+  budget: z.union([count, z.string().regex(/^(100|[1-9]?[0-9])%$/, 'a whole number of nodes or a percentage such as "10%"')]).default('100%'),
+  /**
+   * How far the threshold policy shrinks once every tracked resource is at or under scaleDownCap:
+   * `step` by scaleDownStep nodes (the original tool), `fit` to the fewest nodes that keep every
+   * tracked resource under scaleUpCap (then maxParallel and the budget bound each cycle).
+   */
+  sizing: z.enum(['step', 'fit']).default('step'),
 });
 
 export const groupSchema = z

@@ -2,6 +2,7 @@ import type { Config, GroupConfig } from '../config/schema.js';
 import type { GroupFigures, GroupPlan, Plan, Removal } from '../model/plan.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';
 import { planDemand, type DemandPlan } from './demand.js';
+import { disruptionAllowance } from './budget.js';
 import { groupFigures } from './figures.js';
 import { viewGroup, type GroupView } from './group-view.js';
 import { pendingPolicy } from './pending-policy.js';
@@ -105,10 +106,8 @@ function planGroup(view: GroupView, snapshot: ClusterSnapshot, remembered: Group
   if (sinceAdd < group.scaleDown.delayAfterAdd * 1000) {
     return hold(view, [...reasons, `group grew ${Math.round(sinceAdd / 1000)} s ago; no scale-down for ${group.scaleDown.delayAfterAdd} s after a scale-up`], figures);
   }
-  const parallel = group.scaleDown.maxParallel - view.ourDrains.length;
-  if (parallel <= 0) {
-    return hold(view, [...reasons, `${view.ourDrains.length} agent(s) already draining (max-scale-down-parallel ${group.scaleDown.maxParallel})`], figures);
-  }
+  const { allowed: parallel, limit } = disruptionAllowance(view);
+  if (parallel <= 0) return hold(view, [...reasons, limit], figures);
   // Min holds for real agents at every step, including while earlier drains or deletes are failing.
   const aboveMin = view.registered.length - lo;
   if (aboveMin <= 0) return hold(view, [...reasons, `${view.registered.length} registered agent(s): none can go below min ${lo}`], figures);

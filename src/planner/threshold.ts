@@ -1,5 +1,6 @@
 import type { GroupFigures } from '../model/plan.js';
 import type { TrackedResource } from '../model/resources.js';
+import type { GroupView } from './group-view.js';
 import type { Policy } from './policy.js';
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
@@ -31,6 +32,16 @@ export const thresholdPolicy: Policy = ({ view }) => {
     };
   }
   if (tracked.every((r) => (utilization[r] ?? 0) * 100 <= config.scaleDownCap)) {
+    if (config.scaleDown.sizing === 'fit') {
+      const fit = fitNodes(view, tracked, config.scaleUpCap / 100);
+      const target = Math.min(current - config.scaleDownStep, fit);
+      return {
+        policy: 'threshold',
+        target,
+        reason: `${describe} on ${view.capacity.length} agents; all at or under ${config.scaleDownCap}%: ${fit} node(s) hold the work under ${config.scaleUpCap}% on every tracked resource, -${current - target}`,
+        figures,
+      };
+    }
     return {
       policy: 'threshold',
       target: current - config.scaleDownStep,
@@ -45,3 +56,20 @@ export const thresholdPolicy: Policy = ({ view }) => {
     figures,
   };
 };
+
+/**
+ * Why: after a burst the group should follow demand down in one decision, sized on every tracked
+ * resource (a memory-bound group is sized by memory). The fewest nodes of the group's average
+ * capacity that keep each tracked resource strictly under `cap`; never below one.
+ */
+export function fitNodes(view: Pick<GroupView, 'capacity' | 'total' | 'used'>, tracked: readonly TrackedResource[], cap: number): number {
+  const active = view.capacity.length;
+  let nodes = 1;
+  for (const r of tracked) {
+    const perNode = active > 0 ? view.total[r] / active : 0;
+    if (perNode <= 0 || cap <= 0) continue;
+    // n * perNode * cap > used  <=>  n > used / (perNode * cap)
+    nodes = Math.max(nodes, Math.floor(view.used[r] / (perNode * cap) + 1e-9) + 1);
+  }
+  return nodes;
+}
