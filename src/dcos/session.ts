@@ -6,6 +6,7 @@ import { withRetry } from '../util/retry.js';
 import type { Secret } from '../util/secret.js';
 import { login, type IssuedToken, type LoginError } from './login.js';
 
+/** What a session needs: the account, where to log, and how to reach the login endpoint. */
 export interface SessionOptions {
   readonly account: ServiceAccount;
   readonly logger: Logger;
@@ -47,8 +48,6 @@ export class ServiceAccountSession implements TokenSource {
   #timer: NodeJS.Timeout | undefined;
   #last401Renewal = -Infinity;
   #closed = false;
-  /** Logins done (for tests and the log). */
-  logins = 0;
 
   constructor(opts: SessionOptions) {
     this.#opts = opts;
@@ -120,7 +119,6 @@ export class ServiceAccountSession implements TokenSource {
     if (this.#closed) return ok(undefined);
     const now = this.#now();
     this.#current = { token: issued.token, expiresAt: issued.expiresAt, obtainedAt: now };
-    this.logins += 1;
     const life = Math.max(0, issued.expiresAt - now);
     const before = Math.min(this.#opts.renewBeforeMs ?? 300_000, life * 0.2);
     logger.info({ uid: account.uid, expiresAt: new Date(issued.expiresAt).toISOString() }, 'DC/OS service-account login');
