@@ -78,10 +78,16 @@ export function chooseRemovable(view: GroupView, candidates: readonly Candidate[
     bins.set(a.id, makeBin(a, subtractFloor(a.total, a.used), apps));
   }
   const removed = new Set<string>();
+  // Agents that took moved tasks in this simulation stay: removing one would strand what it took
+  // (cluster-autoscaler records each simulated move, removed node -> target node, in a UsageTracker:
+  // simulator/cluster.go, findPlaceFor's usageTracker.RegisterUsage, so a destination is not removed with its source).
+  const receivers = new Set<Bin>();
   const chosen: Candidate[] = [];
   const stuck: Excluded[] = [];
   for (const c of candidates) {
     if (chosen.length >= wanted) break;
+    const own = bins.get(c.agent.id);
+    if (own && receivers.has(own)) continue;
     const tasks = movingWork(c.agent);
     removed.add(c.agent.id);
     const moves: { bin: Bin; need: Float64Array; app: string }[] = [];
@@ -104,6 +110,7 @@ export function chooseRemovable(view: GroupView, candidates: readonly Candidate[
       moves.push({ bin: target, need, app });
     }
     if (ok) {
+      for (const m of moves) receivers.add(m.bin);
       chosen.push(c);
       continue;
     }
