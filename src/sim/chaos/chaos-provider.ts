@@ -7,6 +7,7 @@ import { agentOfInstance, bootingInstances, liveInstances, liveTasks, operatorOw
 import type { ChaosWorld } from './world.js';
 import { agentMachine } from '../cluster/cluster.js';
 
+/** The cloud operations a fault can wait for. */
 export type CloudOp = 'describe' | 'set-size' | 'delete';
 
 /** A cloud fault waiting for the next call of its operation (or of any). */

@@ -18,6 +18,7 @@ import { startProcess, type AutoscalerProcess, type ProcessContext } from './pro
 import { CallGate, type Referee } from './referee.js';
 import { buildWorld, chaosConfig, GROUP, type ChaosSecrets } from './world.js';
 
+/** One episode's seed, length, transport and credentials. */
 export interface EpisodeOptions {
   readonly referee: Referee;
   readonly rand: () => number;

@@ -15,6 +15,7 @@ export interface Network {
   reregisteringCycles: number;
 }
 
+/** Starts the emulated master and Marathon with auth demanded, and the proxies in front of them. */
 export async function startNetwork(world: ChaosWorld, secrets: ChaosSecrets, referee: Referee): Promise<Network> {
   const master = await startMasterServer({ cluster: world.cluster, host: '127.0.0.1', auth: { basic: { username: secrets.mesosUser, password: new Secret(secrets.mesosPassword) } } });
   const marathon = await startMarathonServer({ cluster: world.cluster, host: '127.0.0.1', auth: { token: new Secret(secrets.marathonToken) } });
@@ -28,6 +29,7 @@ export async function startNetwork(world: ChaosWorld, secrets: ChaosSecrets, ref
   return { master, marathon, masters: [p1, p2], marathonProxy: pm, reregisteringCycles: 0 };
 }
 
+/** Closes the proxies and the emulated servers. */
 export async function stopNetwork(n: Network): Promise<void> {
   await Promise.all([...n.masters.map((p) => p.close()), n.marathonProxy.close(), n.master.close(), n.marathon.close()]);
 }

@@ -4,6 +4,7 @@ import { type Break, type FaultKind, type InvariantName } from './kinds.js';
 import { Referee } from './referee.js';
 import type { ChaosSecrets } from './world.js';
 
+/** What to run: the seed, how many cycles, how episodes are made. */
 export interface ChaosOptions {
   readonly seed: number;
   /** Cycles with faults injected, over all episodes (quiet cycles come on top). */

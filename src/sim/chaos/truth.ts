@@ -25,6 +25,7 @@ export function instanceOfMachine(w: ChaosWorld, m: MachineId): SimInstance | un
   return w.provider.instances(GROUP).find((i) => machineKey({ hostname: i.hostname, ip: i.privateIp }) === key);
 }
 
+/** Tasks on the agent that have not ended (Mesos still runs them). */
 export function liveTasks(a: SimAgent): number {
   let n = 0;
   for (const t of a.tasks.values()) if (!TERMINAL_STATES.has(t.state)) n++;

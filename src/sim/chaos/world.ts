@@ -34,6 +34,7 @@ export interface ChaosWorld {
   readonly foreignAgentIds: ReadonlySet<string>;
 }
 
+/** The seeded generator and the Mesos version an episode's world is built with. */
 export interface WorldOptions {
   readonly rand: () => number;
   readonly seed: number;
