@@ -13,7 +13,7 @@ import { parseMaintenanceSchedule, parseMaintenanceStatus, scheduleBody, type Ma
 import { parseMasterState, parseSlaves } from './parse-v0.js';
 import { parseGetAgents, type MesosState } from './parse-v1.js';
 import { readEventRecords } from './state/event-records.js';
-import { readStateJson } from './state/read-state.js';
+import { readState } from './state/read-state.js';
 
 export type MesosConfig = Config['mesos'];
 
@@ -207,8 +207,8 @@ export class MesosClient {
 
   /**
    * Agents with their tasks (v1 GET_STATE, or classic /master/state); maintenance as for getAgents.
-   * GET_STATE is stream-parsed (state/read-state.ts): a 50,000-agent state is larger than
-   * `maxResponseBytes` and than the longest string V8 can build, so it is never read whole.
+   * A GET_STATE larger than `maxResponseBytes` is stream-parsed (state/read-state.ts `readState`):
+   * a 50,000-agent state is larger than the longest string V8 can build, so it is never read whole.
    */
   async getState(): Promise<Result<StateRead, MesosError>> {
     const statePath = this.#config.slavesPath.replace(/slaves$/, 'state');
@@ -272,8 +272,8 @@ export class MesosClient {
         return ok({ refused: { status: res.status, url: res.url, headers: res.headers, body } });
       }
       try {
-        const read = await readStateJson(res.body, 'GET_STATE');
-        if (read.ok) this.#log.debug({ bytes: read.value.bytes, agents: read.value.state.agents.length }, 'mesos state read');
+        const read = await readState(res.body, this.#config.maxResponseBytes);
+        if (read.ok) this.#log.debug({ bytes: read.value.bytes, streamed: read.value.streamed, agents: read.value.state.agents.length }, 'mesos state read');
         return ok({ state: read.ok ? ok(read.value.state) : read });
       } finally {
         res.close();

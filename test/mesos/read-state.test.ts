@@ -6,7 +6,7 @@ import { parseEvent } from '../../src/mesos/events.js';
 import { parseGetState } from '../../src/mesos/parse-v1.js';
 import { encodeRecord } from '../../src/mesos/recordio.js';
 import { readEventRecords } from '../../src/mesos/state/event-records.js';
-import { readStateJson } from '../../src/mesos/state/read-state.js';
+import { readState, readStateJson } from '../../src/mesos/state/read-state.js';
 import { SimCluster } from '../../src/sim/cluster/cluster.js';
 import { VirtualClock } from '../../src/sim/cluster/virtual-clock.js';
 import { getStateBody } from '../../src/sim/emulator/mesos-v1-json.js';
@@ -60,6 +60,14 @@ describe('reading a large state as a stream', () => {
       }),
       { numRuns: 4 },
     );
+  }, 60_000);
+
+  it('is parsed whole while within the size limit and stream-parsed past it, to the same state', async () => {
+    const whole = await readState(chunked(bytes, [65_536]), bytes.length);
+    const streamed = await readState(chunked(bytes, [65_536]), 100_000);
+    expect(whole.ok && whole.value.streamed).toBe(false);
+    expect(streamed.ok && streamed.value.streamed).toBe(true);
+    expect(streamed.ok && streamed.value.state).toEqual(whole.ok && whole.value.state);
   }, 60_000);
 
   it('reads the same state from a stream-parsed SUBSCRIBED record as from the whole record', async () => {

@@ -13,7 +13,7 @@ export interface EventRecordOptions {
   /**
    * A first record larger than this is the SUBSCRIBED event of a large cluster: it is stream-parsed
    * (read-state.ts) rather than held as one string, which past ~512 MB V8 cannot build at all.
-   * Default 16 MiB.
+   * Default `maxRecordBytes`: smaller records are parsed whole, which costs less cpu.
    */
   readonly streamAboveBytes?: number;
 }
@@ -27,7 +27,7 @@ const malformed = (message: string): MesosError => ({ kind: 'malformed', message
  * streaming parser when it is large. Problems are error values; the generator stops after one.
  */
 export async function* readEventRecords(chunks: AsyncIterable<Uint8Array>, opts: EventRecordOptions): AsyncGenerator<Result<MesosEvent, MesosError>> {
-  const streamAbove = opts.streamAboveBytes ?? 16 * 1024 * 1024;
+  const streamAbove = opts.streamAboveBytes ?? opts.maxRecordBytes;
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let prefix: Buffer = Buffer.alloc(0);
   let need: number | undefined;

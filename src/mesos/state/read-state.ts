@@ -2,7 +2,7 @@ import { JSONParser } from '@streamparser/json';
 import type { ParsedElementInfo } from '@streamparser/json';
 import { err, errorMessage, ok, type Result } from '../../util/result.js';
 import type { MesosError } from '../errors.js';
-import type { MesosState } from '../parse-v1.js';
+import { parseGetState, type MesosState } from '../parse-v1.js';
 import { StateBuilder } from './build-state.js';
 
 /** Which document is read: a GET_STATE response, or the SUBSCRIBED event that opens a SUBSCRIBE stream. */
@@ -14,6 +14,8 @@ export interface StreamedState {
   readonly heartbeatIntervalSeconds?: number;
   /** Bytes read, for logs and benchmarks. */
   readonly bytes: number;
+  /** True when the document was stream-parsed, false when it was small enough to parse whole. */
+  readonly streamed?: boolean;
 }
 
 /** Where the state sits in each document (master.proto `Response.get_state`, `Event.Subscribed.get_state`). */
@@ -115,4 +117,42 @@ export async function readStateJson(chunks: AsyncIterable<Uint8Array>, doc: Stat
   const reader = new StateJsonReader(doc);
   for await (const chunk of chunks) if (!reader.write(chunk)) break;
   return reader.end();
+}
+
+/**
+ * GET_STATE as fast as its size allows: a body up to `wholeUpTo` bytes is parsed whole with
+ * `JSON.parse` (native, about a third of the streaming parser's cpu: BENCHMARKS.md, large states);
+ * once a body grows past it, what was held and the rest are stream-parsed, so memory stays bounded
+ * by `wholeUpTo` plus the model and no string past V8's limit is ever asked for.
+ */
+export async function readState(chunks: AsyncIterable<Uint8Array>, wholeUpTo: number): Promise<Result<StreamedState, MesosError>> {
+  let held: Uint8Array[] = [];
+  let size = 0;
+  let reader: StateJsonReader | undefined;
+  for await (const chunk of chunks) {
+    if (reader) {
+      if (!reader.write(chunk)) break;
+      continue;
+    }
+    held.push(chunk);
+    size += chunk.length;
+    if (size > wholeUpTo) {
+      reader = new StateJsonReader('GET_STATE');
+      const pending = held;
+      held = [];
+      if (!pending.every((c) => reader?.write(c))) break;
+    }
+  }
+  if (reader) {
+    const read = reader.end();
+    return read.ok ? ok({ ...read.value, streamed: true }) : read;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.concat(held).toString('utf8'));
+  } catch (e) {
+    return err({ kind: 'malformed', message: `GET_STATE is not JSON: ${errorMessage(e)}` });
+  }
+  const state = parseGetState(json);
+  return state.ok ? ok({ state: state.value, bytes: size, streamed: false }) : state;
 }
