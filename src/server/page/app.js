@@ -44,8 +44,9 @@
     return Object.keys(seen).sort();
   }
 
-  // Capacity (nodes), the planned size and demand (pending instances) on the left axis;
-  // utilization per resource in percent on the right.
+  // Capacity (nodes) and the planned size on the left axis; demand (pending instances) on an
+  // axis of its own (a queue of 200 must not flatten a group of 5 nodes); utilization per
+  // resource in percent on the right.
   function drawChart(group, container) {
     var history = group.history || [];
     var resources = resourcesOf(history);
@@ -69,19 +70,50 @@
       {},
       { label: 'nodes', stroke: '#2563eb', width: 2, scale: 'n' },
       { label: 'target', stroke: '#16a34a', dash: [6, 4], width: 2, scale: 'n' },
-      { label: 'pending', stroke: '#dc2626', width: 1, scale: 'n' },
+      { label: 'pending', stroke: '#dc2626', width: 1, scale: 'p' },
     ];
     resources.forEach(function (r) {
       series.push({ label: r + ' %', stroke: RESOURCE_COLORS[r] || '#6b7280', width: 1, scale: '%' });
     });
     var plot = new uPlot({
-      width: Math.max(320, (container.clientWidth || 560) - 8),
+      width: chartWidth(container),
       height: 220,
       series: series,
-      scales: { n: { range: function (u, min, max) { return [0, Math.max(1, max + 1)]; } }, '%': { range: [0, 100] } },
-      axes: [{}, { scale: 'n', label: 'nodes' }, { scale: '%', side: 1, label: '%', grid: { show: false } }],
+      scales: {
+        n: { range: function (u, min, max) { return [0, Math.max(1, max + 1)]; } },
+        p: { range: function (u, min, max) { return [0, Math.max(1, Math.ceil(max * 1.1))]; } },
+        '%': { range: [0, 100] },
+      },
+      axes: [
+        {},
+        { scale: 'n', label: 'nodes' },
+        // Whole instances: no 0.2 ticks on the pending axis.
+        { scale: 'p', side: 1, label: 'pending', stroke: '#dc2626', grid: { show: false }, size: 40, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] },
+        { scale: '%', side: 1, label: '%', grid: { show: false }, size: 40 },
+      ],
     }, data, container);
+    // Which scale (axis) each series is drawn on, readable without the canvas.
+    container.dataset.scales = series.slice(1).map(function (x) { return x.label + ':' + x.scale; }).join(',');
     charts[group.name] = { plot: plot, key: key };
+  }
+
+  // The chart follows its box: full width on a phone, the grid column on a desktop.
+  function chartWidth(container) { return Math.max(240, (container.clientWidth || 560) - 8); }
+
+  window.addEventListener('resize', function () {
+    Object.keys(charts).forEach(function (name) {
+      var box = document.querySelector('[data-testid="chart-' + name + '"]');
+      if (box) charts[name].plot.setSize({ width: chartWidth(box), height: 220 });
+    });
+  });
+
+  // Who leads: this replica, another one, or nobody yet.
+  function leaderText(l) {
+    var me = l.replicaId ? ' (' + l.replicaId + ')' : '';
+    if (l.mode === 'single') return 'leader: this process (single replica)';
+    if (l.role === 'leader') return 'leader: this replica' + me + ', term ' + l.term;
+    if (l.role === 'follower') return 'leader: another replica; this one' + me + ' follows';
+    return 'leader: none known; this replica' + me + ' is ' + l.role;
   }
 
   function drawPlan(group, container, badge) {
@@ -123,7 +155,7 @@
 
   function draw(status) {
     var l = status.leader;
-    setText('leader', 'leader: ' + l.role + (l.term ? ' (term ' + l.term + ')' : '') + (l.mode === 'single' ? ', single replica' : ''));
+    setText('leader', leaderText(l));
     var c = status.lastCycle;
     setText('last-cycle', c ? 'last cycle: ' + time(c.at) + (c.ok ? '' : ' failed: ' + (c.error ? c.error.message : '')) + (c.skipped ? ' (no action: ' + c.skipped + ')' : '') : 'last cycle: none yet');
     setText('ready', (status.ready ? 'ready' : 'not ready') + (status.dryRun ? ' · dry run' : ''));
