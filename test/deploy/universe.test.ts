@@ -162,6 +162,8 @@ describe('Universe template rendered', () => {
     expect(app['mem']).toBe(384);
     expect(app['instances']).toBe(2);
     expect(app['container']).toEqual({ type: 'DOCKER', docker: { image: `mesos-autoscaler/mesos-autoscaler:${npmVersion}` } });
+    // Empty, so the app also installs where Marathon's secrets feature is off (open DC/OS): Marathon's
+    // AppValidation checks the feature only for a non-empty map (`if (secrets.nonEmpty) ... featureEnabled`).
     expect(app['secrets']).toEqual({});
     expect(env(app)['AS_MARATHON_URL']).toBe('http://marathon.mesos:8080');
     expect(env(app)['AZURE_VMSS']).toBe('dcos-agents');
