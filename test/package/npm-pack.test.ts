@@ -75,6 +75,14 @@ describe('npm package', () => {
       expect(Object.keys(manifest.dependencies)).not.toContain(devOnly);
   });
 
+  it('starts through a symlink, as npm links a bin into node_modules/.bin', async () => {
+    const binDir = join(work, 'app', 'node_modules', '.bin');
+    await mkdir(binDir, { recursive: true });
+    await symlink(join(pkgDir, 'bin', 'mesos-autoscaler.js'), join(binDir, 'mesos-autoscaler'));
+    const { stdout } = await run(join(binDir, 'mesos-autoscaler'), ['--version'], { env: { PATH: process.env['PATH'], HOME: process.env['HOME'] }, timeout: 30_000 });
+    expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
   it('answers --version and --help from the compiled JavaScript', async () => {
     const manifest = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
     const version = await cli(['--version']);
