@@ -53,5 +53,13 @@ describe('a real Prometheus scraping /metrics', () => {
     );
     const decisions = await prometheus.query('sum(mesos_autoscaler_decisions_total{group="web"})');
     expect(decisions[0]?.value[1]).toBe('2');
+
+    // The standard process metrics arrive unprefixed, next to ours.
+    const cpu = await prometheus.query('process_cpu_seconds_total{job="mesos-autoscaler"}');
+    expect(cpu).toHaveLength(1);
+    const leader = await prometheus.query('mesos_autoscaler_is_leader{job="mesos-autoscaler"}');
+    expect(leader[0]?.value[1]).toBe('1');
+    const lastCycle = await prometheus.query('time() - mesos_autoscaler_last_successful_cycle_timestamp_seconds');
+    expect(Number(lastCycle[0]?.value[1])).toBeLessThan(120);
   });
 });
