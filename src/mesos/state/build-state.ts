@@ -7,8 +7,8 @@ import { taskFromV1 } from '../tasks.js';
 import { v1AgentInfoListSchema } from '../v1-in-place.js';
 import { v1AgentSchema, v1FrameworkSchema, v1TaskSchema, type V1Agent } from '../v1-schema.js';
 
-/** A task without its Marathon app id (its framework turned out not to be Marathon). */
-function withoutAppId(t: Task): Task {
+/** A task without its Marathon app id (its framework is not Marathon: parse-v1.ts `stateFromV1`). */
+export function withoutAppId(t: Task): Task {
   return {
     id: t.id,
     name: t.name,

@@ -2,6 +2,7 @@ import { ACTIVE_TASK_STATES, type Agent, type Task } from '../../model/agent.js'
 import { add, subtractFloor, ZERO, type Resources } from '../../model/resources.js';
 import type { MesosEvent } from '../events.js';
 import { activeTasksUse, type FrameworkSummary, type MesosState } from '../parse-v1.js';
+import { withoutAppId } from './build-state.js';
 
 /** One registered agent: what the master last said of it, and its tasks keyed by framework and task id. */
 interface AgentEntry {
@@ -117,9 +118,7 @@ export class StateModel {
     if (t.appId === undefined || this.#frameworks.size === 0) return t;
     const fw = this.#frameworks.get(t.frameworkId);
     if (fw?.name === 'marathon') return t;
-    const { appId, ...rest } = t;
-    void appId;
-    return rest;
+    return withoutAppId(t);
   }
 
   #changed(e: AgentEntry): void {
@@ -132,7 +131,8 @@ export class StateModel {
     const k = key(t.frameworkId, t.id);
     const entry = this.#agents.get(agentId);
     if (!entry) {
-      // A recovered agent's tasks may be announced before the agent itself (Master::_reregisterSlave).
+      // A recovered agent (master failover) re-registers with its tasks; should a task be announced
+      // before its AGENT_ADDED, it waits for it instead of forcing a full re-sync.
       if (this.#recovered.has(agentId)) {
         const parked = this.#parked.get(agentId) ?? new Map<string, Task>();
         parked.set(k, t);
