@@ -166,6 +166,26 @@ describe('agents from the event stream', () => {
     expect(master.subscriptions).toBeGreaterThanOrEqual(3);
   });
 
+  it('keep answering from the model during a routine re-sync, its read time ageing until the new SUBSCRIBED', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    const master = fakeMaster(async (emit, signal, n) => {
+      if (n > 1) await held;
+      await emit({ type: 'SUBSCRIBED', state: state([agent('a1')]), heartbeatIntervalSeconds: 15 });
+      return untilAborted(signal);
+    });
+    const poll = countingPoll([agent('polled')]);
+    const s = streamed(master, poll, { resyncEveryMs: 50 });
+    await until(() => master.subscriptions === 2);
+    const heard = s.status().lastHeardAt;
+    const read = await s.getAgents();
+    expect(read.ok && read.value.from).toBe('mesos event stream');
+    expect(read.ok && read.value.readAt).toBe(heard);
+    expect(poll.reads).toBe(0);
+    release();
+    await until(() => s.status().syncs === 2);
+  });
+
   it('keep polling a master that refuses SUBSCRIBE, and tell the stream consumers so', async () => {
     const master = fakeMaster(async () => err({ kind: 'http', status: 404, message: 'SUBSCRIBE: HTTP 404' }));
     const poll = countingPoll([agent('p')]);

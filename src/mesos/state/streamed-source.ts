@@ -132,7 +132,7 @@ export class StreamedState implements AgentSource {
   /** The model when it can be trusted, today's full read otherwise. */
   async getAgents(): ReturnType<AgentSource['getAgents']> {
     const now = this.#clock.now();
-    const usable = this.#inSync && this.#connected && (this.#heartbeat !== undefined || this.#o.mode === 'stream');
+    const usable = this.#inSync && (this.#heartbeat !== undefined || this.#o.mode === 'stream');
     if (!usable) return this.#o.poll.getAgents();
     if (this.#o.agentsOnly && (this.#agentsChanged || this.#model.draining)) {
       this.#agentsChanged = false;
@@ -146,7 +146,7 @@ export class StreamedState implements AgentSource {
       }
     }
     // With heartbeats the model is as old as the last thing heard; without, an open stream is current.
-    const readAt = this.#heartbeat !== undefined ? (this.#lastHeardAt ?? now) : now;
+    const readAt = this.#heartbeat === undefined && this.#connected ? now : (this.#lastHeardAt ?? now);
     return ok({
       agents: this.#model.agents(),
       from: this.#o.from ?? 'mesos event stream',
@@ -161,9 +161,14 @@ export class StreamedState implements AgentSource {
     this.#agentsChanged = true;
   }
 
-  /** Asks for a full re-sync now (at most once per `minResyncIntervalMs`); the poll serves until it lands. */
-  resync(reason: string): void {
-    this.#inSync = false;
+  /**
+   * Asks for a full re-sync now (at most once per `minResyncIntervalMs`). After a gap the poll
+   * serves until it lands; a routine re-sync (`keepServing`) keeps answering from the model, whose
+   * read time then ages until the new SUBSCRIBED, so a slow one shows as staleness, not as a
+   * second full read of a large master.
+   */
+  resync(reason: string, keepServing = false): void {
+    if (!keepServing) this.#inSync = false;
     const wait = Math.max(0, this.#lastSyncAt + (this.#o.minResyncIntervalMs ?? 5_000) - this.#clock.now());
     this.#o.logger.info({ reason, inMs: wait }, 'mesos state model: full re-sync');
     clearTimeout(this.#resyncTimer);
@@ -210,18 +215,18 @@ export class StreamedState implements AgentSource {
   #scheduleSafetyResync(): void {
     clearTimeout(this.#resyncTimer);
     const every = this.#o.resyncEveryMs ?? 600_000;
-    this.#resyncTimer = setTimeout(() => this.resync(`safety re-sync after ${every} ms`), every);
+    this.#resyncTimer = setTimeout(() => this.resync(`safety re-sync after ${every} ms`, true), every);
     this.#resyncTimer.unref?.();
   }
 
   #onDisconnect(why: MesosError | 'ended', retryInMs: number): void {
     this.#connected = false;
-    this.#inSync = false;
     if (this.#kicked) {
       // Our own re-sync: the consumers of the stream simply get the next SUBSCRIBED.
       this.#kicked = false;
       return;
     }
+    this.#inSync = false;
     if (why !== 'ended' && notServed(why)) {
       this.#refused = true;
       this.#o.logger.info({ err: why.message }, 'the master does not serve SUBSCRIBE: agents are read in full every cycle');
