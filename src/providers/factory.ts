@@ -3,10 +3,10 @@ import type { Bindings, GroupBinding } from '../controller/bindings.js';
 import type { Logger } from '../util/logger.js';
 import { secretsIn } from '../util/secret.js';
 import { AwsAsgProvider } from './aws-asg/index.js';
-import { AzureVmssProvider } from './azure-vmss/index.js';
 import { ExecProvider } from './exec/index.js';
 import { GceMigProvider } from './gce-mig/index.js';
 import { OpenStackHeatProvider } from './openstack-heat/index.js';
+import { lazyProvider } from './lazy.js';
 import type { NodeGroupProvider } from './provider.js';
 
 /**
@@ -22,7 +22,8 @@ export const BUILT_PROVIDER_KINDS: readonly Config['groups'][number]['provider']
  * simulated cluster; `extra` lets them pass it in.
  */
 export function createBindings(config: Config, logger: Logger, extra: { simulated?: NodeGroupProvider } = {}): Bindings {
-  let azure: AzureVmssProvider | undefined;
+  // The Azure SDK loads on the provider's first call, through lazyProvider.
+  let azure: NodeGroupProvider | undefined;
   // The AWS SDK is imported by the provider on its first call, not here.
   let aws: AwsAsgProvider | undefined;
   // @google-cloud/compute likewise; the OpenStack client needs no SDK.
@@ -36,7 +37,11 @@ export function createBindings(config: Config, logger: Logger, extra: { simulate
       case 'azure-vmss': {
         if (!config.azure) throw new Error(`group ${g.name}: azure settings missing`);
         // Its errors are scrubbed of every configured secret, not only its own.
-        azure ??= new AzureVmssProvider(config.azure, logger, { secrets: secretsIn(config) });
+        const settings = config.azure;
+        azure ??= lazyProvider('azure-vmss', async () => {
+          const { AzureVmssProvider } = await import('./azure-vmss/index.js');
+          return new AzureVmssProvider(settings, logger, { secrets: secretsIn(config) });
+        });
         const resourceGroup = p.resourceGroup ?? config.azure.resourceGroup ?? '';
         bindings.set(g.name, { provider: azure, ref: { name: g.name, target: { resourceGroup, vmssName: p.vmssName } } });
         break;
