@@ -2,6 +2,7 @@ import type { ActionRecord, CycleReport } from '../model/ports.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';
 import type { Config } from '../config/schema.js';
 import { viewGroup } from '../planner/group-view.js';
+import { costOf, nodeHours, waitFigures, type MetricSample, type TaskRecord } from '../sim/metrics/index.js';
 
 /** The demo's lines fit a 120-column terminal; longer text wraps under its first line, never cut. */
 export const WIDTH = 120;
@@ -110,4 +111,29 @@ export class DemoNarrator {
     }
     return lines;
   }
+}
+
+export interface RunFigures {
+  readonly endMs: number;
+  readonly cycles: number;
+  readonly actions: number;
+  readonly failedActions: number;
+  readonly submitted: number;
+  readonly samples: readonly MetricSample[];
+  readonly records: readonly TaskRecord[];
+}
+
+/** The last lines: how long it ran, what it paid for (node-hours and cost at the groups' prices), how long work waited. */
+export function finalSummary(f: RunFigures, groups: readonly { readonly name: string; readonly price: number }[]): string[] {
+  const hours = nodeHours(f.samples, f.endMs);
+  const prices = Object.fromEntries(groups.map((g) => [g.name, g.price]));
+  const cost = costOf(hours, prices);
+  const w = waitFigures(f.records, f.endMs);
+  const secs = (x: number): string => (Number.isNaN(x) ? '-' : `${Math.round(x)} s`);
+  const byGroup = groups.map((g) => `${g.name} ${(hours.byGroup[g.name] ?? 0).toFixed(1)}`).join(', ');
+  return [
+    `demo stopped after ${stamp(f.endMs)} simulated: ${f.cycles} cycles, ${f.actions} actions (${f.failedActions} failed), ${f.submitted} tasks submitted`,
+    `node-hours ${hours.total.toFixed(1)} (${byGroup}); cost ${cost.toFixed(2)} at ${groups.map((g) => `${g.name} ${g.price}/h`).join(', ')}`,
+    `waits before launch: ${w.placedInstances} instances placed, p50 ${secs(w.p50)}, p95 ${secs(w.p95)}, max ${secs(w.max)}; ${w.neverPlacedInstances} never placed; ${Math.round(w.pendingTaskSeconds)} instance-seconds waited in all`,
+  ];
 }

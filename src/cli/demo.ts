@@ -2,10 +2,10 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { Config } from '../config/schema.js';
 import type { Controller } from '../controller/controller.js';
 import { wire } from './wire.js';
-import { costOf, nodeHours, waitFigures, type MetricSample, type TaskRecord } from '../sim/metrics/index.js';
+import type { MetricSample } from '../sim/metrics/index.js';
 import { sampleCluster } from '../sim/replay/sampler.js';
 import { parseListen } from '../util/url.js';
-import { DemoNarrator, stamp, wrap } from './demo-output.js';
+import { DemoNarrator, finalSummary, wrap } from './demo-output.js';
 import { startService, type LoopEnd } from './service.js';
 import { driveRealtime, VirtualClock } from '../sim/cluster/virtual-clock.js';
 import { startEmulatedCluster, type EmulatedCluster } from '../sim/emulator/index.js';
@@ -142,33 +142,8 @@ export async function runDemo(o: DemoOptions): Promise<void> {
     await emu.close();
   }
   const endMs = clock.now() - origin;
-  for (const line of finalSummary({ endMs, cycles, actions, failedActions, submitted: feeder.submitted, samples, records: feeder.records() })) for (const l of wrap(line)) o.write(l);
+  for (const line of finalSummary({ endMs, cycles, actions, failedActions, submitted: feeder.submitted, samples, records: feeder.records() }, GROUPS.map((g) => ({ name: g.name, price: g.price ?? 0 })))) for (const l of wrap(line)) o.write(l);
   if (end.error) throw new Error(`the control loop failed: ${end.error}`);
-}
-
-interface RunFigures {
-  readonly endMs: number;
-  readonly cycles: number;
-  readonly actions: number;
-  readonly failedActions: number;
-  readonly submitted: number;
-  readonly samples: readonly MetricSample[];
-  readonly records: readonly TaskRecord[];
-}
-
-/** The last lines: how long it ran, what it paid for (node-hours and cost at the groups' prices), how long work waited. */
-export function finalSummary(f: RunFigures): string[] {
-  const hours = nodeHours(f.samples, f.endMs);
-  const prices = Object.fromEntries(GROUPS.map((g) => [g.name, g.price ?? 0]));
-  const cost = costOf(hours, prices);
-  const w = waitFigures(f.records, f.endMs);
-  const secs = (x: number): string => (Number.isNaN(x) ? '-' : `${Math.round(x)} s`);
-  const byGroup = GROUPS.map((g) => `${g.name} ${(hours.byGroup[g.name] ?? 0).toFixed(1)}`).join(', ');
-  return [
-    `demo stopped after ${stamp(f.endMs)} simulated: ${f.cycles} cycles, ${f.actions} actions (${f.failedActions} failed), ${f.submitted} tasks submitted`,
-    `node-hours ${hours.total.toFixed(1)} (${byGroup}); cost ${cost.toFixed(2)} at ${GROUPS.map((g) => `${g.name} ${g.price}/h`).join(', ')}`,
-    `waits before launch: ${w.placedInstances} instances placed, p50 ${secs(w.p50)}, p95 ${secs(w.p95)}, max ${secs(w.max)}; ${w.neverPlacedInstances} never placed; ${Math.round(w.pendingTaskSeconds)} instance-seconds waited in all`,
-  ];
 }
 
 function positive(name: string): (v: string) => number {
