@@ -66,7 +66,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     ? new LeaderElection({ url: config.zk, replicaId: o.replicaId ?? defaultReplicaId(), logger, ...(o.zkSessionTimeoutMs !== undefined ? { sessionTimeoutMs: o.zkSessionTimeoutMs } : {}) })
     : undefined;
   const gate: DescribedGate = election ?? new AlwaysLeader();
-  const groupBounds = config.groups.map((g) => ({ name: g.name, min: g.min, max: g.max }));
+  const groupBounds = config.groups.map((g) => ({ name: g.name, min: g.min, max: g.max, provider: g.provider.kind }));
   // Leadership and pauses are read at each scrape; the store is created below, before any scrape.
   let pausedIn: ((group: string) => boolean) | undefined;
   const metrics = new Metrics({ processMetrics: o.processMetrics ?? true, groups: groupBounds, leader: () => gate.describe(), paused: (g) => pausedIn?.(g) ?? false });

@@ -19,6 +19,8 @@ const ACTION_KINDS: readonly ActionRecord['kind'][] = ['set-size', 'drain', 'dow
 const OBSERVE_KINDS: readonly ObserveError['kind'][] = ['mesos-unreachable', 'mesos-malformed', 'mesos-stale', 'marathon', 'provider'];
 /** Every error kind the service counts (cli/service.ts), so each series exists from the first scrape at 0. */
 export const ERROR_KINDS: readonly string[] = [...OBSERVE_KINDS, 'prometheus', 'cloud-deadline', 'mesos-stream', 'marathon-stream', ...ACTION_KINDS.map((k) => `action-${k}`)];
+/** The provider calls timed by controller/timing.ts. */
+const CLOUD_OPERATIONS = ['describe', 'setDesiredSize', 'deleteInstances'] as const;
 /** Resources counted in units (not bytes) in `waiting_resources`. */
 const COUNTED = ['cpus', 'gpus', 'ports'] as const;
 
@@ -27,6 +29,8 @@ export interface MetricGroup {
   readonly name: string;
   readonly min: number;
   readonly max: number;
+  /** Provider kind (`azure-vmss`, ...): its call histograms start at zero too. */
+  readonly provider?: string;
 }
 
 export interface MetricsOptions {
@@ -63,6 +67,11 @@ export class Metrics {
     for (const kind of ERROR_KINDS) this.#c.errors.inc({ kind }, 0);
     this.#g.unplaceable.set(0);
     this.#g.waitingSince.set(0);
+    // Histograms of the calls every cycle makes, at zero from the first scrape (timing.ts names them).
+    this.#h.mesos.zero({ endpoint: 'agents' });
+    this.#h.marathon.zero({ endpoint: 'queue' });
+    for (const provider of new Set(groups.flatMap((g) => (g.provider ? [g.provider] : []))))
+      for (const operation of CLOUD_OPERATIONS) this.#h.cloud.zero({ provider, operation });
     for (const g of groups) {
       this.#know(g.name);
       this.#g.min.set({ group: g.name }, g.min);

@@ -33,6 +33,14 @@ describe('metrics an operator alerts on', () => {
     for (const result of ['ok', 'failed', 'skipped']) expect(value(text, `mesos_autoscaler_cycles_total{result="${result}"}`)).toBe(0);
   });
 
+  it('has the call histograms of every cycle at zero before the first call', async () => {
+    const text = await new Metrics({ processMetrics: false, groups: [{ name: 'web', min: 1, max: 3, provider: 'azure-vmss' }] }).text();
+    expect(value(text, 'mesos_autoscaler_mesos_request_duration_seconds_count{endpoint="agents"}')).toBe(0);
+    expect(value(text, 'mesos_autoscaler_marathon_request_duration_seconds_count{endpoint="queue"}')).toBe(0);
+    for (const operation of ['describe', 'setDesiredSize', 'deleteInstances'])
+      expect(value(text, `mesos_autoscaler_cloud_request_duration_seconds_count{provider="azure-vmss",operation="${operation}"}`)).toBe(0);
+  });
+
   it('exports the group bounds, build info, leadership and pauses as read at scrape time', async () => {
     let role: LeaderStatus['role'] = 'follower';
     const paused = new Set<string>(['batch']);
