@@ -146,6 +146,13 @@ export async function runDemo(o: DemoOptions): Promise<void> {
   if (end.error) throw new Error(`the control loop failed: ${end.error}`);
 }
 
+/** A bad --listen is a usage error (exit 2), as for `run`. */
+function listenAddress(v: string): string {
+  const parsed = parseListen(v);
+  if (!parsed.ok) throw new InvalidArgumentError(parsed.error);
+  return v;
+}
+
 function positive(name: string): (v: string) => number {
   return (v) => {
     const n = Number(v);
@@ -162,7 +169,7 @@ export function addDemoCommand(program: Command): void {
     .option('--speed <x>', 'simulated seconds per real second', positive('--speed'), 60)
     .option('--duration <minutes>', 'stop after this many simulated minutes (default: until Ctrl-C)', positive('--duration'))
     .option('--seed <n>', 'seed of the workload and cluster', positive('--seed'), 7)
-    .option('--listen <host:port>', 'status page and /metrics address (port 0: a free port)', DEMO_LISTEN)
+    .option('--listen <host:port>', 'status page and /metrics address (port 0: a free port)', listenAddress, DEMO_LISTEN)
     .option('--no-listen', 'no status page')
     .option('--summary-every <minutes>', `simulated minutes between summaries of every group [${SUMMARY_EVERY_MIN}]`, positive('--summary-every'))
     .action(async (raw: Record<string, unknown>) => {

@@ -104,6 +104,12 @@ describe('demo', () => {
     // Stopped: the page is gone with the demo.
     await expect(fetch(`${pageUrl}status`)).rejects.toThrow();
   });
+  it('answers a bad --listen as a usage error (exit 2) naming the address', async () => {
+    const r = await runCli(['demo', '--listen', 'nonsense'], { timeoutMs: 30_000 });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('"nonsense" is not host:port');
+  });
+
   it('stops cleanly on SIGTERM', async () => {
     const r = await runCli(['demo', '--speed', '60'], { timeoutMs: 30_000, until: (out) => /t\+00:0\d general +nodes \d+/.test(out.stdout) });
     expect(r.code).toBe(0);
