@@ -134,6 +134,6 @@ export function finalSummary(f: RunFigures, groups: readonly { readonly name: st
   return [
     `demo stopped after ${stamp(f.endMs)} simulated: ${f.cycles} cycles, ${f.actions} actions (${f.failedActions} failed), ${f.submitted} tasks submitted`,
     `node-hours ${hours.total.toFixed(1)} (${byGroup}); cost ${cost.toFixed(2)} at ${groups.map((g) => `${g.name} ${g.price}/h`).join(', ')}`,
-    `waits before launch: ${w.placedInstances} instances placed, p50 ${secs(w.p50)}, p95 ${secs(w.p95)}, max ${secs(w.max)}; ${w.neverPlacedInstances} never placed; ${Math.round(w.pendingTaskSeconds)} instance-seconds waited in all`,
+    `waits before launch: ${w.placedInstances} instances placed, p50 ${secs(w.p50)}, p95 ${secs(w.p95)}, max ${secs(w.max)}; ${w.neverPlacedInstances} never placed; ${Math.round(w.pendingTaskSeconds)} instance-seconds of waiting`,
   ];
 }
