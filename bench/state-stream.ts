@@ -3,7 +3,11 @@
  * beside today's whole-body read (`JSON.parse` of one string, what the client did before), and the
  * warm cycle from the event-fed model (events applied, then the agents a cycle plans from).
  *
- *   npx tsx bench/state-stream.ts [agents=10000] [tasksPerAgent=10] [path=stream|whole] [cycles=200] [eventsPerCycle=100]
+ *   npx tsx bench/state-stream.ts [agents=10000] [tasksPerAgent=10] [path=stream|client|whole] [cycles=200] [eventsPerCycle=100]
+ *
+ * `stream` stream-parses the whole body; `client` is the client as configured by default (parsed
+ * whole up to `mesos.maxResponseBytes`, 256 MiB, stream-parsed past it); `whole` is the path before
+ * this change (one string, JSON.parse, parseGetState).
  *
  * Run one size and path per process (peak RSS is the process's): e.g. `... 50000 10 stream` and
  * `... 50000 10 whole`. The master is a loopback HTTP server writing the state element by element
@@ -31,7 +35,7 @@ const SERVE = process.argv[2] === 'serve';
 const args = SERVE ? process.argv.slice(1) : process.argv;
 const AGENTS = Number(args[2] ?? 10_000);
 const PER_AGENT = Number(args[3] ?? 10);
-const PATH = (args[4] ?? 'stream') as 'stream' | 'whole';
+const PATH = (args[4] ?? 'stream') as 'stream' | 'client' | 'whole';
 const CYCLES = Number(args[5] ?? 200);
 const EVENTS_PER_CYCLE = Number(args[6] ?? 100);
 
@@ -133,7 +137,8 @@ async function readWhole(): Promise<{ agents: number; tasks: number } | string> 
   }
 }
 
-const client = new MesosClient(mesosSchema.parse({ masters: [url], timeoutMs: 120_000 }), createLogger('silent'));
+// `stream`: a 1-byte limit makes the client stream-parse every body.
+const client = new MesosClient(mesosSchema.parse({ masters: [url], timeoutMs: 120_000, ...(PATH === 'stream' ? { maxResponseBytes: 1 } : {}) }), createLogger('silent'));
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
 let cold: string;
@@ -154,7 +159,7 @@ const cpu = process.cpuUsage(cpu0);
 // wall time mostly measures the other load, the CPU time what the read costs.
 const cpuS = (cpu.user + cpu.system) / 1e6;
 console.log(
-  `cold read (${PATH === 'stream' ? 'streamed GET_STATE -> StateModel' : 'whole body, JSON.parse, parseGetState'}) of ${AGENTS} agents x ${PER_AGENT} tasks: ${(coldMs / 1000).toFixed(2)} s wall, ${cpuS.toFixed(2)} s cpu, ${mb(served)} served, peak RSS ${mb(peakRss())}; ${cold}`,
+  `cold read (${PATH === 'whole' ? 'whole body, JSON.parse, parseGetState' : `${PATH === 'stream' ? 'streamed' : 'client default:'} GET_STATE -> StateModel`}) of ${AGENTS} agents x ${PER_AGENT} tasks: ${(coldMs / 1000).toFixed(2)} s wall, ${cpuS.toFixed(2)} s cpu, ${mb(served)} served, peak RSS ${mb(peakRss())}; ${cold}`,
 );
 
 if (model) {
