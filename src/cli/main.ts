@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { packageVersion } from '../util/version.js';
 import { Command, CommanderError } from 'commander';
 import { addAutoscalerOptions } from './options.js';
 import { configFromCli, EXIT_INVALID_CONFIG, loadCliConfig } from './config-from-cli.js';
@@ -6,17 +6,6 @@ import { runService } from './run.js';
 import { planOnce } from './plan.js';
 import { addSimulateCommand } from './simulate.js';
 import { addDemoCommand } from './demo.js';
-
-/** package.json's version; the same relative path from src/cli/ and from a compiled dist/cli/. */
-function version(): string {
-  try {
-    const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-    const v = typeof pkg === 'object' && pkg !== null ? (pkg as Record<string, unknown>)['version'] : undefined;
-    return typeof v === 'string' ? v : 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
 
 const argv = process.argv.slice(2);
 // `run` is the default command (the original tool had no commands), but only when the first
@@ -26,7 +15,7 @@ const runIsDefault = argv.length === 0 || (argv[0] ?? '').startsWith('-');
 
 const program = new Command('mesos-autoscaler')
   .description('Cluster autoscaler for Apache Mesos and DC/OS')
-  .version(version(), '-V, --version', 'print the version')
+  .version(packageVersion(), '-V, --version', 'print the version')
   .showHelpAfterError()
   // Usage errors (unknown option or command, bad value) exit 2 like invalid configuration;
   // subcommands inherit this. Help and --version still exit 0.
