@@ -50,7 +50,7 @@ describe('chaos invariant checks', () => {
     w.clock.advance(5_000);
     const guarded = [...w.cluster.agents()].find((a) => [...a.tasks.values()].some((t) => t.appId === '/guarded'));
     await drainer.drainAgent(guarded?.id ?? '', 60_000);
-    const mine = w.provider.instances(GROUP).map((i) => agentOfInstance(w, i)).find((a) => a && a.tasks.size === 0 && !a.drain);
+    const mine = w.provider.instances(GROUP).map((i) => agentOfInstance(w, i)).find((a) => a && !a.drain && a.id !== guarded?.id);
     const m = agentMachine(mine ?? { hostname: '', ip: '' });
     expect(w.cluster.updateMaintenanceSchedule([...w.cluster.maintenance.windows, { machines: [m], startNs: BigInt(w.clock.now() + 86_400_000) * 1_000_000n, durationNs: 3_600_000_000_000n }]).ok).toBe(true);
     await drainer.down(m).catch(() => undefined);

@@ -5,7 +5,8 @@ import type { Network } from './network.js';
 import type { AutoscalerProcess } from './process.js';
 import type { Referee } from './referee.js';
 import { agentMachine } from '../cluster/cluster.js';
-import { GROUP, type ChaosWorld } from './world.js';
+import { GROUP_ATTR, type ChaosWorld } from './world.js';
+import type { SimAgent } from '../cluster/types.js';
 
 /** One replica of the autoscaler: its clock offset, its leadership term, its current process. */
 export interface Replica {
@@ -58,12 +59,12 @@ export async function applyFaults(f: CycleFaults, t: FaultTargets): Promise<void
     }
   }
   if (f.operatorDrain !== undefined) {
-    const candidates = [...world.cluster.agents()].filter((a) => a.attributes['node-group'] === GROUP && !a.drain && world.cluster.machineMode(a) === undefined);
+    const candidates = [...world.cluster.agents()].filter((a) => ours(world, a) && !a.drain && world.cluster.machineMode(a) === undefined);
     const a = candidates[f.operatorDrain % Math.max(1, candidates.length)];
     if (a && world.cluster.drainAgent(a.id, { markGone: false }).ok) referee.count('operator-drain-agent');
   }
   if (f.operatorWindow !== undefined) {
-    const candidates = [...world.cluster.agents()].filter((a) => a.attributes['node-group'] === GROUP && !a.drain && world.cluster.machineMode(a) === undefined);
+    const candidates = [...world.cluster.agents()].filter((a) => ours(world, a) && !a.drain && world.cluster.machineMode(a) === undefined);
     const a = candidates[f.operatorWindow.pick % Math.max(1, candidates.length)];
     if (a) {
       const windows = world.cluster.maintenance.windows.map((w) => ({ machines: w.machines, startNs: w.startNs, ...(w.durationNs !== undefined ? { durationNs: w.durationNs } : {}) }));
@@ -77,4 +78,9 @@ export async function applyFaults(f: CycleFaults, t: FaultTargets): Promise<void
     referee.count('sigkill-between-cycles');
     await t.restart(t.leader);
   }
+}
+
+/** An agent of one of the world's groups (by its attribute). */
+function ours(w: ChaosWorld, a: SimAgent): boolean {
+  return w.groups.some((g) => a.attributes[GROUP_ATTR] === g.name);
 }

@@ -8,6 +8,9 @@ import { never, type CallGate, type Life, type Referee } from './referee.js';
 import { instanceOfMachine, operatorOwns, protectedBecause } from './truth.js';
 import type { ChaosWorld } from './world.js';
 
+/** Per world: the group each drained machine belonged to, kept after its VM is gone (every process of an episode shares it). */
+const drainedBy = new WeakMap<ChaosWorld, Map<string, string>>();
+
 /**
  * Mesos maintenance as one autoscaler process reaches it: in process, the cycle's master faults
  * answer first (over HTTP the chaos proxy does that); every state-changing call goes through the
@@ -30,7 +33,7 @@ export class ChaosDrainer implements Drainer {
   }
 
   start(machine: MachineId, now: number): Promise<void> {
-    return this.gate.call(this.life, 'maintenance window', async () => {
+    return this.gate.call(this.life, 'maintenance window', this.#groupOf(machine), async () => {
       this.#fault('schedule maintenance');
       this.#checkDrain(machine, this.#agentOn(machine), 'maintenance window');
       return this.inner.start(machine, now);
@@ -38,7 +41,7 @@ export class ChaosDrainer implements Drainer {
   }
 
   down(machine: MachineId): Promise<void> {
-    return this.gate.call(this.life, 'machine/down', async () => {
+    return this.gate.call(this.life, 'machine/down', this.#groupOf(machine), async () => {
       this.#fault('machine/down');
       this.#checkOperator(machine, 'machine/down');
       return this.inner.down(machine);
@@ -46,7 +49,7 @@ export class ChaosDrainer implements Drainer {
   }
 
   finish(machine: MachineId): Promise<void> {
-    return this.gate.call(this.life, 'machine/up', async () => {
+    return this.gate.call(this.life, 'machine/up', this.#groupOf(machine), async () => {
       this.#fault('machine/up');
       this.#checkOperator(machine, 'machine/up and unschedule');
       return this.inner.finish(machine);
@@ -54,12 +57,30 @@ export class ChaosDrainer implements Drainer {
   }
 
   drainAgent(agentId: string, graceMs: number): Promise<void> {
-    return this.gate.call(this.life, 'DRAIN_AGENT', async () => {
+    return this.gate.call(this.life, 'DRAIN_AGENT', this.#groupOfAgent(agentId), async () => {
       this.#fault('DRAIN_AGENT');
       const a = this.w.cluster.getAgent(agentId);
       if (a) this.#checkDrain(agentMachine(a), a, 'DRAIN_AGENT');
       return this.inner.drainAgent(agentId, graceMs);
     });
+  }
+
+  /** The group whose instance backs the machine (for pause checks), or whose drain it was once its VM is gone. */
+  #groupOf(machine: MachineId): string | undefined {
+    const key = machineKey(machine);
+    let seen = drainedBy.get(this.w);
+    if (!seen) {
+      seen = new Map();
+      drainedBy.set(this.w, seen);
+    }
+    const group = instanceOfMachine(this.w, machine)?.group;
+    if (group !== undefined) seen.set(key, group);
+    return group ?? seen.get(key);
+  }
+
+  #groupOfAgent(agentId: string): string | undefined {
+    const a = this.w.cluster.getAgent(agentId);
+    return a ? this.#groupOf(agentMachine(a)) : undefined;
   }
 
   #fault(what: string): void {

@@ -3,7 +3,7 @@ import { ProviderError, type CallOptions, type NodeGroupProvider, type NodeGroup
 import type { SimInstance } from '../../providers/simulated/simulated-provider.js';
 import type { FaultKind } from './kinds.js';
 import { never, type CallGate, type Life, type Referee } from './referee.js';
-import { agentOfInstance, bootingInstances, liveInstances, liveTasks, operatorOwns, waitingWork } from './truth.js';
+import { agentOfInstance, bootingInstances, bootingRoom, liveInstances, liveTasks, operatorOwns, waitingWork } from './truth.js';
 import type { ChaosWorld } from './world.js';
 import { agentMachine } from '../cluster/cluster.js';
 
@@ -60,11 +60,11 @@ export class ChaosProvider implements NodeGroupProvider {
   }
 
   setDesiredSize(group: NodeGroupRef, size: number, options?: CallOptions): Promise<void> {
-    return this.gate.call(this.life, 'set size', async () => {
+    return this.gate.call(this.life, 'set size', group.name, async () => {
       const hang = await this.#fault('set-size', options);
-      const live = liveInstances(this.w);
+      const live = liveInstances(this.w, group.name);
       const desired = (await this.w.provider.describe(group)).desired;
-      if (size > desired) this.#checkScaleUp(desired, size);
+      if (size > desired) this.#checkScaleUp(group.name, desired, size);
       if (size < live.length) {
         // The cloud picks the newest instances to go: each must be safe to delete.
         const newest = [...live].sort((a, b) => b.createdAt - a.createdAt || b.seq - a.seq).slice(0, live.length - size);
@@ -76,10 +76,10 @@ export class ChaosProvider implements NodeGroupProvider {
   }
 
   deleteInstances(group: NodeGroupRef, ids: readonly string[], options?: CallOptions): Promise<void> {
-    return this.gate.call(this.life, 'delete instance', async () => {
+    return this.gate.call(this.life, 'delete instance', group.name, async () => {
       const hang = await this.#fault('delete', options);
       for (const id of ids) {
-        const inst = liveInstances(this.w).find((i) => i.id === id);
+        const inst = liveInstances(this.w, group.name).find((i) => i.id === id);
         if (inst) this.#checkDelete(inst, `delete ${id}`);
       }
       await this.w.provider.deleteInstances(group, ids);
@@ -115,14 +115,15 @@ export class ChaosProvider implements NodeGroupProvider {
     if (owner) this.referee.flag('no-protected-foreign-or-operator-agent-drained', `${what}: machine ${a.hostname} ${owner}`);
   }
 
-  /** Buying while what is booting already has room for every waiting task is buying twice. */
-  #checkScaleUp(from: number, to: number): void {
-    const booting = bootingInstances(this.w);
+  /** Buying while what the group has booting already has room for every waiting task is buying twice. */
+  #checkScaleUp(group: string, from: number, to: number): void {
+    // Per group: another group's policy may grow it while this one's nodes boot (its own threshold).
+    const booting = bootingInstances(this.w).filter((i) => i.group === group);
     if (booting.length === 0) return;
     const need = waitingWork(this.w);
-    const room = { cpus: booting.length * this.w.templateCpus, mem: booting.length * this.w.templateMem };
+    const room = bootingRoom(this.w, booting);
     if (need.cpus <= room.cpus && need.mem <= room.mem) {
-      this.referee.flag('no-double-scale-up', `set size ${from} -> ${to} while ${booting.length} instance(s) still boot with room for all waiting work (${need.cpus} cpus, ${need.mem} MB waiting)`);
+      this.referee.flag('no-double-scale-up', `${group}: set size ${from} -> ${to} while ${booting.length} instance(s) still boot with room for all waiting work (${need.cpus} cpus, ${need.mem} MB waiting)`);
     }
   }
 }

@@ -58,7 +58,7 @@ export function chooseFaults(rand: () => number, world: ChaosWorld, o: { http: b
     trapRoll < 0.04 ? { at: int(rand, 1, 3), what: 'sigkill-before-call' } : trapRoll < 0.08 ? { at: int(rand, 1, 3), what: 'sigkill-after-call' } : trapRoll < 0.1 ? { at: int(rand, 1, 3), what: 'leader-replaced-mid-action' } : undefined;
   const restart = rand() < 0.02;
   const skew = rand() < 0.02 ? pick(rand, [-3, -2, 2, 3]) * 3_600_000 : undefined;
-  const workload = rand() < 0.25 ? int(rand, 0, world.max * world.templateCpus + 4) : undefined;
+  const workload = rand() < 0.25 ? int(rand, 0, world.groups.reduce((n, g) => n + g.max * g.templateCpus, 0) + 4) : undefined;
   const operatorDrain = world.cluster.mesosVersion.startsWith('1.9') && rand() < 0.008 ? int(rand, 0, 100) : undefined;
   const operatorWindow = rand() < 0.01 ? { pick: int(rand, 0, 100), startInMs: pick(rand, [-60_000, 0, 3_600_000, 86_400_000]) } : undefined;
   const pause = rand() < 0.015 ? int(rand, 1, 4) : undefined;

@@ -65,8 +65,9 @@ export async function runEpisode(o: EpisodeOptions): Promise<number> {
   const config = chaosConfig(world, rand, o.secrets, urls);
   const needles = secretNeedles(o.secrets);
   const logger = createLogger('debug', scanningDestination(needles, (line) => referee.flag('no-secret-in-output', describeLeak('log line', line, needles))));
-  const status = new StatusStore({ groups: [{ name: GROUP, min: world.min, max: world.max }], secrets: collectSecrets(config), now: () => world.clock.now() });
-  const metrics = new Metrics({ processMetrics: false, groups: [{ name: GROUP, min: world.min, max: world.max }], paused: (g) => status.isPaused(g) });
+  const bounds = world.groups.map((g) => ({ name: g.name, min: g.min, max: g.max }));
+  const status = new StatusStore({ groups: bounds, secrets: collectSecrets(config), now: () => world.clock.now() });
+  const metrics = new Metrics({ processMetrics: false, groups: bounds, paused: (g) => status.isPaused(g) });
   // Over HTTP, the service's own server answers /status, /api/plan and /metrics to anyone who asks.
   let server: { http: HttpServer; url: string } | undefined;
   const cloudFaults: CloudFault[] = [];
@@ -141,7 +142,7 @@ export async function runEpisode(o: EpisodeOptions): Promise<number> {
       const proc = leader.proc ?? spawn(leader);
       if (faults?.pause !== undefined && !pause && proc.controller.setPaused(GROUP, true)) {
         pause = { proc, until: run + faults.pause };
-        referee.paused.add(proc.life);
+        referee.paused.set(proc.life, GROUP);
         referee.count('operator-pause');
       }
       const report = await cycleOf(proc, referee);

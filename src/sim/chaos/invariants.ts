@@ -12,11 +12,13 @@ import type { ChaosWorld } from './world.js';
  * of the quiet cycles (no drain forgotten).
  */
 export function checkCycle(w: ChaosWorld, referee: Referee): void {
-  const { real, held } = groupCount(w);
-  if (real + held < w.min) referee.flag('agents-within-min-max', `${real} real agents (+${held} held by an operator) below min ${w.min}`);
-  if (real > w.max) referee.flag('agents-within-min-max', `${real} real agents above max ${w.max}`);
-  const live = liveInstances(w).length;
-  if (live > w.max) referee.flag('agents-within-min-max', `${live} instances above max ${w.max}`);
+  for (const g of w.groups) {
+    const { real, held } = groupCount(w, g.name);
+    if (real + held < g.min) referee.flag('agents-within-min-max', `${g.name}: ${real} real agents (+${held} held by an operator) below min ${g.min}`);
+    if (real > g.max) referee.flag('agents-within-min-max', `${g.name}: ${real} real agents above max ${g.max}`);
+    const live = liveInstances(w, g.name).length;
+    if (live > g.max) referee.flag('agents-within-min-max', `${g.name}: ${live} instances above max ${g.max}`);
+  }
 }
 
 /** Machines of drains we started that have not ended: in a window of ours, or under our DRAIN_AGENT. */

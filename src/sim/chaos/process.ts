@@ -16,7 +16,7 @@ import { ChaosDrainer } from './chaos-drainer.js';
 import { ChaosProvider, type CloudFault } from './chaos-provider.js';
 import { faultyAgents, faultyPending, MasterFaults } from './master-faults.js';
 import { Life, type CallGate, type Referee } from './referee.js';
-import { GROUP, type ChaosWorld } from './world.js';
+import type { ChaosWorld } from './world.js';
 
 /** One autoscaler process (a replica): its controller, its life, and the clients to close when it ends. */
 export interface AutoscalerProcess {
@@ -90,7 +90,7 @@ export function startProcess(ctx: ProcessContext, clock: Clock, leadership: Lead
   const chaosDrainer = new ChaosDrainer(world, drainer, referee, gate, life, ctx.masterFaults);
   // Every cloud call under the service's own overall deadline (short here: the hangs are real).
   const provider = withCloudDeadlines(new ChaosProvider(world, ctx.cloudFaults, referee, gate, life), CLOUD_DEADLINES, { logger });
-  const bindings: Bindings = new Map([[GROUP, { provider, ref: { name: GROUP, target: {} } }]]);
+  const bindings: Bindings = new Map(world.groups.map((g) => [g.name, { provider, ref: { name: g.name, target: {} } }]));
   const observer = new LiveObserver({ agents, bindings, pending, drainer: chaosDrainer, logger });
   const controller = new Controller({ config, observer, bindings, clock, logger, drainer: chaosDrainer, leadership, retry: RETRY });
   return {

@@ -9,8 +9,8 @@ export class Referee {
   dropped = 0;
   episode = 0;
   cycle = 0;
-  /** Processes whose group is paused (over the API): they must make no state-changing call. */
-  readonly paused = new Set<Life>();
+  /** Processes with a paused group (over the API), and which: they must make no state-changing call for it. */
+  readonly paused = new Map<Life, string>();
 
   constructor(readonly seed: number, private readonly keep = 50) {}
 
@@ -103,10 +103,11 @@ export class CallGate {
     return this.#trap !== undefined;
   }
 
-  /** Runs a state-changing call (`step` names it) of the process `life`, springing the trap at its index. */
-  async call<T>(life: Life, step: string, fn: () => Promise<T>): Promise<T> {
+  /** Runs a state-changing call (`step` names it) of the process `life` for `group`, springing the trap at its index. */
+  async call<T>(life: Life, step: string, group: string | undefined, fn: () => Promise<T>): Promise<T> {
     if (!life.alive) return never();
-    if (this.referee.paused.has(life)) this.referee.flag('no-move-while-paused', `${step} while the group is paused`);
+    const paused = this.referee.paused.get(life);
+    if (paused !== undefined && paused === group) this.referee.flag('no-move-while-paused', `${step} in ${group} while it is paused`);
     this.#calls++;
     const trap = this.#trap && this.#trap.at === this.#calls ? this.#trap : undefined;
     if (trap) {

@@ -4,7 +4,7 @@ import { PROTECT_KEY } from '../../planner/protections.js';
 import type { SimInstance } from '../../providers/simulated/simulated-provider.js';
 import { agentMachine } from '../cluster/cluster.js';
 import { TERMINAL_STATES, type SimAgent } from '../cluster/types.js';
-import { GROUP, type ChaosWorld } from './world.js';
+import type { ChaosWorld } from './world.js';
 
 /**
  * Ground truth, read from the emulated cluster and cloud themselves (never from what the
@@ -19,10 +19,10 @@ export function agentOfInstance(w: ChaosWorld, inst: Pick<SimInstance, 'hostname
   return undefined;
 }
 
-/** The group's instance that backs this machine, if any. */
+/** The instance (of any group) that backs this machine, if any. */
 export function instanceOfMachine(w: ChaosWorld, m: MachineId): SimInstance | undefined {
   const key = machineKey(m);
-  return w.provider.instances(GROUP).find((i) => machineKey({ hostname: i.hostname, ip: i.privateIp }) === key);
+  return w.groups.flatMap((g) => w.provider.instances(g.name)).find((i) => machineKey({ hostname: i.hostname, ip: i.privateIp }) === key);
 }
 
 /** Tasks on the agent that have not ended (Mesos still runs them). */
@@ -64,9 +64,10 @@ export function ourDrainedAgents(w: ChaosWorld): SimAgent[] {
   return [...w.cluster.agents()].filter((a) => a.drain !== undefined && isMarked(a.drain.maxGracePeriodNs?.toString()));
 }
 
-/** Instances of the group that are not being deleted. */
-export function liveInstances(w: ChaosWorld): SimInstance[] {
-  return w.provider.instances(GROUP).filter((i) => i.state !== 'deleting');
+/** Instances of the group (of every group when none is named) that are not being deleted. */
+export function liveInstances(w: ChaosWorld, group?: string): SimInstance[] {
+  const names = group === undefined ? w.groups.map((g) => g.name) : [group];
+  return names.flatMap((n) => w.provider.instances(n)).filter((i) => i.state !== 'deleting');
 }
 
 /**
@@ -74,10 +75,10 @@ export function liveInstances(w: ChaosWorld): SimInstance[] {
  * instances with no maintenance and no drain (`real`), plus those an operator holds (`held`): an
  * operator taking machines away is not the autoscaler going below min.
  */
-export function groupCount(w: ChaosWorld): { real: number; held: number } {
+export function groupCount(w: ChaosWorld, group: string): { real: number; held: number } {
   let real = 0;
   let held = 0;
-  for (const inst of liveInstances(w)) {
+  for (const inst of liveInstances(w, group)) {
     const a = agentOfInstance(w, inst);
     if (!a) continue;
     const m = agentMachine(a);
@@ -88,12 +89,25 @@ export function groupCount(w: ChaosWorld): { real: number; held: number } {
 }
 
 /**
- * Instances bought and not yet registered, younger than the provision timeout: still booting (one
- * that will never join looks the same to anyone but the simulator, so it counts until it is a ghost).
+ * Instances bought and not yet registered, younger than the provision timeout, in every group: still
+ * booting (one that will never join looks the same to anyone but the simulator, so it counts until
+ * it is a ghost).
  */
 export function bootingInstances(w: ChaosWorld): SimInstance[] {
   const now = w.clock.now();
   return liveInstances(w).filter((i) => (i.state === 'creating' || (i.neverJoins && !agentOfInstance(w, i))) && now - i.createdAt < w.provisionTimeoutMs);
+}
+
+/** The cpus and mem the booting instances will bring, each by its group's template. */
+export function bootingRoom(w: ChaosWorld, booting: readonly SimInstance[]): { cpus: number; mem: number } {
+  let cpus = 0;
+  let mem = 0;
+  for (const i of booting) {
+    const g = w.groups.find((x) => x.name === i.group);
+    cpus += g?.templateCpus ?? 0;
+    mem += g?.templateMem ?? 0;
+  }
+  return { cpus, mem };
 }
 
 /** Waiting work in the launch queue, in cpus and mem. */

@@ -20,16 +20,24 @@ export interface ChaosSecrets {
   readonly serverToken: string;
 }
 
+/** A node group of the world: its limits and the shape of its nodes. */
+export interface ChaosGroup {
+  readonly name: string;
+  readonly min: number;
+  readonly max: number;
+  readonly templateCpus: number;
+  readonly templateMem: number;
+  readonly price: number;
+}
+
 /** One episode's cluster: the emulated Mesos/Marathon state, the simulated cloud, one virtual clock. */
 export interface ChaosWorld {
   readonly clock: VirtualClock;
   readonly cluster: SimCluster;
   readonly provider: SimulatedProvider;
-  readonly min: number;
-  readonly max: number;
+  /** `pool` first; half the episodes add `large`, a group of bigger, dearer nodes the same work fits. */
+  readonly groups: readonly ChaosGroup[];
   readonly provisionTimeoutMs: number;
-  readonly templateCpus: number;
-  readonly templateMem: number;
   /** Agents that are not the group's, yet look like it (same selector, a name like an instance's). */
   readonly foreignAgentIds: ReadonlySet<string>;
 }
@@ -48,7 +56,7 @@ function int(rand: () => number, lo: number, hi: number): number {
 }
 
 /**
- * A random but seeded cluster: a group between its min and max, an outsider with the group's
+ * A random but seeded cluster: one or two groups between their min and max, an outsider with the group's
  * attribute and a hostname like the first instance's (issue 10 case 4), an agent of another group,
  * a protected app, a web app whose size the workload moves, and sometimes an operator's window.
  */
@@ -56,24 +64,19 @@ export function buildWorld(o: WorldOptions): ChaosWorld {
   const { rand } = o;
   const clock = new VirtualClock(START + int(rand, 0, 86_400) * 1000);
   const cluster = new SimCluster({ clock, seed: o.seed, mesosVersion: o.mesosVersion, allocationIntervalMs: 1000, defaultStartupMs: 2000, completedTaskHistory: 0 });
-  const min = int(rand, 1, 3);
-  const initial = min + int(rand, 0, 4);
-  const max = initial + int(rand, 2, 5);
-  const templateCpus = 4;
-  const templateMem = 8192;
+  const pool = sized(rand, GROUP, 1, 4, 8192, 1);
+  const groups = rand() < 0.5 ? [pool] : [pool, sized(rand, 'large', 0, 8, 16384, 2.2)];
   const provider = new SimulatedProvider({
     cluster,
     seed: o.seed,
-    groups: [
-      {
-        name: GROUP,
-        template: { resources: { cpus: templateCpus, mem: templateMem, disk: 10_000 }, attributes: { [GROUP_ATTR]: GROUP } },
-        initial,
-        provisioningDelayMs: int(rand, 1, 4) * 60_000,
-        deletionDelayMs: int(rand, 0, 2) * 30_000,
-        hostnamePrefix: 'agent',
-      },
-    ],
+    groups: groups.map((g) => ({
+      name: g.name,
+      template: { resources: { cpus: g.templateCpus, mem: g.templateMem, disk: 10_000 }, attributes: { [GROUP_ATTR]: g.name } },
+      initial: g.initial,
+      provisioningDelayMs: int(rand, 1, 4) * 60_000,
+      deletionDelayMs: int(rand, 0, 2) * 30_000,
+      hostnamePrefix: g.name === GROUP ? 'agent' : g.name,
+    })),
   });
   const first = provider.instances(GROUP)[0];
   const foreign = new Set<string>();
@@ -83,7 +86,7 @@ export function buildWorld(o: WorldOptions): ChaosWorld {
   const other = cluster.addAgent({ hostname: 'db-1.example', ip: '10.201.0.1', resources: { cpus: 8, mem: 16384, disk: 100_000 }, attributes: { [GROUP_ATTR]: 'other' }, volumes: [{ id: 'vol-1', role: 'db', diskMb: 1024 }] });
   foreign.add(other.id);
   const apps = [
-    { id: '/web', instances: int(rand, 0, initial * templateCpus), cpus: 1, mem: 1024 },
+    { id: '/web', instances: int(rand, 0, pool.initial * pool.templateCpus), cpus: 1, mem: 1024 },
     { id: '/keep', instances: int(rand, 0, 2), cpus: 0.5, mem: 256, labels: { [PROTECT_KEY]: 'true' } },
   ];
   for (const app of apps) {
@@ -91,7 +94,14 @@ export function buildWorld(o: WorldOptions): ChaosWorld {
     if (!r.ok) throw r.error;
   }
   clock.advance(10_000);
-  return { clock, cluster, provider, min, max, provisionTimeoutMs: 600_000, templateCpus, templateMem, foreignAgentIds: foreign };
+  return { clock, cluster, provider, groups: groups.map(({ initial: _i, ...g }) => g), provisionTimeoutMs: 600_000, foreignAgentIds: foreign };
+}
+
+/** A group's limits drawn at random: min from `lowestMin`, a start between min and min + 4, max a few above. */
+function sized(rand: () => number, name: string, lowestMin: number, cpus: number, mem: number, price: number): ChaosGroup & { initial: number } {
+  const min = int(rand, lowestMin, lowestMin + 2);
+  const initial = min + int(rand, 0, 4);
+  return { name, min, max: initial + int(rand, 2, 5), templateCpus: cpus, templateMem: mem, price, initial };
 }
 
 /** The autoscaler's config for a world: strict, validated as a file would be. */
@@ -102,19 +112,18 @@ export function chaosConfig(world: ChaosWorld, rand: () => number, secrets: Chao
     marathon: { url: urls.marathon, token: secrets.marathonToken },
     server: { token: secrets.serverToken },
     sanity: { maxAgentDrop: 0.3, confirmCycles: 3 },
-    groups: [
-      {
-        name: GROUP,
-        selector: { [GROUP_ATTR]: GROUP },
-        min: world.min,
-        max: world.max,
-        provisionTimeout: world.provisionTimeoutMs / 1000,
-        scaleUpStep: int(rand, 1, 3),
-        scaleDownStep: int(rand, 1, 3),
-        template: { cpus: world.templateCpus, mem: world.templateMem },
-        provider: { kind: 'simulated' },
-        scaleDown: { unneededTime: 120, delayAfterAdd: 120, maxParallel: int(rand, 1, 2), drainTimeout: 300 },
-      },
-    ],
+    groups: world.groups.map((g) => ({
+      name: g.name,
+      selector: { [GROUP_ATTR]: g.name },
+      min: g.min,
+      max: g.max,
+      price: g.price,
+      provisionTimeout: world.provisionTimeoutMs / 1000,
+      scaleUpStep: int(rand, 1, 3),
+      scaleDownStep: int(rand, 1, 3),
+      template: { cpus: g.templateCpus, mem: g.templateMem },
+      provider: { kind: 'simulated' },
+      scaleDown: { unneededTime: 120, delayAfterAdd: 120, maxParallel: int(rand, 1, 2), drainTimeout: 300 },
+    })),
   });
 }
