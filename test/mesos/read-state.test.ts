@@ -11,7 +11,8 @@ import { SimCluster } from '../../src/sim/cluster/cluster.js';
 import { VirtualClock } from '../../src/sim/cluster/virtual-clock.js';
 import { getStateBody } from '../../src/sim/emulator/mesos-v1-json.js';
 import { startEmulatedCluster, type EmulatedCluster } from '../../src/sim/emulator/index.js';
-import { silentLogger } from './servers.js';
+import { stateJson } from '../../src/sim/emulator/mesos-v0-json.js';
+import { silentLogger, startServer, type TestServer } from './servers.js';
 
 /** A synthetic master state: `agents` agents, two apps' tasks spread over them, one non-Marathon framework's task. */
 function bigState(agents: number, tasksPerAgent: number): string {
@@ -131,6 +132,44 @@ describe('the client reading GET_STATE', () => {
   afterEach(async () => {
     await client?.close();
     await emu?.close();
+  });
+
+  let plain: TestServer | undefined;
+  afterEach(async () => {
+    await plain?.close();
+    plain = undefined;
+  });
+
+  it('falls back to the classic /master/state of a master without the v1 API (auto), and keeps to it', async () => {
+    const cluster = new SimCluster({ clock: new VirtualClock(), seed: 3 });
+    cluster.addAgent({ hostname: 'a0.sim', ip: '10.0.0.1', resources: { cpus: 4, mem: 4096, disk: 1000 } });
+    const seen: string[] = [];
+    plain = await startServer((req, res) => {
+      seen.push(req.url ?? '');
+      if (req.url === '/master/state') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return res.end(JSON.stringify(stateJson(cluster, { hostname: '127.0.0.1', port: 5050, cluster: 'c' })));
+      }
+      res.writeHead(404);
+      res.end('Not found');
+    });
+    client = new MesosClient(mesosSchema.parse({ masters: [plain.url] }), silentLogger());
+    const first = await client.getState();
+    const second = await client.getState();
+    expect(first.ok && first.value.api).toBe('v0');
+    expect(second.ok && second.value.state.agents.map((a) => a.hostname)).toEqual(['a0.sim']);
+    expect(seen.filter((u) => u === '/api/v1')).toHaveLength(1);
+  });
+
+  it('an authentication failure is an http error that does not quote the body', async () => {
+    plain = await startServer((req, res) => {
+      res.writeHead(req.url === '/api/v1' ? 401 : 404);
+      res.end('bad credentials: secret-token-123');
+    });
+    client = new MesosClient(mesosSchema.parse({ masters: [plain.url], api: 'v1' }), silentLogger());
+    const r = await client.getState();
+    expect(r).toMatchObject({ ok: false, error: { kind: 'http', status: 401 } });
+    expect(JSON.stringify(r)).not.toContain('secret-token-123');
   });
 
   it('reads a state larger than maxResponseBytes: the state is never held whole', async () => {
