@@ -45,15 +45,16 @@ export class VirtualClock implements Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       if (signal?.aborted) return resolve();
-      const handle = this.setTimer(ms, resolve);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          this.clearTimer(handle);
-          resolve();
-        },
-        { once: true },
-      );
+      const onAbort = (): void => {
+        this.clearTimer(handle);
+        resolve();
+      };
+      // The listener goes with the timer: a long-lived signal must not collect one per sleep.
+      const handle = this.setTimer(ms, () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      });
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 
