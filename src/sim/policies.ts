@@ -37,15 +37,17 @@ export const NAMED_POLICIES: Readonly<Record<string, SimPolicy>> = {
   },
   'demand-aware': {
     name: 'demand-aware',
-    description: 'threshold for headroom plus pending work packed onto new nodes; shrinks by one under 55% group utilization, draining nodes under 50% for 600 s, 3 at a time',
+    description:
+      'threshold on cpus and mem for headroom plus pending work packed onto new nodes; under 70% on both it shrinks to the fewest nodes that keep both under 90% (sizing fit), draining nodes under 60% for 300 s whose tasks fit elsewhere, empty ones first, up to 50 at once and 20% of the group (budget)',
     apply: (base) =>
       transform(base, { timer: 60 }, (g) => ({
         policies: ['threshold', 'pending'],
-        scaleUpCap: 85,
-        scaleDownCap: 55,
+        resources: ['cpus', 'mem'],
+        scaleUpCap: 90,
+        scaleDownCap: 70,
         scaleUpStep: 2,
         scaleDownStep: 1,
-        scaleDown: { ...g.scaleDown, utilization: 50, unneededTime: 600, delayAfterAdd: 600, maxParallel: 3, drainTimeout: 600 },
+        scaleDown: { ...g.scaleDown, utilization: 60, unneededTime: 300, delayAfterAdd: 300, maxParallel: 50, budget: '20%', sizing: 'fit', drainTimeout: 600 },
       })),
   },
 };
