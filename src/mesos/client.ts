@@ -43,6 +43,9 @@ export interface StateRead {
   readonly api: 'v1' | 'v0';
 }
 
+/** Statuses with which a master sends us to the leader. */
+const REDIRECTS = new Set([301, 302, 307, 308]);
+
 /** Statuses with which a master tells us it does not have the v1 operator API (Mesos < 1.0). */
 const NO_V1 = new Set([404, 405, 415, 501]);
 
@@ -128,16 +131,9 @@ export class MesosClient {
         return err(fromHttp(res.error));
       }
       const location = res.value.headers.location;
-      if ([301, 302, 307, 308].includes(res.value.status) && location) {
-        const next = leaderFromLocation(location, leader.value);
-        if (!next.ok) {
-          // An unusable Location (e.g. `http://[::1`) is an error value: logged, no action this cycle.
-          this.#leader = undefined;
-          this.#log.warn({ err: next.error.message }, 'mesos master sent an unusable redirect');
-          return next;
-        }
-        this.#leader = next.value;
-        this.#log.info({ leader: this.#leader }, 'mesos master redirected to a new leader');
+      if (REDIRECTS.has(res.value.status) && location) {
+        const moved = this.#followRedirect(location, leader.value);
+        if (!moved.ok) return moved;
         continue;
       }
       return ok(res.value);
@@ -161,6 +157,22 @@ export class MesosClient {
   }
 
   /** Runs the v1 variant or the classic one per config; 'auto' falls back once when v1 is missing. */
+  /**
+   * A master that lost leadership redirects to the new leader: remember it. An unusable Location
+   * (e.g. `http://[::1`) is an error value: logged, no action this cycle.
+   */
+  #followRedirect(location: string, from: string): Result<string, MesosError> {
+    const next = leaderFromLocation(location, from);
+    if (!next.ok) {
+      this.#leader = undefined;
+      this.#log.warn({ err: next.error.message }, 'mesos master sent an unusable redirect');
+      return next;
+    }
+    this.#leader = next.value;
+    this.#log.info({ leader: this.#leader }, 'mesos master redirected to a new leader');
+    return next;
+  }
+
   /** The API the last read went through: calls only the v1 API has (DRAIN_AGENT) need 'v1'. */
   #apiInUse(): 'v1' | 'v0' {
     return this.#config.api === 'v0' || this.#api === 'v0' ? 'v0' : 'v1';
@@ -254,16 +266,10 @@ export class MesosClient {
       }
       const res = opened.value;
       const location = res.headers.location;
-      if ([301, 302, 307, 308].includes(res.status) && location) {
+      if (REDIRECTS.has(res.status) && location) {
         res.close();
-        const next = leaderFromLocation(location, leader.value);
-        if (!next.ok) {
-          this.#leader = undefined;
-          this.#log.warn({ err: next.error.message }, 'mesos master sent an unusable redirect');
-          return next;
-        }
-        this.#leader = next.value;
-        this.#log.info({ leader: this.#leader }, 'mesos master redirected to a new leader');
+        const moved = this.#followRedirect(location, leader.value);
+        if (!moved.ok) return moved;
         continue;
       }
       if (res.status < 200 || res.status >= 300) {
