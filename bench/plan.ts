@@ -92,6 +92,8 @@ const built = build();
 const now = Date.UTC(2026, 0, 1);
 const tParse: number[] = [];
 const tFull: number[] = [];
+/** The planner alone (placement, estimate, scale-down simulation) on the parsed snapshot. */
+const tPlan: number[] = [];
 let lastPlan: ReturnType<typeof plan> | undefined;
 let counts = { agents: 0, tasks: 0, waiting: 0 };
 for (let run = 0; run < RUNS; run++) {
@@ -114,8 +116,11 @@ for (let run = 0; run < RUNS; run++) {
     groups: { stateless: { desired: agents.length, instances: built.instances.map((i) => ({ ...i, state: 'running' as const })) } },
     sources: { mesos: { readAt: now, from: 'bench' } },
   };
+  const t1 = performance.now();
   lastPlan = plan(snapshot, config, EMPTY_STATE, now);
-  tFull.push(performance.now() - t0);
+  const t2 = performance.now();
+  tFull.push(t2 - t0);
+  tPlan.push(t2 - t1);
   counts = { agents: agents.length, tasks: agents.reduce((n, a) => n + a.tasks.length, 0), waiting: queue.value.reduce((n, p) => n + p.count, 0) };
 }
 
@@ -124,4 +129,5 @@ const full = median(tFull);
 const g = lastPlan?.groups[0];
 console.log(`state ${(built.stateText.length / 1e6).toFixed(1)} MB, queue ${(built.queueText.length / 1e3).toFixed(0)} kB; agents ${counts.agents}, tasks ${counts.tasks}, waiting instances ${counts.waiting}`);
 console.log(`plan: ${g?.group} ${g?.direction} ${g?.current} -> ${g?.target}; ${g?.reasons[0]?.slice(0, 160)}`);
+console.log(`planner alone (placement, estimate, scale-down simulation): median ${median(tPlan).toFixed(0)} ms; unplaceable: ${lastPlan?.unplaceable?.map((u) => `${u.instances} of ${u.app}`).join(', ') || 'none'}`);
 console.log(`median of ${RUNS} runs: JSON.parse ${parse.toFixed(0)} ms | full plan (parse + validate + estimate + scale-down simulation) ${full.toFixed(0)} ms | ratio ${(full / parse).toFixed(2)}x (target <= 3x, < 1000 ms)`);
