@@ -3,8 +3,10 @@
  * to the autoscaler's scale-up call (setDesiredSize on the simulated cloud), N runs,
  * event-driven cycles side by side with the timer alone (same timer, events off).
  *
- *   npx tsx bench/reaction.ts [runs=20] [timerSeconds=10]
+ *   npx tsx bench/reaction.ts [runs=20] [timerSeconds=10] [agents=1]
  *
+ * With `agents` > 1 the group starts with that many agents, each running one 1.5-cpu instance
+ * (UNIQUE hostname), so every node has 2.5 cpus left and the cluster is that big for every read.
  * Each run posts a one-instance app no running node can host. In the timer-only mode
  * the post lands at a uniformly random point of the timer period, so its expected
  * reaction is about timer/2.
@@ -19,6 +21,7 @@ import { createLogger } from '../src/util/logger.js';
 
 const RUNS = Number(process.argv[2] ?? 20);
 const TIMER_S = Number(process.argv[3] ?? 10);
+const AGENTS = Number(process.argv[4] ?? 1);
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -36,9 +39,9 @@ async function measure(events: boolean): Promise<number[]> {
   const emu = await startEmulatedCluster({
     clock: new VirtualClock(Date.now()),
     realtimeSpeed: 1,
-    groups: [{ name: 'web', template: { resources: { cpus: 4, mem: 8192, disk: 10_000 }, attributes: { pool: 'web' } }, initial: 1, max: 500 }],
-    // Leaves 2.5 cpus on the first node: no node can host a 3-cpu instance without a scale-up.
-    apps: [{ id: '/base', instances: 1, cpus: 1.5, mem: 256 }],
+    groups: [{ name: 'web', template: { resources: { cpus: 4, mem: 8192, disk: 10_000 }, attributes: { pool: 'web' } }, initial: AGENTS, max: AGENTS + 500 }],
+    // Leaves 2.5 cpus on every node: no node can host a 3-cpu instance without a scale-up.
+    apps: [{ id: '/base', instances: AGENTS, cpus: 1.5, mem: 256, constraints: [{ field: 'hostname', operator: 'UNIQUE' }] }],
   });
   emu.cluster.schedule();
   const calls: number[] = [];
@@ -55,6 +58,7 @@ async function measure(events: boolean): Promise<number[]> {
   const config = configSchema.parse({
     timer: TIMER_S,
     drain: false,
+    maxTotalNodes: AGENTS + 1000,
     mesos: { masters: [emu.masterUrl] },
     marathon: { url: emu.marathonUrl },
     groups: [
@@ -62,7 +66,7 @@ async function measure(events: boolean): Promise<number[]> {
         name: 'web',
         selector: { pool: 'web' },
         min: 1,
-        max: 400,
+        max: AGENTS + 400,
         provider: { kind: 'simulated' },
         template: { cpus: 4, mem: 8192, disk: 10_000 },
         policies: ['pending'],
@@ -105,11 +109,14 @@ function summary(xs: readonly number[]): { p50: number; p95: number; max: number
   return { p50: nearestRank(xs, 50), p95: nearestRank(xs, 95), max: Math.max(...xs), mean: Math.round(xs.reduce((a, b) => a + b, 0) / xs.length) };
 }
 
+let peakRss = 0;
+const rssSampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
 const withEvents = summary(await measure(true));
 const timerOnly = summary(await measure(false));
+clearInterval(rssSampler);
 const row = (name: string, s: ReturnType<typeof summary>): string =>
   `${name.padEnd(22)}${String(s.p50).padStart(8)}${String(s.p95).padStart(8)}${String(s.max).padStart(8)}${String(s.mean).padStart(8)}`;
-console.log(`reaction from POST /v2/apps to setDesiredSize, ${RUNS} runs each, timer ${TIMER_S} s (ms)`);
+console.log(`reaction from POST /v2/apps to setDesiredSize, ${AGENTS} agent(s), ${RUNS} runs each, timer ${TIMER_S} s (ms); peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MB`);
 console.log(`${''.padEnd(22)}${'p50'.padStart(8)}${'p95'.padStart(8)}${'max'.padStart(8)}${'mean'.padStart(8)}`);
 console.log(row('events + timer', withEvents));
 console.log(row('timer only', timerOnly));
