@@ -58,11 +58,14 @@ export function fixedPortsByApp(items: readonly Item[]): ReadonlyMap<string, rea
 export function agentBin(a: Agent, fixedPorts: ReadonlyMap<string, readonly number[]> = new Map()): Bin {
   const apps = new Map<string, number>();
   let reservedUse: Resources = ZERO;
-  const reservedRoles = a.reservedRoles.filter((r) => r !== '*');
-  for (const t of a.tasks) {
-    if (!ACTIVE_TASK_STATES.has(t.state)) continue;
-    if (t.appId) apps.set(t.appId, (apps.get(t.appId) ?? 0) + 1);
-    if (reservedRoles.length > 0 && t.role !== undefined && reservedRoles.includes(t.role)) reservedUse = add(reservedUse, t.resources);
+  const reservedRoles = a.reservedRoles.length === 0 ? a.reservedRoles : a.reservedRoles.filter((r) => r !== '*');
+  // Only reservations and fixed ports need the agent's task list (10,000 agents a cycle: skip it otherwise).
+  if (reservedRoles.length > 0 || fixedPorts.size > 0) {
+    for (const t of a.tasks) {
+      if (!ACTIVE_TASK_STATES.has(t.state)) continue;
+      if (t.appId) apps.set(t.appId, (apps.get(t.appId) ?? 0) + 1);
+      if (reservedRoles.length > 0 && t.role !== undefined && reservedRoles.includes(t.role)) reservedUse = add(reservedUse, t.resources);
+    }
   }
   let bin: Bin;
   if (reservedRoles.length > 0) {
