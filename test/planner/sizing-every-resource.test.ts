@@ -75,10 +75,10 @@ describe('a memory-bound group is sized by memory', () => {
     expect(g).toMatchObject({ current: 2, target: 6, direction: 'up' });
   });
 
-  it("the simulator's demand-aware policy tracks cpus and mem and sizes scale-down to fit", () => {
+  it("the simulator's demand-aware policy tracks cpus, mem and GPUs and sizes scale-down to fit", () => {
     const base = config();
     const g = NAMED_POLICIES['demand-aware']?.apply(base).groups[0];
-    expect(g?.resources).toEqual(['cpus', 'mem']);
+    expect(g?.resources).toEqual(['cpus', 'mem', 'gpus']);
     expect(g?.scaleDown).toMatchObject({ sizing: 'fit' });
     expect(g?.scaleDown.maxParallel).toBeGreaterThan(1);
   });
