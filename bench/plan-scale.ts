@@ -21,8 +21,9 @@ import { VirtualClock } from '../src/sim/cluster/virtual-clock.js';
 import { getStateBody } from '../src/sim/emulator/mesos-v1-json.js';
 import { createLogger } from '../src/util/logger.js';
 
-const SIZES = (process.argv[2] ?? '1000,5000,10000,20000').split(',').map(Number);
-const PER_AGENT = Number(process.argv[3] ?? 10);
+const ONE = process.argv[2] === '--one';
+const SIZES = (ONE ? '' : (process.argv[2] ?? '1000,5000,10000,20000')).split(',').map(Number);
+const PER_AGENT = Number((ONE ? process.argv[5] : process.argv[3]) ?? 10);
 const RUNS = 5;
 type Json = Record<string, unknown>;
 
@@ -60,11 +61,14 @@ function stateText(n: number, cpusEach: number): string {
   return JSON.stringify({ type: 'GET_STATE', get_state: { get_agents: { agents, recovered_agents: [] }, get_tasks: { tasks }, get_frameworks: t.frameworks, get_executors: {} } });
 }
 
-async function serve(body: string): Promise<Server & { url: string }> {
+async function serve(text: string): Promise<Server & { url: string }> {
+  const body = Buffer.from(text);
   const server = createServer((req, res) => {
     req.resume();
     if (req.url === '/master/redirect') return res.writeHead(307, { location: `//${req.headers.host ?? ''}` }).end();
-    res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    // Answer once the request is read, as a master does.
+    // `connection: close`: a pooled connection idle past the server's keep-alive would reset.
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length, connection: 'close' }).end(body));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return Object.assign(server, { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
@@ -117,15 +121,23 @@ async function measure(n: number, kind: 'scale-up' | 'scale-down'): Promise<{ ba
   return { base: median(base), full: median(full), rssMb: peak / 2 ** 20, size: text.length };
 }
 
-for (const kind of ['scale-up', 'scale-down'] as const) {
-  const rows: { n: number; full: number }[] = [];
-  for (const n of SIZES) {
-    const m = await measure(n, kind);
-    rows.push({ n, full: m.full });
-    console.log(
-      `${kind.padEnd(10)} ${String(n).padStart(6)} agents ${String(n * PER_AGENT).padStart(7)} tasks ${(m.size / 1e6).toFixed(0).padStart(4)} MB | fetch+JSON.parse ${m.base.toFixed(0).padStart(6)} ms | fetch+parse+plan ${m.full.toFixed(0).padStart(6)} ms | ratio ${(m.full / m.base).toFixed(2)}x | peak RSS ${m.rssMb.toFixed(0)} MB`,
-    );
+// Each size runs in a child process of its own, so its peak RSS is its own.
+if (process.argv[2] === '--one') {
+  const kind = process.argv[3] === 'scale-down' ? 'scale-down' : 'scale-up';
+  process.stdout.write(JSON.stringify(await measure(Number(process.argv[4]), kind)));
+} else {
+  const { execFileSync } = await import('node:child_process');
+  for (const kind of ['scale-up', 'scale-down'] as const) {
+    const rows: { n: number; full: number }[] = [];
+    for (const n of SIZES) {
+      const out = execFileSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--one', kind, String(n), String(PER_AGENT)], { maxBuffer: 1 << 20 });
+      const m = JSON.parse(out.toString()) as Awaited<ReturnType<typeof measure>>;
+      rows.push({ n, full: m.full });
+      console.log(
+        `${kind.padEnd(10)} ${String(n).padStart(6)} agents ${String(n * PER_AGENT).padStart(7)} tasks ${(m.size / 1e6).toFixed(0).padStart(4)} MB | fetch+JSON.parse ${m.base.toFixed(0).padStart(6)} ms | fetch+parse+plan ${m.full.toFixed(0).padStart(6)} ms | ratio ${(m.full / m.base).toFixed(2)}x | peak RSS ${m.rssMb.toFixed(0)} MB`,
+      );
+    }
+    const [a, b] = rows.slice(-2);
+    if (a && b) console.log(`${kind}: growth exponent ${(Math.log(b.full / a.full) / Math.log(b.n / a.n)).toFixed(2)} between ${a.n} and ${b.n} agents (1 = linear)`);
   }
-  const [a, b] = rows.slice(-2);
-  if (a && b) console.log(`${kind}: growth exponent ${(Math.log(b.full / a.full) / Math.log(b.n / a.n)).toFixed(2)} between ${a.n} and ${b.n} agents (1 = linear)`);
 }
