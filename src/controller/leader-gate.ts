@@ -17,6 +17,8 @@ export interface LeaderStatus {
   readonly role: LeaderRole;
   readonly term: number;
   readonly replicaId?: string;
+  /** A follower's view of who leads: the leading replica's id, as stored in its member node. */
+  readonly leaderId?: string;
   /** Epoch ms of the last role change. */
   readonly since?: number;
 }

@@ -45,6 +45,8 @@ export class LeaderElection implements DescribedGate {
   #term = 0;
   #role: LeaderRole = 'joining';
   #since = Date.now();
+  /** Replica id of the leader, as a follower last read it. */
+  #leaderId: string | undefined;
   /** Bumped on every new session; callbacks from an older one are ignored. */
   #generation = 0;
   #client: zookeeper.Client | undefined;
@@ -86,7 +88,8 @@ export class LeaderElection implements DescribedGate {
   }
 
   describe(): LeaderStatus {
-    return { mode: 'zookeeper', role: this.#role, term: this.term(), replicaId: this.#opts.replicaId, since: this.#since };
+    const leaderId = this.#leader ? this.#opts.replicaId : this.#leaderId;
+    return { mode: 'zookeeper', role: this.#role, term: this.term(), replicaId: this.#opts.replicaId, ...(leaderId !== undefined ? { leaderId } : {}), since: this.#since };
   }
 
   /** Called with the new term each time this replica becomes leader. Returns an unsubscribe function. */
@@ -185,7 +188,15 @@ export class LeaderElection implements DescribedGate {
     const before = predecessorOf(members, mine);
     if (!before) return this.#elect(mine);
     this.#setRole('follower');
+    await this.#readLeaderId(client, members[0]);
     await this.#watch(generation, client, before);
+  }
+
+  /** Who leads, for the status page: the lowest member's data is its replica id. Best effort. */
+  async #readLeaderId(client: zookeeper.Client, lowest: Member | undefined): Promise<void> {
+    if (!lowest) return;
+    const data = await zkCall<Buffer | undefined>((cb) => client.getData(`${this.#target.path}/${lowest.name}`, (e, d) => cb(e, d ?? undefined)));
+    this.#leaderId = data.ok && data.value ? data.value.toString('utf8') : undefined;
   }
 
   async #watch(generation: number, client: zookeeper.Client, predecessor: Member): Promise<void> {

@@ -62,6 +62,9 @@ describe('LeaderElection on a real ZooKeeper', () => {
     expect(b.role()).toBe('follower');
     expect(b.term()).toBe(0);
     expect(a.term()).toBeGreaterThan(0);
+    // Each says who leads (the status page's leader line).
+    expect(a.describe().leaderId).toBe('replica-a');
+    await waitFor('b knows the leader', () => (b.describe().leaderId === 'replica-a' ? true : undefined));
     const nodes = await members(a.path);
     expect(Object.values(nodes).sort()).toEqual(['replica-a', 'replica-b']);
     expect(Object.keys(nodes).every((n) => n.startsWith('member-'))).toBe(true);

@@ -112,7 +112,7 @@
     var me = l.replicaId ? ' (' + l.replicaId + ')' : '';
     if (l.mode === 'single') return 'leader: this process (single replica)';
     if (l.role === 'leader') return 'leader: this replica' + me + ', term ' + l.term;
-    if (l.role === 'follower') return 'leader: another replica; this one' + me + ' follows';
+    if (l.role === 'follower') return 'leader: ' + (l.leaderId ? 'replica ' + l.leaderId : 'another replica') + '; this one' + me + ' follows';
     return 'leader: none known; this replica' + me + ' is ' + l.role;
   }
 
