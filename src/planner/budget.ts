@@ -5,6 +5,8 @@ export interface DisruptionAllowance {
   readonly allowed: number;
   /** Why no more may start, for the plan's reasons (set when `allowed` is the binding limit). */
   readonly limit: string;
+  /** Both bounds, for a reason when they cut the count the policies asked for. */
+  readonly bounds: string;
 }
 
 /**
@@ -33,9 +35,10 @@ export function disruptionAllowance(view: GroupView): DisruptionAllowance {
   const byBudget = budgetNodes(budget, size);
   const parallelLeft = maxParallel - draining;
   const budgetLeft = byBudget - draining;
+  const of = typeof budget === 'number' ? `${budget} node(s)` : `${budget} of ${size} node(s) = ${byBudget}`;
+  const bounds = `max-scale-down-parallel ${maxParallel}, disruption budget ${of}, ${draining} draining`;
   if (budgetLeft < parallelLeft) {
-    const of = typeof budget === 'number' ? `${budget} node(s)` : `${budget} of ${size} node(s) = ${byBudget}`;
-    return { allowed: Math.max(0, budgetLeft), limit: `${draining} agent(s) already draining (disruption budget ${of})` };
+    return { allowed: Math.max(0, budgetLeft), limit: `${draining} agent(s) already draining (disruption budget ${of})`, bounds };
   }
-  return { allowed: Math.max(0, parallelLeft), limit: `${draining} agent(s) already draining (max-scale-down-parallel ${maxParallel})` };
+  return { allowed: Math.max(0, parallelLeft), limit: `${draining} agent(s) already draining (max-scale-down-parallel ${maxParallel})`, bounds };
 }

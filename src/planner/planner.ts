@@ -106,11 +106,12 @@ function planGroup(view: GroupView, snapshot: ClusterSnapshot, remembered: Group
   if (sinceAdd < group.scaleDown.delayAfterAdd * 1000) {
     return hold(view, [...reasons, `group grew ${Math.round(sinceAdd / 1000)} s ago; no scale-down for ${group.scaleDown.delayAfterAdd} s after a scale-up`], figures);
   }
-  const { allowed: parallel, limit } = disruptionAllowance(view);
+  const { allowed: parallel, limit, bounds } = disruptionAllowance(view);
   if (parallel <= 0) return hold(view, [...reasons, limit], figures);
   // Min holds for real agents at every step, including while earlier drains or deletes are failing.
   const aboveMin = view.registered.length - lo;
   if (aboveMin <= 0) return hold(view, [...reasons, `${view.registered.length} registered agent(s): none can go below min ${lo}`], figures);
+  if (parallel < Math.min(view.current - target, aboveMin)) reasons.push(`at most ${parallel} new drain(s) this cycle (${bounds})`);
   const removals = chooseRemovals(view, memory, now, Math.min(view.current - target, parallel, aboveMin), reasons, config.protectedFrameworks);
   if (!removals.length) return hold(view, reasons, figures);
   return { group: group.name, current: view.current, target: view.current - removals.length, direction: 'down', removals, reasons, figures };

@@ -18,7 +18,7 @@ describe('scale-down after a burst follows demand in one cycle', () => {
   const cases: { name: string; scaleDown: Record<string, unknown>; removed: number; why?: RegExp }[] = [
     { name: 'sizing fit, maxParallel 10, no budget: every empty node goes at once', scaleDown: { sizing: 'fit', maxParallel: 10 }, removed: 8 },
     { name: 'maxParallel 3 bounds the cycle', scaleDown: { sizing: 'fit', maxParallel: 3 }, removed: 3 },
-    { name: 'a budget of 20% of 10 nodes bounds the cycle', scaleDown: { sizing: 'fit', maxParallel: 10, budget: '20%' }, removed: 2 },
+    { name: 'a budget of 20% of 10 nodes bounds the cycle', scaleDown: { sizing: 'fit', maxParallel: 10, budget: '20%' }, removed: 2, why: /at most 2 new drain\(s\) this cycle \(max-scale-down-parallel 10, disruption budget 20% of 10 node\(s\) = 2, 0 draining\)/ },
     { name: 'a budget of 15% rounds up (Karpenter): 2 of 10', scaleDown: { sizing: 'fit', maxParallel: 10, budget: '15%' }, removed: 2 },
     { name: 'a budget of 4 nodes bounds the cycle', scaleDown: { sizing: 'fit', maxParallel: 10, budget: 4 }, removed: 4 },
     { name: 'a budget of 0 blocks scale-down and says so', scaleDown: { sizing: 'fit', maxParallel: 10, budget: 0 }, removed: 0, why: /disruption budget 0 node/ },
