@@ -1,6 +1,6 @@
 import type { Clock } from '../util/clock.js';
 import { systemClock } from '../util/clock.js';
-import type { Result } from '../util/result.js';
+import { errorMessage, type Result } from '../util/result.js';
 import type { MesosError } from './errors.js';
 import type { MesosEvent } from './events.js';
 
@@ -115,6 +115,11 @@ async function subscribeOnce(client: Subscribable, onEvent: (event: MesosEvent) 
     if (opts.signal.aborted) return { outcome: 'stopped', gotEvent };
     if (expired) return { outcome: expired, gotEvent };
     return { outcome: result.ok ? 'ended' : result.error, gotEvent };
+  } catch (e) {
+    // A throw (a bug, a bad setting) ends this connection like any other failure: reported and
+    // retried with backoff, never an unhandled rejection of the background stream.
+    if (opts.signal.aborted) return { outcome: 'stopped', gotEvent };
+    return { outcome: { kind: 'network', message: `SUBSCRIBE failed: ${errorMessage(e)}` }, gotEvent };
   } finally {
     opts.signal.removeEventListener('abort', stopOwn);
     own.abort();
