@@ -1,16 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppSpec } from '../../src/sim/cluster/types.js';
 import { runCli } from '../support/cli.js';
-import { agentOn, onWorkload, runCliUntil, startE2eCluster, writeConfig, type E2eCluster } from '../support/e2e-cluster.js';
+import { agentOn, agentStateOf, onWorkload, runCliUntil, startE2eCluster, writeConfig, type E2eCluster } from '../support/e2e-cluster.js';
 import { startFakeOpenStack, type FakeOpenStack } from '../support/fake-openstack/index.js';
 
 const PASSWORD = 'Heat-e2e-Pa55word-never-shown';
-
-/** `DRAINED/0 tasks`, `DRAINING/1 tasks`, `not draining/0 tasks` or `gone`: the agent on `ip` as the emulated master holds it. */
-function agentStateOf(cluster: E2eCluster, ip: string | undefined): string {
-  const a = [...cluster.emu.cluster.agents()].find((x) => x.ip === ip);
-  return a ? `${a.drain?.state ?? 'not draining'}/${a.tasks.size} tasks` : 'gone';
-}
 
 let cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -124,3 +124,9 @@ export async function runCliUntil(args: string[], env: NodeJS.ProcessEnv, done: 
   await exited;
   return { stdout, stderr, code };
 }
+
+/** `DRAINED/0 tasks`, `DRAINING/1 tasks`, `not draining/0 tasks` or `gone`: the agent on `ip` as the emulated master holds it. */
+export function agentStateOf(cluster: E2eCluster, ip: string | undefined): string {
+  const a = [...cluster.emu.cluster.agents()].find((x) => x.ip === ip);
+  return a ? `${a.drain?.state ?? 'not draining'}/${a.tasks.size} tasks` : 'gone';
+}
