@@ -46,13 +46,22 @@ export function splitCredentials(url: string): SplitUrl {
     return { url: displayUrl(url) };
   }
   if (!u.username && !u.password) return { url };
-  const username = decodeURIComponent(u.username);
-  const password = decodeURIComponent(u.password);
+  const username = decodeOrRaw(u.username);
+  const password = decodeOrRaw(u.password);
   return {
     url: displayUrl(url),
     ...(username ? { username } : {}),
     ...(password ? { password } : {}),
   };
+}
+
+/** Percent-decoded, or as written when the escapes are malformed (`pw-%`): never a throw. */
+function decodeOrRaw(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 /** `host:port`, `[v6]:port`, `:port` or `port`; what `--listen` takes. */

@@ -37,4 +37,12 @@ describe('parseListen', () => {
     expect(parseListen('[::1')).toMatchObject({ ok: false });
     expect(parseListen('a b:80')).toMatchObject({ ok: false });
   });
+
+  it('takes user info with a malformed escape out without throwing (found by fuzzing)', () => {
+    const split = splitCredentials('http://user:pw-%@&@%@&');
+    expect(split.url).not.toMatch(/pw-/);
+    // Undecodable escapes are kept as written: the password still leaves the URL.
+    expect(split.password).toMatch(/^pw-%/);
+    expect(displayUrl('http://user:pw-%@&@%@&')).not.toMatch(/pw-/);
+  });
 });
