@@ -124,8 +124,10 @@ describe('OpenStackHeatProvider throttling and failures', () => {
     const e = await failure(h.provider.setDesiredSize(heatGroup(), 6, { signal: AbortSignal.timeout(400) }));
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(e).toMatchObject({ kind: 'unavailable', retryable: true });
+    // A poll already on the wire when the signal fired may still reach the server: let it land, then no more come.
+    await new Promise((r) => setTimeout(r, 100));
     const polls = h.fake.calls('orchestration', 'GET').length;
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 300));
     expect(h.fake.calls('orchestration', 'GET').length).toBe(polls);
   });
 
