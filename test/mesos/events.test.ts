@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseEvent, type MesosEvent } from '../../src/mesos/events.js';
-import { encodeRecord, readRecordIo } from '../../src/mesos/recordio.js';
+import { encodeRecord } from '../../src/mesos/recordio.js';
+import { readEventRecords } from '../../src/mesos/state/event-records.js';
+import type { MesosError } from '../../src/mesos/errors.js';
+import type { Result } from '../../src/util/result.js';
 import { fixtureJsonLines, fixtureText } from '../support/fixtures.js';
 
 const DCOSNET = 'real-captures/mesos-v1-subscribe-stream-dcosnet-operator-api.jsonl';
@@ -26,11 +29,13 @@ async function* chunked(text: string, sizes: number[]): AsyncGenerator<Uint8Arra
   }
 }
 
-async function collect(it: AsyncIterable<string>): Promise<string[]> {
-  const out: string[] = [];
+async function collect(it: AsyncIterable<Result<MesosEvent, MesosError>>): Promise<Result<MesosEvent, MesosError>[]> {
+  const out: Result<MesosEvent, MesosError>[] = [];
   for await (const x of it) out.push(x);
   return out;
 }
+
+const ok = (e: MesosEvent): Result<MesosEvent, MesosError> => ({ ok: true, value: e });
 
 describe('SUBSCRIBE stream (Mesos 1.5, dcos-net)', () => {
   const list = events(DCOSNET);
@@ -174,57 +179,28 @@ describe('other events', () => {
   });
 });
 
-describe('RecordIO', () => {
+describe('RecordIO (the live reader, state/event-records.ts)', () => {
   const lines = fixtureText(DCOSNET).split('\n').filter((l) => l.trim() !== '');
   const framed = lines.map(encodeRecord).join('');
+  const read = (text: string, sizes: number[], maxRecordBytes = 64 * 1024 * 1024) => collect(readEventRecords(chunked(text, sizes), { maxRecordBytes }));
 
   it('reassembles records split anywhere, including inside length prefixes and UTF-8 characters', async () => {
+    const expected = events(DCOSNET).map(ok);
     for (const sizes of [[1], [7, 3, 11], [4096], [framed.length]]) {
-      expect(await collect(readRecordIo(chunked(framed, sizes)))).toEqual(lines);
+      expect(await read(framed, sizes)).toEqual(expected);
     }
-    const unicode = encodeRecord('{"name":"größe ✓"}') + encodeRecord('{}');
-    expect(await collect(readRecordIo(chunked(unicode, [1])))).toEqual(['{"name":"größe ✓"}', '{}']);
+    const unicode = encodeRecord('{"type":"HEARTBEAT","note":"größe ✓"}') + encodeRecord('{"type":"HEARTBEAT"}');
+    expect(await read(unicode, [1])).toEqual([ok({ type: 'HEARTBEAT' }), ok({ type: 'HEARTBEAT' })]);
   });
 
-  it('rejects bad prefixes, truncated records and oversized records', async () => {
-    await expect(collect(readRecordIo(chunked('abc\n{}', [10])))).rejects.toThrow(/length prefix/);
-    await expect(collect(readRecordIo(chunked('10\n{}', [10])))).rejects.toThrow(/ended inside/);
-    await expect(collect(readRecordIo(chunked('999\n', [10]), 100))).rejects.toThrow(/exceeds/);
-  });
-});
-
-describe('properties over both TASK_UPDATED shapes', () => {
-  const id = fc.string({ minLength: 1, maxLength: 40 });
-  const state = fc.constantFrom('TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING', 'TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_LOST', 'TASK_GONE');
-
-  it('the same update in the 1.0 shape and the 1.1+ shape parses to the same event, apart from the timestamp only 1.1+ carries', () => {
-    fc.assert(
-      fc.property(id, id, id, state, fc.option(id, { nil: undefined }), fc.double({ min: 1e9, max: 2e9, noNaN: true }), (task, framework, agentId, st, executor, seconds) => {
-        const old = parseEvent({
-          type: 'TASK_UPDATED',
-          task_updated: { task_id: { value: task }, framework_id: { value: framework }, agent_id: { value: agentId }, ...(executor ? { executor_id: { value: executor } } : {}), state: st },
-        });
-        const now = parseEvent({
-          type: 'TASK_UPDATED',
-          task_updated: { framework_id: { value: framework }, state: st, status: { task_id: { value: task }, agent_id: { value: agentId }, state: st, timestamp: seconds } },
-        });
-        if (!old.ok || !now.ok) return false;
-        expect(now.value).toEqual({ ...old.value, at: Math.round(seconds * 1000) });
-        return true;
-      }),
-    );
-  });
-
-  it('an event type this client does not know is skipped, never an error, whatever it carries', () => {
-    fc.assert(
-      fc.property(
-        fc.string({ minLength: 1 }).filter((t) => !['SUBSCRIBED', 'TASK_ADDED', 'TASK_UPDATED', 'AGENT_ADDED', 'AGENT_REMOVED', 'FRAMEWORK_ADDED', 'FRAMEWORK_UPDATED', 'FRAMEWORK_REMOVED', 'HEARTBEAT'].includes(t)),
-        fc.jsonValue(),
-        (type, body) => {
-          const r = parseEvent({ type, body });
-          return r.ok && r.value.type === 'UNKNOWN' && r.value.rawType === type;
-        },
-      ),
-    );
+  it('bad prefixes, truncated records and oversized records are error values', async () => {
+    const only = async (text: string, max?: number): Promise<string> => {
+      const out = await read(text, [10], max);
+      const last = out.at(-1);
+      return last && !last.ok ? last.error.message : 'no error';
+    };
+    expect(await only('abc\n{}')).toMatch(/length prefix/);
+    expect(await only('10\n{}')).toMatch(/ended inside/);
+    expect(await only(encodeRecord('{"type":"HEARTBEAT"}') + '999\n', 100)).toMatch(/exceeds/);
   });
 });
