@@ -204,3 +204,39 @@ describe('RecordIO (the live reader, state/event-records.ts)', () => {
     expect(await only(encodeRecord('{"type":"HEARTBEAT"}') + '999\n', 100)).toMatch(/exceeds/);
   });
 });
+
+describe('properties over both TASK_UPDATED shapes', () => {
+  const id = fc.string({ minLength: 1, maxLength: 40 });
+  const state = fc.constantFrom('TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING', 'TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_LOST', 'TASK_GONE');
+
+  it('the same update in the 1.0 shape and the 1.1+ shape parses to the same event, apart from the timestamp only 1.1+ carries', () => {
+    fc.assert(
+      fc.property(id, id, id, state, fc.option(id, { nil: undefined }), fc.double({ min: 1e9, max: 2e9, noNaN: true }), (task, framework, agentId, st, executor, seconds) => {
+        const old = parseEvent({
+          type: 'TASK_UPDATED',
+          task_updated: { task_id: { value: task }, framework_id: { value: framework }, agent_id: { value: agentId }, ...(executor ? { executor_id: { value: executor } } : {}), state: st },
+        });
+        const now = parseEvent({
+          type: 'TASK_UPDATED',
+          task_updated: { framework_id: { value: framework }, state: st, status: { task_id: { value: task }, agent_id: { value: agentId }, state: st, timestamp: seconds } },
+        });
+        if (!old.ok || !now.ok) return false;
+        expect(now.value).toEqual({ ...old.value, at: Math.round(seconds * 1000) });
+        return true;
+      }),
+    );
+  });
+
+  it('an event type this client does not know is skipped, never an error, whatever it carries', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 1 }).filter((t) => !['SUBSCRIBED', 'TASK_ADDED', 'TASK_UPDATED', 'AGENT_ADDED', 'AGENT_REMOVED', 'FRAMEWORK_ADDED', 'FRAMEWORK_UPDATED', 'FRAMEWORK_REMOVED', 'HEARTBEAT'].includes(t)),
+        fc.jsonValue(),
+        (type, body) => {
+          const r = parseEvent({ type, body });
+          return r.ok && r.value.type === 'UNKNOWN' && r.value.rawType === type;
+        },
+      ),
+    );
+  });
+});
