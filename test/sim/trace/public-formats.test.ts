@@ -51,7 +51,9 @@ describe('Standard Workload Format (Parallel Workloads Archive) importer', () =>
 
 describe('Alibaba cluster-trace-v2017 batch_task importer', () => {
   const node = { cpus: 64, mem: 100_000 };
-  const r = importAlibaba2017BatchTask(fixture('alibaba-2017-batch-task-sample.csv'), { nodeShape: node });
+  // The hand-made sample writes plan_cpu in whole cores; the real file's unit (the default) is
+  // 1/100 core, checked below and on the real excerpt in real-traces.test.ts.
+  const r = importAlibaba2017BatchTask(fixture('alibaba-2017-batch-task-sample.csv'), { nodeShape: node, planCpuPerCore: 1 });
   if (!r.ok) throw new Error(r.error.join('\n'));
   const byId = new Map(r.value.tasks.map((t) => [t.id, t]));
 
@@ -74,6 +76,19 @@ describe('Alibaba cluster-trace-v2017 batch_task importer', () => {
       'line 4: task 3/1 ends before it was created',
       'line 7: task 6/1 does not fit a node (128 cpus > 64)',
     ]);
+  });
+
+  it('reads plan_cpu in hundredths of a core by default, as the real trace writes it', () => {
+    const real = importAlibaba2017BatchTask('6459,6524,3,4,15740,Terminated,50,0.007956928\n24486,24731,58,413,12,Terminated,100,0.002754122\n', { nodeShape: node });
+    expect(real.ok && real.value.tasks.map((t) => [t.id, t.cpus, t.instances])).toEqual([['3/4', 0.5, 15740], ['58/413', 1, 12]]);
+  });
+
+  it('skips never-started tasks before reading their numbers, which the real file leaves empty', () => {
+    const real = importAlibaba2017BatchTask('6036,6046,4,7,393,Waiting,,\n6459,6524,3,4,15740,Terminated,50,0.007956928\n', { nodeShape: node });
+    expect(real.ok && real.value.skipped).toEqual(['line 1: task 4/7 never started (status Waiting)']);
+    expect(real.ok && real.value.tasks.map((t) => t.id)).toEqual(['3/4']);
+    // A task that ran with an empty plan_cpu is still an error.
+    expect(errorsOf(importAlibaba2017BatchTask('0,10,1,1,1,Terminated,,0.1\n', { nodeShape: node }))).toEqual(['line 1 column plan_cpu: expected a number >= 0, got ""']);
   });
 
   it('reports malformed rows with line and column', () => {
