@@ -106,6 +106,12 @@ export const scaleDownSchema = z.strictObject({
    * tracked resource under scaleUpCap (then maxParallel and the budget bound each cycle).
    */
   sizing: z.enum(['step', 'fit']).default('step'),
+  /**
+   * Seconds without growth of the group's work after which the threshold policy keeps no
+   * headroom: no scale-up at scaleUpCap, and the group may shrink to the fewest nodes that hold
+   * its work (planner/headroom.ts). 0 (the default): headroom is always kept.
+   */
+  headroomIdleTime: duration.default(0),
 });
 
 export const groupSchema = z

@@ -3,6 +3,7 @@ import type { GroupFigures, GroupPlan, Plan, Removal } from '../model/plan.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';
 import { planDemand, type DemandPlan } from './demand.js';
 import { disruptionAllowance } from './budget.js';
+import { headroomReleased } from './headroom.js';
 import { groupFigures } from './figures.js';
 import { viewGroup, type GroupView } from './group-view.js';
 import { pendingPolicy } from './pending-policy.js';
@@ -121,7 +122,7 @@ function chooseRemovals(view: GroupView, memory: GroupMemory, now: number, wante
   const { candidates, excluded } = removalCandidates(view, memory, now, protectedFrameworks);
   const removable = chooseRemovable(view, candidates, wanted);
   const { stuck } = removable;
-  const chosen = withinCeiling(view, removable.chosen, reasons);
+  const chosen = withinCeiling(view, removable.chosen, reasons, headroomReleased(view, memory, now) !== undefined);
   if (chosen.length < wanted) {
     const why = [...excluded, ...stuck].slice(0, 5).map((e) => `${e.agent.hostname}: ${e.why}`).join('; ');
     const more = excluded.length + stuck.length > 5 ? `; and ${excluded.length + stuck.length - 5} more` : '';
@@ -135,9 +136,10 @@ function chooseRemovals(view: GroupView, memory: GroupMemory, now: number, wante
  * that makes it grow again (the up cap, or the top of the target band): a
  * removal that triggers a scale-up next cycle only costs a drain and a boot.
  */
-function withinCeiling<T extends { agent: GroupView['capacity'][number] }>(view: GroupView, chosen: readonly T[], reasons: string[]): T[] {
+function withinCeiling<T extends { agent: GroupView['capacity'][number] }>(view: GroupView, chosen: readonly T[], reasons: string[], headroomFree = false): T[] {
   const group = view.config;
-  const caps = [group.policies.includes('threshold') ? group.scaleUpCap : undefined, group.policies.includes('target') ? group.targetUtilization?.high : undefined].filter((c): c is number => c !== undefined);
+  // With the headroom released (planner/headroom.ts) the threshold policy does not grow at its up cap.
+  const caps = [group.policies.includes('threshold') && !headroomFree ? group.scaleUpCap : undefined, group.policies.includes('target') ? group.targetUtilization?.high : undefined].filter((c): c is number => c !== undefined);
   if (caps.length === 0) return [...chosen];
   const ceiling = Math.min(...caps) / 100;
   const out: T[] = [];

@@ -1,3 +1,5 @@
+import type { TrackedResource } from '../model/resources.js';
+
 /**
  * What the controller remembers between cycles; the pure step reads it and returns the next one.
  * Every time in here is this process's own clock, taken when it first saw something: nothing
@@ -20,6 +22,10 @@ export interface GroupMemory {
   /** No scale-up for this group until then (instances failed to register in time, or the cloud asked us to wait). */
   readonly backoffUntil?: number;
   readonly paused?: boolean;
+  /** Resources in use on the group's agents last cycle, per tracked resource (planner/headroom.ts). */
+  readonly workLevel?: Readonly<Partial<Record<TrackedResource, number>>>;
+  /** When that work last grew: headroom is released after scaleDown.headroomIdleTime without growth. */
+  readonly workGrewAt?: number;
 }
 
 export interface ControllerState {

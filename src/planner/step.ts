@@ -9,6 +9,7 @@ import { trackArrivals } from './reconcile.js';
 import { checkSanity, DEFAULT_SANITY } from './sanity.js';
 import type { ControllerState, GroupMemory } from './state.js';
 import { trackUnneeded } from './unneeded.js';
+import { trackWork } from './headroom.js';
 
 /** One cycle's decisions and the state to remember. */
 export interface StepResult {
@@ -59,7 +60,7 @@ export function step(snapshot: ClusterSnapshot, config: Config, state: Controlle
         mem = { ...mem, backoffUntil: now + view.config.provisionTimeout * 1000 };
       }
     }
-    groups[name] = trackUnneeded(mem, view, now);
+    groups[name] = trackWork(trackUnneeded(mem, view, now), view, now);
   }
   const next: ControllerState = { groups, agents: sanity.agents };
 

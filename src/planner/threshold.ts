@@ -1,6 +1,7 @@
 import type { GroupFigures } from '../model/plan.js';
 import type { TrackedResource } from '../model/resources.js';
 import type { GroupView } from './group-view.js';
+import { headroomReleased } from './headroom.js';
 import type { Policy } from './policy.js';
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
@@ -9,7 +10,7 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
  * The original dcos-autoscaler's policy: +step when any tracked resource reaches
  * the up cap, -step when every tracked resource is at or under the down cap.
  */
-export const thresholdPolicy: Policy = ({ view }) => {
+export const thresholdPolicy: Policy = ({ view, memory, now }) => {
   const { config, utilization, current } = view;
   const figures: GroupFigures = {
     ...(utilization.cpus !== undefined ? { 'util.cpus': utilization.cpus } : {}),
@@ -22,6 +23,15 @@ export const thresholdPolicy: Policy = ({ view }) => {
     return { policy: 'threshold', target: current, reason: 'no capacity of the tracked resources to measure', figures };
   }
   const describe = tracked.map((r) => `${r} ${pct(utilization[r] ?? 0)}`).join(', ');
+  const flat = headroomReleased(view, memory, now);
+  if (flat !== undefined) {
+    // No headroom: hold at the up cap, shrink to the fewest nodes that hold the work.
+    const held = fullNodes(view, tracked);
+    const why = `${describe} on ${view.capacity.length} agents; work has not grown for ${Math.round(flat / 1000)} s (headroomIdleTime ${config.scaleDown.headroomIdleTime} s): headroom released`;
+    if (held >= current) return { policy: 'threshold', target: current, reason: `${why}, ${held} node(s) hold the work`, figures };
+    const target = config.scaleDown.sizing === 'fit' ? held : current - config.scaleDownStep;
+    return { policy: 'threshold', target, reason: `${why}, ${held} node(s) hold the work: -${current - target}`, figures };
+  }
   const hot = tracked.filter((r) => (utilization[r] ?? 0) * 100 >= config.scaleUpCap);
   if (hot.length) {
     return {
@@ -70,6 +80,22 @@ export function fitNodes(view: Pick<GroupView, 'capacity' | 'total' | 'used'>, t
     if (perNode <= 0 || cap <= 0) continue;
     // n * perNode * cap > used  <=>  n > used / (perNode * cap)
     nodes = Math.max(nodes, Math.floor(view.used[r] / (perNode * cap) + 1e-9) + 1);
+  }
+  return nodes;
+}
+
+/**
+ * The fewest nodes of the group's average capacity whose tracked resources hold the work in use
+ * (at or under 100 %); never below one. Where the work does not pack that tightly the scale-down
+ * simulation keeps the nodes whose tasks would not fit elsewhere.
+ */
+export function fullNodes(view: Pick<GroupView, 'capacity' | 'total' | 'used'>, tracked: readonly TrackedResource[]): number {
+  const active = view.capacity.length;
+  let nodes = 1;
+  for (const r of tracked) {
+    const perNode = active > 0 ? view.total[r] / active : 0;
+    if (perNode <= 0) continue;
+    nodes = Math.max(nodes, Math.ceil(view.used[r] / perNode - 1e-9));
   }
   return nodes;
 }
