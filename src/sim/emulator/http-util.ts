@@ -43,7 +43,12 @@ export function isAuthorized(req: IncomingMessage, auth: EmulatorAuth | undefine
   return false;
 }
 
-export function readBody(req: IncomingMessage, limit = 10 * 1024 * 1024): Promise<string> {
+export async function readBody(req: IncomingMessage, limit = 10 * 1024 * 1024): Promise<string> {
+  return (await readBodyBytes(req, limit)).toString('utf8');
+}
+
+/** The raw request body (a protobuf-encoded call is not text). */
+export function readBodyBytes(req: IncomingMessage, limit = 10 * 1024 * 1024): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -56,7 +61,7 @@ export function readBody(req: IncomingMessage, limit = 10 * 1024 * 1024): Promis
       }
       chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

@@ -8,6 +8,7 @@ import {
   admit,
   newFaults,
   readBody,
+  readBodyBytes,
   sendJson,
   sendText,
   type EmulatorAuth,
@@ -28,6 +29,7 @@ import {
   v1TaskStatus,
 } from './mesos-v1-json.js';
 import { readCall, readV0Machines, readV0Schedule } from './v1-calls.js';
+import { acceptsMediaType, answerEncoding, APPLICATION_JSON, APPLICATION_PROTOBUF, callFromProtobuf, recordIoProtobuf, sendProtobufResponse, type Encoding } from './proto/serve.js';
 
 export interface MasterServerOptions {
   readonly cluster: SimCluster;
@@ -153,20 +155,30 @@ export async function startMasterServer(options: MasterServerOptions): Promise<M
 
   /**
    * POST /api/v1, as src/master/http.cpp `Master::Http::api`: a Content-Type is required and must
-   * be exactly application/json here (the emulator does not read protobuf), the body is parsed
-   * exactly and validated (v1-calls.ts) before the call runs.
+   * be exactly application/x-protobuf (a serialized `Call`) or application/json (parsed exactly);
+   * the call is validated (v1-calls.ts) before the Accept header is looked at; the answer is JSON
+   * if Accept allows it, else protobuf if it allows that, else 406.
    */
   async function apiV1(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const contentType = req.headers['content-type'];
     if (contentType === undefined) return sendText(res, 400, "Expecting 'Content-Type' to be present");
-    if (contentType !== 'application/json') return sendText(res, 415, "Expecting 'Content-Type' of application/json (the emulated master does not read application/x-protobuf)");
-    const body = parseExact(await readBody(req));
-    if (body instanceof Error) return sendText(res, 400, `Failed to parse body into JSON: ${body.message}`);
+    let body: unknown;
+    if (contentType === APPLICATION_PROTOBUF) {
+      body = callFromProtobuf(await readBodyBytes(req));
+      if (body instanceof Error) return sendText(res, 400, 'Failed to parse body into Call protobuf');
+    } else if (contentType === APPLICATION_JSON) {
+      body = parseExact(await readBody(req));
+      if (body instanceof Error) return sendText(res, 400, `Failed to parse body into JSON: ${body.message}`);
+    } else {
+      return sendText(res, 415, `Expecting 'Content-Type' of ${APPLICATION_JSON} or ${APPLICATION_PROTOBUF}`);
+    }
     const read = readCall(body, cluster.mesosVersion);
     if (!read.ok) return sendText(res, 400, read.error);
     const call = read.value;
-    if (!acceptsJson(req.headers.accept)) return sendText(res, 406, "Expecting 'Accept' to allow 'application/x-protobuf' or 'application/json'");
+    const encoding = answerEncoding(req.headers.accept);
+    if (!encoding) return sendText(res, 406, `Expecting 'Accept' to allow '${APPLICATION_PROTOBUF}' or '${APPLICATION_JSON}'`);
     const type = call.type;
+    const answer = (json: JsonObject): void => (encoding === 'protobuf' ? sendProtobufResponse(res, json, faults) : sendJson(res, 200, json, faults));
     const ok = () => {
       res.writeHead(200, { 'Content-Length': 0 });
       res.end();
@@ -174,17 +186,17 @@ export async function startMasterServer(options: MasterServerOptions): Promise<M
     const done = (r: { ok: true } | { ok: false; error: Error }) => (r.ok ? ok() : sendText(res, 400, r.error.message));
     switch (call.type) {
       case 'GET_AGENTS':
-        return sendJson(res, 200, { type, get_agents: getAgentsBody(cluster) }, faults);
+        return answer({ type, get_agents: getAgentsBody(cluster) });
       case 'GET_TASKS':
-        return sendJson(res, 200, { type, get_tasks: getTasksBody(cluster) }, faults);
+        return answer({ type, get_tasks: getTasksBody(cluster) });
       case 'GET_STATE':
-        return sendJson(res, 200, { type, get_state: getStateBody(cluster) }, faults);
+        return answer({ type, get_state: getStateBody(cluster) });
       case 'GET_MASTER':
-        return sendJson(res, 200, { type, get_master: masterInfo() }, faults);
+        return answer({ type, get_master: masterInfo() });
       case 'GET_MAINTENANCE_SCHEDULE':
-        return sendJson(res, 200, { type, get_maintenance_schedule: { schedule: scheduleJson(cluster.maintenance.windows) } }, faults);
+        return answer({ type, get_maintenance_schedule: { schedule: scheduleJson(cluster.maintenance.windows) } });
       case 'GET_MAINTENANCE_STATUS':
-        return sendJson(res, 200, { type, get_maintenance_status: { status: maintenanceStatusJson(cluster) } }, faults);
+        return answer({ type, get_maintenance_status: { status: maintenanceStatusJson(cluster) } });
       case 'UPDATE_MAINTENANCE_SCHEDULE':
         return done(cluster.updateMaintenanceSchedule(call.windows));
       case 'START_MAINTENANCE':
@@ -198,7 +210,7 @@ export async function startMasterServer(options: MasterServerOptions): Promise<M
       case 'REACTIVATE_AGENT':
         return done(cluster.reactivateAgent(call.agentId));
       case 'SUBSCRIBE':
-        return subscribe(res);
+        return subscribe(res, encoding);
       case 'UNSUPPORTED':
         return sendText(res, 400, `Unsupported call type ${call.name}`);
     }
@@ -230,22 +242,24 @@ export async function startMasterServer(options: MasterServerOptions): Promise<M
    * only from Mesos 1.5 (MESOS-7695, apache/mesos 4d0e692 "Added a heartbeat event to the operator
    * API" and ef73c23, both first released in 1.5.0): an older master's stream is silent between events.
    */
-  function subscribe(res: ServerResponse): void {
+  function subscribe(res: ServerResponse, encoding: Encoding): void {
     const heartbeats = versionAtLeast(cluster.mesosVersion, HEARTBEAT_SINCE);
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' });
+    // The stream's Content-Type is the answer's media type (src/master/http.cpp `subscribe`).
+    res.writeHead(200, { 'Content-Type': encoding === 'protobuf' ? APPLICATION_PROTOBUF : APPLICATION_JSON, 'Cache-Control': 'no-cache' });
+    const record = (event: JsonObject) => (encoding === 'protobuf' ? recordIoProtobuf(event) : recordIo(event));
     const subscribed: JsonObject = { get_state: getStateBody(cluster) };
     if (heartbeats) subscribed['heartbeat_interval_seconds'] = heartbeatMs / 1000;
-    res.write(recordIo({ type: 'SUBSCRIBED', subscribed }));
+    res.write(record({ type: 'SUBSCRIBED', subscribed }));
     streams.add(res);
     const unsubscribe = cluster.events.on((e) => {
       const frame = eventFrame(cluster, e);
-      if (frame) res.write(recordIo(frame));
+      if (frame) res.write(record(frame));
     });
     // One HEARTBEAT right after SUBSCRIBED (src/master/http.cpp `Master::Http::subscribe` @1.5.0,
     // src/master/readonly_handler.cpp `subscribe` later), then one per interval from the subscriber's
     // heartbeater, whose first beat waits an interval (src/master/master.hpp `Subscriber`).
-    if (heartbeats) res.write(recordIo({ type: 'HEARTBEAT' }));
-    const heartbeat = heartbeats ? setInterval(() => res.write(recordIo({ type: 'HEARTBEAT' })), heartbeatMs) : undefined;
+    if (heartbeats) res.write(record({ type: 'HEARTBEAT' }));
+    const heartbeat = heartbeats ? setInterval(() => res.write(record({ type: 'HEARTBEAT' })), heartbeatMs) : undefined;
     const stop = () => {
       if (heartbeat !== undefined) clearInterval(heartbeat);
       unsubscribe();
@@ -269,18 +283,9 @@ export async function startMasterServer(options: MasterServerOptions): Promise<M
   };
 }
 
-/**
- * process::http::Request::acceptsMediaType (3rdparty/libprocess/src/http.cpp): no Accept header
- * accepts anything; otherwise application/json, application/* or * / * with a non-zero q.
- */
+/** Whether an Accept header allows JSON (proto/serve.ts `acceptsMediaType`). */
 export function acceptsJson(header: string | undefined): boolean {
-  if (header === undefined) return true;
-  return header.split(',').some((part) => {
-    const [type = '', ...params] = part.split(';').map((x) => x.trim().toLowerCase());
-    const q = params.find((p) => p.startsWith('q='));
-    const weight = q === undefined ? 1 : Number(q.slice(2));
-    return (type === 'application/json' || type === 'application/*' || type === '*/*') && weight > 0;
-  });
+  return acceptsMediaType(header, APPLICATION_JSON);
 }
 
 /**
