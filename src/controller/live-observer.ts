@@ -1,6 +1,4 @@
-import type { Agent } from '../model/agent.js';
 import type { NodeGroupState } from '../model/node-group.js';
-import type { Constraint } from '../model/pending.js';
 import type { ClusterSnapshot, SourceInfo } from '../model/snapshot.js';
 import type { Logger } from '../util/logger.js';
 import { err, errorMessage, ok, type Result } from '../util/result.js';
@@ -8,6 +6,7 @@ import type { Bindings } from './bindings.js';
 import { applyMaintenance } from '../mesos/maintenance.js';
 import type { MaintenanceView } from '../model/drain.js';
 import type { AgentSource, Drainer, ObserveError, Observer, PendingRead, PendingSource } from '../model/ports.js';
+import { ConstraintMarks } from './constraint-marks.js';
 
 export interface LiveObserverOptions {
   readonly agents: AgentSource;
@@ -21,6 +20,8 @@ export interface LiveObserverOptions {
 
 /** Reads Mesos, Marathon and every node group's cloud state into one snapshot. */
 export class LiveObserver implements Observer {
+  readonly #marks = new ConstraintMarks();
+
   constructor(private readonly o: LiveObserverOptions) {}
 
   async observe(now: number): Promise<Result<ClusterSnapshot, ObserveError>> {
@@ -32,9 +33,8 @@ export class LiveObserver implements Observer {
       this.o.onError?.(kind);
       return err({ kind, message: agents.error.message });
     }
-    const constraints = pending?.appConstraints;
     const inMaintenance = maintenance ? applyMaintenance(agents.value.agents, maintenance) : agents.value.agents;
-    const marked = inMaintenance.map((a) => withConstraints(a, constraints));
+    const marked = this.#marks.mark(inMaintenance, pending?.appConstraints);
     const mesos: SourceInfo = {
       readAt: agents.value.readAt,
       from: agents.value.from,
@@ -90,16 +90,4 @@ export class LiveObserver implements Observer {
       return undefined;
     }
   }
-}
-
-function withConstraints(agent: Agent, byApp: ReadonlyMap<string, readonly Constraint[]> | undefined): Agent {
-  if (!byApp || byApp.size === 0) return agent;
-  let changed = false;
-  const tasks = agent.tasks.map((t) => {
-    const c = t.appId !== undefined && t.constraints === undefined ? byApp.get(t.appId) : undefined;
-    if (!c || c.length === 0) return t;
-    changed = true;
-    return { ...t, constraints: c };
-  });
-  return changed ? { ...agent, tasks } : agent;
 }
