@@ -70,12 +70,13 @@ export async function startService(o: ServiceOptions): Promise<Service> {
   // Leadership and pauses are read at each scrape; the store is created below, before any scrape.
   let pausedIn: ((group: string) => boolean) | undefined;
   const metrics = new Metrics({ processMetrics: o.processMetrics ?? true, groups: groupBounds, leader: () => gate.describe(), paused: (g) => pausedIn?.(g) ?? false });
-  const { controller, mesos, marathon, mesosState, session } = wire(config, logger, {
+  const { controller, mesos, marathon, mesosState, marathonQueue, session } = wire(config, logger, {
     clock,
     leadership: gate,
     timer: metrics,
     debounceMs: o.debounceMs ?? 200,
     onDeadline: () => metrics.error('cloud-deadline'),
+    onQueueResync: (reason) => metrics.marathonQueueResync(reason),
     ...(o.cloudDeadlines ? { cloudDeadlines: o.cloudDeadlines } : {}),
     ...(o.simulated ? { simulated: o.simulated } : {}),
     // Mesos failures end the cycle and are counted from its report; these do not.
@@ -128,11 +129,13 @@ export async function startService(o: ServiceOptions): Promise<Service> {
           logger,
           // One SUBSCRIBE feeds both the state model and the triggers.
           mesos: mesosState?.events ?? mesos,
-          ...(marathon ? { marathon } : {}),
+          // One /v2/events connection feeds both the queue model and the triggers.
+          ...(marathon ? { marathon: marathonQueue?.events ?? marathon } : {}),
           ...(o.triggers ?? {}),
           onDisconnect: (stream) => metrics.error(`${stream}-stream`),
         });
   mesosState?.start();
+  marathonQueue?.start({ initialDelayMs: o.triggers?.initialDelayMs, maxDelayMs: o.triggers?.maxDelayMs, idleTimeoutMs: o.triggers?.marathonIdleTimeoutMs });
   triggers?.start();
 
   const ac = new AbortController();
@@ -153,6 +156,7 @@ export async function startService(o: ServiceOptions): Promise<Service> {
       ac.abort();
       await triggers?.stop();
       await mesosState?.stop();
+      await marathonQueue?.stop();
       await done;
       for (const s of stops) await s();
       await server?.close();

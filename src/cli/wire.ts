@@ -7,6 +7,9 @@ import { timedAgents, timedBindings, timedPending, type CallTimer } from '../con
 import { ServiceAccountSession } from '../dcos/session.js';
 import { MarathonClient } from '../marathon/client.js';
 import { marathonPendingSource } from '../marathon/pending-source.js';
+import { QueueFromEvents } from '../marathon/queue-from-events.js';
+import type { QueueResyncReason } from '../marathon/queue-model.js';
+import { MARATHON_EVENT_TYPES } from '../controller/triggers.js';
 import { mesosAgentSource } from '../mesos/agent-source.js';
 import { MesosClient } from '../mesos/client.js';
 import { MesosDrainer } from '../mesos/drainer.js';
@@ -33,6 +36,8 @@ export interface WireOptions {
   readonly onDeadline?: (provider: string, operation: string) => void;
   /** Overall deadline of each cloud call (default DEFAULT_DEADLINES: 60 s reads, 120 s writes). */
   readonly cloudDeadlines?: CloudDeadlines;
+  /** Counts the reads the event-fed Marathon queue could not spare (the metric). */
+  readonly onQueueResync?: (reason: QueueResyncReason) => void;
 }
 
 export interface Wiring {
@@ -46,6 +51,11 @@ export interface Wiring {
    * commands leave it unstarted and poll.
    */
   readonly mesosState?: StreamedState;
+  /**
+   * Marathon's launch queue kept from `/v2/events` (`marathon.queueFrom` auto or events), not
+   * started: the service starts it and gives `marathonQueue.events` to its triggers.
+   */
+  readonly marathonQueue?: QueueFromEvents;
   /** The DC/OS service-account session (strict mode), when configured: its renewal timer does not hold the process. */
   readonly session?: ServiceAccountSession;
 }
@@ -80,7 +90,23 @@ export function wire(config: Config, logger: Logger, opts: WireOptions = {}): Wi
       : undefined;
   const drainer = config.drain ? withDrainNotice(new MesosDrainer(mesos), mesosState) : undefined;
   const agentSource = mesosState ?? polled;
-  const pendingSource = marathon ? marathonPendingSource(marathon, config.marathon?.url ?? '', clock) : undefined;
+  const polledPending = marathon ? marathonPendingSource(marathon, config.marathon?.url ?? '', clock) : undefined;
+  const marathonQueue =
+    marathon && polledPending && config.marathon && config.marathon.queueFrom !== 'poll'
+      ? new QueueFromEvents({
+          client: marathon,
+          poll: polledPending,
+          mode: config.marathon.queueFrom === 'events' ? 'events' : 'auto',
+          checkEveryMs: config.marathon.queueCheckSeconds * 1000,
+          // One connection for the model and the triggers: ask for what both apply.
+          eventTypes: MARATHON_EVENT_TYPES,
+          from: config.marathon.url,
+          logger,
+          clock,
+          ...(opts.onQueueResync ? { onResync: opts.onQueueResync } : {}),
+        })
+      : undefined;
+  const pendingSource = marathonQueue ?? polledPending;
   const pending = pendingSource && opts.timer ? timedPending(pendingSource, opts.timer) : pendingSource;
   const live = new LiveObserver({
     agents: opts.timer ? timedAgents(agentSource, opts.timer) : agentSource,
@@ -102,7 +128,15 @@ export function wire(config: Config, logger: Logger, opts: WireOptions = {}): Wi
     ...(opts.leadership ? { leadership: opts.leadership } : {}),
     ...(opts.debounceMs !== undefined ? { debounceMs: opts.debounceMs } : {}),
   });
-  return { controller, mesos, ...(marathon ? { marathon } : {}), bindings, ...(mesosState ? { mesosState } : {}), ...(session ? { session } : {}) };
+  return {
+    controller,
+    mesos,
+    ...(marathon ? { marathon } : {}),
+    bindings,
+    ...(mesosState ? { mesosState } : {}),
+    ...(marathonQueue ? { marathonQueue } : {}),
+    ...(session ? { session } : {}),
+  };
 }
 
 /** DRAIN_AGENT changes an agent with no event: the streamed state reads agents again after it. */

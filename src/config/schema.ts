@@ -206,6 +206,14 @@ export const marathonSchema = z
     token: secret.optional(),
     username: z.string().optional(),
     password: secret.optional(),
+    /**
+     * Where each cycle's launch queue comes from: `poll` reads `/v2/queue` (and `/v2/apps`) every
+     * cycle; `events` keeps it from `/v2/events` (one read at connect, then events, reads only where
+     * events cannot say); `auto` does so when Marathon serves `/v2/events`, else polls.
+     */
+    queueFrom: z.enum(['auto', 'poll', 'events']).default('auto'),
+    /** With events: `/v2/queue` is read this often and taken where the model disagrees (default 60 s). */
+    queueCheckSeconds: seconds.default(60),
   })
   .transform((m, ctx) => {
     const lifted = liftUrlCredentials(m, [{ path: ['url'], url: m.url }], ctx);

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Config } from '../config/schema.js';
 import type { PendingLaunch } from '../model/pending.js';
 import { authFromSettings, HttpClient, type TokenSource } from '../util/http.js';
@@ -6,7 +7,9 @@ import { err, ok, type Result } from '../util/result.js';
 import { parseApps, type MarathonApp } from './apps.js';
 import { fromHttp, type MarathonError } from './errors.js';
 import { parseMarathonEvent, readSse, type MarathonEvent } from './events.js';
-import { parseQueue } from './queue.js';
+import { parseQueue, parseQueueEntries, type QueueEntry } from './queue.js';
+import { appSchema, appsSchema, type MarathonAppJson } from './schema.js';
+import { describeIssues } from '../util/http.js';
 
 export type MarathonConfig = NonNullable<Config['marathon']>;
 
@@ -54,6 +57,29 @@ export class MarathonClient {
   async getQueue(): Promise<Result<PendingLaunch[], MarathonError>> {
     const json = await this.#getJson('/v2/queue');
     return json.ok ? parseQueue(json.value) : json;
+  }
+
+  /** `GET /v2/queue` as entries, with the app definitions they carry and the backoff left. */
+  async getQueueEntries(): Promise<Result<QueueEntry[], MarathonError>> {
+    const json = await this.#getJson('/v2/queue');
+    return json.ok ? parseQueueEntries(json.value) : json;
+  }
+
+  /** Every app definition as Marathon writes it, with its tasks when `embedTasks`. */
+  async getAppDefinitions(embedTasks: boolean): Promise<Result<MarathonAppJson[], MarathonError>> {
+    const json = await this.#getJson(embedTasks ? '/v2/apps?embed=apps.tasks' : '/v2/apps');
+    if (!json.ok) return json;
+    const parsed = appsSchema.safeParse(json.value);
+    return parsed.success ? ok(parsed.data.apps) : err({ kind: 'malformed', message: `/v2/apps: unexpected shape: ${describeIssues(parsed.error)}` });
+  }
+
+  /** One app's definition with its tasks (`GET /v2/apps/{id}` embeds them); `missing` when Marathon has no such app (404). */
+  async getAppDefinition(id: string): Promise<Result<MarathonAppJson | 'missing', MarathonError>> {
+    const path = id.split('/').filter(Boolean).map(encodeURIComponent).join('/');
+    const json = await this.#getJson(`/v2/apps/${path}?embed=app.tasks`);
+    if (!json.ok) return json.error.status === 404 ? ok('missing') : json;
+    const parsed = z.object({ app: appSchema }).safeParse(json.value);
+    return parsed.success ? ok(parsed.data.app) : err({ kind: 'malformed', message: `/v2/apps/${path}: unexpected shape: ${describeIssues(parsed.error)}` });
   }
 
   /** All apps, with their tasks when `embedTasks` (the default). */

@@ -33,6 +33,13 @@ export type MarathonEvent =
   | {
       readonly type: 'deployment_info' | 'deployment_success' | 'deployment_failed' | 'deployment_step_success' | 'deployment_step_failure';
       readonly deploymentId?: string;
+      /** The plan's version (the time of the change that made it): the version of the apps it changed. */
+      readonly planVersion?: string;
+      /**
+       * `deployment_info` and the step events: the current step's actions; `deployment_success` and
+       * `deployment_failed`: every step's. Each is `{action: "ScaleApplication", app: "/id"}` (or `pod`).
+       */
+      readonly actions?: readonly DeploymentAction[];
       readonly timestamp?: string;
     }
   | { readonly type: 'app_terminated_event'; readonly appId: string; readonly timestamp?: string }
@@ -51,6 +58,13 @@ export type MarathonEvent =
   | { readonly type: 'pod_created_event' | 'pod_updated_event' | 'pod_deleted_event'; readonly uri?: string; readonly timestamp?: string }
   | { readonly type: 'event_stream_attached' | 'event_stream_detached'; readonly remoteAddress?: string; readonly timestamp?: string }
   | { readonly type: 'other'; readonly eventType: string; readonly data: unknown };
+
+/** One action of a deployment step (raml deploymentAction.raml; Formats.scala `DeploymentActionWrites` in 1.4). */
+export interface DeploymentAction {
+  readonly action: string;
+  readonly app?: string;
+  readonly pod?: string;
+}
 
 /** A field that may be missing or `null` (an empty Scala `Option`); read as absent. */
 const maybe = <T extends z.ZodTypeAny>(t: T) => t.nullish().transform((v) => v ?? undefined);
@@ -94,7 +108,17 @@ const podEvent = z.object({ uri: maybe(z.string()), timestamp: ts });
 const POD_TYPES = ['pod_created_event', 'pod_updated_event', 'pod_deleted_event'] as const;
 type PodType = (typeof POD_TYPES)[number];
 const isPod = (t: string): t is PodType => (POD_TYPES as readonly string[]).includes(t);
-const deployment = z.object({ plan: maybe(z.object({ id: maybe(z.string()) })), id: maybe(z.string()), timestamp: ts });
+// Events.scala `DeploymentStatus(plan, currentStep)`, `DeploymentStepSuccess/Failure(plan, currentStep)`,
+// `DeploymentSuccess/Failed(id, plan)`; the plan is `{id, steps: [{actions}], version}` (1.4 adds
+// `original` and `target`, the whole root groups, not read here).
+const action = z.object({ action: z.string(), app: maybe(z.string()), pod: maybe(z.string()) });
+const step = z.object({ actions: z.array(action).optional().default([]) });
+const deployment = z.object({
+  plan: maybe(z.object({ id: maybe(z.string()), version: maybe(z.string()), steps: z.array(step).nullish() })),
+  currentStep: maybe(step),
+  id: maybe(z.string()),
+  timestamp: ts,
+});
 const appTerminated = z.object({ appId: z.string(), timestamp: ts });
 const streamAttach = z.object({ remoteAddress: maybe(z.string()), timestamp: ts });
 
@@ -159,9 +183,14 @@ export function parseMarathonEvent(msg: EventSourceMessage): Result<MarathonEven
         const r = deployment.safeParse(data);
         if (!r.success) return bad(type, r.error);
         const deploymentId = r.data.plan?.id ?? r.data.id;
+        const planVersion = r.data.plan?.version;
+        const steps = r.data.currentStep ? [r.data.currentStep] : (r.data.plan?.steps ?? []);
+        const actions = steps.flatMap((s) => s.actions.map((a) => ({ action: a.action, ...defined({ app: a.app, pod: a.pod }) })));
         return ok({
           type,
           ...(deploymentId ? { deploymentId } : {}),
+          ...(planVersion ? { planVersion } : {}),
+          ...(actions.length > 0 ? { actions } : {}),
           ...(r.data.timestamp ? { timestamp: r.data.timestamp } : {}),
         });
       }

@@ -85,16 +85,48 @@ export function appRole(app: MarathonAppJson, queueRole?: string): string {
   return reserved.length === 1 && reserved[0] ? reserved[0] : '*';
 }
 
-function pendingFromItem(q: QueueItemJson): Result<PendingLaunch, string> {
+/** Placement of one instance of a run spec: its constraints as Marathon writes them, or why they are not valid. */
+function constraintsOf(raw: readonly (readonly string[])[]): Result<Constraint[], string> {
   const constraints: Constraint[] = [];
-  const raw: readonly (readonly string[])[] = q.app
-    ? q.app.constraints
-    : (q.pod?.scheduling?.placement?.constraints ?? []).map((c) => (c.value === undefined ? [c.fieldName, c.operator] : [c.fieldName, c.operator, c.value]));
   for (const c of raw) {
     const parsed = parseConstraint(c);
     if (!parsed.ok) return parsed;
     constraints.push(parsed.value);
   }
+  return ok(constraints);
+}
+
+/**
+ * What one instance of an app needs, as a launch with `count` waiting and nothing known of its
+ * wait (no delay, no rejections): the event-fed queue model builds its entries from app definitions.
+ */
+export function launchFromApp(app: MarathonAppJson, count: number): Result<PendingLaunch, string> {
+  const constraints = constraintsOf(app.constraints);
+  if (!constraints.ok) return constraints;
+  const accepted = app.acceptedResourceRoles;
+  const fixedPorts = appFixedPorts(app);
+  const gpu = gpuScheduling(app.labels);
+  return ok({
+    id: app.id,
+    source: 'marathon',
+    count,
+    resources: appResources(app),
+    constraints: constraints.value,
+    role: appRole(app),
+    ...(accepted && accepted.length > 0 ? { acceptedRoles: accepted } : {}),
+    ...(fixedPorts.length > 0 ? { fixedPorts } : {}),
+    ...(gpu ? { gpuScheduling: gpu } : {}),
+    delayed: false,
+    rejections: {},
+  });
+}
+
+function pendingFromItem(q: QueueItemJson): Result<PendingLaunch, string> {
+  const raw: readonly (readonly string[])[] = q.app
+    ? q.app.constraints
+    : (q.pod?.scheduling?.placement?.constraints ?? []).map((c) => (c.value === undefined ? [c.fieldName, c.operator] : [c.fieldName, c.operator, c.value]));
+  const constraints = constraintsOf(raw);
+  if (!constraints.ok) return constraints;
   const id = q.app?.id ?? q.pod?.id ?? '';
   const role = q.app ? appRole(q.app, q.role) : (q.pod?.role ?? q.role ?? '*');
   const rejections: Record<string, number> = {};
@@ -108,27 +140,49 @@ function pendingFromItem(q: QueueItemJson): Result<PendingLaunch, string> {
     source: 'marathon',
     count: q.count,
     resources: q.app ? appResources(q.app) : q.pod ? podResources(q.pod) : resources({}),
-    constraints,
+    constraints: constraints.value,
     role,
     ...(accepted && accepted.length > 0 ? { acceptedRoles: accepted } : {}),
     ...(fixedPorts.length > 0 ? { fixedPorts } : {}),
     ...(gpu ? { gpuScheduling: gpu } : {}),
     // Marathon backs off after failed launches: those instances wait for time, not capacity.
-    delayed: q.delay !== undefined && q.delay.overdue === false && q.delay.timeLeftSeconds > 0,
+    delayed: isDelayed(q),
     ...(Number.isFinite(since) ? { since } : {}),
     rejections,
   });
 }
 
-/** `GET /v2/queue` -> pending launches; a malformed entry fails the whole read. */
-export function parseQueue(json: unknown): Result<PendingLaunch[], MarathonError> {
+const isDelayed = (q: QueueItemJson): boolean => q.delay !== undefined && q.delay.overdue === false && q.delay.timeLeftSeconds > 0;
+
+/** One `/v2/queue` entry: the launch as read, the app definition it carries (pods have none), the backoff left. */
+export interface QueueEntry {
+  readonly launch: PendingLaunch;
+  readonly app?: MarathonAppJson;
+  readonly kind: 'app' | 'pod';
+  /** Milliseconds of launch backoff left when read (0: none). */
+  readonly backoffMs: number;
+}
+
+/** `GET /v2/queue` -> its entries; a malformed entry fails the whole read. */
+export function parseQueueEntries(json: unknown): Result<QueueEntry[], MarathonError> {
   const parsed = queueSchema.safeParse(json);
   if (!parsed.success) return err({ kind: 'malformed', message: `/v2/queue: unexpected shape: ${describeIssues(parsed.error)}` });
-  const out: PendingLaunch[] = [];
+  const out: QueueEntry[] = [];
   for (const [i, q] of parsed.data.queue.entries()) {
     const p = pendingFromItem(q);
     if (!p.ok) return err({ kind: 'malformed', message: `/v2/queue: queue.${i}: ${p.error}` });
-    out.push(p.value);
+    out.push({
+      launch: p.value,
+      ...(q.app ? { app: q.app } : {}),
+      kind: q.app ? 'app' : 'pod',
+      backoffMs: isDelayed(q) ? (q.delay?.timeLeftSeconds ?? 0) * 1000 : 0,
+    });
   }
   return ok(out);
+}
+
+/** `GET /v2/queue` -> pending launches; a malformed entry fails the whole read. */
+export function parseQueue(json: unknown): Result<PendingLaunch[], MarathonError> {
+  const entries = parseQueueEntries(json);
+  return entries.ok ? ok(entries.value.map((e) => e.launch)) : entries;
 }

@@ -13,6 +13,8 @@ const portMappingSchema = z.object({
 
 export const appSchema = z.object({
   id: z.string(),
+  /** The definition's version (a timestamp); a deployment plan carries the version it deploys. */
+  version: z.string().optional(),
   instances: num,
   cpus: num,
   mem: num,

@@ -30,6 +30,7 @@ export function createMetricSet(registry: Registry, sources: ScrapeSources) {
     errors: new Counter({ name: `${p}errors_total`, help: 'Errors by kind: failed observations, cloud deadlines, dropped event streams, failed actions (action-<kind>).', labelNames: ['kind'], registers }),
     cycles: new Counter({ name: `${p}cycles_total`, help: 'Observe-plan-act cycles by result: ok, failed (nothing observed), skipped (observation doubted, no action).', labelNames: ['result'], registers }),
     scaledUp: new Counter({ name: `${p}scaled_up_nodes_total`, help: 'Nodes added to a group (desired size raised), as cluster-autoscaler counts them.', labelNames: ['group'], registers }),
+    queueResyncs: new Counter({ name: `${p}marathon_queue_resyncs_total`, help: 'Reads of Marathon the event-fed launch queue could not spare, by reason: connect (baseline at each stream connect), check (the periodic /v2/queue read disagreed), inexact-event, app-definition.', labelNames: ['reason'], registers }),
     scaledDown: new Counter({ name: `${p}scaled_down_nodes_total`, help: 'Instances deleted from a group (drained agents and instances that never registered).', labelNames: ['group'], registers }),
   };
   const gauges = {

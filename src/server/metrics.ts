@@ -3,6 +3,7 @@ import type { LeaderStatus } from '../controller/leader-gate.js';
 import type { ActionRecord, CycleReport, ObserveError } from '../model/ports.js';
 import type { PendingLaunch } from '../model/pending.js';
 import type { Direction, GroupPlan, Plan } from '../model/plan.js';
+import { QUEUE_RESYNC_REASONS, type QueueResyncReason } from '../marathon/queue-model.js';
 import { packageVersion } from '../util/version.js';
 import { readFigures } from './figures.js';
 import { createMetricSet, type MetricSet } from './metric-set.js';
@@ -65,6 +66,7 @@ export class Metrics {
     this.#g.build.set({ version: options.version ?? packageVersion(), nodejs_version: process.version }, 1);
     for (const r of CYCLE_RESULTS) this.#c.cycles.inc({ result: r }, 0);
     for (const kind of ERROR_KINDS) this.#c.errors.inc({ kind }, 0);
+    for (const reason of QUEUE_RESYNC_REASONS) this.#c.queueResyncs.inc({ reason }, 0);
     this.#g.unplaceable.set(0);
     this.#g.waitingSince.set(0);
     // Histograms of the calls every cycle makes, at zero from the first scrape (timing.ts names them).
@@ -118,6 +120,11 @@ export class Metrics {
   /** Duration of one cloud provider call. */
   observeCloud(provider: string, operation: string, seconds: number): void {
     this.#h.cloud.observe({ provider, operation }, seconds);
+  }
+
+  /** One re-read of Marathon by the event-fed launch queue (marathon/queue-from-events.ts). */
+  marathonQueueResync(reason: QueueResyncReason): void {
+    this.#c.queueResyncs.inc({ reason });
   }
 
   /** Counts an error that no cycle report carries (streams, deadlines, signals). */

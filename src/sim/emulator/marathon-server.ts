@@ -157,8 +157,22 @@ export function marathonEvents(cluster: SimCluster, e: ClusterEvent): [string, J
         ],
       ];
     }
-    case 'app_changed':
-      return [['api_post_event', { clientIp: '127.0.0.1', uri: `/v2/apps${e.app.spec.id}`, appDefinition: marathonApp(cluster, e.app, false) }]];
+    case 'app_changed': {
+      const id = e.app.spec.id;
+      // An app that leaves (deleted, or a finished run): no api_post_event, but DeploymentActor's
+      // AppTerminatedEvent once its instances are killed (Events.scala `AppTerminatedEvent(appId)`,
+      // written by Json.writes: `{appId, eventType, timestamp}`).
+      if (e.change === 'deleted' || e.change === 'completed') return [['app_terminated_event', { appId: id }]];
+      // AppsResource.scala `maybePostEvent` (POST /v2/apps, PUT /v2/apps/{id}): the new definition;
+      // then the deployment's first step starts (DeploymentActor.scala `DeploymentStatus(plan, step)`:
+      // raml deploymentPlan.raml `{id, steps, version}`, deploymentSteps.raml `{actions: [{action, app}]}`).
+      const steps = e.change === 'created' ? [[{ action: 'StartApplication', app: id }], [{ action: 'ScaleApplication', app: id }]] : [[{ action: 'ScaleApplication', app: id }]];
+      const plan = { id: deploymentIdFor(e.app), steps: steps.map((actions) => ({ actions })), version: e.app.version };
+      return [
+        ['api_post_event', { clientIp: '127.0.0.1', uri: `/v2/apps${id}`, appDefinition: marathonApp(cluster, e.app, false) }],
+        ['deployment_info', { plan, currentStep: { actions: steps[0] ?? [] } }],
+      ];
+    }
     case 'deployment_success':
       return [['deployment_success', { id: e.deploymentId, plan: { id: e.deploymentId, steps: [], version: isoTime(cluster.clock.now()) } }]];
     default:
