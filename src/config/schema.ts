@@ -191,6 +191,12 @@ export const mesosSchema = z.strictObject({
   stateFrom: z.enum(['auto', 'poll', 'stream']).default('auto'),
   /** With the stream: a full re-sync at least this often, in case an event was missed (default 10 min). */
   stateResyncSeconds: seconds.default(600),
+  /**
+   * How GET_STATE is read: `protobuf` (application/x-protobuf, a fraction of the JSON's cost on a
+   * large cluster), `json`, or `auto`: protobuf, falling back to JSON for a master that answers 406
+   * or sends another content type.
+   */
+  encoding: z.enum(['auto', 'protobuf', 'json']).default('auto'),
   timeoutMs: z.number().int().min(1).max(LIMITS.requestMs).default(10_000),
   maxResponseBytes: z.number().int().min(1).max(LIMITS.responseBytes).default(256 * 1024 * 1024),
 })

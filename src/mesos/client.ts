@@ -1,7 +1,7 @@
 import { LosslessNumber, stringify as stringifyLossless } from 'lossless-json';
 import type { Config } from '../config/schema.js';
 import type { Agent } from '../model/agent.js';
-import { authFromSettings, HttpClient, type HttpRequest, type HttpResponse, type TokenSource } from '../util/http.js';
+import { authFromSettings, HttpClient, type HttpRequest, type HttpResponse, type HttpStream, type TokenSource } from '../util/http.js';
 import type { Logger } from '../util/logger.js';
 import { err, errorMessage, ok, type Result } from '../util/result.js';
 import { fromHttp, type MesosError } from './errors.js';
@@ -12,6 +12,7 @@ import type { MachineId } from '../model/machine.js';
 import { parseMaintenanceSchedule, parseMaintenanceStatus, scheduleBody, type MaintenanceStatus } from './maintenance.js';
 import { parseMasterState, parseSlaves } from './parse-v0.js';
 import { parseGetAgents, type MesosState } from './parse-v1.js';
+import { decodeGetStateResponse } from './proto/get-state.js';
 import { readEventRecords } from './state/event-records.js';
 import { readState } from './state/read-state.js';
 
@@ -49,6 +50,28 @@ const REDIRECTS = new Set([301, 302, 307, 308]);
 /** Statuses with which a master tells us it does not have the v1 operator API (Mesos < 1.0). */
 const NO_V1 = new Set([404, 405, 415, 501]);
 
+/** src/common/http.hpp `APPLICATION_PROTOBUF`: what the master sends a serialized Response as. */
+const APPLICATION_PROTOBUF = 'application/x-protobuf';
+
+/** The media type of a Content-Type header, without parameters, lower case. */
+const mediaType = (contentType: string | undefined): string => (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+
+/**
+ * A protobuf body collected as Buffers (off the V8 heap; protobuf is never made a string), at most
+ * `limit` bytes; one copy into a buffer of the declared length when there is one.
+ */
+async function collectBody(body: AsyncIterable<Uint8Array>, declared: number | undefined, limit: number): Promise<Result<Buffer, number>> {
+  if (declared !== undefined && declared > limit) return err(declared);
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > limit) return err(size);
+    parts.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
+  }
+  return ok(parts.length === 1 && parts[0] ? parts[0] : Buffer.concat(parts, size));
+}
+
 /**
  * v1 master.proto `Call.DrainAgent.max_grace_period` is a google.protobuf.Duration (`{seconds,
  * nanos}`); the master devolves it to the DurationInfo it reports in `drain_info.config`
@@ -77,6 +100,8 @@ export class MesosClient {
   #leader: string | undefined;
   /** Which agent API worked last ('auto' learns it once). */
   #api: 'v1' | 'v0' | undefined;
+  /** Masters (base URLs) that refused protobuf under `encoding: auto`: GET_STATE is read as JSON there. */
+  readonly #jsonOnly = new Set<string>();
 
   /** `tokenSource`: renewable credentials (DC/OS service account) in place of the config's token or basic auth. */
   constructor(config: MesosConfig, logger: Logger, opts: { now?: () => number; tokenSource?: TokenSource } = {}) {
@@ -247,18 +272,51 @@ export class MesosClient {
     return ok({ state: state.value, from: this.#leader ?? '', readAt: this.#now(), api: this.#apiInUse() });
   }
 
+  /** Whether GET_STATE is asked for in protobuf from this master (`mesos.encoding`). */
+  #wantsProtobuf(leader: string): boolean {
+    return this.#config.encoding === 'protobuf' || (this.#config.encoding === 'auto' && !this.#jsonOnly.has(leader));
+  }
+
+  /** `auto`: this master will be read in JSON from now on (said once per master). */
+  #fallBackToJson(leader: string, why: string): void {
+    if (this.#config.encoding !== 'auto' || this.#jsonOnly.has(leader)) return;
+    this.#jsonOnly.add(leader);
+    this.#log.info({ leader, why }, 'mesos master does not serve GET_STATE in protobuf; reading it as JSON');
+  }
+
+  /** A 2xx protobuf GET_STATE body: collected (bounded by `maxResponseBytes`), then decoded. */
+  async #readProtobufState(res: HttpStream): Promise<Result<MesosState, MesosError>> {
+    const declared = Number(res.headers['content-length']);
+    const limit = this.#config.maxResponseBytes;
+    const body = await collectBody(res.body, Number.isFinite(declared) ? declared : undefined, limit);
+    if (!body.ok) return err({ kind: 'too-large', message: `GET_STATE in protobuf from ${res.url}: ${body.error} bytes exceed mesos.maxResponseBytes (${limit})` });
+    const state = decodeGetStateResponse(body.value);
+    if (state.ok) this.#log.debug({ bytes: body.value.length, encoding: 'protobuf', agents: state.value.agents.length }, 'mesos state read');
+    return state;
+  }
+
   /**
-   * POSTs GET_STATE and stream-parses a 2xx body; any other answer comes back as `refused` with the
-   * start of its body (for the usual error message). Redirects and a first network error are
-   * handled as in `#send`. The body may take longer than `timeoutMs` in all; only a silence longer
-   * than that between chunks fails it.
+   * POSTs GET_STATE and reads a 2xx body: in protobuf when `mesos.encoding` asks for it (Accept
+   * application/x-protobuf alone: the master answers JSON whenever Accept allows JSON,
+   * src/master/http.cpp `Master::Http::api`), else stream-parsed JSON. Under `auto` a 406 or a
+   * body of another content type makes this master read in JSON from then on. Any other non-2xx
+   * answer comes back as `refused` with the start of its body (for the usual error message).
+   * Redirects and a first network error are handled as in `#send`. The body may take longer than
+   * `timeoutMs` in all; only a silence longer than that between chunks fails it.
    */
   async #v1StateStreamed(): Promise<Result<{ state: Result<MesosState, MesosError> } | { refused: HttpResponse }, MesosError>> {
-    for (let attempt = 0; attempt < 2; attempt++) {
+    for (let attempt = 0; attempt < 3; attempt++) {
       const leader = await this.leader();
       if (!leader.ok) return leader;
       const url = `${leader.value}/api/v1`;
-      const opened = await this.#http.stream({ method: 'POST', url, jsonText: '{"type":"GET_STATE"}', idleTimeoutMs: this.#config.timeoutMs });
+      const protobuf = this.#wantsProtobuf(leader.value);
+      const opened = await this.#http.stream({
+        method: 'POST',
+        url,
+        jsonText: '{"type":"GET_STATE"}',
+        ...(protobuf ? { headers: { accept: APPLICATION_PROTOBUF } } : {}),
+        idleTimeoutMs: this.#config.timeoutMs,
+      });
       if (!opened.ok) {
         this.#leader = undefined;
         if (attempt === 0 && opened.error.kind === 'network') continue;
@@ -272,14 +330,22 @@ export class MesosClient {
         if (!moved.ok) return moved;
         continue;
       }
+      if (res.status === 406 && protobuf && this.#config.encoding === 'auto') {
+        res.close();
+        this.#fallBackToJson(leader.value, 'HTTP 406 to Accept: application/x-protobuf');
+        continue;
+      }
       if (res.status < 200 || res.status >= 300) {
         const body = await firstBytes(res.body, 4096);
         res.close();
         return ok({ refused: { status: res.status, url: res.url, headers: res.headers, body } });
       }
       try {
+        const type = mediaType(res.headers['content-type']);
+        if (type === APPLICATION_PROTOBUF) return ok({ state: await this.#readProtobufState(res) });
+        if (protobuf) this.#fallBackToJson(leader.value, `answered ${type || 'no content type'} to Accept: application/x-protobuf`);
         const read = await readState(res.body, this.#config.maxResponseBytes);
-        if (read.ok) this.#log.debug({ bytes: read.value.bytes, streamed: read.value.streamed, agents: read.value.state.agents.length }, 'mesos state read');
+        if (read.ok) this.#log.debug({ bytes: read.value.bytes, encoding: 'json', streamed: read.value.streamed, agents: read.value.state.agents.length }, 'mesos state read');
         return ok({ state: read.ok ? ok(read.value.state) : read });
       } finally {
         res.close();

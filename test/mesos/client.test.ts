@@ -169,13 +169,13 @@ describe('agent APIs', () => {
     ]);
   });
 
-  it('GET_STATE over v1, with Accept and Content-Type application/json', async () => {
+  it('GET_STATE over v1 with encoding json: Accept and Content-Type application/json', async () => {
     const headers: Record<string, string | undefined>[] = [];
     const s = await server((req, res, body) => {
       if (req.url === '/api/v1') headers.push({ accept: req.headers.accept, type: req.headers['content-type'] });
       return v1Master()(req, res, body);
     });
-    const r = await client({ masters: [s.url] }).getState();
+    const r = await client({ masters: [s.url], encoding: 'json' }).getState();
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value.state.agents).toHaveLength(2);
     expect(headers[0]).toEqual({ accept: 'application/json', type: 'application/json' });
