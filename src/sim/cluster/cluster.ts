@@ -3,25 +3,28 @@ import { resources, type Resources } from '../../model/resources.js';
 import { err, ok, type Result } from '../../util/result.js';
 import { ConstraintState, offerRefusal } from './constraints.js';
 import { EventBus } from './events.js';
-import { addFunnel, emptyFunnel, newQueueState, noteUnused, settle } from './funnel.js';
+import { addFunnel, emptyFunnel, LAST_UNUSED_KEPT, newQueueState, noteUnused, settle } from './funnel.js';
 import { agentIdFor, frameworkIdFor, isoTime, seededRandom, taskIdFor, uuidLike } from './ids.js';
 import { MaintenanceBook } from './maintenance.js';
 import { DRAINING_SINCE, versionAtLeast } from './mesos-version.js';
 import { allocate, createPools, release } from './pools.js';
 import { listPorts } from './ranges.js';
-import type {
-  AgentSpec,
-  AppSpec,
-  MachineId,
-  MachineMode,
-  OfferFunnel,
-  RejectReason,
-  SimAgent,
-  SimApp,
-  SimFramework,
-  SimTask,
-  TaskState,
-  WindowInput,
+import {
+  REJECT_REASONS,
+  type AgentSpec,
+  type AppSpec,
+  type LaunchQueueState,
+  type MachineId,
+  type MachineMode,
+  type OfferFunnel,
+  type RejectReason,
+  type SimAgent,
+  type SimApp,
+  type SimFramework,
+  type SimTask,
+  type TaskState,
+  type UnusedOffer,
+  type WindowInput,
 } from './types.js';
 import { VirtualClock } from './virtual-clock.js';
 
@@ -86,6 +89,7 @@ export class SimCluster {
   readonly #rand: () => number;
   readonly #agents = new Map<string, SimAgent>();
   readonly #byHostname = new Map<string, SimAgent>();
+  readonly #machineKeys = new WeakMap<SimAgent, string>();
   readonly #apps = new Map<string, SimApp>();
   readonly #tasks = new Map<string, SimTask>();
   readonly #waiting = new Set<SimApp>();
@@ -221,7 +225,17 @@ export class SimCluster {
 
   /** Maintenance mode of the machine an agent runs on. */
   machineMode(agent: SimAgent): MachineMode | undefined {
-    return this.maintenance.modeOf(agentMachine(agent));
+    return this.maintenance.any ? this.maintenance.modeOfKey(this.#machineKeyOf(agent)) : undefined;
+  }
+
+  /** The agent's `machineKey`, made once (a hostname and IP never change for an agent). */
+  #machineKeyOf(agent: SimAgent): string {
+    let key = this.#machineKeys.get(agent);
+    if (key === undefined) {
+      key = machineKey(agentMachine(agent));
+      this.#machineKeys.set(agent, key);
+    }
+    return key;
   }
 
   /** Agents that count as draining: DRAIN_AGENT or a DRAINING maintenance window. */
@@ -546,34 +560,8 @@ export class SimCluster {
           )
         : undefined;
     const funnel = full ? emptyFunnel() : { ...q.lastPass, declined: { ...q.lastPass.declined } };
-    let waiting = this.waitingCount(app);
-    let failed = false;
-    while (waiting > 0) {
-      let chosen: SimAgent | undefined;
-      for (let k = 0; k < agents.length; k++) {
-        const agent = agents[k] as SimAgent;
-        if (full) funnel.processed++;
-        const reason = this.#reject(app, agent, cs, now);
-        if (reason === undefined) {
-          chosen = cs?.spreads ? (cs.leastUsed(agents, k, (a) => this.#reject(app, a, cs, now) === undefined) ?? agent) : agent;
-          break;
-        }
-        if (full) {
-          funnel.declined[reason]++;
-          noteUnused(q, { agentId: agent.id, hostname: agent.hostname, reason, at: now });
-        }
-      }
-      if (!chosen) {
-        failed = true;
-        break;
-      }
-      if (!full) funnel.processed++;
-      funnel.used++;
-      q.lastUsedOfferAt = now;
-      this.#launch(app, chosen, need);
-      cs?.record(chosen);
-      waiting--;
-    }
+    const waiting = this.waitingCount(app);
+    const failed = cs ? this.#placeConstrained(app, q, agents, cs, funnel, waiting, now, full) : this.#placeFree(app, q, agents, funnel, waiting, now, full);
     addFunnel(q.attempt, funnel);
     q.lastPass = funnel;
     q.settledAt = pass;
@@ -584,12 +572,91 @@ export class SimCluster {
     this.#refreshQueue(app);
   }
 
+  /**
+   * First fit of an app with placement constraints: every instance scans the agents from the
+   * first, since each placement changes what the constraints accept everywhere.
+   */
+  #placeConstrained(app: SimApp, q: LaunchQueueState, agents: readonly SimAgent[], cs: ConstraintState, funnel: OfferFunnel, waiting: number, now: number, full: boolean): boolean {
+    const need = app.need;
+    for (; waiting > 0; waiting--) {
+      let chosen: SimAgent | undefined;
+      for (let k = 0; k < agents.length; k++) {
+        const agent = agents[k] as SimAgent;
+        if (full) funnel.processed++;
+        const reason = this.#reject(app, agent, cs, now);
+        if (reason === undefined) {
+          chosen = cs.spreads ? (cs.leastUsed(agents, k, (a) => this.#reject(app, a, cs, now) === undefined) ?? agent) : agent;
+          break;
+        }
+        if (full) {
+          funnel.declined[reason]++;
+          noteUnused(q, { agentId: agent.id, hostname: agent.hostname, reason, at: now });
+        }
+      }
+      if (!chosen) return true;
+      if (!full) funnel.processed++;
+      funnel.used++;
+      q.lastUsedOfferAt = now;
+      this.#launch(app, chosen, need);
+      cs.record(chosen);
+    }
+    return false;
+  }
+
+  /**
+   * First fit of an app without constraints, counted exactly as scanning every agent from the
+   * first for each instance (Marathon sees every offer again): an agent's answer depends only on
+   * its own state, which a launch elsewhere does not change, so the agents before the last
+   * chosen one decline again for the same reasons. Their declines are added from a tally
+   * instead of being evaluated again: O(agents + instances), not O(agents x instances).
+   */
+  #placeFree(app: SimApp, q: LaunchQueueState, agents: readonly SimAgent[], funnel: OfferFunnel, waiting: number, now: number, full: boolean): boolean {
+    const need = app.need;
+    // Agents [0, from) all decline; `tally` counts their reasons, `recent` keeps their last declines in order.
+    let from = 0;
+    const tally = full ? emptyFunnel().declined : undefined;
+    const recent: UnusedOffer[] = [];
+    for (; waiting > 0; waiting--) {
+      if (tally && from > 0) {
+        funnel.processed += from;
+        for (const r of REJECT_REASONS) funnel.declined[r] += tally[r];
+        // noteUnused keeps the last few: replaying the prefix's last few leaves the same list.
+        for (const offer of recent) noteUnused(q, offer);
+      }
+      let chosen: SimAgent | undefined;
+      for (let k = from; k < agents.length; k++) {
+        const agent = agents[k] as SimAgent;
+        if (full) funnel.processed++;
+        const reason = this.#reject(app, agent, undefined, now);
+        if (reason === undefined) {
+          chosen = agent;
+          from = k;
+          break;
+        }
+        if (tally) {
+          funnel.declined[reason]++;
+          const offer: UnusedOffer = { agentId: agent.id, hostname: agent.hostname, reason, at: now };
+          noteUnused(q, offer);
+          tally[reason]++;
+          recent.push(offer);
+          if (recent.length > LAST_UNUSED_KEPT) recent.shift();
+        }
+      }
+      if (!chosen) return true;
+      if (!full) funnel.processed++;
+      funnel.used++;
+      q.lastUsedOfferAt = now;
+      this.#launch(app, chosen, need);
+    }
+    return false;
+  }
+
   #reject(app: SimApp, agent: SimAgent, cs: ConstraintState | undefined, now: number): RejectReason | undefined {
     // The placement module's answer (planner/placement.ts), with maintenance in its funnel place.
     const shortfall = offerRefusal(app, agent, cs);
     if (shortfall === 'UnfulfilledRole' || shortfall === 'UnfulfilledConstraint') return shortfall;
     if (this.machineMode(agent) !== undefined) {
-      const start = this.maintenance.windowOf(agentMachine(agent))?.start;
+      const start = this.maintenance.windowOfKey(this.#machineKeyOf(agent))?.start;
       if (start === undefined || start <= now) return 'AgentMaintenance';
     }
     return shortfall;

@@ -31,7 +31,8 @@ export function settle(q: LaunchQueueState, upTo: number): void {
   for (const r of REJECT_REASONS) q.attempt.declined[r] += f.declined[r] * replays;
 }
 
-const LAST_UNUSED_KEPT = 10;
+/** Unused offers an app keeps (the newest). */
+export const LAST_UNUSED_KEPT = 10;
 
 export function noteUnused(q: LaunchQueueState, offer: UnusedOffer): void {
   q.lastUnused.push(offer);

@@ -160,15 +160,30 @@ export class MaintenanceBook {
 
   /** Mode of exactly this machine (Mesos equality), undefined when UP or unknown. */
   modeOf(m: MachineId): MachineMode | undefined {
+    return this.#inMaintenance === 0 ? undefined : this.modeOfKey(machineKey(m));
+  }
+
+  /** True when some machine is DRAINING or DOWN. */
+  get any(): boolean {
+    return this.#inMaintenance > 0;
+  }
+
+  /** `modeOf` for a machine's `machineKey` (callers asking per offer keep the key). */
+  modeOfKey(key: string): MachineMode | undefined {
     if (this.#inMaintenance === 0) return undefined;
-    const e = this.#machines.get(machineKey(m));
+    const e = this.#machines.get(key);
     return e === undefined || e.mode === 'UP' ? undefined : e.mode;
   }
 
   /** The window holding exactly this machine, when scheduled. */
   windowOf(m: MachineId): SimWindow | undefined {
+    return this.#inMaintenance === 0 ? undefined : this.windowOfKey(machineKey(m));
+  }
+
+  /** `windowOf` for a machine's `machineKey`. */
+  windowOfKey(key: string): SimWindow | undefined {
     if (this.#inMaintenance === 0) return undefined;
-    return this.#machines.get(machineKey(m))?.window;
+    return this.#machines.get(key)?.window;
   }
 
   /** Machines in a mode, as they were first named. */
