@@ -12,6 +12,8 @@ import { appSchema, appsSchema, type MarathonAppJson } from './schema.js';
 import { describeIssues } from '../util/http.js';
 
 export type MarathonConfig = NonNullable<Config['marathon']>;
+/** What the client needs of the config: where Marathon is and how to log in. */
+export type MarathonConnection = Pick<MarathonConfig, 'url'> & Partial<Pick<MarathonConfig, 'token' | 'username' | 'password'>>;
 
 export interface MarathonClientOptions {
   readonly timeoutMs?: number;
@@ -27,7 +29,7 @@ export class MarathonClient {
   readonly #log: Logger;
   readonly #base: string;
 
-  constructor(config: MarathonConfig, logger: Logger, opts: MarathonClientOptions = {}) {
+  constructor(config: MarathonConnection, logger: Logger, opts: MarathonClientOptions = {}) {
     this.#log = logger;
     this.#base = config.url.replace(/\/+$/, '');
     const auth = opts.tokenSource?.auth ?? authFromSettings(config);
