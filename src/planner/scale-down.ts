@@ -1,6 +1,6 @@
 import type { Agent, Task } from '../model/agent.js';
 import type { Removal } from '../model/plan.js';
-import { toVector, makeBin, canHost, take, type Bin } from './packing.js';
+import { toVector, makeBin, canHost, fitsIn, take, type Bin } from './packing.js';
 import { agentLoad, runningTasks, type GroupView } from './group-view.js';
 import { machineOf, type MachineId } from '../model/machine.js';
 import { protection } from './protections.js';
@@ -69,48 +69,74 @@ function notUnneeded(agent: Agent, view: GroupView, memory: GroupMemory, now: nu
  * Picks up to `wanted` candidates whose running tasks all fit on the group's
  * other agents (resources and known constraints), simulating each move before
  * the next so two removals never count on the same free room.
+ *
+ * Cost at 50,000 agents (bench/warm.ts): bins are made on first use, in the order first-fit scans
+ * them, so a scale-down that finds room on the first agents never builds one per agent; and a
+ * constraint-free need that fitted nowhere is remembered with the only bins that can have gained
+ * room since (those the failed candidate's undone moves gave back, and its own), so a run of stuck
+ * candidates costs a few checks each instead of a scan of the whole group (was quadratic).
  */
 export function chooseRemovable(view: GroupView, candidates: readonly Candidate[], wanted: number): { chosen: Candidate[]; stuck: Excluded[] } {
-  const bins = new Map<string, Bin>();
-  for (const a of view.capacity) {
-    const apps = new Map<string, number>();
-    for (const t of runningTasks(a)) if (t.appId) apps.set(t.appId, (apps.get(t.appId) ?? 0) + 1);
-    bins.set(a.id, makeBin(a, subtractFloor(a.total, a.used), apps));
-  }
+  const agents = view.capacity;
+  const made: (Bin | undefined)[] = new Array<Bin | undefined>(agents.length);
+  const binAt = (k: number, a: Agent): Bin => (made[k] ??= binOf(a));
   const removed = new Set<string>();
   // Agents that took moved tasks in this simulation stay: removing one would strand what it took
   // (cluster-autoscaler records each simulated move, removed node -> target node, in a UsageTracker:
   // simulator/cluster.go, findPlaceFor's usageTracker.RegisterUsage, so a destination is not removed with its source).
-  const receivers = new Set<Bin>();
+  const receivers = new Set<string>();
+  // Need (as text) -> the bins that may host it now, after it fitted none (see above).
+  const nowhere = new Map<string, { readonly only: readonly { k: number; id: string }[] }>();
+  const stillNowhere = (need: Float64Array): boolean => {
+    const memo = nowhere.get(need.join());
+    if (!memo) return false;
+    return !memo.only.some(({ k, id }) => !removed.has(id) && fitsIn(need, binAt(k, agents[k] as Agent)));
+  };
   const chosen: Candidate[] = [];
   const stuck: Excluded[] = [];
+  const refuse = (c: Candidate, n: number): void => {
+    stuck.push({ agent: c.agent, why: `its ${n} task(s) would not fit on the other agents of the group` });
+  };
   for (const c of candidates) {
     if (chosen.length >= wanted) break;
-    const own = bins.get(c.agent.id);
-    if (own && receivers.has(own)) continue;
+    if (receivers.has(c.agent.id)) continue;
     const tasks = movingWork(c.agent);
+    const needs = tasks.map((t) => toVector(t.resources));
     removed.add(c.agent.id);
-    const moves: { bin: Bin; need: Float64Array; app: string }[] = [];
+    // A known misfit fails this candidate whatever its other moves do (they only take room).
+    if (tasks.some((t, i) => (t.constraints ?? []).length === 0 && stillNowhere(needs[i] as Float64Array))) {
+      removed.delete(c.agent.id);
+      refuse(c, tasks.length);
+      continue;
+    }
+    const moves: { k: number; id: string; bin: Bin; need: Float64Array; app: string }[] = [];
+    let failed: Float64Array | undefined;
     let ok = true;
-    for (const t of tasks) {
-      const need = toVector(t.resources);
+    for (let ti = 0; ti < tasks.length; ti++) {
+      const t = tasks[ti] as (typeof tasks)[number];
+      const need = needs[ti] as Float64Array;
+      const constraints = t.constraints ?? [];
       const app = t.appId ?? t.id;
-      let target: Bin | undefined;
-      for (const [id, bin] of bins) {
-        if (!removed.has(id) && canHost(need, t.constraints ?? [], app, bin)) {
-          target = bin;
+      let target: { k: number; id: string; bin: Bin } | undefined;
+      for (let k = 0; k < agents.length; k++) {
+        const a = agents[k] as Agent;
+        if (removed.has(a.id)) continue;
+        const bin = binAt(k, a);
+        if (canHost(need, constraints, app, bin)) {
+          target = { k, id: a.id, bin };
           break;
         }
       }
       if (!target) {
         ok = false;
+        if (constraints.length === 0) failed = need;
         break;
       }
-      take(need, target, app);
-      moves.push({ bin: target, need, app });
+      take(need, target.bin, app);
+      moves.push({ ...target, need, app });
     }
     if (ok) {
-      for (const m of moves) receivers.add(m.bin);
+      for (const m of moves) receivers.add(m.id);
       chosen.push(c);
       continue;
     }
@@ -120,9 +146,22 @@ export function chooseRemovable(view: GroupView, candidates: readonly Candidate[
       m.bin.apps.set(m.app, (m.bin.apps.get(m.app) ?? 1) - 1);
     }
     removed.delete(c.agent.id);
-    stuck.push({ agent: c.agent, why: `its ${tasks.length} task(s) would not fit on the other agents of the group` });
+    if (failed) {
+      // Every bin was scanned and refused it; since then only these gained room (or came back).
+      const own = agents.findIndex((a) => a.id === c.agent.id);
+      const only = moves.map(({ k, id }) => ({ k, id }));
+      if (own >= 0) only.push({ k: own, id: c.agent.id });
+      nowhere.set(failed.join(), { only });
+    }
+    refuse(c, tasks.length);
   }
   return { chosen, stuck };
+}
+
+function binOf(a: Agent): Bin {
+  const apps = new Map<string, number>();
+  for (const t of runningTasks(a)) if (t.appId) apps.set(t.appId, (apps.get(t.appId) ?? 0) + 1);
+  return makeBin(a, subtractFloor(a.total, a.used), apps);
 }
 
 /**

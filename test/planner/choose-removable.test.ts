@@ -1,0 +1,115 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Agent } from '../../src/model/agent.js';
+import type { Constraint } from '../../src/model/pending.js';
+import { resources } from '../../src/model/resources.js';
+import { runningTasks, viewGroup, type GroupView } from '../../src/planner/group-view.js';
+import { canHost, makeBin, take, toVector, type Bin } from '../../src/planner/packing.js';
+import { chooseRemovable, movingWork, type Candidate, type Excluded } from '../../src/planner/scale-down.js';
+import { subtractFloor } from '../../src/model/resources.js';
+import { agent, config, groupState, snapshot, task } from '../support/builders.js';
+
+const UNIQUE: readonly Constraint[] = [{ field: 'hostname', operator: 'UNIQUE' }];
+
+/**
+ * The re-placement simulation as first written: a bin for every agent up front, every task
+ * scanned over every bin. The faster `chooseRemovable` (lazy bins, remembered misfits) must
+ * choose exactly what this does.
+ */
+function reference(view: GroupView, candidates: readonly Candidate[], wanted: number): { chosen: Candidate[]; stuck: Excluded[] } {
+  const bins = new Map<string, Bin>();
+  for (const a of view.capacity) {
+    const apps = new Map<string, number>();
+    for (const t of runningTasks(a)) if (t.appId) apps.set(t.appId, (apps.get(t.appId) ?? 0) + 1);
+    bins.set(a.id, makeBin(a, subtractFloor(a.total, a.used), apps));
+  }
+  const removed = new Set<string>();
+  const receivers = new Set<Bin>();
+  const chosen: Candidate[] = [];
+  const stuck: Excluded[] = [];
+  for (const c of candidates) {
+    if (chosen.length >= wanted) break;
+    const own = bins.get(c.agent.id);
+    if (own && receivers.has(own)) continue;
+    const tasks = movingWork(c.agent);
+    removed.add(c.agent.id);
+    const moves: { bin: Bin; need: Float64Array; app: string }[] = [];
+    let ok = true;
+    for (const t of tasks) {
+      const need = toVector(t.resources);
+      const app = t.appId ?? t.id;
+      let target: Bin | undefined;
+      for (const [id, bin] of bins) {
+        if (!removed.has(id) && canHost(need, t.constraints ?? [], app, bin)) {
+          target = bin;
+          break;
+        }
+      }
+      if (!target) {
+        ok = false;
+        break;
+      }
+      take(need, target, app);
+      moves.push({ bin: target, need, app });
+    }
+    if (ok) {
+      for (const m of moves) receivers.add(m.bin);
+      chosen.push(c);
+      continue;
+    }
+    for (const m of moves) {
+      for (let i = 0; i < m.need.length; i++) m.bin.free[i] = (m.bin.free[i] ?? 0) + (m.need[i] ?? 0);
+      m.bin.apps.set(m.app, (m.bin.apps.get(m.app) ?? 1) - 1);
+    }
+    removed.delete(c.agent.id);
+    stuck.push({ agent: c.agent, why: `its ${tasks.length} task(s) would not fit on the other agents of the group` });
+  }
+  return { chosen, stuck };
+}
+
+/** Agents of 4 cpus running tasks of a few sizes (so needs repeat), some of an app placed hostname UNIQUE. */
+const clusterArb = fc.array(
+  fc.array(fc.record({ cpus: fc.constantFrom(0.5, 1, 1.5, 2, 3), app: fc.constantFrom('/a', '/b', '/u') }), { maxLength: 4 }),
+  { minLength: 1, maxLength: 14 },
+);
+
+function build(spec: { cpus: number; app: string }[][]): { view: GroupView; candidates: Candidate[] } {
+  const agents: Agent[] = spec.map((ts, i) => {
+    const fitted: { cpus: number; app: string }[] = [];
+    let used = 0;
+    for (const t of ts) if (used + t.cpus <= 4 && !(t.app === '/u' && fitted.some((f) => f.app === '/u'))) (fitted.push(t), (used += t.cpus));
+    const tasks = fitted.map((t) => task({ appId: t.app, resources: resources({ cpus: t.cpus, mem: 0 }), ...(t.app === '/u' ? { constraints: UNIQUE } : {}) }));
+    return agent({ id: `p${i}`, cpus: 4, usedCpus: used, tasks });
+  });
+  const view = viewGroup(snapshot(agents, { stateless: groupState(agents) }), config().groups[0]!);
+  const candidates = view.capacity.map((a) => ({ agent: a, instanceId: a.id, machine: { hostname: a.hostname, ip: a.ip ?? '' }, load: a.used.cpus / a.total.cpus, tasks: a.tasks.length }));
+  return { view, candidates };
+}
+
+const ids = (r: { chosen: Candidate[]; stuck: Excluded[] }) => ({ chosen: r.chosen.map((c) => c.agent.id), stuck: r.stuck.map((s) => `${s.agent.id}: ${s.why}`) });
+
+describe('chooseRemovable', () => {
+  it('chooses exactly what the full simulation chooses, in any candidate order, for any wanted', () => {
+    fc.assert(
+      fc.property(clusterArb, fc.integer({ min: 1, max: 14 }), fc.integer(), (spec, wanted, seed) => {
+        const { view, candidates } = build(spec);
+        // A shuffled order: stuck candidates come between chosen ones.
+        const order = [...candidates].sort((a, b) => ((a.agent.id.length * 7919 + seed) % 13) - ((b.agent.id.length * 7919 + seed) % 13) || (a.load - b.load) * (seed % 2 ? 1 : -1));
+        expect(ids(chooseRemovable(view, order, wanted))).toEqual(ids(reference(view, order, wanted)));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('a run of stuck candidates stays stuck, each for its own reason', () => {
+    // Six full agents (3 + 1 cpus), one with 3 cpus free, one empty. The empty one goes first; then
+    // each full one's 3-cpu task finds the free room but its 1-cpu task fits nowhere.
+    const spec = [...Array.from({ length: 6 }, () => [{ cpus: 3, app: '/a' }, { cpus: 1, app: '/b' }]), [{ cpus: 1, app: '/b' }], []];
+    const { view, candidates } = build(spec);
+    const order = [candidates[7]!, ...candidates.slice(0, 7)];
+    const r = chooseRemovable(view, order, 3);
+    expect(ids(r)).toEqual(ids(reference(view, order, 3)));
+    expect(r.chosen.map((c) => c.agent.id)).toEqual([candidates[7]!.agent.id]);
+    expect(r.stuck.map((s) => s.why)).toEqual([...Array.from({ length: 6 }, () => 'its 2 task(s) would not fit on the other agents of the group'), 'its 1 task(s) would not fit on the other agents of the group']);
+  });
+});
