@@ -81,5 +81,7 @@ describe('a memory-bound group is sized by memory', () => {
     expect(g?.resources).toEqual(['cpus', 'mem', 'gpus']);
     expect(g?.scaleDown).toMatchObject({ sizing: 'fit' });
     expect(g?.scaleDown.maxParallel).toBeGreaterThan(1);
+    // Headroom is released after an hour without growth (the G3 regression, BENCHMARKS.md).
+    expect(g?.scaleDown.headroomIdleTime).toBe(3600);
   });
 });
