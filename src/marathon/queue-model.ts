@@ -370,9 +370,12 @@ export class QueueModel {
         a.kind = 'pod';
         a.template = { ...q.launch, count: 0 };
       } else if (q.app && !a.def) {
-        // Known from the queue alone (a read raced the app's creation): its tasks are read too.
+        // Known from the queue alone (an event missed, or a read that raced the app's creation):
+        // its count is the read's until its tasks are read too.
+        if (check && a.seq <= startSeq && a.held === undefined) disagree.push({ id: a.id, model: 0, read: q.launch.count });
         this.#define(a, q.app);
         a.defWanted = true;
+        a.held = q.launch.count;
       }
     }
     for (const a of this.#apps.values()) {
@@ -388,7 +391,7 @@ export class QueueModel {
         continue;
       }
       a.readWanted = false;
-      const derived = this.#derived(a);
+      const derived = a.defWanted ? undefined : this.#derived(a);
       if (derived === read) delete a.held;
       else {
         if (check && a.held === undefined && derived !== undefined) disagree.push({ id: a.id, model: derived, read });
