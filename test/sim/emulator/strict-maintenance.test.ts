@@ -220,7 +220,7 @@ describe('machine/down and machine/up', () => {
 });
 
 describe('the operator API envelope', () => {
-  it('answers 400 without a Content-Type, 415 for one it does not read and 406 when JSON is not acceptable, as Master::Http::api does', async () => {
+  it('answers 400 without a Content-Type, 415 for one it does not read and 406 when neither JSON nor protobuf is acceptable, as Master::Http::api does', async () => {
     emu = await startEmulatedCluster(twoAgents);
     const url = `${started().masterUrl}/api/v1`;
     const none = await fetch(url, { method: 'POST', body: new Uint8Array(Buffer.from('{"type":"GET_AGENTS"}')) });
@@ -228,7 +228,9 @@ describe('the operator API envelope', () => {
     const plain = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: '{"type":"GET_AGENTS"}' });
     expect(plain.status).toBe(415);
     const protobufOnly = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/x-protobuf' }, body: '{"type":"GET_AGENTS"}' });
-    expect(protobufOnly.status).toBe(406);
+    expect({ status: protobufOnly.status, type: protobufOnly.headers.get('content-type') }).toEqual({ status: 200, type: 'application/x-protobuf' });
+    const neither = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'text/html' }, body: '{"type":"GET_AGENTS"}' });
+    expect(neither.status).toBe(406);
     expect(await call({ type: 'NO_SUCH_CALL' })).toEqual({ status: 400, text: "Failed to validate master::Call: Expecting 'type' to be present" });
   });
 });
