@@ -46,46 +46,47 @@ export function expectEnd(r: Reader, end: number, what: string): void {
 }
 
 function readScalar(r: Reader, f: FieldSpec, end: number): unknown {
-  switch (f.kind) {
-    case 'message': {
+  // Numbered as KIND_CODE (message-spec.ts); the common kinds first.
+  switch (f.code) {
+    case 0: {
       const spec = f.message;
       if (!spec) throw new Error(`${f.name}: no message spec`);
       return decodeMessage(r, subEnd(r, end, f.name), spec);
     }
-    case 'enum': {
+    case 1:
+      return r.string();
+    case 2: {
       const n = r.int32();
       // A value newer than our definitions: its number, which names no state we act on.
       return f.enumNames?.get(n) ?? String(n);
     }
-    case 'string':
-      return r.string();
-    case 'bytes':
-      return r.bytes();
-    case 'bool':
-      return r.bool();
-    case 'double':
+    case 3:
       return r.double();
-    case 'float':
-      return r.float();
-    case 'int32':
+    case 4:
+      return r.bool();
+    case 5:
       return r.int32();
-    case 'uint32':
+    case 6:
       return r.uint32();
-    case 'sint32':
-      return r.sint32();
-    case 'fixed32':
-      return r.fixed32();
-    case 'sfixed32':
-      return r.sfixed32();
-    case 'int64':
+    case 7:
       return toNumber(r.int64());
-    case 'uint64':
+    case 8:
       return toNumber(r.uint64());
-    case 'sint64':
+    case 9:
+      return r.bytes();
+    case 10:
+      return r.float();
+    case 11:
+      return r.sint32();
+    case 12:
+      return r.fixed32();
+    case 13:
+      return r.sfixed32();
+    case 14:
       return toNumber(r.sint64());
-    case 'fixed64':
+    case 15:
       return toNumber(r.fixed64());
-    case 'sfixed64':
+    default:
       return toNumber(r.sfixed64());
   }
 }
@@ -118,8 +119,10 @@ export function decodeMessage(r: Reader, end: number, spec: MessageSpec): Record
     }
     if (wireType === f.wireType) {
       const v = readScalar(r, f, end);
-      if (f.repeated) push(out, f.name, v);
-      else out[f.name] = v;
+      if (!f.repeated) out[f.name] = v;
+      else {
+        push(out, f.name, v);
+      }
     } else if (wireType === 2 && f.repeated && f.kind !== 'message') {
       // A packed repeated number field: parsers accept it whatever the .proto says.
       const stop = subEnd(r, end, f.name);
@@ -130,6 +133,10 @@ export function decodeMessage(r: Reader, end: number, spec: MessageSpec): Record
     }
   }
   expectEnd(r, end, spec.fullName);
-  for (const [name, v] of spec.defaults) if (!(name in out)) out[name] = v;
+  const defaults = spec.defaults;
+  for (let i = 0; i < defaults.length; i++) {
+    const d = defaults[i];
+    if (d && out[d[0]] === undefined) out[d[0]] = d[1];
+  }
   return out;
 }

@@ -24,6 +24,8 @@ export interface FieldSpec {
   readonly name: string;
   readonly id: number;
   readonly kind: FieldKind;
+  /** `kind` as a small integer (KIND_CODE), for the decoder's hot switch. */
+  readonly code: number;
   readonly repeated: boolean;
   /** The wire type a (non-packed) value of this field has. */
   readonly wireType: number;
@@ -66,6 +68,12 @@ const WIRE: Record<FieldKind, number> = {
 
 const isKind = (t: string): t is FieldKind => t in WIRE;
 
+/** Small integers for the kinds, in the order the decoder tests them. */
+export const KIND_CODE: Record<FieldKind, number> = {
+  message: 0, string: 1, enum: 2, double: 3, bool: 4, int32: 5, uint32: 6, int64: 7, uint64: 8, bytes: 9,
+  float: 10, sint32: 11, fixed32: 12, sfixed32: 13, sint64: 14, fixed64: 15, sfixed64: 16,
+};
+
 /** Loads proto texts (proto2, field names as written) into one protobufjs root. */
 export function loadRoot(...texts: readonly string[]): protobuf.Root {
   const root = new protobuf.Root();
@@ -92,13 +100,13 @@ export function compileSpec(root: protobuf.Root, typeName: string, cache = new M
     const resolved = f.resolve().resolvedType;
     let field: FieldSpec;
     if (resolved instanceof protobuf.Type) {
-      field = { name: f.name, id: f.id, kind: 'message', repeated: f.repeated, wireType: 2, message: compileSpec(root, resolved.fullName, cache) };
+      field = { name: f.name, id: f.id, kind: 'message', code: KIND_CODE.message, repeated: f.repeated, wireType: 2, message: compileSpec(root, resolved.fullName, cache) };
     } else if (resolved instanceof protobuf.Enum) {
       const names = new Map<number, string>();
       for (const [name, n] of Object.entries(resolved.values)) names.set(n, name);
-      field = { name: f.name, id: f.id, kind: 'enum', repeated: f.repeated, wireType: 0, enumNames: names };
+      field = { name: f.name, id: f.id, kind: 'enum', code: KIND_CODE.enum, repeated: f.repeated, wireType: 0, enumNames: names };
     } else if (isKind(f.type)) {
-      field = { name: f.name, id: f.id, kind: f.type, repeated: f.repeated, wireType: WIRE[f.type] };
+      field = { name: f.name, id: f.id, kind: f.type, code: KIND_CODE[f.type], repeated: f.repeated, wireType: WIRE[f.type] };
     } else {
       throw new Error(`${type.fullName}.${f.name}: unsupported type ${f.type}`);
     }
