@@ -69,19 +69,52 @@ const BY_FQDN = 1;
 const BY_SHORT = 2;
 const HOW = ['private IP', 'hostname', 'short hostname'] as const;
 
+/** The instances' identity fields, indexed by IP, FQDN and short name (positions in the list). */
+class InstanceKeys {
+  readonly byIp = new Map<string, number[]>();
+  readonly byFqdn = new Map<string, number[]>();
+  readonly byShort = new Map<string, number[]>();
+  readonly #fields: (string | undefined)[] = [];
+
+  constructor(instances: readonly Instance[]) {
+    for (let n = 0; n < instances.length; n++) {
+      const i = instances[n] as Instance;
+      this.#fields.push(i.id, i.hostname, i.privateIp);
+      const k = keysOf(i.hostname, i.privateIp);
+      for (const ip of k.ips) push(this.byIp, ip, n);
+      if (k.fqdn !== undefined) push(this.byFqdn, k.fqdn, n);
+      if (k.short !== undefined) push(this.byShort, k.short, n);
+    }
+  }
+
+  /** True when these keys index exactly `instances`: the same ids, hostnames and IPs in the same order. */
+  indexes(instances: readonly Instance[]): boolean {
+    const f = this.#fields;
+    if (f.length !== instances.length * 3) return false;
+    for (let n = 0, j = 0; n < instances.length; n++, j += 3) {
+      const i = instances[n] as Instance;
+      if (f[j] !== i.id || f[j + 1] !== i.hostname || f[j + 2] !== i.privateIp) return false;
+    }
+    return true;
+  }
+}
+
 /** Indexes of a group's instances, built once per snapshot so matching is linear. */
 export class InstanceIndex {
-  readonly #byIp = new Map<string, Instance[]>();
-  readonly #byFqdn = new Map<string, Instance[]>();
-  readonly #byShort = new Map<string, Instance[]>();
+  /** The identity index, shared with a previous listing's index when the instances' identities did not change. */
+  readonly #keys: InstanceKeys;
 
-  constructor(readonly instances: readonly Instance[]) {
-    for (const i of instances) {
-      const k = keysOf(i.hostname, i.privateIp);
-      for (const ip of k.ips) push(this.#byIp, ip, i);
-      if (k.fqdn !== undefined) push(this.#byFqdn, k.fqdn, i);
-      if (k.short !== undefined) push(this.#byShort, k.short, i);
-    }
+  /** `previous`: an index of an earlier listing of the group, whose keys are reused if they still describe `instances`. */
+  constructor(
+    readonly instances: readonly Instance[],
+    previous?: InstanceIndex,
+  ) {
+    this.#keys = previous !== undefined && previous.#keys.indexes(instances) ? previous.#keys : new InstanceKeys(instances);
+  }
+
+  /** True when both index instances of the same identities (the same keys object). */
+  sameIdentities(other: InstanceIndex | undefined): boolean {
+    return other !== undefined && other.#keys === this.#keys;
   }
 
   /**
@@ -90,18 +123,38 @@ export class InstanceIndex {
    * ambiguous and refused.
    */
   lookup(host: MachineId): InstanceMatch {
+    const m = this.find(host);
+    if (typeof m === 'string') return { why: m };
+    return { instance: this.instances[m.at] as Instance, how: m.how };
+  }
+
+  /** `lookup` as a position in `instances`, or why there is none. */
+  find(host: MachineId): { readonly at: number; readonly how: number } | string {
     const k = keysOf(host.hostname, host.ip);
-    const agrees = (i: Instance): boolean => i.privateIp === undefined || k.ips.length === 0 || k.ips.includes(i.privateIp);
-    const levels: [number, Instance[]][] = [
-      [BY_IP, unique(k.ips.flatMap((ip) => this.#byIp.get(ip) ?? []))],
-      [BY_FQDN, k.fqdn === undefined ? [] : (this.#byFqdn.get(k.fqdn) ?? []).filter(agrees)],
-      [BY_SHORT, k.short === undefined ? [] : (this.#byShort.get(k.short) ?? []).filter(agrees)],
-    ];
-    for (const [level, found] of levels) {
-      if (found.length === 1 && found[0]) return { instance: found[0], how: level };
-      if (found.length > 1) return { why: `${found.length} instances match by ${HOW[level]} (${found.map((i) => i.id).join(', ')}): ambiguous` };
+    // Levels are tried in order; the first that finds any candidate decides.
+    for (let level = BY_IP; level <= BY_SHORT; level++) {
+      const found = this.#candidates(level, k);
+      if (found.length === 1) return { at: found[0] as number, how: level };
+      if (found.length > 1) return `${found.length} instances match by ${HOW[level]} (${found.map((n) => this.instances[n]?.id).join(', ')}): ambiguous`;
     }
-    return { why: 'no cloud instance of the group matches it' };
+    return 'no cloud instance of the group matches it';
+  }
+
+  #candidates(level: number, k: HostKeys): readonly number[] {
+    if (level === BY_IP) {
+      // An instance is listed once per IP, so one IP needs no de-duplication.
+      if (k.ips.length === 1) return this.#keys.byIp.get(k.ips[0] as string) ?? [];
+      return unique(k.ips.flatMap((ip) => this.#keys.byIp.get(ip) ?? []));
+    }
+    const name = level === BY_FQDN ? k.fqdn : k.short;
+    if (name === undefined) return [];
+    const list = (level === BY_FQDN ? this.#keys.byFqdn : this.#keys.byShort).get(name);
+    if (list === undefined) return [];
+    // A name never matches an instance whose IP disagrees with the host's.
+    return list.filter((n) => {
+      const ip = this.instances[n]?.privateIp;
+      return ip === undefined || k.ips.length === 0 || k.ips.includes(ip);
+    });
   }
 }
 
@@ -127,32 +180,101 @@ export interface GroupMatching {
   readonly unmatched: ReadonlyMap<string, string>;
 }
 
+/** A matching as positions in the agent and instance lists, in the order its maps are filled. */
+interface Positions {
+  /** Agent position, instance position: one pair per match. */
+  readonly pairs: readonly number[];
+  readonly unmatched: readonly (readonly [agent: number, why: string])[];
+}
+
 /**
  * Matches every agent to at most one instance and every instance to at most one agent. When
  * two agents claim one instance, neither gets it: removing either could delete the other's VM.
  */
 export function matchAgents(agents: readonly Agent[], index: InstanceIndex): GroupMatching {
-  const claims = new Map<string, { agent: Agent; instance: Instance; how: number }[]>();
-  const unmatched = new Map<string, string>();
-  for (const agent of agents) {
-    const m = index.lookup({ hostname: agent.hostname, ...(agent.ip !== undefined ? { ip: agent.ip } : {}) });
-    if ('why' in m) unmatched.set(agent.id, m.why);
-    else push(claims, m.instance.id, { agent, instance: m.instance, how: m.how });
+  return materialize(matchPositions(agents, index), agents, index.instances);
+}
+
+function matchPositions(agents: readonly Agent[], index: InstanceIndex): Positions {
+  const claims = new Map<number, { agent: number; how: number }[]>();
+  const unmatched: [number, string][] = [];
+  for (let a = 0; a < agents.length; a++) {
+    const agent = agents[a] as Agent;
+    const m = index.find({ hostname: agent.hostname, ...(agent.ip !== undefined ? { ip: agent.ip } : {}) });
+    if (typeof m === 'string') unmatched.push([a, m]);
+    else push(claims, m.at, { agent: a, how: m.how });
   }
-  const byAgent = new Map<string, Instance>();
-  const byInstance = new Map<string, Agent>();
-  for (const [instanceId, list] of claims) {
-    const best = Math.min(...list.map((c) => c.how));
+  const pairs: number[] = [];
+  for (const [at, list] of claims) {
+    const instanceId = (index.instances[at] as Instance).id;
+    let best = Number.POSITIVE_INFINITY;
+    for (const c of list) best = Math.min(best, c.how);
     const top = list.filter((c) => c.how === best);
-    if (top.length === 1 && top[0]) {
-      byAgent.set(top[0].agent.id, top[0].instance);
-      byInstance.set(instanceId, top[0].agent);
-      for (const c of list) if (c !== top[0]) unmatched.set(c.agent.id, `instance ${instanceId} belongs to ${top[0].agent.hostname}`);
+    const winner = top.length === 1 ? top[0] : undefined;
+    if (winner) {
+      pairs.push(winner.agent, at);
+      for (const c of list) if (c !== winner) unmatched.push([c.agent, `instance ${instanceId} belongs to ${(agents[winner.agent] as Agent).hostname}`]);
     } else {
-      for (const c of list) unmatched.set(c.agent.id, `instance ${instanceId} is claimed by ${list.length} agents (${list.map((x) => x.agent.hostname).join(', ')}): ambiguous`);
+      const names = list.map((x) => (agents[x.agent] as Agent).hostname).join(', ');
+      for (const c of list) unmatched.push([c.agent, `instance ${instanceId} is claimed by ${list.length} agents (${names}): ambiguous`]);
     }
   }
+  return { pairs, unmatched };
+}
+
+/** The matching's maps over this snapshot's agent and instance objects, filled in the recorded order. */
+function materialize(p: Positions, agents: readonly Agent[], instances: readonly Instance[]): GroupMatching {
+  const byAgent = new Map<string, Instance>();
+  const byInstance = new Map<string, Agent>();
+  const unmatched = new Map<string, string>();
+  for (const [a, why] of p.unmatched) unmatched.set((agents[a] as Agent).id, why);
+  const pairs = p.pairs;
+  for (let j = 0; j < pairs.length; j += 2) {
+    const agent = agents[pairs[j] as number] as Agent;
+    const instance = instances[pairs[j + 1] as number] as Instance;
+    byAgent.set(agent.id, instance);
+    byInstance.set(instance.id, agent);
+  }
   return { byAgent, byInstance, unmatched };
+}
+
+/**
+ * Matching for one group across snapshots. The controller reads the same agents and instances
+ * cycle after cycle: while their identities (agent id, hostname and IP; instance id, hostname
+ * and IP; in order) do not change, neither does the matching, so it is not worked out again,
+ * only attached to this snapshot's objects.
+ */
+export class MatchingMemo {
+  #index: InstanceIndex | undefined;
+  #matched: InstanceIndex | undefined;
+  #agents: (string | undefined)[] = [];
+  #positions: Positions | undefined;
+
+  /** The instances' index, sharing its keys with the last one when their identities did not change. */
+  index(instances: readonly Instance[]): InstanceIndex {
+    this.#index = new InstanceIndex(instances, this.#index);
+    return this.#index;
+  }
+
+  /** `matchAgents(agents, index)`, reused while the identities it depends on are unchanged. */
+  match(agents: readonly Agent[], index: InstanceIndex): GroupMatching {
+    if (this.#positions === undefined || !index.sameIdentities(this.#matched) || !this.#sameAgents(agents)) {
+      this.#positions = matchPositions(agents, index);
+      this.#matched = index;
+      this.#agents = agents.flatMap((a) => [a.id, a.hostname, a.ip]);
+    }
+    return materialize(this.#positions, agents, index.instances);
+  }
+
+  #sameAgents(agents: readonly Agent[]): boolean {
+    const f = this.#agents;
+    if (f.length !== agents.length * 3) return false;
+    for (let n = 0, j = 0; n < agents.length; n++, j += 3) {
+      const a = agents[n] as Agent;
+      if (f[j] !== a.id || f[j + 1] !== a.hostname || f[j + 2] !== a.ip) return false;
+    }
+    return true;
+  }
 }
 
 /** Human-readable name of a machine for logs and reasons. */

@@ -1,6 +1,6 @@
 import { isCapacity, ACTIVE_TASK_STATES, type Agent } from '../model/agent.js';
 import { indexMaintenance, isMarked } from '../model/drain.js';
-import { InstanceIndex, machineKey, matchAgents, type GroupMatching, type MachineId } from '../model/machine.js';
+import { MatchingMemo, machineKey, type GroupMatching, type InstanceIndex, type MachineId } from '../model/machine.js';
 import type { Instance, NodeGroupState } from '../model/node-group.js';
 import { sum, type TrackedResource, type Resources } from '../model/resources.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';
@@ -57,6 +57,21 @@ export function viewGroup(snapshot: ClusterSnapshot, config: GroupConfig): Group
   return view;
 }
 
+/**
+ * Identity matching per group, carried from one snapshot to the next: unchanged agents and
+ * instances (the usual cycle) reuse the last matching instead of matching again.
+ */
+const memos = new WeakMap<GroupConfig, MatchingMemo>();
+
+function memoOf(config: GroupConfig): MatchingMemo {
+  let memo = memos.get(config);
+  if (!memo) {
+    memo = new MatchingMemo();
+    memos.set(config, memo);
+  }
+  return memo;
+}
+
 function buildView(snapshot: ClusterSnapshot, config: GroupConfig): GroupView {
   const matches = selectorMatcher(config.selector);
   const agents = snapshot.agents.filter(matches);
@@ -69,8 +84,9 @@ function buildView(snapshot: ClusterSnapshot, config: GroupConfig): GroupView {
   }
   const draining = agents.filter((a) => a.draining);
   const provider = snapshot.groups[config.name];
-  const index = new InstanceIndex(provider?.instances ?? []);
-  const matching = matchAgents(agents, index);
+  const memo = memoOf(config);
+  const index = memo.index(provider?.instances ?? []);
+  const matching = memo.match(agents, index);
   const registered = capacity.filter((a) => matching.byAgent.has(a.id));
   // Machines in maintenance, found by their instance (a DOWN agent has left the agent list).
   const ourDrains: MachineId[] = [];
