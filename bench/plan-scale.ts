@@ -1,14 +1,20 @@
 /**
  * Cold planning at growing cluster sizes, fetch included: the real Mesos client reads GET_STATE
- * over HTTP from a local server and the pure step plans it, measured side by side (alternating)
- * with a bare fetch + JSON.parse of the same bytes. Two cases, each checked to reach its path:
+ * over HTTP from a local server, in protobuf as it does by default (`mesos.encoding: auto`), and
+ * the pure step plans it, measured side by side (alternating) with a bare fetch + JSON.parse of
+ * the JSON of the same state. Two cases, each checked to reach its path:
  *   scale-up   (agents 90% busy: the threshold policy adds nodes)
  *   scale-down (agents 17.5% busy: candidates are searched and their tasks re-placed in simulation)
+ * The server is a child process (its bodies are built element by element, never one string, and
+ * its memory is not the reader's); each size is measured in a process of its own, so the peak RSS
+ * printed is the reader's. A JSON body past V8's string limit (~512 MiB, 50,000 agents) cannot be
+ * JSON.parse'd: that baseline is then reported as such.
  * Prints median times, the ratio, peak RSS, and the growth exponent between the two largest sizes.
  *
- *   npx tsx bench/plan-scale.ts [sizes, e.g. 1000,5000,10000,20000] [tasks per agent, default 10]
+ *   npx tsx bench/plan-scale.ts [sizes, e.g. 1000,10000,50000] [tasks per agent, default 10]
  */
-import { createServer, type Server } from 'node:http';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { validateConfig } from '../src/config/load.js';
@@ -19,11 +25,14 @@ import { step } from '../src/planner/step.js';
 import { SimCluster } from '../src/sim/cluster/cluster.js';
 import { VirtualClock } from '../src/sim/cluster/virtual-clock.js';
 import { getStateBody } from '../src/sim/emulator/mesos-v1-json.js';
+import { encodeJson, protoType } from '../src/sim/emulator/proto/codec.js';
 import { createLogger } from '../src/util/logger.js';
 
-const ONE = process.argv[2] === '--one';
-const SIZES = (ONE ? '' : (process.argv[2] ?? '1000,5000,10000,20000')).split(',').map(Number);
-const PER_AGENT = Number((ONE ? process.argv[5] : process.argv[3]) ?? 10);
+const CHILD = process.argv[2] === '--one' || process.argv[2] === '--serve';
+const SIZES = (CHILD ? '' : (process.argv[2] ?? '1000,10000,50000')).split(',').map(Number);
+const PER_AGENT = Number((CHILD ? process.argv[5] : process.argv[3]) ?? 10);
+/** V8's longest string (0x1fffffe8 characters): a JSON body longer than this cannot be JSON.parse'd. */
+const MAX_STRING = 0x1fffffe8;
 const RUNS = 5;
 type Json = Record<string, unknown>;
 
@@ -44,42 +53,88 @@ function templates(): { agent: Json; task: Json; frameworks: unknown } {
 
 const scalar = (name: string, value: number): Json => ({ name, type: 'SCALAR', scalar: { value }, role: '*' });
 
-/** GET_STATE text for `n` agents, each running PER_AGENT tasks of `cpusEach`. */
-function stateText(n: number, cpusEach: number): string {
+/** A length-delimited protobuf field: tag (wire type 2), length, bytes. */
+function field(id: number, bytes: Uint8Array): Buffer {
+  const head: number[] = [(id << 3) | 2];
+  let n = bytes.length;
+  while (n > 0x7f) {
+    head.push((n & 0x7f) | 0x80);
+    n >>>= 7;
+  }
+  head.push(n);
+  return Buffer.concat([Buffer.from(head), bytes]);
+}
+
+/**
+ * GET_STATE for `n` agents, each running PER_AGENT tasks of `cpusEach`, as JSON and as protobuf,
+ * both built one element at a time (master.proto `Response { type = 1; get_state = 9 }`,
+ * `GetState { get_tasks = 1; get_executors = 2; get_frameworks = 3; get_agents = 4 }`).
+ */
+function stateBodies(n: number, cpusEach: number): { json: Buffer; protobuf: Buffer } {
   const t = templates();
-  const agents: Json[] = [];
-  const tasks: Json[] = [];
+  const AGENT = protoType('mesos.v1.master.Response.GetAgents.Agent');
+  const TASK = protoType('mesos.v1.Task');
+  const FRAMEWORKS = protoType('mesos.v1.master.Response.GetFrameworks');
+  const json: Buffer[] = [Buffer.from('{"type":"GET_STATE","get_state":{"get_agents":{"agents":[')];
+  const pbAgents: Buffer[] = [];
+  const pbTasks: Buffer[] = [];
+  const tasksJson: Buffer[] = [];
   for (let i = 0; i < n; i++) {
     const id = `S${i}`;
     const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
     const info = { ...(t.agent['agent_info'] as Json), id: { value: id }, hostname: `agent-${i}.cluster` };
-    agents.push({ ...t.agent, agent_info: info, pid: `slave(1)@${ip}:5051`, allocated_resources: [scalar('cpus', cpusEach * PER_AGENT), scalar('mem', 256 * PER_AGENT)] });
+    const agent = { ...t.agent, agent_info: info, pid: `slave(1)@${ip}:5051`, allocated_resources: [scalar('cpus', cpusEach * PER_AGENT), scalar('mem', 256 * PER_AGENT)] };
+    json.push(Buffer.from(`${i ? ',' : ''}${JSON.stringify(agent)}`));
+    pbAgents.push(field(1, encodeJson(AGENT, agent)));
     for (let k = 0; k < PER_AGENT; k++) {
-      tasks.push({ ...t.task, task_id: { value: `svc_app.${i}-${k}` }, agent_id: { value: id }, resources: [scalar('cpus', cpusEach), scalar('mem', 256)] });
+      const task = { ...t.task, task_id: { value: `svc_app.${i}-${k}` }, agent_id: { value: id }, resources: [scalar('cpus', cpusEach), scalar('mem', 256)] };
+      tasksJson.push(Buffer.from(`${i || k ? ',' : ''}${JSON.stringify(task)}`));
+      pbTasks.push(field(2, encodeJson(TASK, task)));
     }
   }
-  return JSON.stringify({ type: 'GET_STATE', get_state: { get_agents: { agents, recovered_agents: [] }, get_tasks: { tasks }, get_frameworks: t.frameworks, get_executors: {} } });
+  json.push(Buffer.from('],"recovered_agents":[]},"get_tasks":{"tasks":['), ...tasksJson, Buffer.from(`]},"get_frameworks":${JSON.stringify(t.frameworks)},"get_executors":{}}}`));
+  const getState = Buffer.concat([field(1, Buffer.concat(pbTasks)), field(2, new Uint8Array()), field(3, encodeJson(FRAMEWORKS, t.frameworks)), field(4, Buffer.concat(pbAgents))]);
+  return { json: Buffer.concat(json), protobuf: Buffer.concat([Buffer.from([0x08, 8]), field(9, getState)]) };
 }
 
-async function serve(text: string): Promise<Server & { url: string }> {
-  const body = Buffer.from(text);
+/**
+ * The loopback master (child process): protobuf to an Accept that allows protobuf but not JSON,
+ * JSON otherwise (src/master/http.cpp `Master::Http::api`). Prints its URL and body sizes.
+ */
+async function serve(kind: 'scale-up' | 'scale-down', n: number): Promise<void> {
+  const bodies = stateBodies(n, kind === 'scale-up' ? 0.72 : 0.14);
   const server = createServer((req, res) => {
     req.resume();
     if (req.url === '/master/redirect') return res.writeHead(307, { location: `//${req.headers.host ?? ''}` }).end();
+    const protobuf = req.headers.accept === 'application/x-protobuf';
+    const body = protobuf ? bodies.protobuf : bodies.json;
     // Answer once the request is read, as a master does.
     // `connection: close`: a pooled connection idle past the server's keep-alive would reset.
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length, connection: 'close' }).end(body));
+    req.on('end', () => res.writeHead(200, { 'content-type': protobuf ? 'application/x-protobuf' : 'application/json', 'content-length': body.length, connection: 'close' }).end(body));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return Object.assign(server, { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, jsonBytes: bodies.json.length, protobufBytes: bodies.protobuf.length })}\n`);
+  // Lives until the measuring process closes our stdin.
+  process.stdin.resume();
+  process.stdin.on('end', () => process.exit(0));
+}
+
+/** Starts the loopback master child and waits for its URL. */
+async function startMaster(kind: string, n: number): Promise<{ url: string; jsonBytes: number; protobufBytes: number; stop: () => void }> {
+  const child = spawn(process.execPath, ['--max-old-space-size=8192', '--import', 'tsx', new URL(import.meta.url).pathname, '--serve', kind, String(n), String(PER_AGENT)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  for await (const chunk of child.stdout) {
+    out += String(chunk);
+    if (out.includes('\n')) break;
+  }
+  const info = JSON.parse(out.split('\n')[0] ?? '') as { url: string; jsonBytes: number; protobufBytes: number };
+  return { ...info, stop: () => child.stdin.end() };
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
-async function measure(n: number, kind: 'scale-up' | 'scale-down'): Promise<{ base: number; full: number; rssMb: number; size: number }> {
-  const cpusEach = kind === 'scale-up' ? 0.72 : 0.14;
-  const text = stateText(n, cpusEach);
-  const server = await serve(text);
+async function measure(n: number, kind: 'scale-up' | 'scale-down'): Promise<{ base: number | undefined; full: number; rssMb: number; size: number; protobufSize: number }> {
+  const server = await startMaster(kind, n);
   const config = validateConfig({
     mesos: { masters: [server.url], maxResponseBytes: 2 ** 31 - 1 },
     maxTotalNodes: 100_000,
@@ -94,8 +149,10 @@ async function measure(n: number, kind: 'scale-up' | 'scale-down'): Promise<{ ba
   const full: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     let t0 = performance.now();
-    JSON.parse(await (await fetch(`${server.url}/api/v1`, { method: 'POST', body: '{"type":"GET_STATE"}' })).text());
-    base.push(performance.now() - t0);
+    if (server.jsonBytes <= MAX_STRING) {
+      JSON.parse(await (await fetch(`${server.url}/api/v1`, { method: 'POST', body: '{"type":"GET_STATE"}' })).text());
+      base.push(performance.now() - t0);
+    }
     t0 = performance.now();
     const state = await client.getState();
     if (!state.ok) throw new Error(`${kind} ${n}: ${state.error.message}`);
@@ -117,12 +174,14 @@ async function measure(n: number, kind: 'scale-up' | 'scale-down'): Promise<{ ba
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss);
   await client.close();
-  await new Promise((r) => server.close(r));
-  return { base: median(base), full: median(full), rssMb: peak / 2 ** 20, size: text.length };
+  server.stop();
+  return { base: base.length > 0 ? median(base) : undefined, full: median(full), rssMb: peak / 2 ** 20, size: server.jsonBytes, protobufSize: server.protobufBytes };
 }
 
 // Each size runs in a child process of its own, so its peak RSS is its own.
-if (process.argv[2] === '--one') {
+if (process.argv[2] === '--serve') {
+  await serve(process.argv[3] === 'scale-down' ? 'scale-down' : 'scale-up', Number(process.argv[4]));
+} else if (process.argv[2] === '--one') {
   const kind = process.argv[3] === 'scale-down' ? 'scale-down' : 'scale-up';
   process.stdout.write(JSON.stringify(await measure(Number(process.argv[4]), kind)));
 } else {
@@ -130,11 +189,13 @@ if (process.argv[2] === '--one') {
   for (const kind of ['scale-up', 'scale-down'] as const) {
     const rows: { n: number; full: number }[] = [];
     for (const n of SIZES) {
-      const out = execFileSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--one', kind, String(n), String(PER_AGENT)], { maxBuffer: 1 << 20 });
+      const out = execFileSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--one', kind, String(n), String(PER_AGENT)], { maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'] });
       const m = JSON.parse(out.toString()) as Awaited<ReturnType<typeof measure>>;
       rows.push({ n, full: m.full });
+      const base = m.base === undefined ? 'n/a (JSON past V8 string limit)' : `${m.base.toFixed(0).padStart(6)} ms`;
+      const ratio = m.base === undefined ? 'n/a' : `${(m.full / m.base).toFixed(2)}x`;
       console.log(
-        `${kind.padEnd(10)} ${String(n).padStart(6)} agents ${String(n * PER_AGENT).padStart(7)} tasks ${(m.size / 1e6).toFixed(0).padStart(4)} MB | fetch+JSON.parse ${m.base.toFixed(0).padStart(6)} ms | fetch+parse+plan ${m.full.toFixed(0).padStart(6)} ms | ratio ${(m.full / m.base).toFixed(2)}x | peak RSS ${m.rssMb.toFixed(0)} MB`,
+        `${kind.padEnd(10)} ${String(n).padStart(6)} agents ${String(n * PER_AGENT).padStart(7)} tasks JSON ${(m.size / 1e6).toFixed(0).padStart(4)} MB protobuf ${(m.protobufSize / 1e6).toFixed(0).padStart(4)} MB | fetch+JSON.parse ${base} | fetch+decode+plan (protobuf) ${m.full.toFixed(0).padStart(6)} ms | ratio ${ratio} | peak RSS ${m.rssMb.toFixed(0)} MB`,
       );
     }
     const [a, b] = rows.slice(-2);
