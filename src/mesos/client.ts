@@ -57,19 +57,30 @@ const APPLICATION_PROTOBUF = 'application/x-protobuf';
 const mediaType = (contentType: string | undefined): string => (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 
 /**
- * A protobuf body collected as Buffers (off the V8 heap; protobuf is never made a string), at most
- * `limit` bytes; one copy into a buffer of the declared length when there is one.
+ * A protobuf body collected off the V8 heap (protobuf is never made a string), at most `limit`
+ * bytes. With a declared length the chunks are copied into one buffer of that size as they
+ * arrive, so the body is held once; without one they are kept and joined at the end.
  */
 async function collectBody(body: AsyncIterable<Uint8Array>, declared: number | undefined, limit: number): Promise<Result<Buffer, number>> {
   if (declared !== undefined && declared > limit) return err(declared);
+  const whole = declared !== undefined ? Buffer.allocUnsafe(declared) : undefined;
+  /** Bytes copied into `whole`; anything past the declared length (a lying header) goes to `parts`. */
+  let filled = 0;
   const parts: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
+    if (size + chunk.length > limit) return err(size + chunk.length);
+    if (whole && filled === size && filled + chunk.length <= whole.length) {
+      whole.set(chunk, filled);
+      filled += chunk.length;
+    } else {
+      parts.push(Buffer.from(chunk));
+    }
     size += chunk.length;
-    if (size > limit) return err(size);
-    parts.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
   }
-  return ok(parts.length === 1 && parts[0] ? parts[0] : Buffer.concat(parts, size));
+  if (!whole) return ok(Buffer.concat(parts, size));
+  const head = whole.subarray(0, filled);
+  return ok(parts.length === 0 ? head : Buffer.concat([head, ...parts], size));
 }
 
 /**
