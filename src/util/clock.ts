@@ -15,10 +15,16 @@ export const systemClock: Clock = {
   sleep: (ms, signal) =>
     new Promise((resolve) => {
       if (signal?.aborted) return resolve();
-      const t = setTimeout(resolve, ms);
-      signal?.addEventListener('abort', () => {
+      // The listener goes when the timer fires: a long-lived signal (the service's) would otherwise
+      // keep one per sleep, a leak of one closure per triggered cycle.
+      const onAbort = (): void => {
         clearTimeout(t);
         resolve();
-      }, { once: true });
+      };
+      const t = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
     }),
 };
