@@ -163,6 +163,79 @@ describe('GET_STATE in protobuf, read with our minimal definitions', () => {
   });
 });
 
+describe('tasks read straight off the wire (task-read.ts)', () => {
+  const resource = fc.record(
+    {
+      name: fc.constantFrom('cpus', 'mem', 'disk', 'gpus', 'ports', 'other'),
+      type: fc.constantFrom('SCALAR', 'RANGES'),
+      scalar: fc.record({ value: fc.integer({ min: 0, max: 100_000 }).map((n) => n / 100) }),
+      ranges: fc.record({ range: fc.array(fc.record({ begin: fc.integer({ min: 0, max: 65535 }), end: fc.integer({ min: 0, max: 65535 }) }), { maxLength: 3 }) }),
+      role: fc.constantFrom('*', 'web', ''),
+      allocation_info: fc.record({ role: fc.constantFrom('web', 'db', '') }, { requiredKeys: [] }),
+      revocable: fc.constant({}),
+      disk: fc.record({ persistence: fc.record({ id: fc.constantFrom('v1', 'v2'), principal: fc.constant('p') }, { requiredKeys: ['id'] }) }),
+      reservations: fc.array(fc.record({ type: fc.constantFrom('STATIC', 'DYNAMIC'), role: fc.constantFrom('web', 'db') }), { maxLength: 2 }),
+    },
+    { requiredKeys: ['name', 'type'] },
+  );
+  const task = fc.record(
+    {
+      name: fc.string({ maxLength: 5 }),
+      task_id: fc.record({ value: fc.constantFrom('web_api.5d0c8b6a-1e2f-11e9-8f3b-0242ac110002', 'db.instance-5d0c8b6a-1e2f-11e9-8f3b-0242ac110002._app.1', 'plain') }),
+      framework_id: fc.record({ value: fc.constantFrom('F1', 'F2') }),
+      agent_id: fc.record({ value: fc.constantFrom('A1', 'A2') }),
+      state: fc.constantFrom('TASK_RUNNING', 'TASK_STAGING', 'TASK_STARTING', 'TASK_KILLING', 'TASK_FINISHED', 'TASK_LOST', 'TASK_UNREACHABLE'),
+      resources: fc.array(resource, { maxLength: 5 }),
+      labels: fc.record({ labels: fc.array(fc.record({ key: fc.constantFrom('a', 'b', 'MARATHON_APP_ID'), value: fc.constantFrom('/x/y', 'v', '') }, { requiredKeys: ['key'] }), { maxLength: 3 }) }),
+    },
+    // `state` is required in mesos.proto (an encoder writes 0, TASK_STARTING, for a missing one).
+    { requiredKeys: ['name', 'task_id', 'framework_id', 'agent_id', 'state'] },
+  );
+  const frameworks = fc.constantFrom(
+    undefined,
+    [{ framework_info: { user: 'u', name: 'marathon', id: { value: 'F1' } }, active: true, connected: true, recovered: false }],
+    [{ framework_info: { user: 'u', name: 'other', id: { value: 'F2' } }, active: true, connected: true, recovered: false }],
+  );
+
+  it('give what the JSON path gives for any mix of resources, roles, labels, frameworks and unknown agents', () => {
+    fc.assert(
+      fc.property(fc.array(task, { maxLength: 6 }), fc.array(task, { maxLength: 3 }), fc.array(task, { maxLength: 2 }), frameworks, (tasks, unreachable, completed, fws) => {
+        const json = {
+          type: 'GET_STATE',
+          get_state: {
+            get_tasks: { tasks, unreachable_tasks: unreachable, completed_tasks: completed },
+            ...(fws ? { get_frameworks: { frameworks: fws } } : {}),
+            get_agents: { agents: [{ agent_info: { hostname: 'h', id: { value: 'A1' }, port: 5051 }, active: true, version: '1.9.0' }] },
+          },
+        };
+        const a = parseGetState(JSON.parse(JSON.stringify(json)));
+        const b = decodeGetStateResponse(encodeJson(RESPONSE, json));
+        expect(b).toStrictEqual(a);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a task without a name or an id is malformed on both paths', () => {
+    // Written by hand: protobufjs would write a missing required string as "".
+    const text = (field: number, value: string) => concat(tag(field, 2), varint(Buffer.byteLength(value)), Buffer.from(value));
+    const message = (field: number, body: Uint8Array) => concat(tag(field, 2), varint(body.length), body);
+    const ids = { task_id: message(2, text(1, 't')), framework_id: message(3, text(1, 'F')), agent_id: message(5, text(1, 'A1')) };
+    const cases: [Json, Uint8Array][] = [
+      [{ task_id: { value: 't' }, framework_id: { value: 'F' }, agent_id: { value: 'A1' } }, concat(ids.task_id, ids.framework_id, ids.agent_id)],
+      [{ name: 'n', framework_id: { value: 'F' }, agent_id: { value: 'A1' } }, concat(text(1, 'n'), ids.framework_id, ids.agent_id)],
+      [{ name: 'n', task_id: {}, framework_id: { value: 'F' }, agent_id: { value: 'A1' } }, concat(text(1, 'n'), message(2, new Uint8Array()), ids.framework_id, ids.agent_id)],
+    ];
+    for (const [broken, taskBytes] of cases) {
+      const a = parseGetState({ type: 'GET_STATE', get_state: { get_tasks: { tasks: [broken] } } });
+      const getState = message(1, message(2, taskBytes));
+      const b = decodeGetStateResponse(concat(tag(1, 0), varint(8), message(9, getState)));
+      expect(!a.ok && a.error.kind).toBe('malformed');
+      expect(!b.ok && b.error.kind).toBe('malformed');
+    }
+  });
+});
+
 describe('bad protobuf bytes', () => {
   const valid = encodeJson(RESPONSE, CAPTURES[1]?.json ?? {});
 

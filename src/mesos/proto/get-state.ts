@@ -1,9 +1,13 @@
-import { err, errorMessage, type Result } from '../../util/result.js';
-import type { MesosError } from '../errors.js';
-import { parseGetState, type MesosState } from '../parse-v1.js';
+import { ACTIVE_TASK_STATES, type Task } from '../../model/agent.js';
+import { err, errorMessage, ok, type Result } from '../../util/result.js';
+import { malformed, type MesosError } from '../errors.js';
+import { agentFromV1, frameworkFromV1, type MesosState } from '../parse-v1.js';
+import { marathonAppId } from '../tasks.js';
+import { v1GetStateSchema } from '../v1-schema.js';
 import { MASTER_READ_PROTO, MESOS_READ_PROTO } from './master-read-proto.js';
-import { decodeMessage, newReader, type Reader } from './message-decode.js';
-import { compileSpec, loadRoot, type MessageSpec } from './message-spec.js';
+import { decodeMessage, expectEnd, newReader, ProtoFormatError, readTag, skipValue, subEnd, type Reader } from './message-decode.js';
+import { compileSpec, fieldOf, loadRoot, type MessageSpec } from './message-spec.js';
+import { readTask, taskFields, type TaskRead } from './task-read.js';
 
 /** Our minimal mesos.v1 definitions, compiled once. */
 export const READ_ROOT = loadRoot(MESOS_READ_PROTO, MASTER_READ_PROTO);
@@ -13,40 +17,155 @@ export const specOf = (typeName: string): MessageSpec => compileSpec(READ_ROOT, 
 
 const RESPONSE = specOf('mesos.v1.master.Response');
 const GET_STATE = specOf('mesos.v1.master.Response.GetState');
+const GET_TASKS = specOf('mesos.v1.master.Response.GetTasks');
+const GET_AGENTS = specOf('mesos.v1.master.Response.GetAgents');
+const GET_FRAMEWORKS = specOf('mesos.v1.master.Response.GetFrameworks');
+const TASK_FIELDS = taskFields(specOf('mesos.v1.Task'));
+
+// Field numbers from our definitions (master.proto), looked up by name so the text is their one source.
+const F = {
+  type: fieldOf(RESPONSE, 'type').id,
+  getState: fieldOf(RESPONSE, 'get_state').id,
+  getTasks: fieldOf(GET_STATE, 'get_tasks').id,
+  getFrameworks: fieldOf(GET_STATE, 'get_frameworks').id,
+  getAgents: fieldOf(GET_STATE, 'get_agents').id,
+  tasks: fieldOf(GET_TASKS, 'tasks').id,
+  unreachableTasks: fieldOf(GET_TASKS, 'unreachable_tasks').id,
+};
+const TYPE_NAMES = fieldOf(RESPONSE, 'type').enumNames;
 
 const malformedProto = (doc: string, e: unknown): MesosError => ({ kind: 'malformed', message: `${doc} is not a valid protobuf message: ${errorMessage(e)}` });
+
+interface Parts {
+  readonly tasks: TaskRead[];
+  readonly unreachable: TaskRead[];
+  agents: Record<string, unknown> | undefined;
+  frameworks: Record<string, unknown> | undefined;
+}
+
+/** `GetTasks`: tasks and unreachable tasks read directly; pending, completed and orphan tasks skipped. */
+function readTasks(r: Reader, end: number, parts: Parts): void {
+  while (r.pos < end) {
+    const { id, wireType } = readTag(r, GET_TASKS.fullName);
+    if (id !== F.tasks && id !== F.unreachableTasks) {
+      skipValue(r, wireType);
+      continue;
+    }
+    if (wireType !== 2) throw new ProtoFormatError(`${GET_TASKS.fullName} field ${id}: wire type ${wireType}, expected 2`);
+    const task = readTask(r, subEnd(r, end, 'task'), TASK_FIELDS);
+    (id === F.tasks ? parts.tasks : parts.unreachable).push(task);
+  }
+  expectEnd(r, end, GET_TASKS.fullName);
+}
+
+function readParts(r: Reader, end: number): Parts {
+  const parts: Parts = { tasks: [], unreachable: [], agents: undefined, frameworks: undefined };
+  while (r.pos < end) {
+    const { id, wireType } = readTag(r, GET_STATE.fullName);
+    if (id !== F.getTasks && id !== F.getAgents && id !== F.getFrameworks) {
+      skipValue(r, wireType);
+      continue;
+    }
+    if (wireType !== 2) throw new ProtoFormatError(`${GET_STATE.fullName} field ${id}: wire type ${wireType}, expected 2`);
+    const stop = subEnd(r, end, GET_STATE.fullName);
+    if (id === F.getTasks) readTasks(r, stop, parts);
+    else if (id === F.getAgents) parts.agents = decodeMessage(r, stop, GET_AGENTS);
+    else parts.frameworks = decodeMessage(r, stop, GET_FRAMEWORKS);
+  }
+  expectEnd(r, end, GET_STATE.fullName);
+  return parts;
+}
+
+/** The model's Task, as tasks.ts `taskFromV1` builds it; an app id only for Marathon's tasks. */
+function toTask(t: TaskRead, isMarathon: (frameworkId: string) => boolean): Task {
+  const appId = isMarathon(t.frameworkId) ? marathonAppId(t.id, t.labels) : undefined;
+  return {
+    id: t.id,
+    name: t.name,
+    frameworkId: t.frameworkId,
+    state: t.state,
+    resources: t.resources,
+    labels: t.labels,
+    ...(t.role ? { role: t.role } : {}),
+    ...(appId ? { appId } : {}),
+  };
+}
 
 /**
  * Reads a `mesos.v1.master.Response.GetState` message in [r.pos, end) (the `get_state` of a
  * GET_STATE response, or of the SUBSCRIBED event: master.proto `Event.Subscribed.get_state`) into
- * the same `MesosState` the JSON path gives. Only the fields of our minimal definitions are
- * decoded, into the shape the master's JSON has; executors, pending and completed tasks, statuses,
- * containers, discovery, ... are skipped by their length prefix. What is decoded then goes through
- * the JSON path's own validation and conversion (parse-v1.ts `parseGetState`), so both encodings
- * give one model. Bad bytes are a `malformed` error, never a throw.
+ * the same `MesosState` the JSON path gives (parse-v1.ts `parseGetState`). Tasks, the bulk, are
+ * read straight into the model (task-read.ts); agents and frameworks are decoded into the JSON
+ * shape and go through the JSON path's own validation and conversion (`v1GetStateSchema`,
+ * `agentFromV1`, `frameworkFromV1`); the join is `stateFromV1`'s. Executors, pending and completed
+ * tasks, statuses, containers, ... are skipped by their length prefix. Bad bytes are a `malformed`
+ * error, never a throw.
  */
 export function decodeGetState(r: Reader, end: number, doc = 'GET_STATE'): Result<MesosState, MesosError> {
-  let getState: Record<string, unknown>;
+  let parts: Parts;
   try {
-    getState = decodeMessage(r, end, GET_STATE);
+    parts = readParts(r, end);
   } catch (e) {
     return err(malformedProto(doc, e));
   }
-  return parseGetState({ type: 'GET_STATE', get_state: getState });
+  const parsed = v1GetStateSchema.safeParse({
+    ...(parts.agents ? { get_agents: parts.agents } : {}),
+    ...(parts.frameworks ? { get_frameworks: parts.frameworks } : {}),
+  });
+  if (!parsed.success) return err(malformed(doc, parsed.error));
+  const s = parsed.data;
+  // As parse-v1.ts `stateFromV1`: with frameworks listed, only Marathon's tasks carry an app id.
+  const frameworks = (s.get_frameworks?.frameworks ?? []).map(frameworkFromV1);
+  const marathonIds = new Set(frameworks.filter((f) => f.name === 'marathon').map((f) => f.id));
+  const isMarathon = frameworks.length > 0 ? (id: string) => marathonIds.has(id) : () => true;
+  const byAgent = new Map<string, Task[]>();
+  for (const list of [parts.tasks, parts.unreachable]) {
+    for (const t of list) {
+      const tasks = byAgent.get(t.agentId);
+      if (tasks) tasks.push(toTask(t, isMarathon));
+      else byAgent.set(t.agentId, [toTask(t, isMarathon)]);
+    }
+  }
+  const known = new Set([...s.get_agents.agents.map((a) => a.agent_info.id.value), ...s.get_agents.recovered_agents.map((a) => a.id.value)]);
+  let unknownAgentTasks = 0;
+  for (const t of parts.tasks) if (!known.has(t.agentId) && ACTIVE_TASK_STATES.has(t.state)) unknownAgentTasks++;
+  return ok({
+    agents: s.get_agents.agents.map((a) => agentFromV1(a, byAgent.get(a.agent_info.id.value) ?? [])),
+    recoveredAgents: s.get_agents.recovered_agents.map((a) => ({ id: a.id.value, hostname: a.hostname })),
+    frameworks,
+    unknownAgentTasks,
+  });
 }
 
 /**
  * A whole GET_STATE response in protobuf (`mesos.v1.master.Response`, as src/master/readonly_handler.cpp
- * `getState` writes it: `type` then `get_state`) -> the state.
+ * `getState` writes it: `type` then `get_state`) -> the state. As on the JSON, `type` must be
+ * GET_STATE and `get_state` present.
  */
 export function decodeGetStateResponse(bytes: Uint8Array): Result<MesosState, MesosError> {
-  let response: Record<string, unknown>;
+  const r = newReader(bytes);
+  let type: string | undefined;
+  let state: Result<MesosState, MesosError> | undefined;
   try {
-    const r = newReader(bytes);
-    response = decodeMessage(r, r.len, RESPONSE);
+    while (r.pos < r.len) {
+      const { id, wireType } = readTag(r, RESPONSE.fullName);
+      if (id === F.type) {
+        if (wireType !== 0) throw new ProtoFormatError(`${RESPONSE.fullName}.type: wire type ${wireType}, expected 0`);
+        const n = r.int32();
+        type = TYPE_NAMES?.get(n) ?? String(n);
+      } else if (id === F.getState) {
+        if (wireType !== 2) throw new ProtoFormatError(`${RESPONSE.fullName}.get_state: wire type ${wireType}, expected 2`);
+        const stop = subEnd(r, r.len, 'get_state');
+        state = decodeGetState(r, stop);
+        if (!state.ok) return state;
+      } else {
+        skipValue(r, wireType);
+      }
+    }
   } catch (e) {
     return err(malformedProto('GET_STATE', e));
   }
-  // The same checks as on the JSON: `type` must be GET_STATE and `get_state` present.
-  return parseGetState(response);
+  if (type !== 'GET_STATE') return err({ kind: 'malformed', message: `GET_STATE: unexpected shape: type: expected "GET_STATE", got ${JSON.stringify(type ?? null)}` });
+  if (state === undefined) return err({ kind: 'malformed', message: 'GET_STATE: unexpected shape: get_state: missing' });
+  return state;
 }
