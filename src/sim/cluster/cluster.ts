@@ -3,6 +3,7 @@ import { resources, type Resources } from '../../model/resources.js';
 import { err, ok, type Result } from '../../util/result.js';
 import { ConstraintState, offerRefusal } from './constraints.js';
 import { EventBus } from './events.js';
+import { FreeBounds } from './free-bounds.js';
 import { addFunnel, emptyFunnel, LAST_UNUSED_KEPT, newQueueState, noteUnused, settle } from './funnel.js';
 import { agentIdFor, frameworkIdFor, isoTime, seededRandom, taskIdFor, uuidLike } from './ids.js';
 import { MaintenanceBook } from './maintenance.js';
@@ -504,6 +505,8 @@ export class SimCluster {
     const offerAgents: SimAgent[] = [];
     for (const a of this.#agents.values()) if (offerable(a)) offerAgents.push(a);
     const grownOffer = grown.filter(offerable).sort((a, b) => a.seq - b.seq);
+    const offerBounds = new FreeBounds(offerAgents);
+    const grownBounds = new FreeBounds(grownOffer);
     const freshSet = new Set(fresh);
 
     // Apps that failed before can only fit where capacity grew. Oldest first, and stop once the
@@ -525,7 +528,7 @@ export class SimCluster {
         const need = app.need;
         if (need.cpus <= room.cpus + EPS && need.mem <= room.mem + EPS && need.disk <= room.disk + EPS && need.gpus <= room.gpus + EPS) {
           const before = app.tasks.size;
-          this.#placeApp(app, grownOffer, now, false, pass);
+          this.#placeApp(app, grownOffer, grownBounds, now, false, pass);
           if (app.tasks.size !== before) room = maxFree(grownOffer);
         }
         if (app.queue?.failed) {
@@ -537,7 +540,7 @@ export class SimCluster {
     }
 
     for (const app of fresh) {
-      if (app.queue && this.#waiting.has(app)) this.#placeApp(app, offerAgents, now, true, pass);
+      if (app.queue && this.#waiting.has(app)) this.#placeApp(app, offerAgents, offerBounds, now, true, pass);
     }
   }
 
@@ -545,7 +548,7 @@ export class SimCluster {
    * Places waiting instances first-fit over `agents`. A partial evaluation (only agents that
    * grew) counts its launches but keeps the previous declines as the pass's funnel.
    */
-  #placeApp(app: SimApp, agents: readonly SimAgent[], now: number, full: boolean, pass: number): void {
+  #placeApp(app: SimApp, agents: readonly SimAgent[], bounds: FreeBounds, now: number, full: boolean, pass: number): void {
     const q = app.queue;
     if (!q) return;
     settle(q, pass - 1);
@@ -561,7 +564,7 @@ export class SimCluster {
         : undefined;
     const funnel = full ? emptyFunnel() : { ...q.lastPass, declined: { ...q.lastPass.declined } };
     const waiting = this.waitingCount(app);
-    const failed = cs ? this.#placeConstrained(app, q, agents, cs, funnel, waiting, now, full) : this.#placeFree(app, q, agents, funnel, waiting, now, full);
+    const failed = cs ? this.#placeConstrained(app, q, agents, cs, funnel, waiting, now, full) : this.#placeFree(app, q, agents, bounds, funnel, waiting, now, full);
     addFunnel(q.attempt, funnel);
     q.lastPass = funnel;
     q.settledAt = pass;
@@ -604,51 +607,61 @@ export class SimCluster {
   }
 
   /**
-   * First fit of an app without constraints, counted exactly as scanning every agent from the
-   * first for each instance (Marathon sees every offer again): an agent's answer depends only on
-   * its own state, which a launch elsewhere does not change, so the agents before the last
-   * chosen one decline again for the same reasons. Their declines are added from a tally
-   * instead of being evaluated again: O(agents + instances), not O(agents x instances).
+   * First fit of an app without constraints. An agent's answer depends only on its own state,
+   * which a launch elsewhere does not change, so each instance resumes the scan at the agent
+   * the previous one took; agents whose free cpus or mem cannot hold an instance are skipped
+   * without asking the placement module (`bounds`).
+   *
+   * The funnel is counted as Marathon sees it, every instance scanning from the first agent,
+   * but only when the app keeps waiting: an app placed in full leaves the queue at once with
+   * its funnel unread. An agent passed over is never launched on later in the pass, so its
+   * reason at the end of the pass is the one it gave when it was passed over.
    */
-  #placeFree(app: SimApp, q: LaunchQueueState, agents: readonly SimAgent[], funnel: OfferFunnel, waiting: number, now: number, full: boolean): boolean {
+  #placeFree(app: SimApp, q: LaunchQueueState, agents: readonly SimAgent[], bounds: FreeBounds, funnel: OfferFunnel, waiting: number, now: number, full: boolean): boolean {
     const need = app.need;
-    // Agents [0, from) all decline; `tally` counts their reasons, `recent` keeps their last declines in order.
-    let from = 0;
-    const tally = full ? emptyFunnel().declined : undefined;
-    const recent: UnusedOffer[] = [];
-    for (; waiting > 0; waiting--) {
-      if (tally && from > 0) {
-        funnel.processed += from;
-        for (const r of REJECT_REASONS) funnel.declined[r] += tally[r];
-        // noteUnused keeps the last few: replaying the prefix's last few leaves the same list.
-        for (const offer of recent) noteUnused(q, offer);
+    const taken: number[] = [];
+    let failed = false;
+    for (let from = 0; waiting > 0; waiting--) {
+      let k = bounds.next(from, need.cpus, need.mem);
+      while (k < agents.length && this.#reject(app, agents[k] as SimAgent, undefined, now) !== undefined) k = bounds.next(k + 1, need.cpus, need.mem);
+      if (k >= agents.length) {
+        failed = true;
+        break;
       }
-      let chosen: SimAgent | undefined;
-      for (let k = from; k < agents.length; k++) {
-        const agent = agents[k] as SimAgent;
-        if (full) funnel.processed++;
-        const reason = this.#reject(app, agent, undefined, now);
-        if (reason === undefined) {
-          chosen = agent;
-          from = k;
-          break;
-        }
-        if (tally) {
-          funnel.declined[reason]++;
-          const offer: UnusedOffer = { agentId: agent.id, hostname: agent.hostname, reason, at: now };
-          noteUnused(q, offer);
-          tally[reason]++;
-          recent.push(offer);
-          if (recent.length > LAST_UNUSED_KEPT) recent.shift();
-        }
-      }
-      if (!chosen) return true;
-      if (!full) funnel.processed++;
-      funnel.used++;
-      q.lastUsedOfferAt = now;
-      this.#launch(app, chosen, need);
+      from = k;
+      taken.push(k);
+      this.#launch(app, agents[k] as SimAgent, need);
     }
-    return false;
+    if (taken.length > 0) q.lastUsedOfferAt = now;
+    funnel.used += taken.length;
+    if (!full) funnel.processed += taken.length;
+    else if (failed) this.#countScans(app, q, agents, taken, funnel, now);
+    return failed;
+  }
+
+  /**
+   * The funnel of first-fit scans from the first agent: one that took agent `taken[j]` for each
+   * placed instance, then one over every agent that found none. Agents' reasons are read at the
+   * end of the pass (see `#placeFree`).
+   */
+  #countScans(app: SimApp, q: LaunchQueueState, agents: readonly SimAgent[], taken: readonly number[], funnel: OfferFunnel, now: number): void {
+    const offers: UnusedOffer[] = [];
+    for (const agent of agents) {
+      const reason = this.#reject(app, agent, undefined, now);
+      // Every agent declines: the last scan found none.
+      if (reason !== undefined) offers.push({ agentId: agent.id, hostname: agent.hostname, reason, at: now });
+    }
+    const tally = emptyFunnel().declined;
+    let counted = 0;
+    const scan = (declines: number, processed: number): void => {
+      for (; counted < declines; counted++) tally[(offers[counted] as UnusedOffer).reason]++;
+      funnel.processed += processed;
+      for (const r of REJECT_REASONS) funnel.declined[r] += tally[r];
+      // noteUnused keeps the newest few: a scan's last few declines leave the list as all of them would.
+      for (let i = Math.max(0, declines - LAST_UNUSED_KEPT); i < declines; i++) noteUnused(q, offers[i] as UnusedOffer);
+    };
+    for (const k of taken) scan(k, k + 1);
+    scan(offers.length, agents.length);
   }
 
   #reject(app: SimApp, agent: SimAgent, cs: ConstraintState | undefined, now: number): RejectReason | undefined {

@@ -16,7 +16,8 @@ import { AgentModeler } from './agent-model.js';
 export class SimAgentSource implements AgentSource {
   readonly #cache = new Map<string, Agent>();
   readonly #dirty = new Set<string>();
-  #allDirty = true;
+  /** Maintenance changed since the last read: any agent's draining flag may have moved. */
+  #maintenanceChanged = false;
   readonly #modeler: AgentModeler;
 
   constructor(private readonly cluster: SimCluster) {
@@ -28,15 +29,19 @@ export class SimAgentSource implements AgentSource {
     this.#dirty.add(agentId);
   }
 
-  /** Maintenance changed: every agent's draining flag may have moved. */
+  /**
+   * Maintenance changed: every agent's draining flag may have moved. Nothing else of an agent
+   * changes without an event, so the next read rebuilds only agents whose flag did move.
+   */
   markAllDirty(): void {
-    this.#allDirty = true;
+    this.#maintenanceChanged = true;
   }
 
   read(): Agent[] {
     const out: Agent[] = [];
     for (const a of this.cluster.agents()) {
-      let m = this.#allDirty || this.#dirty.has(a.id) ? undefined : this.#cache.get(a.id);
+      let m = this.#dirty.has(a.id) ? undefined : this.#cache.get(a.id);
+      if (m !== undefined && this.#maintenanceChanged && m.draining !== this.cluster.isDraining(a)) m = undefined;
       if (!m) {
         m = this.#modeler.model(a);
         this.#cache.set(a.id, m);
@@ -48,7 +53,7 @@ export class SimAgentSource implements AgentSource {
       for (const id of this.#cache.keys()) if (!live.has(id)) this.#cache.delete(id);
     }
     this.#dirty.clear();
-    this.#allDirty = false;
+    this.#maintenanceChanged = false;
     return out;
   }
 
