@@ -8,6 +8,7 @@ import { EventTriggers, type EventTriggersOptions } from '../controller/triggers
 import { formatMachine } from '../model/machine.js';
 import type { CloudDeadlines } from '../providers/deadline.js';
 import type { NodeGroupProvider } from '../providers/provider.js';
+import { sourcesView } from './status-sources.js';
 import { createHandle, HttpServer, logLeadership, Metrics, serverOptionsFromConfig, StatusStore, type InFlightOperation } from '../server/index.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
@@ -85,7 +86,14 @@ export async function startService(o: ServiceOptions): Promise<Service> {
     },
   });
 
-  const store = new StatusStore({ groups: groupBounds, gate, secrets, dryRun: config.dryRun, now: () => clock.now() });
+  const store = new StatusStore({
+    groups: groupBounds,
+    gate,
+    secrets,
+    dryRun: config.dryRun,
+    now: () => clock.now(),
+    sources: () => sourcesView(mesosState, marathonQueue, marathon !== undefined),
+  });
   pausedIn = (g) => store.isPaused(g);
   const drainSeen = new Map<string, number>();
   controller.onCycle((report) => {

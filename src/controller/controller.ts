@@ -109,6 +109,8 @@ export class Controller {
 
   private async waitForNext(signal: AbortSignal): Promise<void> {
     const { clock, config } = this.o;
+    // Aborted during the cycle: a listener added now would never fire, and the loop would sleep a whole timer.
+    if (signal.aborted) return;
     if (!this.triggered) {
       const ac = new AbortController();
       const abort = (): void => ac.abort();

@@ -28,6 +28,28 @@ export interface StatusView {
   readonly inFlight: readonly InFlightOperation[];
   readonly events: readonly StatusEvent[];
   readonly paused: readonly string[];
+  /** Where agents and tasks (Mesos) and the launch queue (Marathon) come from, when known. */
+  readonly sources?: SourcesView;
+}
+
+/** The event-fed models as the operator needs them: followed from events, or polled, and why. */
+export interface SourcesView {
+  readonly mesos?: SourceView;
+  readonly marathon?: SourceView;
+}
+
+export interface SourceView {
+  /**
+   * `events`: cycles read the event-fed model; `poll`: each cycle reads the endpoint, because the
+   * stream is not served (`refused`), not connected, or not in sync yet.
+   */
+  readonly mode: 'events' | 'poll';
+  readonly connected: boolean;
+  readonly refused: boolean;
+  readonly events: number;
+  /** Full reads the model took (one at each connect, and each re-sync). */
+  readonly syncs: number;
+  readonly lastHeardAt?: number;
 }
 
 export interface CycleSummary {

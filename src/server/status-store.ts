@@ -12,6 +12,7 @@ import type {
   HistoryPoint,
   InFlightOperation,
   StatusEvent,
+  SourcesView,
   StatusView,
 } from './handle.js';
 import { RingBuffer } from './ring-buffer.js';
@@ -35,6 +36,8 @@ export interface StatusStoreOptions {
   /** The leader is ready while its last good cycle is at most this old (default 5 min). */
   readonly readyWithinMs?: number;
   readonly now?: () => number;
+  /** Read at each view: the event-fed models' own status (cli/service.ts). */
+  readonly sources?: () => SourcesView;
 }
 
 interface GroupEntry {
@@ -58,6 +61,7 @@ export class StatusStore {
   readonly #readyWithinMs: number;
   readonly #dryRun: boolean;
   readonly #startedAt: number;
+  readonly #sources: (() => SourcesView) | undefined;
   #inFlight: readonly InFlightOperation[] = [];
   #lastCycle: CycleSummary | undefined;
   #lastSuccessAt: number | undefined;
@@ -75,6 +79,7 @@ export class StatusStore {
     this.#readyWithinMs = options.readyWithinMs ?? 5 * 60_000;
     this.#dryRun = options.dryRun ?? false;
     this.#startedAt = this.#now();
+    this.#sources = options.sources;
   }
 
   knows(group: string): boolean {
@@ -153,6 +158,7 @@ export class StatusStore {
       inFlight: this.#inFlight,
       events: this.#events.toArray(),
       paused: [...this.#paused].sort(),
+      ...(this.#sources ? { sources: this.#sources() } : {}),
     };
   }
 

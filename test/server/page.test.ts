@@ -12,7 +12,13 @@ let browser: Browser;
 let url: string;
 
 beforeAll(async () => {
-  store = new StatusStore({ groups: testConfig().groups });
+  store = new StatusStore({
+    groups: testConfig().groups,
+    sources: () => ({
+      mesos: { mode: 'events', connected: true, refused: false, events: 12, syncs: 1 },
+      marathon: { mode: 'poll', connected: false, refused: true, events: 0, syncs: 0 },
+    }),
+  });
   server = new HttpServer({ handle: createHandle({ store, dryRun: () => Promise.reject(new Error('unused')) }), metrics: new Metrics(), port: 0 });
   ({ url } = await server.listen());
   browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
@@ -47,6 +53,7 @@ describe('status page in Chromium', () => {
     await expect(page.getByTestId('plan-batch').innerText()).resolves.toContain('remove b-2.local (i-2)');
     await expect(page.getByTestId('event-log').innerText()).resolves.toContain('drain failed: drain b-2.local');
     await expect(page.getByTestId('leader').innerText()).resolves.toContain('leader');
+    await expect(page.getByTestId('sources').innerText()).resolves.toBe('Mesos: events · Marathon: polled (no event stream served)');
 
     const before = await page.evaluate(() => document.body.dataset.lastUpdate);
     const reason = `12 instances of /api pending at ${Date.now()}`;

@@ -80,6 +80,32 @@ describe('the service against an emulated cluster', () => {
     expect(ready.status).toBe(200);
   });
 
+  it('/status says whether agents and the launch queue are followed from events or polled', async () => {
+    const { url } = await setup();
+    const status = await waitFor('both models in sync', async () => {
+      const s = await getJson<StatusView>(`${url}/status`);
+      return s.sources?.mesos?.mode === 'events' && s.sources.marathon?.mode === 'events' ? s : undefined;
+    });
+    expect(status.sources?.mesos).toMatchObject({ connected: true, refused: false });
+    expect(status.sources?.mesos?.syncs).toBeGreaterThanOrEqual(1);
+    expect(status.sources?.marathon).toMatchObject({ connected: true, refused: false });
+
+    const emu = await startCluster();
+    cleanup.push(() => emu.close());
+    const polled = await startService({
+      config: serviceConfig(emu, { mesos: { masters: [emu.masterUrl], stateFrom: 'poll' }, marathon: { url: emu.marathonUrl, queueFrom: 'poll' } }),
+      logger: quietLogger(),
+      simulated: recording(emu.provider, []),
+      processMetrics: false,
+    });
+    cleanup.push(() => polled.stop());
+    await waitFor('first cycle', () => polled.store.view().lastCycle);
+    expect(polled.store.view().sources).toEqual({
+      mesos: { mode: 'poll', connected: false, refused: false, events: 0, syncs: 0 },
+      marathon: { mode: 'poll', connected: false, refused: false, events: 0, syncs: 0 },
+    });
+  });
+
   it('a paused group is not scaled; resumed, it is', async () => {
     const { url, emu, calls, service } = await setup();
     const noAuth = await fetch(`${url}/api/groups/web/pause`, { method: 'POST' });
@@ -101,6 +127,18 @@ describe('the service against an emulated cluster', () => {
     // Resuming does not wake the loop by itself; the next event does (here: scaling the app).
     await fetch(`${emu.marathonUrl}/v2/apps/wide`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ instances: 3 }) });
     await waitFor('scale-up after resume', () => ups(calls)[0], 5_000);
+  });
+
+  it('stopped while its first cycle runs, it stops at once rather than after a whole 60 s timer', async () => {
+    const emu = await startCluster();
+    cleanup.push(() => emu.close());
+    const service = await startService({ config: serviceConfig(emu), logger: quietLogger(), simulated: recording(emu.provider, []), processMetrics: false, events: false });
+    // startService has begun the first cycle (its reads are on the wire); stop lands inside it.
+    expect(service.store.view().lastCycle).toBeUndefined();
+    const t0 = Date.now();
+    await service.stop();
+    await service.done;
+    expect(Date.now() - t0).toBeLessThan(5_000);
   });
 
   it('stops cleanly: loop, streams and server', async () => {

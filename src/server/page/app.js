@@ -153,12 +153,20 @@
     });
   }
 
+  function sourceText(name, s) {
+    if (!s) return '';
+    if (s.mode === 'events') return name + ': events';
+    return name + ': polled' + (s.refused ? ' (no event stream served)' : s.connected ? ' (catching up)' : '');
+  }
+
   function draw(status) {
     var l = status.leader;
     setText('leader', leaderText(l));
     var c = status.lastCycle;
     setText('last-cycle', c ? 'last cycle: ' + time(c.at) + (c.ok ? '' : ' failed: ' + (c.error ? c.error.message : '')) + (c.skipped ? ' (no action: ' + c.skipped + ')' : '') : 'last cycle: none yet');
     setText('ready', (status.ready ? 'ready' : 'not ready') + (status.dryRun ? ' · dry run' : ''));
+    var src = status.sources || {};
+    setText('sources', [sourceText('Mesos', src.mesos), sourceText('Marathon', src.marathon)].filter(Boolean).join(' · '));
     status.groups.forEach(function (g) {
       var section = groupSection(g.name);
       drawPlan(g, section.querySelector('[data-testid="plan-' + g.name + '"]'), section.querySelector('[data-testid="direction-' + g.name + '"]'));
