@@ -173,6 +173,7 @@ export class SimCluster {
       tasks: new Map(),
       active: true,
       deactivated: false,
+      drain: undefined,
       registeredAt: this.clock.now(),
       version: spec.version ?? this.mesosVersion,
       ...(spec.domain ? { domain: spec.domain } : {}),
@@ -261,6 +262,8 @@ export class SimCluster {
       createdAt: this.clock.now(),
       tasks: new Set(),
       completed: 0,
+      // Present from the start and never deleted: apps keep one hidden class.
+      queue: undefined,
     };
     this.#apps.set(id, app);
     if (this.events.hasListeners) this.events.emit({ type: 'app_changed', app, change: 'created' });
@@ -411,7 +414,7 @@ export class SimCluster {
     if (!agent || !agent.deactivated) return err(new Error('Agent is not deactivated'));
     if (agent.drain?.state === 'DRAINING') return err(new Error('Agent is still in the DRAINING state'));
     agent.deactivated = false;
-    delete agent.drain;
+    agent.drain = undefined;
     this.#grown.add(agent);
     if (this.events.hasListeners) this.events.emit({ type: 'agent_updated', agent });
     this.#requestPass();
@@ -693,6 +696,10 @@ export class SimCluster {
       labels: app.spec.labels ?? {},
       statuses: [{ state: 'TASK_STAGING', timestamp: now }],
       version: app.version,
+      // Every field from the start, none deleted later: tasks keep one hidden class (fast reads).
+      startedAt: undefined,
+      endedAt: undefined,
+      timer: undefined,
     };
     agent.tasks.set(task.id, task);
     app.tasks.add(task.id);
@@ -709,7 +716,7 @@ export class SimCluster {
     if (app.spec.kind === 'batch' && app.spec.durationMs !== undefined) {
       task.timer = this.clock.setTimer(app.spec.durationMs, () => this.#endTask(task, 'TASK_FINISHED'));
     } else {
-      delete task.timer;
+      task.timer = undefined;
     }
   }
 
@@ -723,7 +730,7 @@ export class SimCluster {
   #endTask(task: SimTask, state: TaskState): void {
     if (!this.#tasks.has(task.id)) return;
     this.clock.clearTimer(task.timer);
-    delete task.timer;
+    task.timer = undefined;
     task.endedAt = this.clock.now();
     const agent = this.#agents.get(task.agentId);
     if (agent) {
@@ -781,7 +788,7 @@ export class SimCluster {
 
   #dropQueue(app: SimApp): void {
     if (!app.queue) return;
-    delete app.queue;
+    app.queue = undefined;
     this.#waiting.delete(app);
     this.#fresh.delete(app);
     if (this.#waiting.size === 0) this.#failedMin = { cpus: Number.POSITIVE_INFINITY, mem: Number.POSITIVE_INFINITY };

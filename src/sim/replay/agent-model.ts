@@ -14,21 +14,14 @@ type Fixed = Pick<Agent, 'id' | 'hostname' | 'ip' | 'port' | 'attributes' | 'res
  */
 export class AgentModeler {
   readonly #fixed = new WeakMap<SimAgent, Fixed>();
-  readonly #tasks = new WeakMap<SimTask, Task>();
+  /** Per agent, the tasks its last model was built from and their models, in the agent's task order. */
+  readonly #tasks = new WeakMap<SimAgent, { sims: SimTask[]; models: Task[] }>();
 
   constructor(private readonly cluster: SimCluster) {}
 
   model(a: SimAgent): Agent {
     const fixed = this.#fixedOf(a);
-    const tasks: Task[] = [];
-    for (const t of a.tasks.values()) {
-      let m = this.#tasks.get(t);
-      if (m === undefined || m.state !== t.state) {
-        m = modelTask(t);
-        this.#tasks.set(t, m);
-      }
-      tasks.push(m);
-    }
+    const tasks = this.#tasksOf(a);
     let total = ZERO_MUT();
     let used = ZERO_MUT();
     let reserved = ZERO_MUT();
@@ -58,6 +51,33 @@ export class AgentModeler {
       version: fixed.version,
       domain: fixed.domain,
     };
+  }
+
+  /**
+   * The agent's task models, reusing last time's for tasks whose state did not change. An
+   * agent's tasks keep their insertion order (a Map): today's list is last time's minus the
+   * ended, plus the new at the end, so one walk over both pairs them (no lookup per task).
+   */
+  #tasksOf(a: SimAgent): Task[] {
+    const last = this.#tasks.get(a);
+    const sims: SimTask[] = [];
+    const models: Task[] = [];
+    let j = 0;
+    for (const t of a.tasks.values()) {
+      let m: Task | undefined;
+      if (last !== undefined) {
+        while (j < last.sims.length && last.sims[j] !== t) j++;
+        if (j < last.sims.length) {
+          m = last.models[j] as Task;
+          j++;
+        }
+      }
+      if (m === undefined || m.state !== t.state) m = modelTask(t);
+      sims.push(t);
+      models.push(m);
+    }
+    this.#tasks.set(a, { sims, models });
+    return models;
   }
 
   #fixedOf(a: SimAgent): Fixed {
