@@ -2,12 +2,12 @@ import { ACTIVE_TASK_STATES, type Task } from '../../model/agent.js';
 import { err, errorMessage, ok, type Result } from '../../util/result.js';
 import { malformed, type MesosError } from '../errors.js';
 import { agentFromV1, frameworkFromV1, type MesosState } from '../parse-v1.js';
-import { marathonAppId } from '../tasks.js';
+import { withoutAppId } from '../state/build-state.js';
 import { v1GetStateSchema } from '../v1-schema.js';
 import { MASTER_READ_PROTO, MESOS_READ_PROTO } from './master-read-proto.js';
 import { decodeMessage, expectEnd, newReader, ProtoFormatError, readTag, skipValue, subEnd, type Reader } from './message-decode.js';
 import { compileSpec, fieldOf, loadRoot, type MessageSpec } from './message-spec.js';
-import { readTask, taskFields, type TaskRead } from './task-read.js';
+import { readTask, taskFields } from './task-read.js';
 
 /** Our minimal mesos.v1 definitions, compiled once. */
 export const READ_ROOT = loadRoot(MESOS_READ_PROTO, MASTER_READ_PROTO);
@@ -37,14 +37,25 @@ const TYPE_NAMES = fieldOf(RESPONSE, 'type').enumNames;
 const malformedProto = (doc: string, e: unknown): MesosError => ({ kind: 'malformed', message: `${doc} is not a valid protobuf message: ${errorMessage(e)}` });
 
 interface Parts {
-  readonly tasks: TaskRead[];
-  readonly unreachable: TaskRead[];
+  /** Tasks and unreachable tasks, in that order, per agent id. */
+  readonly byAgent: Map<string, Task[]>;
+  /** Active tasks (of `tasks`, not `unreachable_tasks`) per agent id, for `unknownAgentTasks`. */
+  readonly activeByAgent: Map<string, number>;
+  /** Unreachable tasks come after all tasks on each agent, as `stateFromV1` lists them. */
+  readonly unreachable: [string, Task][];
   agents: Record<string, unknown> | undefined;
   frameworks: Record<string, unknown> | undefined;
 }
 
 /** `GetTasks`: tasks and unreachable tasks read directly; pending, completed and orphan tasks skipped. */
 function readTasks(r: Reader, end: number, parts: Parts): void {
+  const onTask = (agentId: string, task: Task): void => {
+    const tasks = parts.byAgent.get(agentId);
+    if (tasks) tasks.push(task);
+    else parts.byAgent.set(agentId, [task]);
+    if (ACTIVE_TASK_STATES.has(task.state)) parts.activeByAgent.set(agentId, (parts.activeByAgent.get(agentId) ?? 0) + 1);
+  };
+  const onUnreachable = (agentId: string, task: Task): void => void parts.unreachable.push([agentId, task]);
   while (r.pos < end) {
     const { id, wireType } = readTag(r, GET_TASKS.fullName);
     if (id !== F.tasks && id !== F.unreachableTasks) {
@@ -52,14 +63,13 @@ function readTasks(r: Reader, end: number, parts: Parts): void {
       continue;
     }
     if (wireType !== 2) throw new ProtoFormatError(`${GET_TASKS.fullName} field ${id}: wire type ${wireType}, expected 2`);
-    const task = readTask(r, subEnd(r, end, 'task'), TASK_FIELDS);
-    (id === F.tasks ? parts.tasks : parts.unreachable).push(task);
+    readTask(r, subEnd(r, end, 'task'), TASK_FIELDS, id === F.tasks ? onTask : onUnreachable);
   }
   expectEnd(r, end, GET_TASKS.fullName);
 }
 
 function readParts(r: Reader, end: number): Parts {
-  const parts: Parts = { tasks: [], unreachable: [], agents: undefined, frameworks: undefined };
+  const parts: Parts = { byAgent: new Map(), activeByAgent: new Map(), unreachable: [], agents: undefined, frameworks: undefined };
   while (r.pos < end) {
     const { id, wireType } = readTag(r, GET_STATE.fullName);
     if (id !== F.getTasks && id !== F.getAgents && id !== F.getFrameworks) {
@@ -74,21 +84,6 @@ function readParts(r: Reader, end: number): Parts {
   }
   expectEnd(r, end, GET_STATE.fullName);
   return parts;
-}
-
-/** The model's Task, as tasks.ts `taskFromV1` builds it; an app id only for Marathon's tasks. */
-function toTask(t: TaskRead, isMarathon: (frameworkId: string) => boolean): Task {
-  const appId = isMarathon(t.frameworkId) ? marathonAppId(t.id, t.labels) : undefined;
-  return {
-    id: t.id,
-    name: t.name,
-    frameworkId: t.frameworkId,
-    state: t.state,
-    resources: t.resources,
-    labels: t.labels,
-    ...(t.role ? { role: t.role } : {}),
-    ...(appId ? { appId } : {}),
-  };
 }
 
 /**
@@ -114,21 +109,26 @@ export function decodeGetState(r: Reader, end: number, doc = 'GET_STATE'): Resul
   });
   if (!parsed.success) return err(malformed(doc, parsed.error));
   const s = parsed.data;
+  const byAgent = parts.byAgent;
+  for (const [agentId, task] of parts.unreachable) {
+    const tasks = byAgent.get(agentId);
+    if (tasks) tasks.push(task);
+    else byAgent.set(agentId, [task]);
+  }
   // As parse-v1.ts `stateFromV1`: with frameworks listed, only Marathon's tasks carry an app id.
   const frameworks = (s.get_frameworks?.frameworks ?? []).map(frameworkFromV1);
-  const marathonIds = new Set(frameworks.filter((f) => f.name === 'marathon').map((f) => f.id));
-  const isMarathon = frameworks.length > 0 ? (id: string) => marathonIds.has(id) : () => true;
-  const byAgent = new Map<string, Task[]>();
-  for (const list of [parts.tasks, parts.unreachable]) {
-    for (const t of list) {
-      const tasks = byAgent.get(t.agentId);
-      if (tasks) tasks.push(toTask(t, isMarathon));
-      else byAgent.set(t.agentId, [toTask(t, isMarathon)]);
+  if (frameworks.length > 0) {
+    const marathon = new Set(frameworks.filter((f) => f.name === 'marathon').map((f) => f.id));
+    for (const tasks of byAgent.values()) {
+      for (let i = 0; i < tasks.length; i++) {
+        const t = tasks[i];
+        if (t && t.appId !== undefined && !marathon.has(t.frameworkId)) tasks[i] = withoutAppId(t);
+      }
     }
   }
   const known = new Set([...s.get_agents.agents.map((a) => a.agent_info.id.value), ...s.get_agents.recovered_agents.map((a) => a.id.value)]);
   let unknownAgentTasks = 0;
-  for (const t of parts.tasks) if (!known.has(t.agentId) && ACTIVE_TASK_STATES.has(t.state)) unknownAgentTasks++;
+  for (const [agentId, n] of parts.activeByAgent) if (!known.has(agentId)) unknownAgentTasks += n;
   return ok({
     agents: s.get_agents.agents.map((a) => agentFromV1(a, byAgent.get(a.agent_info.id.value) ?? [])),
     recoveredAgents: s.get_agents.recovered_agents.map((a) => ({ id: a.id.value, hostname: a.hostname })),

@@ -1,26 +1,18 @@
-import type { Resources } from '../../model/resources.js';
+import type { Task } from '../../model/agent.js';
+import { marathonAppId } from '../tasks.js';
 import { expectEnd, ProtoFormatError, skipValue, subEnd, type Reader } from './message-decode.js';
 import { fieldOf, type MessageSpec } from './message-spec.js';
 
 /**
- * A task as GET_STATE lists it, read straight off the wire into what the model keeps: tasks are
+ * Tasks as GET_STATE lists them, read straight off the wire into the model's `Task`: tasks are
  * nine in ten elements of a large state, and building the JSON-shaped object of each (ids,
  * resources, scalars, labels: some twenty objects) only to convert it was most of the cost. The
- * result is what tasks.ts `taskFromV1` makes of the same task in JSON, and the checks are those the
- * JSON path makes (v1-in-place.ts `taskSchema`: required name, ids, resource names, scalar values,
- * range bounds, label keys, persistence ids): test/mesos/proto-get-state.test.ts compares the two.
+ * result is what tasks.ts `taskFromV1` makes of the same task in JSON (with the app id as for a
+ * Marathon task: the caller drops it for other frameworks once it knows them, as
+ * state/build-state.ts does), and the checks are those the JSON path makes (v1-in-place.ts
+ * `taskSchema`: required name, ids, resource names, scalar values, range bounds, label keys,
+ * persistence ids): test/mesos/proto-get-state.test.ts compares the two.
  */
-export interface TaskRead {
-  readonly agentId: string;
-  readonly id: string;
-  readonly name: string;
-  readonly frameworkId: string;
-  readonly state: string;
-  readonly resources: Resources;
-  readonly labels: Record<string, string>;
-  /** tasks.ts `allocationRole`: the first resource's `allocation_info.role`, else its `role`. */
-  readonly role: string | undefined;
-}
 
 /** Field numbers of the messages a task is made of, from our definitions (master-read-proto.ts). */
 export interface TaskFields {
@@ -275,8 +267,11 @@ function readLabels(r: Reader, end: number, f: TaskFields, out: Record<string, s
   expectEnd(r, end, 'labels');
 }
 
-/** One `mesos.v1.Task` in [r.pos, end); statuses, discovery, container, ... are skipped by length. */
-export function readTask(r: Reader, end: number, f: TaskFields): TaskRead {
+/**
+ * One `mesos.v1.Task` in [r.pos, end), handed to `onTask` with the agent it runs on; statuses,
+ * discovery, container, ... are skipped by their length.
+ */
+export function readTask(r: Reader, end: number, f: TaskFields, onTask: (agentId: string, task: Task) => void): void {
   let name: string | undefined;
   let id: string | undefined;
   let frameworkId: string | undefined;
@@ -320,14 +315,14 @@ export function readTask(r: Reader, end: number, f: TaskFields): TaskRead {
   if (name === undefined || id === undefined || frameworkId === undefined || agentId === undefined) {
     throw new ProtoFormatError('mesos.v1.Task: name, task_id, framework_id and agent_id are required');
   }
-  return {
-    agentId,
-    id,
-    name,
-    frameworkId,
-    state,
-    resources: { cpus: sums.cpus, mem: sums.mem, disk: sums.disk, gpus: sums.gpus, ports: sums.ports },
-    labels,
-    role: sums.role,
-  };
+  const appId = marathonAppId(id, labels);
+  const resources = { cpus: sums.cpus, mem: sums.mem, disk: sums.disk, gpus: sums.gpus, ports: sums.ports };
+  const role = sums.role;
+  // The shapes tasks.ts `taskFromV1` builds (same keys, same order).
+  let task: Task;
+  if (role && appId) task = { id, name, frameworkId, state, resources, labels, role, appId };
+  else if (role) task = { id, name, frameworkId, state, resources, labels, role };
+  else if (appId) task = { id, name, frameworkId, state, resources, labels, appId };
+  else task = { id, name, frameworkId, state, resources, labels };
+  onTask(agentId, task);
 }
