@@ -13,7 +13,7 @@ import { parseMaintenanceSchedule, parseMaintenanceStatus, scheduleBody, type Ma
 import { parseMasterState, parseSlaves } from './parse-v0.js';
 import { parseGetAgents, type MesosState } from './parse-v1.js';
 import { decodeGetStateResponse } from './proto/get-state.js';
-import { readEventRecords } from './state/event-records.js';
+import { isFramingError, readEventRecords } from './state/event-records.js';
 import { readState } from './state/read-state.js';
 
 export type MesosConfig = Config['mesos'];
@@ -283,16 +283,35 @@ export class MesosClient {
     return ok({ state: state.value, from: this.#leader ?? '', readAt: this.#now(), api: this.#apiInUse() });
   }
 
-  /** Whether GET_STATE is asked for in protobuf from this master (`mesos.encoding`). */
+  /** Whether GET_STATE and SUBSCRIBE are asked for in protobuf from this master (`mesos.encoding`). */
   #wantsProtobuf(leader: string): boolean {
     return this.#config.encoding === 'protobuf' || (this.#config.encoding === 'auto' && !this.#jsonOnly.has(leader));
   }
 
-  /** `auto`: this master will be read in JSON from now on (said once per master). */
-  #fallBackToJson(leader: string, why: string): void {
+  /** `auto`: this master will be read in JSON from now on, GET_STATE and SUBSCRIBE (said once per master). */
+  #fallBackToJson(leader: string, why: string, call = 'GET_STATE'): void {
     if (this.#config.encoding !== 'auto' || this.#jsonOnly.has(leader)) return;
     this.#jsonOnly.add(leader);
-    this.#log.info({ leader, why }, 'mesos master does not serve GET_STATE in protobuf; reading it as JSON');
+    this.#log.info({ leader, why, call }, `mesos master does not serve ${call} in protobuf; reading it as JSON`);
+  }
+
+  /**
+   * An answer to a call asked in protobuf (`asked`), the rule GET_STATE and SUBSCRIBE share: under
+   * `auto` a 406 makes this master read in JSON from then on and the call is sent again (`retry`).
+   * Otherwise the body is read in the encoding its Content-Type names (the master answers in the
+   * Accept'ed type, src/master/http.cpp `Master::Http::api`); a 2xx answer of another type to a
+   * protobuf Accept also means JSON from then on under `auto`. Statuses other than 406 and 2xx are
+   * the caller's.
+   */
+  #negotiated(res: HttpStream, asked: boolean, leader: string, call: string): 'retry' | 'protobuf' | 'json' {
+    if (res.status === 406 && asked && this.#config.encoding === 'auto') {
+      this.#fallBackToJson(leader, 'HTTP 406 to Accept: application/x-protobuf', call);
+      return 'retry';
+    }
+    const type = mediaType(res.headers['content-type']);
+    if (type === APPLICATION_PROTOBUF) return 'protobuf';
+    if (asked && res.status >= 200 && res.status < 300) this.#fallBackToJson(leader, `answered ${type || 'no content type'} to Accept: application/x-protobuf`, call);
+    return 'json';
   }
 
   /** A 2xx protobuf GET_STATE body: collected (bounded by `maxResponseBytes`), then decoded. */
@@ -341,9 +360,9 @@ export class MesosClient {
         if (!moved.ok) return moved;
         continue;
       }
-      if (res.status === 406 && protobuf && this.#config.encoding === 'auto') {
+      const encoding = res.status === 406 || (res.status >= 200 && res.status < 300) ? this.#negotiated(res, protobuf, leader.value, 'GET_STATE') : 'json';
+      if (encoding === 'retry') {
         res.close();
-        this.#fallBackToJson(leader.value, 'HTTP 406 to Accept: application/x-protobuf');
         continue;
       }
       if (res.status < 200 || res.status >= 300) {
@@ -352,9 +371,7 @@ export class MesosClient {
         return ok({ refused: { status: res.status, url: res.url, headers: res.headers, body } });
       }
       try {
-        const type = mediaType(res.headers['content-type']);
-        if (type === APPLICATION_PROTOBUF) return ok({ state: await this.#readProtobufState(res) });
-        if (protobuf) this.#fallBackToJson(leader.value, `answered ${type || 'no content type'} to Accept: application/x-protobuf`);
+        if (encoding === 'protobuf') return ok({ state: await this.#readProtobufState(res) });
         const read = await readState(res.body, this.#config.maxResponseBytes);
         if (read.ok) this.#log.debug({ bytes: read.value.bytes, encoding: 'json', streamed: read.value.streamed, agents: read.value.state.agents.length }, 'mesos state read');
         return ok({ state: read.ok ? ok(read.value.state) : read });
@@ -440,27 +457,48 @@ export class MesosClient {
   ): Promise<Result<'aborted' | 'ended', MesosError>> {
     const leader = await this.leader();
     if (!leader.ok) return leader;
-    const opened = await this.#http.stream({
-      method: 'POST',
-      url: `${leader.value}/api/v1`,
-      json: { type: 'SUBSCRIBE' },
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
-    });
-    if (!opened.ok) {
-      this.#leader = undefined;
-      return err(fromHttp(opened.error));
+    let stream: HttpStream | undefined;
+    let encoding: 'protobuf' | 'json' = 'json';
+    // Asked in protobuf per `mesos.encoding` (Accept application/x-protobuf alone, as GET_STATE);
+    // a second round only after `auto` fell back to JSON on a 406.
+    for (let attempt = 0; attempt < 2 && !stream; attempt++) {
+      const protobuf = this.#wantsProtobuf(leader.value);
+      const opened = await this.#http.stream({
+        method: 'POST',
+        url: `${leader.value}/api/v1`,
+        json: { type: 'SUBSCRIBE' },
+        ...(protobuf ? { headers: { accept: APPLICATION_PROTOBUF } } : {}),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        ...(opts.idleTimeoutMs !== undefined ? { idleTimeoutMs: opts.idleTimeoutMs } : {}),
+      });
+      if (!opened.ok) {
+        this.#leader = undefined;
+        return err(fromHttp(opened.error));
+      }
+      const negotiated = opened.value.status === 406 || opened.value.status === 200 ? this.#negotiated(opened.value, protobuf, leader.value, 'SUBSCRIBE') : 'json';
+      if (negotiated === 'retry') {
+        opened.value.close();
+        continue;
+      }
+      stream = opened.value;
+      encoding = negotiated;
     }
-    const stream = opened.value;
+    if (!stream) return err({ kind: 'http', status: 406, message: `SUBSCRIBE to ${leader.value}: HTTP 406 in both encodings` });
     if (stream.status !== 200) {
       stream.close();
       if (stream.status >= 300 && stream.status < 400) this.#leader = undefined;
       return err({ kind: 'http', status: stream.status, message: `SUBSCRIBE to ${stream.url}: HTTP ${stream.status}` });
     }
     try {
-      // A large first record (SUBSCRIBED with a big cluster's state) is stream-parsed, never one string.
-      for await (const event of readEventRecords(stream.body, { maxRecordBytes: this.#config.maxResponseBytes })) {
-        if (!event.ok) return event;
+      // A large first record (SUBSCRIBED with a big cluster's state) is stream-parsed in JSON, never
+      // one string; in protobuf it is held once (bounded by maxResponseBytes) and decoded.
+      for await (const event of readEventRecords(stream.body, { maxRecordBytes: this.#config.maxResponseBytes, encoding })) {
+        if (!event.ok) {
+          // `auto`: protobuf events we cannot read (a master whose Event differs from our
+          // definitions) are read in JSON from the next subscription on.
+          if (encoding === 'protobuf' && event.error.kind === 'malformed' && !isFramingError(event.error)) this.#fallBackToJson(leader.value, event.error.message, 'SUBSCRIBE');
+          return event;
+        }
         await onEvent(event.value);
       }
     } catch (e) {

@@ -108,6 +108,14 @@ message FrameworkInfo {
   repeated string roles = 12;
 }
 
+// What TASK_UPDATED's status is read for (events.ts): the task, its agent, the update's time.
+// state = 2 (required upstream) is skipped: the event's own \`state\` is the one acted on.
+message TaskStatus {
+  required TaskID task_id = 1;
+  optional AgentID agent_id = 5;
+  optional double timestamp = 6;
+}
+
 enum DrainState { UNKNOWN = 0; DRAINING = 1; DRAINED = 2; }
 message DrainConfig {
   optional DurationInfo max_grace_period = 1;
@@ -119,7 +127,10 @@ message DrainInfo {
 }
 `;
 
-/** include/mesos/v1/master/master.proto: the `Response` of a GET_STATE call, down to its lists. */
+/**
+ * include/mesos/v1/master/master.proto: the `Response` of a GET_STATE call, down to its lists, and
+ * the `Event`s of SUBSCRIBE.
+ */
 export const MASTER_READ_PROTO = `
 syntax = "proto2";
 package mesos.v1.master;
@@ -175,5 +186,41 @@ message Response {
 
   optional Type type = 1;
   optional GetState get_state = 9;
+}
+
+// The SUBSCRIBE stream's records (master.proto \`Event\` as of apache/mesos 6137411; HEARTBEAT and
+// \`heartbeat_interval_seconds\` since 1.5), down to the fields events.ts \`parseEvent\` reads in
+// JSON. \`subscribed.get_state\` is read by get-state.ts \`decodeGetState\`. Mesos 1.0's
+// TaskUpdated had other fields (task ids at its top level): not read in protobuf.
+message Event {
+  enum Type {
+    UNKNOWN = 0; SUBSCRIBED = 1; TASK_ADDED = 2; TASK_UPDATED = 3; AGENT_ADDED = 4; AGENT_REMOVED = 5;
+    FRAMEWORK_ADDED = 6; FRAMEWORK_UPDATED = 7; FRAMEWORK_REMOVED = 8; HEARTBEAT = 9;
+  }
+  message Subscribed {
+    optional Response.GetState get_state = 1;
+    optional double heartbeat_interval_seconds = 2;
+  }
+  message TaskAdded { required Task task = 1; }
+  message TaskUpdated {
+    required FrameworkID framework_id = 1;
+    required TaskStatus status = 2;
+    required TaskState state = 3;
+  }
+  message FrameworkAdded { required Response.GetFrameworks.Framework framework = 1; }
+  message FrameworkUpdated { required Response.GetFrameworks.Framework framework = 1; }
+  message FrameworkRemoved { required FrameworkInfo framework_info = 1; }
+  message AgentAdded { required Response.GetAgents.Agent agent = 1; }
+  message AgentRemoved { required AgentID agent_id = 1; }
+
+  optional Type type = 1;
+  optional Subscribed subscribed = 2;
+  optional TaskAdded task_added = 3;
+  optional TaskUpdated task_updated = 4;
+  optional AgentAdded agent_added = 5;
+  optional AgentRemoved agent_removed = 6;
+  optional FrameworkAdded framework_added = 7;
+  optional FrameworkUpdated framework_updated = 8;
+  optional FrameworkRemoved framework_removed = 9;
 }
 `;

@@ -399,12 +399,18 @@ message Event {
   message TaskAdded { required Task task = 1; }
   message AgentAdded { required Response.GetAgents.Agent agent = 1; }
   message AgentRemoved { required AgentID agent_id = 1; }
+  message FrameworkAdded { required Response.GetFrameworks.Framework framework = 1; }
+  message FrameworkUpdated { required Response.GetFrameworks.Framework framework = 1; }
+  message FrameworkRemoved { required FrameworkInfo framework_info = 1; }
   optional Type type = 1;
   optional Subscribed subscribed = 2;
   optional TaskAdded task_added = 3;
   optional TaskUpdated task_updated = 4;
   optional AgentAdded agent_added = 5;
   optional AgentRemoved agent_removed = 6;
+  optional FrameworkAdded framework_added = 7;
+  optional FrameworkUpdated framework_updated = 8;
+  optional FrameworkRemoved framework_removed = 9;
 }
 
 message Call {
