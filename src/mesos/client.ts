@@ -113,6 +113,8 @@ export class MesosClient {
   #api: 'v1' | 'v0' | undefined;
   /** Masters (base URLs) that refused protobuf under `encoding: auto`: GET_STATE is read as JSON there. */
   readonly #jsonOnly = new Set<string>();
+  /** Whether the fallback from a too-large protobuf GET_STATE to streamed JSON was logged already. */
+  #tooLargeSaid = false;
 
   /** `tokenSource`: renewable credentials (DC/OS service account) in place of the config's token or basic auth. */
   constructor(config: MesosConfig, logger: Logger, opts: { now?: () => number; tokenSource?: TokenSource } = {}) {
@@ -335,11 +337,13 @@ export class MesosClient {
    * `timeoutMs` in all; only a silence longer than that between chunks fails it.
    */
   async #v1StateStreamed(): Promise<Result<{ state: Result<MesosState, MesosError> } | { refused: HttpResponse }, MesosError>> {
-    for (let attempt = 0; attempt < 3; attempt++) {
+    /** Under `auto`, a protobuf state past maxResponseBytes is asked again in JSON, which streams past it. */
+    let jsonThisRead = false;
+    for (let attempt = 0; attempt < 4; attempt++) {
       const leader = await this.leader();
       if (!leader.ok) return leader;
       const url = `${leader.value}/api/v1`;
-      const protobuf = this.#wantsProtobuf(leader.value);
+      const protobuf = !jsonThisRead && this.#wantsProtobuf(leader.value);
       const opened = await this.#http.stream({
         method: 'POST',
         url,
@@ -371,7 +375,17 @@ export class MesosClient {
         return ok({ refused: { status: res.status, url: res.url, headers: res.headers, body } });
       }
       try {
-        if (encoding === 'protobuf') return ok({ state: await this.#readProtobufState(res) });
+        if (encoding === 'protobuf') {
+          const state = await this.#readProtobufState(res);
+          if (!state.ok && state.error.kind === 'too-large' && protobuf && this.#config.encoding === 'auto') {
+            // No bigger buffer is taken: the JSON is stream-parsed past the limit (read-state.ts), at its cost.
+            this.#log[this.#tooLargeSaid ? 'debug' : 'warn']({ err: state.error.message }, 'GET_STATE in protobuf exceeds mesos.maxResponseBytes; reading it as streamed JSON (raise the limit to keep protobuf)');
+            this.#tooLargeSaid = true;
+            jsonThisRead = true;
+            continue;
+          }
+          return ok({ state });
+        }
         const read = await readState(res.body, this.#config.maxResponseBytes);
         if (read.ok) this.#log.debug({ bytes: read.value.bytes, encoding: 'json', streamed: read.value.streamed, agents: read.value.state.agents.length }, 'mesos state read');
         return ok({ state: read.ok ? ok(read.value.state) : read });

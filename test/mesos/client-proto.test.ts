@@ -129,18 +129,34 @@ describe('MesosClient reads GET_STATE in protobuf', () => {
     expect(calls).toEqual([PROTOBUF]);
   });
 
-  it('a protobuf body past maxResponseBytes is refused; a cut one is malformed; neither throws', async () => {
+  it('a protobuf body past maxResponseBytes: refused with encoding protobuf, read again as streamed JSON with auto', async () => {
     const bytes = Buffer.from(encodeJson(RESPONSE, GET_STATE));
+    const calls: (string | undefined)[] = [];
     const s = await server((req, res) => {
       if (req.url === '/master/redirect') return res.writeHead(307, { location: `//${req.headers.host ?? ''}` }).end();
+      calls.push(req.headers.accept);
+      if (req.headers.accept !== PROTOBUF) return json(res, 200, GET_STATE);
       res.writeHead(200, { 'content-type': PROTOBUF });
       return res.end(bytes);
     });
-    const small = await client({ masters: [s.url], maxResponseBytes: bytes.length - 1 }).c.getState();
-    expect(!small.ok && small.error.kind).toBe('too-large');
-    const fits = await client({ masters: [s.url], maxResponseBytes: bytes.length }).c.getState();
+    const strict = await client({ masters: [s.url], encoding: 'protobuf', maxResponseBytes: bytes.length - 1 }).c.getState();
+    expect(!strict.ok && strict.error.kind).toBe('too-large');
+    const fits = await client({ masters: [s.url], encoding: 'protobuf', maxResponseBytes: bytes.length }).c.getState();
     expect(fits.ok && fits.value.state.agents).toHaveLength(2);
 
+    calls.length = 0;
+    const { c, logs } = client({ masters: [s.url], maxResponseBytes: bytes.length - 1 });
+    const auto = await c.getState();
+    expect(auto.ok && auto.value.state.agents).toHaveLength(2);
+    expect(calls).toEqual([PROTOBUF, 'application/json']);
+    expect(logs.filter((l) => l['level'] === 40 && String(l['msg']).includes('exceeds mesos.maxResponseBytes'))).toHaveLength(1);
+    // Not a permanent fallback: the next read asks protobuf again.
+    await c.getState();
+    expect(calls).toEqual([PROTOBUF, 'application/json', PROTOBUF, 'application/json']);
+  });
+
+  it('a cut protobuf body is malformed, not a throw', async () => {
+    const bytes = Buffer.from(encodeJson(RESPONSE, GET_STATE));
     const cut = await server((req, res) => {
       if (req.url === '/master/redirect') return res.writeHead(307, { location: `//${req.headers.host ?? ''}` }).end();
       res.writeHead(200, { 'content-type': `${PROTOBUF}; charset=binary` });
