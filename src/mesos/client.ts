@@ -471,15 +471,53 @@ export class MesosClient {
   ): Promise<Result<'aborted' | 'ended', MesosError>> {
     const leader = await this.leader();
     if (!leader.ok) return leader;
-    let stream: HttpStream | undefined;
-    let encoding: 'protobuf' | 'json' = 'json';
-    // Asked in protobuf per `mesos.encoding` (Accept application/x-protobuf alone, as GET_STATE);
-    // a second round only after `auto` fell back to JSON on a 406.
-    for (let attempt = 0; attempt < 2 && !stream; attempt++) {
-      const protobuf = this.#wantsProtobuf(leader.value);
+    /** Under `auto`, a protobuf record past maxResponseBytes has this subscription asked again in JSON, which streams past it. */
+    let jsonThisTime = false;
+    for (let round = 0; round < 2; round++) {
+      const opened = await this.#openSubscribe(leader.value, jsonThisTime, opts);
+      if (!opened.ok) return opened;
+      const { stream, encoding } = opened.value;
+      try {
+        // A large first record (SUBSCRIBED with a big cluster's state) is stream-parsed in JSON, never
+        // one string; in protobuf it is held once (bounded by maxResponseBytes) and decoded.
+        for await (const event of readEventRecords(stream.body, { maxRecordBytes: this.#config.maxResponseBytes, encoding })) {
+          if (event.ok) {
+            await onEvent(event.value);
+            continue;
+          }
+          if (encoding === 'protobuf' && this.#config.encoding === 'auto' && event.error.kind === 'too-large' && !jsonThisTime) {
+            // As GET_STATE: no bigger buffer is taken; the JSON SUBSCRIBED is stream-parsed past the limit.
+            this.#log.warn({ err: event.error.message }, 'SUBSCRIBE record in protobuf exceeds mesos.maxResponseBytes; subscribing in JSON, streamed (raise the limit to keep protobuf)');
+            jsonThisTime = true;
+            break;
+          }
+          // `auto`: protobuf events we cannot read (a master whose Event differs from our
+          // definitions) are read in JSON from the next subscription on.
+          if (encoding === 'protobuf' && event.error.kind === 'malformed' && !isFramingError(event.error)) this.#fallBackToJson(leader.value, event.error.message, 'SUBSCRIBE');
+          return event;
+        }
+        if (!jsonThisTime || encoding === 'json') return ok(opts.signal?.aborted ? 'aborted' : 'ended');
+      } catch (e) {
+        if (opts.signal?.aborted) return ok('aborted');
+        return err({ kind: 'malformed', message: `SUBSCRIBE stream: ${errorMessage(e)}` });
+      } finally {
+        stream.close();
+      }
+    }
+    return ok(opts.signal?.aborted ? 'aborted' : 'ended');
+  }
+
+  /**
+   * Opens SUBSCRIBE on the leader, asked in protobuf per `mesos.encoding` (Accept
+   * application/x-protobuf alone, as GET_STATE) unless `json`; a second request only after `auto`
+   * fell back to JSON on a 406. A 200 stream and the encoding of its records, or the error.
+   */
+  async #openSubscribe(leader: string, json: boolean, opts: { signal?: AbortSignal; idleTimeoutMs?: number }): Promise<Result<{ stream: HttpStream; encoding: 'protobuf' | 'json' }, MesosError>> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const protobuf = !json && this.#wantsProtobuf(leader);
       const opened = await this.#http.stream({
         method: 'POST',
-        url: `${leader.value}/api/v1`,
+        url: `${leader}/api/v1`,
         json: { type: 'SUBSCRIBE' },
         ...(protobuf ? { headers: { accept: APPLICATION_PROTOBUF } } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
@@ -489,38 +527,19 @@ export class MesosClient {
         this.#leader = undefined;
         return err(fromHttp(opened.error));
       }
-      const negotiated = opened.value.status === 406 || opened.value.status === 200 ? this.#negotiated(opened.value, protobuf, leader.value, 'SUBSCRIBE') : 'json';
-      if (negotiated === 'retry') {
-        opened.value.close();
+      const stream = opened.value;
+      const encoding = stream.status === 406 || stream.status === 200 ? this.#negotiated(stream, protobuf, leader, 'SUBSCRIBE') : 'json';
+      if (encoding === 'retry') {
+        stream.close();
         continue;
       }
-      stream = opened.value;
-      encoding = negotiated;
-    }
-    if (!stream) return err({ kind: 'http', status: 406, message: `SUBSCRIBE to ${leader.value}: HTTP 406 in both encodings` });
-    if (stream.status !== 200) {
-      stream.close();
-      if (stream.status >= 300 && stream.status < 400) this.#leader = undefined;
-      return err({ kind: 'http', status: stream.status, message: `SUBSCRIBE to ${stream.url}: HTTP ${stream.status}` });
-    }
-    try {
-      // A large first record (SUBSCRIBED with a big cluster's state) is stream-parsed in JSON, never
-      // one string; in protobuf it is held once (bounded by maxResponseBytes) and decoded.
-      for await (const event of readEventRecords(stream.body, { maxRecordBytes: this.#config.maxResponseBytes, encoding })) {
-        if (!event.ok) {
-          // `auto`: protobuf events we cannot read (a master whose Event differs from our
-          // definitions) are read in JSON from the next subscription on.
-          if (encoding === 'protobuf' && event.error.kind === 'malformed' && !isFramingError(event.error)) this.#fallBackToJson(leader.value, event.error.message, 'SUBSCRIBE');
-          return event;
-        }
-        await onEvent(event.value);
+      if (stream.status !== 200) {
+        stream.close();
+        if (stream.status >= 300 && stream.status < 400) this.#leader = undefined;
+        return err({ kind: 'http', status: stream.status, message: `SUBSCRIBE to ${stream.url}: HTTP ${stream.status}` });
       }
-    } catch (e) {
-      if (opts.signal?.aborted) return ok('aborted');
-      return err({ kind: 'malformed', message: `SUBSCRIBE stream: ${errorMessage(e)}` });
-    } finally {
-      stream.close();
+      return ok({ stream, encoding });
     }
-    return ok(opts.signal?.aborted ? 'aborted' : 'ended');
+    return err({ kind: 'http', status: 406, message: `SUBSCRIBE to ${leader}: HTTP 406 in both encodings` });
   }
 }

@@ -37,6 +37,12 @@ const framing = (message: string): MesosError => {
   framingErrors.add(e);
   return e;
 };
+/** A record longer than we hold (read before any of its bytes). */
+const tooLarge = (message: string): MesosError => {
+  const e: MesosError = { kind: 'too-large', message };
+  framingErrors.add(e);
+  return e;
+};
 /** Whether `e` came from the stream's framing (cut off, bad length prefix), not from a record's content. */
 export const isFramingError = (e: MesosError): boolean => framingErrors.has(e);
 
@@ -149,7 +155,7 @@ export async function* readEventRecords(chunks: AsyncIterable<Uint8Array>, opts:
         if (!/^\d+$/.test(text)) return yield err(framing(`SUBSCRIBE stream: bad RecordIO length prefix ${JSON.stringify(text.slice(0, 20))}`));
         need = Number(text);
         if (!protobuf && first && need > streamAbove) sink = new StreamedSubscribed();
-        else if (need > opts.maxRecordBytes) return yield err(framing(`SUBSCRIBE stream: RecordIO record of ${need} bytes exceeds ${opts.maxRecordBytes}`));
+        else if (need > opts.maxRecordBytes) return yield err(tooLarge(`SUBSCRIBE stream: RecordIO record of ${need} bytes exceeds ${opts.maxRecordBytes}`));
         else sink = protobuf ? new ProtobufRecord(need) : new JsonRecord(decoder);
         first = false;
       }

@@ -130,7 +130,7 @@ describe('the SUBSCRIBE record reader in protobuf', () => {
     const got = await collect(chunked(first, [5]), { maxRecordBytes: first.length - 10, encoding: 'protobuf' });
     expect(got).toHaveLength(1);
     expect(got[0]?.ok).toBe(false);
-    expect(!got[0]?.ok && got[0]?.error.message).toMatch(/exceeds/);
+    expect(!got[0]?.ok && got[0]?.error).toMatchObject({ kind: 'too-large', message: expect.stringMatching(/exceeds/) });
   });
 
   it('a stream cut inside a record ends with a framing error after the events before it', async () => {

@@ -219,6 +219,23 @@ describe('SUBSCRIBE encoding negotiation', () => {
     expect(r).toMatchObject({ ok: false, error: { kind: 'http', status: 406 } });
   });
 
+  it('auto: a protobuf SUBSCRIBED past maxResponseBytes is asked again in JSON in the same call (streamed past the limit), warned', async () => {
+    const accepts: (string | undefined)[] = [];
+    const s = await server((req, res) => {
+      accepts.push(req.headers.accept);
+      streamTo(res, req.headers.accept);
+    });
+    const { c, logs } = client({ masters: [s.url], maxResponseBytes: 512 });
+    const f = follow(c);
+    await until(() => f.events.length >= 2);
+    expect(f.events[0]?.type).toBe('SUBSCRIBED');
+    expect(accepts[0]).toBe(PROTOBUF);
+    expect(accepts[1]).not.toBe(PROTOBUF);
+    expect(logs.filter((l) => l['level'] === 40 && String(l['msg']).includes('exceeds mesos.maxResponseBytes'))).toHaveLength(1);
+    const strict = await client({ masters: [s.url], maxResponseBytes: 512, encoding: 'protobuf' }, silentLogger()).c.subscribe(() => undefined, {});
+    expect(strict).toMatchObject({ ok: false, error: { kind: 'too-large' } });
+  });
+
   it('the same events in either encoding from the same stream of records', async () => {
     const s = await server((req, res) => streamTo(res, req.headers.accept, (enc) => CAPTURE.slice(1).map((e) => (enc === 'protobuf' ? recordIoProtobuf(e) : Buffer.from(encodeRecord(JSON.stringify(e)))))));
     const p = follow(client({ masters: [s.url], encoding: 'protobuf' }).c);
