@@ -72,6 +72,8 @@ export interface PlacementNode extends NodeFields {
 const EPSILON = 1e-9;
 const GPUS = RESOURCE_NAMES.indexOf('gpus');
 const SHORT: readonly RejectReason[] = ['InsufficientCpus', 'InsufficientMemory', 'InsufficientDisk', 'InsufficientGpus', 'InsufficientPorts'];
+/** The reason for a shortfall of each resource, in RESOURCE_NAMES order. */
+export const RESOURCE_REASONS: readonly RejectReason[] = SHORT;
 
 /** The app as placement sees it, from a waiting launch. */
 export function placementApp(launch: PendingLaunch): PlacementApp {

@@ -1,9 +1,10 @@
 import { machineKey } from '../../model/machine.js';
 import { resources, type Resources } from '../../model/resources.js';
 import { err, ok, type Result } from '../../util/result.js';
-import { ConstraintState, offerRefusal } from './constraints.js';
+import { ConstraintState, offerRefusal, placementOf } from './constraints.js';
 import { EventBus } from './events.js';
 import { FreeBounds } from './free-bounds.js';
+import { ASK, OfferIndex } from './offer-index.js';
 import { addFunnel, emptyFunnel, LAST_UNUSED_KEPT, newQueueState, noteUnused, settle } from './funnel.js';
 import { agentIdFor, frameworkIdFor, isoTime, seededRandom, taskIdFor, uuidLike } from './ids.js';
 import { MaintenanceBook } from './maintenance.js';
@@ -91,6 +92,12 @@ export class SimCluster {
   readonly #agents = new Map<string, SimAgent>();
   readonly #byHostname = new Map<string, SimAgent>();
   readonly #machineKeys = new WeakMap<SimAgent, string>();
+  /** The agents that get offers, kept across passes with their free resources. */
+  readonly #offers = new OfferIndex(
+    () => this.#agents.values(),
+    (a) => this.#offerable(a),
+    (a) => this.machineMode(a) !== undefined,
+  );
   readonly #apps = new Map<string, SimApp>();
   readonly #tasks = new Map<string, SimTask>();
   readonly #waiting = new Set<SimApp>();
@@ -188,6 +195,7 @@ export class SimCluster {
       return agent;
     }
     this.#agents.set(agent.id, agent);
+    this.#offers.membershipChanged();
     this.#byHostname.set(agent.hostname, agent);
     this.maintenance.noteMachine(machine);
     this.#grown.add(agent);
@@ -203,6 +211,7 @@ export class SimCluster {
     for (const task of [...agent.tasks.values()]) this.#endTask(task, taskState);
     agent.active = false;
     this.#agents.delete(id);
+    this.#offers.membershipChanged();
     if (this.#byHostname.get(agent.hostname) === agent) this.#byHostname.delete(agent.hostname);
     if (this.events.hasListeners) this.events.emit({ type: 'agent_removed', agent });
     this.#requestPass();
@@ -387,6 +396,7 @@ export class SimCluster {
     }
     if (!agent) return err(new Error('Unknown agent'));
     agent.deactivated = true;
+    this.#offers.membershipChanged();
     agent.drain = {
       state: 'DRAINING',
       markGone: options.markGone ?? false,
@@ -415,6 +425,7 @@ export class SimCluster {
     if (agent.drain?.state === 'DRAINING') return err(new Error('Agent is still in the DRAINING state'));
     agent.deactivated = false;
     agent.drain = undefined;
+    this.#offers.membershipChanged();
     this.#grown.add(agent);
     if (this.events.hasListeners) this.events.emit({ type: 'agent_updated', agent });
     this.#requestPass();
@@ -475,6 +486,7 @@ export class SimCluster {
   }
 
   #maintenanceChanged(): void {
+    this.#offers.maintenanceChanged();
     for (const a of this.#agents.values()) this.#grown.add(a);
     this.#requestPass();
   }
@@ -504,11 +516,8 @@ export class SimCluster {
     if (this.#waiting.size === 0) return;
     const pass = ++this.#passSeq;
     const now = this.clock.now();
-    const offerable = (a: SimAgent) => a.active && !a.deactivated && !a.drain && this.#agents.get(a.id) === a;
-    const offerAgents: SimAgent[] = [];
-    for (const a of this.#agents.values()) if (offerable(a)) offerAgents.push(a);
-    const grownOffer = grown.filter(offerable).sort((a, b) => a.seq - b.seq);
-    const offerBounds = new FreeBounds(offerAgents);
+    const offerAgents = this.#offers.agents();
+    const grownOffer = grown.filter((a) => this.#offerable(a)).sort((a, b) => a.seq - b.seq);
     const grownBounds = new FreeBounds(grownOffer);
     const freshSet = new Set(fresh);
 
@@ -543,7 +552,7 @@ export class SimCluster {
     }
 
     for (const app of fresh) {
-      if (app.queue && this.#waiting.has(app)) this.#placeApp(app, offerAgents, offerBounds, now, true, pass);
+      if (app.queue && this.#waiting.has(app)) this.#placeApp(app, offerAgents, this.#offers, now, true, pass);
     }
   }
 
@@ -551,7 +560,7 @@ export class SimCluster {
    * Places waiting instances first-fit over `agents`. A partial evaluation (only agents that
    * grew) counts its launches but keeps the previous declines as the pass's funnel.
    */
-  #placeApp(app: SimApp, agents: readonly SimAgent[], bounds: FreeBounds, now: number, full: boolean, pass: number): void {
+  #placeApp(app: SimApp, agents: readonly SimAgent[], bounds: OfferList, now: number, full: boolean, pass: number): void {
     const q = app.queue;
     if (!q) return;
     settle(q, pass - 1);
@@ -620,13 +629,13 @@ export class SimCluster {
    * its funnel unread. An agent passed over is never launched on later in the pass, so its
    * reason at the end of the pass is the one it gave when it was passed over.
    */
-  #placeFree(app: SimApp, q: LaunchQueueState, agents: readonly SimAgent[], bounds: FreeBounds, funnel: OfferFunnel, waiting: number, now: number, full: boolean): boolean {
+  #placeFree(app: SimApp, q: LaunchQueueState, agents: readonly SimAgent[], bounds: OfferList, funnel: OfferFunnel, waiting: number, now: number, full: boolean): boolean {
     const need = app.need;
     const taken: number[] = [];
     let failed = false;
     for (let from = 0; waiting > 0; waiting--) {
       let k = bounds.next(from, need.cpus, need.mem);
-      while (k < agents.length && this.#reject(app, agents[k] as SimAgent, undefined, now) !== undefined) k = bounds.next(k + 1, need.cpus, need.mem);
+      while (k < agents.length && this.#rejectAt(app, agents, bounds, k, now) !== undefined) k = bounds.next(k + 1, need.cpus, need.mem);
       if (k >= agents.length) {
         failed = true;
         break;
@@ -638,7 +647,7 @@ export class SimCluster {
     if (taken.length > 0) q.lastUsedOfferAt = now;
     funnel.used += taken.length;
     if (!full) funnel.processed += taken.length;
-    else if (failed) this.#countScans(app, q, agents, taken, funnel, now);
+    else if (failed) this.#countScans(app, q, agents, bounds, taken, funnel, now);
     return failed;
   }
 
@@ -647,10 +656,11 @@ export class SimCluster {
    * placed instance, then one over every agent that found none. Agents' reasons are read at the
    * end of the pass (see `#placeFree`).
    */
-  #countScans(app: SimApp, q: LaunchQueueState, agents: readonly SimAgent[], taken: readonly number[], funnel: OfferFunnel, now: number): void {
+  #countScans(app: SimApp, q: LaunchQueueState, agents: readonly SimAgent[], list: OfferList, taken: readonly number[], funnel: OfferFunnel, now: number): void {
     const offers: UnusedOffer[] = [];
-    for (const agent of agents) {
-      const reason = this.#reject(app, agent, undefined, now);
+    for (let k = 0; k < agents.length; k++) {
+      const agent = agents[k] as SimAgent;
+      const reason = this.#rejectAt(app, agents, list, k, now);
       // Every agent declines: the last scan found none.
       if (reason !== undefined) offers.push({ agentId: agent.id, hostname: agent.hostname, reason, at: now });
     }
@@ -667,6 +677,16 @@ export class SimCluster {
     scan(offers.length, agents.length);
   }
 
+  /** `#reject` for the agent at `k` of `agents` and an app without constraints, from the list's numbers when they tell. */
+  #rejectAt(app: SimApp, agents: readonly SimAgent[], list: OfferList, k: number, now: number): RejectReason | undefined {
+    const plain = list.plainRefusal(k, placementOf(app));
+    return plain === ASK ? this.#reject(app, agents[k] as SimAgent, undefined, now) : plain;
+  }
+
+  #offerable(a: SimAgent): boolean {
+    return a.active && !a.deactivated && !a.drain && this.#agents.get(a.id) === a;
+  }
+
   #reject(app: SimApp, agent: SimAgent, cs: ConstraintState | undefined, now: number): RejectReason | undefined {
     // The placement module's answer (planner/placement.ts), with maintenance in its funnel place.
     const shortfall = offerRefusal(app, agent, cs);
@@ -681,6 +701,7 @@ export class SimCluster {
   #launch(app: SimApp, agent: SimAgent, need: Resources): void {
     const now = this.clock.now();
     const allocations = allocate(agent, app.role, need, app.spec.acceptedRoles, app.spec.fixedPorts);
+    this.#offers.resourcesChanged(agent);
     const task: SimTask = {
       id: taskIdFor(app.spec.id, uuidLike(this.#rand)),
       name: app.spec.id.split('/').filter(Boolean).join('.') || app.spec.id,
@@ -735,6 +756,7 @@ export class SimCluster {
     const agent = this.#agents.get(task.agentId);
     if (agent) {
       release(agent, task.allocations);
+      this.#offers.resourcesChanged(agent);
       agent.tasks.delete(task.id);
     }
     this.#tasks.delete(task.id);
@@ -797,6 +819,9 @@ export class SimCluster {
 }
 
 const EPS = 1e-9;
+
+/** Agents of a pass with what lets first fit skip or answer without the placement module. */
+type OfferList = Pick<OfferIndex, 'next' | 'plainRefusal'>;
 
 /** Per-dimension maximum of the free resources (all pools) of the agents. */
 function maxFree(agents: readonly SimAgent[]): Resources {

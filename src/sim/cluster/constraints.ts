@@ -11,7 +11,7 @@ import type { AppConstraint, Pool, SimAgent, SimApp, SimTask } from './types.js'
 const EPS = 1e-9;
 
 /** Free amount of resource `i` in one pool (disk held by persistent volumes is not free). */
-function poolFree(pool: Pool, i: number): number {
+export function poolFree(pool: Pool, i: number): number {
   switch (i) {
     case 0:
       return pool.total.cpus - pool.used.cpus;

@@ -1,3 +1,5 @@
+import type { PlacementApp } from '../../planner/placement.js';
+import { ASK } from './offer-index.js';
 import type { SimAgent } from './types.js';
 
 /**
@@ -32,6 +34,11 @@ export class FreeBounds {
     let k = from;
     while (k < n && ((c[k] as number) < needC || (m[k] as number) < needM)) k++;
     return k;
+  }
+
+  /** No answer of its own: the placement module is asked. */
+  plainRefusal(_k: number, _app: PlacementApp): typeof ASK {
+    return ASK;
   }
 
   #take(): void {

@@ -1,0 +1,132 @@
+import { RESOURCE_REASONS, type PlacementApp, type RejectReason } from '../../planner/placement.js';
+import { poolFree } from './constraints.js';
+import type { Pool, SimAgent } from './types.js';
+
+/** The placement module's tolerance (planner/placement.ts `EPSILON`). */
+const EPS = 1e-9;
+/** A skip leaves this much room, so float rounding never skips an agent the module would take. */
+const SLACK = 1e-6;
+const DIMENSIONS = RESOURCE_REASONS.length;
+const GPUS = 3;
+
+/** Returned by `plainRefusal` when the agent needs the placement module's full answer. */
+export const ASK = 'ask';
+
+/**
+ * The agents that get offers (registered, active, not draining), in registration order, with
+ * their free resources kept current as tasks start and end. A scheduling pass used to filter
+ * every agent and sum every agent's pools; at 5,000 agents and a pass a second, that was most
+ * of the simulator's time. The list is rebuilt only when an agent joins, leaves, drains or
+ * comes back; the free amounts change one agent at a time.
+ *
+ * For the common agent (all resources unreserved) and app (no constraint, no fixed host port,
+ * unreserved resources accepted) `plainRefusal` answers from these numbers what the placement
+ * module answers (planner/placement.ts `refusal`, as constraints.ts `simNode` reads the agent);
+ * anything else is left to the module.
+ */
+export class OfferIndex {
+  #agents: SimAgent[] = [];
+  readonly #pos = new Map<SimAgent, number>();
+  /** Free amount per resource (RESOURCE_NAMES order) per position, as `simNode` computes it for the sum of all pools. */
+  #free: Float64Array[] = [];
+  /** 1: one pool, the unreserved "*", holding some cpus or mem; 2: one "*" pool holding neither; 0: other pools. */
+  #plain = new Uint8Array(0);
+  /** 1 when the agent's machine is in maintenance (the module's answer is then asked for). */
+  #maintenance = new Uint8Array(0);
+  #stale = true;
+  #maintenanceStale = true;
+
+  constructor(
+    private readonly all: () => Iterable<SimAgent>,
+    private readonly offerable: (a: SimAgent) => boolean,
+    private readonly inMaintenance: (a: SimAgent) => boolean,
+  ) {}
+
+  /** An agent joined, left, was drained or reactivated. */
+  membershipChanged(): void {
+    this.#stale = true;
+  }
+
+  /** A maintenance schedule or machine mode changed. */
+  maintenanceChanged(): void {
+    this.#maintenanceStale = true;
+  }
+
+  /** The agent's free resources changed (a task took or gave back resources). */
+  resourcesChanged(agent: SimAgent): void {
+    if (this.#stale) return;
+    const k = this.#pos.get(agent);
+    if (k !== undefined) this.#take(agent, k);
+  }
+
+  /** The agents that get offers now, in registration order. */
+  agents(): readonly SimAgent[] {
+    if (this.#stale) this.#rebuild();
+    if (this.#maintenanceStale) {
+      for (let k = 0; k < this.#agents.length; k++) this.#maintenance[k] = this.inMaintenance(this.#agents[k] as SimAgent) ? 1 : 0;
+      this.#maintenanceStale = false;
+    }
+    return this.#agents;
+  }
+
+  /** The first position at or after `from` whose free cpus and mem could hold the amounts; the list's length when none. */
+  next(from: number, cpus: number, mem: number): number {
+    const c = this.#free[0] as Float64Array;
+    const m = this.#free[1] as Float64Array;
+    const n = this.#agents.length;
+    const needC = cpus > 0 ? cpus - SLACK : Number.NEGATIVE_INFINITY;
+    const needM = mem > 0 ? mem - SLACK : Number.NEGATIVE_INFINITY;
+    let k = from;
+    while (k < n && ((c[k] as number) < needC || (m[k] as number) < needM)) k++;
+    return k;
+  }
+
+  /**
+   * The placement module's refusal of the agent at `k` for an app without constraints, or ASK
+   * when the agent or app is not plain (reserved pools, roles, fixed ports) or the agent's
+   * machine is in maintenance.
+   */
+  plainRefusal(k: number, app: PlacementApp): RejectReason | undefined | typeof ASK {
+    const plain = this.#plain[k];
+    if (plain === 0 || this.#maintenance[k] === 1 || app.fixedPorts.length > 0 || !app.acceptedRoles.includes('*')) return ASK;
+    // simNode.usableBy: an offer without cpus or mem of an accepted role.
+    if (plain === 2) return 'UnfulfilledRole';
+    const need = app.need;
+    for (let i = 0; i < DIMENSIONS; i++) {
+      const x = need[i] as number;
+      if (x > 0 && x > (this.#free[i] as Float64Array)[k]! + EPS) return RESOURCE_REASONS[i];
+    }
+    if (app.gpuScheduling === 'restricted' && need[GPUS] === 0 && (this.#free[GPUS] as Float64Array)[k]! > 0) return 'DeclinedScarceResources';
+    return undefined;
+  }
+
+  #rebuild(): void {
+    const agents: SimAgent[] = [];
+    for (const a of this.all()) if (this.offerable(a)) agents.push(a);
+    const n = agents.length;
+    this.#agents = agents;
+    this.#pos.clear();
+    this.#free = Array.from({ length: DIMENSIONS }, () => new Float64Array(n));
+    this.#plain = new Uint8Array(n);
+    this.#maintenance = new Uint8Array(n);
+    for (let k = 0; k < n; k++) {
+      const a = agents[k] as SimAgent;
+      this.#pos.set(a, k);
+      this.#take(a, k);
+      const single = a.pools.size === 1 ? a.pools.get('*') : undefined;
+      this.#plain[k] = single === undefined ? 0 : single.total.cpus > EPS || single.total.mem > EPS ? 1 : 2;
+    }
+    this.#stale = false;
+    this.#maintenanceStale = true;
+  }
+
+  #take(a: SimAgent, k: number): void {
+    const single = a.pools.size === 1 ? a.pools.get('*') : undefined;
+    for (let i = 0; i < DIMENSIONS; i++) {
+      let sum = 0;
+      if (single !== undefined) sum = poolFree(single, i);
+      else for (const p of a.pools.values()) sum += poolFree(p as Pool, i);
+      (this.#free[i] as Float64Array)[k] = sum;
+    }
+  }
+}

@@ -1,0 +1,114 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { offerRefusal, placementOf } from '../../../src/sim/cluster/constraints.js';
+import { ASK, OfferIndex } from '../../../src/sim/cluster/offer-index.js';
+import type { SimApp } from '../../../src/sim/cluster/types.js';
+import { agentSpec, newCluster } from './helpers.js';
+
+const agentArb = fc.record({
+  cpus: fc.constantFrom(0, 1, 2.5, 4, 16),
+  mem: fc.constantFrom(0, 512, 4096, 65536),
+  disk: fc.constantFrom(0, 1000, 20000),
+  gpus: fc.constantFrom(0, 0, 1, 2),
+  reserved: fc.boolean(),
+  volume: fc.boolean(),
+});
+const appArb = fc.record({
+  instances: fc.integer({ min: 1, max: 6 }),
+  cpus: fc.constantFrom(0, 0.1, 0.5, 1, 2.5, 4),
+  mem: fc.constantFrom(0, 128, 512, 4096, 40000),
+  disk: fc.constantFrom(0, 0, 500, 10000),
+  gpus: fc.constantFrom(0, 0, 0, 1),
+  ports: fc.constantFrom(0, 1, 3),
+  fixed: fc.boolean(),
+  role: fc.constantFrom('*', '*', 'r1'),
+  accepted: fc.constantFrom(undefined, ['*'], ['r1'], ['*', 'r1']),
+  gpuScheduling: fc.constantFrom(undefined, 'restricted' as const, 'unrestricted' as const),
+});
+
+// The index's own answer must be the placement module's (as constraints.ts reads a simulated
+// agent) for every agent and app it answers for, before and after tasks take resources.
+describe('OfferIndex', () => {
+  it('answers as the placement module does whenever it answers', () => {
+    let answered = 0;
+    fc.assert(
+      fc.property(fc.array(agentArb, { minLength: 1, maxLength: 8 }), fc.array(appArb, { minLength: 1, maxLength: 6 }), (agents, apps) => {
+        const c = newCluster();
+        for (const [i, a] of agents.entries()) {
+          c.addAgent(
+            agentSpec(i, {
+              resources: { cpus: a.cpus, mem: a.mem, disk: a.disk, gpus: a.gpus },
+              ...(a.reserved ? { reservations: { r1: { cpus: Math.min(1, a.cpus), mem: Math.min(256, a.mem) } } } : {}),
+              ...(a.volume && a.reserved ? { volumes: [{ id: `v${i}`, role: 'r1', diskMb: 100 }] } : {}),
+            }),
+          );
+        }
+        const index = new OfferIndex(
+          () => c.agents(),
+          () => true,
+          () => false,
+        );
+        const simApps: SimApp[] = [];
+        for (const [i, a] of apps.entries()) {
+          const r = c.createApp({
+            id: `/a${i}`,
+            instances: a.instances,
+            cpus: a.cpus,
+            mem: a.mem,
+            disk: a.disk,
+            gpus: a.gpus,
+            ports: a.ports,
+            ...(a.fixed ? { fixedPorts: [31000] } : {}),
+            role: a.role,
+            ...(a.accepted ? { acceptedRoles: a.accepted } : {}),
+            ...(a.gpuScheduling ? { gpuScheduling: a.gpuScheduling } : {}),
+          });
+          if (r.ok) simApps.push(r.value);
+        }
+        const check = (): number => {
+          let answered = 0;
+          const list = index.agents();
+          for (const app of simApps) {
+            for (let k = 0; k < list.length; k++) {
+              const own = index.plainRefusal(k, placementOf(app));
+              if (own === ASK) continue;
+              answered++;
+              expect(own).toBe(offerRefusal(app, list[k]!, undefined));
+            }
+          }
+          return answered;
+        };
+        answered += check();
+        // Tasks take resources; the index hears of each agent whose resources changed.
+        c.clock.advance(1000);
+        for (const a of c.agents()) index.resourcesChanged(a);
+        answered += check();
+        // Some finish or are killed: resources come back.
+        for (const t of [...c.tasks()].filter((_, i) => i % 2 === 0)) c.killTask(t.id);
+        for (const a of c.agents()) index.resourcesChanged(a);
+        answered += check();
+      }),
+      { numRuns: 300 },
+    );
+    // Not vacuous: most pairs are plain enough for the index to answer.
+    expect(answered).toBeGreaterThan(1000);
+  });
+
+  it('answers for plain agents and apps, and skips agents without the cpus or mem', () => {
+    const c = newCluster();
+    c.addAgent(agentSpec(1, { resources: { cpus: 1, mem: 8192, disk: 1000 } }));
+    c.addAgent(agentSpec(2, { resources: { cpus: 8, mem: 8192, disk: 1000 } }));
+    const index = new OfferIndex(
+      () => c.agents(),
+      () => true,
+      () => false,
+    );
+    const r = c.createApp({ id: 'w', instances: 0, cpus: 2, mem: 512 });
+    if (!r.ok) throw r.error;
+    expect(index.agents()).toHaveLength(2);
+    expect(index.plainRefusal(0, placementOf(r.value))).toBe('InsufficientCpus');
+    expect(index.plainRefusal(1, placementOf(r.value))).toBeUndefined();
+    expect(index.next(0, 2, 512)).toBe(1);
+    expect(index.next(0, 9, 512)).toBe(2);
+  });
+});
