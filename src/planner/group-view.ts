@@ -74,15 +74,22 @@ function memoOf(config: GroupConfig): MatchingMemo {
 
 function buildView(snapshot: ClusterSnapshot, config: GroupConfig): GroupView {
   const matches = selectorMatcher(config.selector);
-  const agents = snapshot.agents.filter(matches);
-  const capacity = agents.filter(isCapacity);
+  // One pass over the snapshot's agents (thousands, every cycle), each list in the snapshot's order.
+  const agents: Agent[] = [];
+  const capacity: Agent[] = [];
+  const draining: Agent[] = [];
+  for (const a of snapshot.agents) {
+    if (!matches(a)) continue;
+    agents.push(a);
+    if (isCapacity(a)) capacity.push(a);
+    if (a.draining) draining.push(a);
+  }
   const total = sum(capacity.map((a) => a.total));
   const used = sum(capacity.map((a) => a.used));
   const utilization: Partial<Record<TrackedResource, number>> = {};
   for (const r of config.resources) {
     if (total[r] > 0) utilization[r] = used[r] / total[r];
   }
-  const draining = agents.filter((a) => a.draining);
   const provider = snapshot.groups[config.name];
   const memo = memoOf(config);
   const index = memo.index(provider?.instances ?? []);
@@ -94,20 +101,30 @@ function buildView(snapshot: ClusterSnapshot, config: GroupConfig): GroupView {
   const inMaintenance = new Set<string>();
   if (snapshot.maintenance) {
     const m = indexMaintenance(snapshot.maintenance);
-    const groupMachines = new Set(agents.flatMap((a) => (a.ip === undefined ? [] : [machineKey({ hostname: a.hostname, ip: a.ip })])));
+    // The group's machines, made only when a machine in maintenance has no instance to be found by.
+    let groupMachines: Set<string> | undefined;
+    const ofGroup = (key: string): boolean => {
+      groupMachines ??= new Set(agents.flatMap((a) => (a.ip === undefined ? [] : [machineKey({ hostname: a.hostname, ip: a.ip })])));
+      return groupMachines.has(key);
+    };
     for (const [list, into] of [[m.ours, ourDrains], [m.operators, operatorMaintenance]] as const) {
       for (const [key, machine] of list) {
         const found = index.lookup(machine);
         if ('instance' in found) inMaintenance.add(found.instance.id);
-        if ('instance' in found || groupMachines.has(key)) into.push(machine);
+        if ('instance' in found || ofGroup(key)) into.push(machine);
       }
     }
   }
   // Drains of ours through DRAIN_AGENT: the mark is in the agent's drain_info.
+  let drainKeys: Set<string> | undefined;
   for (const a of agents) {
     if (a.ip === undefined || !isMarked(a.drainInfo?.maxGracePeriodNs)) continue;
     const machine = { hostname: a.hostname, ip: a.ip };
-    if (!ourDrains.some((m) => machineKey(m) === machineKey(machine))) ourDrains.push(machine);
+    drainKeys ??= new Set(ourDrains.map(machineKey));
+    const key = machineKey(machine);
+    if (drainKeys.has(key)) continue;
+    drainKeys.add(key);
+    ourDrains.push(machine);
   }
   const unregistered = (provider?.instances ?? []).filter((i) => i.state !== 'deleting' && !matching.byInstance.has(i.id) && !inMaintenance.has(i.id));
   const listed = (provider?.instances ?? []).filter((i) => i.state !== 'deleting').length;

@@ -14,9 +14,15 @@ export function sampleCluster(cluster: SimCluster, provider: SimulatedProvider, 
   for (const a of cluster.agents()) {
     const star = a.pools.get('*');
     let total = 0;
-    for (const p of a.pools.values()) {
-      total += p.total.cpus;
-      used += p.used.cpus;
+    if (star !== undefined && a.pools.size === 1) {
+      // The common agent, all unreserved: no iterator per agent per cycle.
+      total += star.total.cpus;
+      used += star.used.cpus;
+    } else {
+      for (const p of a.pools.values()) {
+        total += p.total.cpus;
+        used += p.used.cpus;
+      }
     }
     if (star !== undefined && a.active && !a.deactivated && !cluster.isDraining(a)) supply += total;
   }
