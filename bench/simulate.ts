@@ -1,21 +1,24 @@
 /**
  * Simulator speed: a week of a 500-node cluster with 100,000 generated trace tasks,
  * replayed through the real controller and planner (60 s cycles) with the oracle.
- * Budget: 60 s on a 2-core machine.
+ * Budget: 60 s on a 2-core machine; 30 days x 5,000 nodes x 1,000,000 tasks: 10 minutes.
  *
  *   npx tsx bench/simulate.ts [days] [nodes] [tasks] [policy]
+ *   npx tsx bench/simulate.ts 30 5000 1000000
+ *
+ * A progress bar on a terminal; otherwise (nohup, CI) a line on stderr every 5 %.
  */
 import { performance } from 'node:perf_hooks';
 import { applyPolicy, NAMED_POLICIES } from '../src/sim/policies.js';
 import { replayTrace, scenarioConfig } from '../src/sim/replay/index.js';
-import { formatReportTable } from '../src/sim/report/index.js';
+import { createProgress, formatReportTable } from '../src/sim/report/index.js';
 import { generateTrace } from '../src/sim/trace/index.js';
 
 const DAYS = Number(process.argv[2] ?? 7);
 const NODES = Number(process.argv[3] ?? 500);
 const TASKS = Number(process.argv[4] ?? 100_000);
 const POLICY = process.argv[5] ?? 'demand-aware';
-const BUDGET_MS = 60_000;
+const BUDGET_MS = DAYS * NODES * TASKS > 7 * 500 * 100_000 ? 600_000 : 60_000;
 
 const policy = NAMED_POLICIES[POLICY];
 if (!policy) throw new Error(`unknown policy ${POLICY}`);
@@ -24,7 +27,17 @@ const trace = generateTrace({ seed: 1, days: DAYS, targetNodes: NODES, nodeShape
 const generated = performance.now();
 const config = applyPolicy(policy, scenarioConfig([{ name: 'agents', cpus: 16, mem: 65536, min: 3, max: NODES * 2 }]));
 if (!config.ok) throw new Error(config.error);
-const result = await replayTrace({ trace, config: config.value, policy: POLICY, traceName: `generated ${DAYS} d`, endMs: DAYS * 86_400_000, initial: { agents: Math.ceil(NODES * 0.4) } });
+const bar = createProgress({ total: Math.ceil((DAYS * 86_400_000) / (config.value.timer * 1000)), label: `${POLICY} ${DAYS} d` });
+let reported = 0;
+const onProgress = (done: number, total: number): void => {
+  bar.update(done);
+  if (process.stderr.isTTY !== true && done * 20 >= (reported + 1) * total) {
+    reported = Math.floor((done * 20) / total);
+    process.stderr.write(`${reported * 5}% (${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} cycles) after ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+  }
+};
+const result = await replayTrace({ trace, config: config.value, policy: POLICY, traceName: `generated ${DAYS} d`, endMs: DAYS * 86_400_000, initial: { agents: Math.ceil(NODES * 0.4) }, onProgress });
+bar.stop();
 const wall = performance.now() - started;
 const instances = trace.reduce((n, t) => n + t.instances, 0);
 
@@ -32,8 +45,9 @@ process.stdout.write(formatReportTable([result.report]));
 process.stdout.write(
   [
     `trace:    ${trace.length.toLocaleString('en-US')} tasks (${instances.toLocaleString('en-US')} instances) over ${DAYS} days, generated in ${((generated - started) / 1000).toFixed(2)} s`,
-    `replay:   ${result.cycles.toLocaleString('en-US')} cycles, ${result.actions} actions, peak ${Math.max(...result.samples.map((s) => s.nodesByGroup['agents'] ?? 0))} nodes, policy ${POLICY}`,
-    `wall:     ${(wall / 1000).toFixed(1)} s (cpu ${(process.cpuUsage().user / 1e6).toFixed(1)} s), ${((wall / BUDGET_MS) * 100).toFixed(0)}% of the 60 s budget: ${wall <= BUDGET_MS ? 'within' : 'OVER'} budget`,
+    // A reduce, not Math.max(...xs): a month has 43,200 samples.
+    `replay:   ${result.cycles.toLocaleString('en-US')} cycles, ${result.actions} actions, peak ${result.samples.reduce((m, s) => Math.max(m, s.nodesByGroup['agents'] ?? 0), 0)} nodes, policy ${POLICY}`,
+    `wall:     ${(wall / 1000).toFixed(1)} s (cpu ${(process.cpuUsage().user / 1e6).toFixed(1)} s), ${((wall / BUDGET_MS) * 100).toFixed(0)}% of the ${BUDGET_MS / 1000} s budget: ${wall <= BUDGET_MS ? 'within' : 'OVER'} budget`,
     '',
   ].join('\n'),
 );
