@@ -15,6 +15,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
+import { request } from 'undici';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { validateConfig } from '../src/config/load.js';
@@ -92,7 +93,8 @@ function stateBodies(n: number, cpusEach: number): { json: Buffer; protobuf: Buf
       pbTasks.push(field(2, encodeJson(TASK, task)));
     }
   }
-  json.push(Buffer.from('],"recovered_agents":[]},"get_tasks":{"tasks":['), ...tasksJson, Buffer.from(`]},"get_frameworks":${JSON.stringify(t.frameworks)},"get_executors":{}}}`));
+  // Joined piecewise: a spread of 500,000 pieces would overflow the call stack.
+  json.push(Buffer.from('],"recovered_agents":[]},"get_tasks":{"tasks":['), Buffer.concat(tasksJson), Buffer.from(`]},"get_frameworks":${JSON.stringify(t.frameworks)},"get_executors":{}}}`));
   const getState = Buffer.concat([field(1, Buffer.concat(pbTasks)), field(2, new Uint8Array()), field(3, encodeJson(FRAMEWORKS, t.frameworks)), field(4, Buffer.concat(pbAgents))]);
   return { json: Buffer.concat(json), protobuf: Buffer.concat([Buffer.from([0x08, 8]), field(9, getState)]) };
 }
@@ -103,6 +105,9 @@ function stateBodies(n: number, cpusEach: number): { json: Buffer; protobuf: Buf
  */
 async function serve(kind: 'scale-up' | 'scale-down', n: number): Promise<void> {
   const bodies = stateBodies(n, kind === 'scale-up' ? 0.72 : 0.14);
+  // The build's garbage collected now, not while the reader is measured (the child runs with --expose-gc).
+  const gc: unknown = Reflect.get(globalThis, 'gc');
+  if (typeof gc === 'function') gc();
   const server = createServer((req, res) => {
     req.resume();
     if (req.url === '/master/redirect') return res.writeHead(307, { location: `//${req.headers.host ?? ''}` }).end();
@@ -121,7 +126,7 @@ async function serve(kind: 'scale-up' | 'scale-down', n: number): Promise<void> 
 
 /** Starts the loopback master child and waits for its URL. */
 async function startMaster(kind: string, n: number): Promise<{ url: string; jsonBytes: number; protobufBytes: number; stop: () => void }> {
-  const child = spawn(process.execPath, ['--max-old-space-size=8192', '--import', 'tsx', new URL(import.meta.url).pathname, '--serve', kind, String(n), String(PER_AGENT)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--max-old-space-size=8192', '--expose-gc', '--import', 'tsx', new URL(import.meta.url).pathname, '--serve', kind, String(n), String(PER_AGENT)], { stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
   for await (const chunk of child.stdout) {
     out += String(chunk);
@@ -133,7 +138,7 @@ async function startMaster(kind: string, n: number): Promise<{ url: string; json
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
-async function measure(n: number, kind: 'scale-up' | 'scale-down'): Promise<{ base: number | undefined; full: number; rssMb: number; size: number; protobufSize: number }> {
+async function measure(n: number, kind: 'scale-up' | 'scale-down'): Promise<{ base: number | undefined; full: number; fetchProto: number; planOnly: number; rssMb: number; size: number; protobufSize: number }> {
   const server = await startMaster(kind, n);
   const config = validateConfig({
     mesos: { masters: [server.url], maxResponseBytes: 2 ** 31 - 1 },
@@ -147,6 +152,10 @@ async function measure(n: number, kind: 'scale-up' | 'scale-down'): Promise<{ ba
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
   const base: number[] = [];
   const full: number[] = [];
+  /** The protobuf bytes alone over the same loopback, read as the client reads them (undici `request`): how much of a read is transfer. */
+  const fetchProto: number[] = [];
+  /** The pure step alone, on the state read. */
+  const planOnly: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     let t0 = performance.now();
     if (server.jsonBytes <= MAX_STRING) {
@@ -164,8 +173,11 @@ async function measure(n: number, kind: 'scale-up' | 'scale-down'): Promise<{ ba
       groups: { pool: { desired: n, instances } },
       sources: { mesos: { readAt: now, from: server.url } },
     };
+    const t1 = performance.now();
     const { plan } = step(snapshot, config, EMPTY_STATE, now);
-    full.push(performance.now() - t0);
+    const t2 = performance.now();
+    full.push(t2 - t0);
+    planOnly.push(t2 - t1);
     const g = plan.groups[0];
     // The label must be true: each case reaches its own path.
     if (kind === 'scale-up' && g?.direction !== 'up') throw new Error(`scale-up case planned ${g?.direction}: ${g?.reasons.join('; ')}`);
@@ -173,9 +185,18 @@ async function measure(n: number, kind: 'scale-up' | 'scale-down'): Promise<{ ba
   }
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss);
+  // After the peak is taken: these bytes are the bench's, not the reader's.
+  for (let run = 0; run < RUNS; run++) {
+    const t0 = performance.now();
+    const res = await request(`${server.url}/api/v1`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/x-protobuf' }, body: '{"type":"GET_STATE"}' });
+    let bytes = 0;
+    for await (const chunk of res.body) bytes += (chunk as Buffer).length;
+    if (bytes !== server.protobufBytes) throw new Error(`read ${bytes} of ${server.protobufBytes} bytes`);
+    fetchProto.push(performance.now() - t0);
+  }
   await client.close();
   server.stop();
-  return { base: base.length > 0 ? median(base) : undefined, full: median(full), rssMb: peak / 2 ** 20, size: server.jsonBytes, protobufSize: server.protobufBytes };
+  return { base: base.length > 0 ? median(base) : undefined, full: median(full), fetchProto: median(fetchProto), planOnly: median(planOnly), rssMb: peak / 2 ** 20, size: server.jsonBytes, protobufSize: server.protobufBytes };
 }
 
 // Each size runs in a child process of its own, so its peak RSS is its own.
@@ -195,7 +216,7 @@ if (process.argv[2] === '--serve') {
       const base = m.base === undefined ? 'n/a (JSON past V8 string limit)' : `${m.base.toFixed(0).padStart(6)} ms`;
       const ratio = m.base === undefined ? 'n/a' : `${(m.full / m.base).toFixed(2)}x`;
       console.log(
-        `${kind.padEnd(10)} ${String(n).padStart(6)} agents ${String(n * PER_AGENT).padStart(7)} tasks JSON ${(m.size / 1e6).toFixed(0).padStart(4)} MB protobuf ${(m.protobufSize / 1e6).toFixed(0).padStart(4)} MB | fetch+JSON.parse ${base} | fetch+decode+plan (protobuf) ${m.full.toFixed(0).padStart(6)} ms | ratio ${ratio} | peak RSS ${m.rssMb.toFixed(0)} MB`,
+        `${kind.padEnd(10)} ${String(n).padStart(6)} agents ${String(n * PER_AGENT).padStart(7)} tasks JSON ${(m.size / 1e6).toFixed(0).padStart(4)} MB protobuf ${(m.protobufSize / 1e6).toFixed(0).padStart(4)} MB | fetch+JSON.parse ${base} | fetch+decode+plan (protobuf) ${m.full.toFixed(0).padStart(6)} ms (bytes alone ${m.fetchProto.toFixed(0)} ms, step alone ${m.planOnly.toFixed(0)} ms) | ratio ${ratio} | peak RSS ${m.rssMb.toFixed(0)} MB`,
       );
     }
     const [a, b] = rows.slice(-2);
