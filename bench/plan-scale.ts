@@ -138,7 +138,7 @@ async function startMaster(kind: string, n: number): Promise<{ url: string; json
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
-async function measure(n: number, kind: 'scale-up' | 'scale-down'): Promise<{ base: number | undefined; full: number; fetchProto: number; planOnly: number; rssMb: number; size: number; protobufSize: number }> {
+async function measure(n: number, kind: 'scale-up' | 'scale-down'): Promise<{ base: number | undefined; full: number; fullCpu: number; fetchProto: number; planOnly: number; rssMb: number; size: number; protobufSize: number }> {
   const server = await startMaster(kind, n);
   const config = validateConfig({
     mesos: { masters: [server.url], maxResponseBytes: 2 ** 31 - 1 },
@@ -156,6 +156,8 @@ async function measure(n: number, kind: 'scale-up' | 'scale-down'): Promise<{ ba
   const fetchProto: number[] = [];
   /** The pure step alone, on the state read. */
   const planOnly: number[] = [];
+  /** Cpu of the reader's process over the read and the step (user + system, GC threads included): what the load does not inflate. */
+  const fullCpu: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     let t0 = performance.now();
     if (server.jsonBytes <= MAX_STRING) {
@@ -163,6 +165,7 @@ async function measure(n: number, kind: 'scale-up' | 'scale-down'): Promise<{ ba
       base.push(performance.now() - t0);
     }
     t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const state = await client.getState();
     if (!state.ok) throw new Error(`${kind} ${n}: ${state.error.message}`);
     const now = Date.now();
@@ -176,6 +179,8 @@ async function measure(n: number, kind: 'scale-up' | 'scale-down'): Promise<{ ba
     const t1 = performance.now();
     const { plan } = step(snapshot, config, EMPTY_STATE, now);
     const t2 = performance.now();
+    const cpu = process.cpuUsage(cpu0);
+    fullCpu.push((cpu.user + cpu.system) / 1000);
     full.push(t2 - t0);
     planOnly.push(t2 - t1);
     const g = plan.groups[0];
@@ -196,7 +201,7 @@ async function measure(n: number, kind: 'scale-up' | 'scale-down'): Promise<{ ba
   }
   await client.close();
   server.stop();
-  return { base: base.length > 0 ? median(base) : undefined, full: median(full), fetchProto: median(fetchProto), planOnly: median(planOnly), rssMb: peak / 2 ** 20, size: server.jsonBytes, protobufSize: server.protobufBytes };
+  return { base: base.length > 0 ? median(base) : undefined, full: median(full), fullCpu: median(fullCpu), fetchProto: median(fetchProto), planOnly: median(planOnly), rssMb: peak / 2 ** 20, size: server.jsonBytes, protobufSize: server.protobufBytes };
 }
 
 // Each size runs in a child process of its own, so its peak RSS is its own.
@@ -216,7 +221,7 @@ if (process.argv[2] === '--serve') {
       const base = m.base === undefined ? 'n/a (JSON past V8 string limit)' : `${m.base.toFixed(0).padStart(6)} ms`;
       const ratio = m.base === undefined ? 'n/a' : `${(m.full / m.base).toFixed(2)}x`;
       console.log(
-        `${kind.padEnd(10)} ${String(n).padStart(6)} agents ${String(n * PER_AGENT).padStart(7)} tasks JSON ${(m.size / 1e6).toFixed(0).padStart(4)} MB protobuf ${(m.protobufSize / 1e6).toFixed(0).padStart(4)} MB | fetch+JSON.parse ${base} | fetch+decode+plan (protobuf) ${m.full.toFixed(0).padStart(6)} ms (bytes alone ${m.fetchProto.toFixed(0)} ms, step alone ${m.planOnly.toFixed(0)} ms) | ratio ${ratio} | peak RSS ${m.rssMb.toFixed(0)} MB`,
+        `${kind.padEnd(10)} ${String(n).padStart(6)} agents ${String(n * PER_AGENT).padStart(7)} tasks JSON ${(m.size / 1e6).toFixed(0).padStart(4)} MB protobuf ${(m.protobufSize / 1e6).toFixed(0).padStart(4)} MB | fetch+JSON.parse ${base} | fetch+decode+plan (protobuf) ${m.full.toFixed(0).padStart(6)} ms, cpu ${m.fullCpu.toFixed(0)} ms (bytes alone ${m.fetchProto.toFixed(0)} ms, step alone ${m.planOnly.toFixed(0)} ms) | ratio ${ratio} | peak RSS ${m.rssMb.toFixed(0)} MB`,
       );
     }
     const [a, b] = rows.slice(-2);
