@@ -99,22 +99,58 @@ class InstanceKeys {
   }
 }
 
-/** Indexes of a group's instances, built once per snapshot so matching is linear. */
+/** Where `find` takes its candidates from: positions in the listing at one level, in listing order. */
+interface Candidates {
+  candidates(level: number, k: HostKeys, instances: readonly Instance[]): readonly number[];
+}
+
+/** Candidates from a plain index of one listing. */
+function plainCandidates(keys: InstanceKeys): Candidates {
+  return {
+    candidates(level, k, instances) {
+      if (level === BY_IP) {
+        // An instance is listed once per IP, so one IP needs no de-duplication.
+        if (k.ips.length === 1) return keys.byIp.get(k.ips[0] as string) ?? [];
+        return unique(k.ips.flatMap((ip) => keys.byIp.get(ip) ?? []));
+      }
+      const name = level === BY_FQDN ? k.fqdn : k.short;
+      if (name === undefined) return [];
+      const list = (level === BY_FQDN ? keys.byFqdn : keys.byShort).get(name);
+      if (list === undefined) return [];
+      // A name never matches an instance whose IP disagrees with the host's.
+      return list.filter((n) => agrees(instances[n]?.privateIp, k));
+    },
+  };
+}
+
+/** A name-level candidate is refused when both sides know an IP and they differ. */
+function agrees(instanceIp: string | undefined, k: HostKeys): boolean {
+  return instanceIp === undefined || k.ips.length === 0 || k.ips.includes(instanceIp);
+}
+
+/**
+ * Indexes of a group's instances, so matching is linear. The plain index is built on the first
+ * lookup that needs it: a listing indexed by a `MatchingMemo` answers from the memo's live index
+ * while the memo is still at this listing.
+ */
 export class InstanceIndex {
-  /** The identity index, shared with a previous listing's index when the instances' identities did not change. */
-  readonly #keys: InstanceKeys;
+  #keys: InstanceKeys | undefined;
+  readonly #live: { readonly memo: MatchingMemo; readonly gen: number } | undefined;
 
   /** `previous`: an index of an earlier listing of the group, whose keys are reused if they still describe `instances`. */
   constructor(
     readonly instances: readonly Instance[],
     previous?: InstanceIndex,
+    live?: { readonly memo: MatchingMemo; readonly gen: number },
   ) {
-    this.#keys = previous !== undefined && previous.#keys.indexes(instances) ? previous.#keys : new InstanceKeys(instances);
+    const reusable = previous === undefined ? undefined : previous.#keys;
+    if (reusable?.indexes(instances)) this.#keys = reusable;
+    this.#live = live;
   }
 
-  /** True when both index instances of the same identities (the same keys object). */
-  sameIdentities(other: InstanceIndex | undefined): boolean {
-    return other !== undefined && other.#keys === this.#keys;
+  /** True while `memo` is still at the listing this index was made for (its live index answers for it). */
+  servedBy(memo: MatchingMemo): boolean {
+    return this.#live !== undefined && this.#live.memo === memo && memo.generation === this.#live.gen;
   }
 
   /**
@@ -131,30 +167,14 @@ export class InstanceIndex {
   /** `lookup` as a position in `instances`, or why there is none. */
   find(host: MachineId): { readonly at: number; readonly how: number } | string {
     const k = keysOf(host.hostname, host.ip);
+    const source = this.#live !== undefined && this.servedBy(this.#live.memo) ? this.#live.memo : plainCandidates((this.#keys ??= new InstanceKeys(this.instances)));
     // Levels are tried in order; the first that finds any candidate decides.
     for (let level = BY_IP; level <= BY_SHORT; level++) {
-      const found = this.#candidates(level, k);
+      const found = source.candidates(level, k, this.instances);
       if (found.length === 1) return { at: found[0] as number, how: level };
       if (found.length > 1) return `${found.length} instances match by ${HOW[level]} (${found.map((n) => this.instances[n]?.id).join(', ')}): ambiguous`;
     }
     return 'no cloud instance of the group matches it';
-  }
-
-  #candidates(level: number, k: HostKeys): readonly number[] {
-    if (level === BY_IP) {
-      // An instance is listed once per IP, so one IP needs no de-duplication.
-      if (k.ips.length === 1) return this.#keys.byIp.get(k.ips[0] as string) ?? [];
-      return unique(k.ips.flatMap((ip) => this.#keys.byIp.get(ip) ?? []));
-    }
-    const name = level === BY_FQDN ? k.fqdn : k.short;
-    if (name === undefined) return [];
-    const list = (level === BY_FQDN ? this.#keys.byFqdn : this.#keys.byShort).get(name);
-    if (list === undefined) return [];
-    // A name never matches an instance whose IP disagrees with the host's.
-    return list.filter((n) => {
-      const ip = this.instances[n]?.privateIp;
-      return ip === undefined || k.ips.length === 0 || k.ips.includes(ip);
-    });
   }
 }
 
@@ -170,7 +190,7 @@ function unique<T>(xs: readonly T[]): T[] {
   return [...new Set(xs)];
 }
 
-/** Agents of a group matched to the group's instances, one to one. */
+/** Agents of a group matched to the group's instances, one to one. Each map is filled in the agents' order. */
 export interface GroupMatching {
   /** Agent id -> its instance. */
   readonly byAgent: ReadonlyMap<string, Instance>;
@@ -180,101 +200,351 @@ export interface GroupMatching {
   readonly unmatched: ReadonlyMap<string, string>;
 }
 
-/** A matching as positions in the agent and instance lists, in the order its maps are filled. */
-interface Positions {
-  /** Agent position, instance position: one pair per match. */
-  readonly pairs: readonly number[];
-  readonly unmatched: readonly (readonly [agent: number, why: string])[];
-}
+const NO_INSTANCE = 'no cloud instance of the group matches it';
+const belongsTo = (instanceId: string, hostname: string): string => `instance ${instanceId} belongs to ${hostname}`;
+const claimedBy = (instanceId: string, names: readonly string[]): string => `instance ${instanceId} is claimed by ${names.length} agents (${names.join(', ')}): ambiguous`;
 
 /**
  * Matches every agent to at most one instance and every instance to at most one agent. When
- * two agents claim one instance, neither gets it: removing either could delete the other's VM.
+ * two agents claim one instance, the one matched at the strongest level (IP over name) gets it;
+ * when several tie there, none does: removing either could delete the other's VM.
  */
 export function matchAgents(agents: readonly Agent[], index: InstanceIndex): GroupMatching {
-  return materialize(matchPositions(agents, index), agents, index.instances);
-}
-
-function matchPositions(agents: readonly Agent[], index: InstanceIndex): Positions {
-  const claims = new Map<number, { agent: number; how: number }[]>();
-  const unmatched: [number, string][] = [];
+  // Per agent: the position of the instance it found, or why none.
+  const found: ({ readonly at: number; readonly how: number } | string)[] = [];
+  const claims = new Map<number, number[]>();
   for (let a = 0; a < agents.length; a++) {
     const agent = agents[a] as Agent;
     const m = index.find({ hostname: agent.hostname, ...(agent.ip !== undefined ? { ip: agent.ip } : {}) });
-    if (typeof m === 'string') unmatched.push([a, m]);
-    else push(claims, m.at, { agent: a, how: m.how });
+    found.push(m);
+    if (typeof m !== 'string') push(claims, m.at, a);
   }
-  const pairs: number[] = [];
-  for (const [at, list] of claims) {
-    const instanceId = (index.instances[at] as Instance).id;
-    let best = Number.POSITIVE_INFINITY;
-    for (const c of list) best = Math.min(best, c.how);
-    const top = list.filter((c) => c.how === best);
-    const winner = top.length === 1 ? top[0] : undefined;
-    if (winner) {
-      pairs.push(winner.agent, at);
-      for (const c of list) if (c !== winner) unmatched.push([c.agent, `instance ${instanceId} belongs to ${(agents[winner.agent] as Agent).hostname}`]);
-    } else {
-      const names = list.map((x) => (agents[x.agent] as Agent).hostname).join(', ');
-      for (const c of list) unmatched.push([c.agent, `instance ${instanceId} is claimed by ${list.length} agents (${names}): ambiguous`]);
-    }
-  }
-  return { pairs, unmatched };
-}
-
-/** The matching's maps over this snapshot's agent and instance objects, filled in the recorded order. */
-function materialize(p: Positions, agents: readonly Agent[], instances: readonly Instance[]): GroupMatching {
   const byAgent = new Map<string, Instance>();
   const byInstance = new Map<string, Agent>();
   const unmatched = new Map<string, string>();
-  for (const [a, why] of p.unmatched) unmatched.set((agents[a] as Agent).id, why);
-  const pairs = p.pairs;
-  for (let j = 0; j < pairs.length; j += 2) {
-    const agent = agents[pairs[j] as number] as Agent;
-    const instance = instances[pairs[j + 1] as number] as Instance;
-    byAgent.set(agent.id, instance);
-    byInstance.set(instance.id, agent);
+  for (let a = 0; a < agents.length; a++) {
+    const agent = agents[a] as Agent;
+    const m = found[a] as (typeof found)[number];
+    if (typeof m === 'string') {
+      unmatched.set(agent.id, m);
+      continue;
+    }
+    const instance = index.instances[m.at] as Instance;
+    const list = claims.get(m.at) as number[];
+    if (list.length === 1) {
+      byAgent.set(agent.id, instance);
+      byInstance.set(instance.id, agent);
+      continue;
+    }
+    const how = (c: number): number => (found[c] as { readonly how: number }).how;
+    const best = Math.min(...list.map(how));
+    const top = list.filter((c) => how(c) === best);
+    if (top.length === 1 && top[0] === a) {
+      byAgent.set(agent.id, instance);
+      byInstance.set(instance.id, agent);
+    } else if (top.length === 1) unmatched.set(agent.id, belongsTo(instance.id, (agents[top[0] as number] as Agent).hostname));
+    else unmatched.set(agent.id, claimedBy(instance.id, list.map((c) => (agents[c] as Agent).hostname)));
   }
   return { byAgent, byInstance, unmatched };
 }
 
+/** An instance as the memo knows it: its identity, keys, and where it is in the current listing. */
+interface InstanceRec {
+  readonly hostname: string | undefined;
+  readonly ip: string | undefined;
+  readonly keys: HostKeys;
+  seen: number;
+  at: number;
+}
+
+/** What `find` answers for an agent, by instance id; an ambiguity is worked out again when asked (rare). */
+type Found = { readonly id: string; readonly how: number } | 'none' | 'many';
+
+/** An agent as the memo knows it: its identity, keys, what it finds, and where it is in the current list. */
+interface AgentRec {
+  readonly hostname: string;
+  readonly ip: string | undefined;
+  readonly keys: HostKeys;
+  seen: number;
+  found: Found | undefined;
+}
+
 /**
- * Matching for one group across snapshots. The controller reads the same agents and instances
- * cycle after cycle: while their identities (agent id, hostname and IP; instance id, hostname
- * and IP; in order) do not change, neither does the matching, so it is not worked out again,
- * only attached to this snapshot's objects.
+ * Matching for one group across snapshots, kept incrementally. The controller reads nearly the
+ * same agents and instances cycle after cycle: an instance listed or gone, or an agent joining or
+ * leaving, only changes what the agents sharing one of its keys (IP, hostname, short name) find,
+ * so only those are looked up again; the rest keep their answer. The maps handed out are made on
+ * this snapshot's objects, in the agents' order, and equal `matchAgents` on the same lists (a
+ * property test, test/model/incremental-matching.test.ts, replays random changes against it).
+ * A listing with a repeated instance id, or a list with a repeated agent id, is answered by the
+ * plain computation and the memo starts over.
  */
-export class MatchingMemo {
-  #index: InstanceIndex | undefined;
-  #matched: InstanceIndex | undefined;
-  #agents: (string | undefined)[] = [];
-  #positions: Positions | undefined;
+export class MatchingMemo implements Candidates {
+  #gen = 0;
+  #agentPass = 0;
+  #instances: readonly Instance[] = [];
+  readonly #inst = new Map<string, InstanceRec>();
+  readonly #byIp = new Map<string, Set<string>>();
+  readonly #byFqdn = new Map<string, Set<string>>();
+  readonly #byShort = new Map<string, Set<string>>();
+  readonly #agents = new Map<string, AgentRec>();
+  /** 'i' + IP, 'f' + FQDN, 's' + short name -> ids of the agents with that key. */
+  readonly #agentKeys = new Map<string, Set<string>>();
+  /** Instance id -> the agents whose `find` names it. */
+  readonly #claims = new Map<string, Set<string>>();
+  /** Agents whose `find` must be worked out again (new, or an instance sharing a key came or went). */
+  readonly #stale = new Set<string>();
 
-  /** The instances' index, sharing its keys with the last one when their identities did not change. */
+  /** Bumped by every `index`: a live InstanceIndex answers from the memo only while it is current. */
+  get generation(): number {
+    return this.#gen;
+  }
+
+  /** The instances' index: the memo's live index updated by what changed since the last listing. */
   index(instances: readonly Instance[]): InstanceIndex {
-    this.#index = new InstanceIndex(instances, this.#index);
-    return this.#index;
+    const gen = ++this.#gen;
+    this.#instances = instances;
+    for (let n = 0; n < instances.length; n++) {
+      const i = instances[n] as Instance;
+      let rec = this.#inst.get(i.id);
+      if (rec !== undefined && rec.seen === gen) {
+        // A repeated id: positions cannot be told apart by id. Start over next time.
+        this.#clear();
+        return new InstanceIndex(instances);
+      }
+      if (rec !== undefined && (rec.hostname !== i.hostname || rec.ip !== i.privateIp)) {
+        this.#dropInstance(i.id, rec);
+        rec = undefined;
+      }
+      if (rec === undefined) {
+        rec = { hostname: i.hostname, ip: i.privateIp, keys: keysOf(i.hostname, i.privateIp), seen: gen, at: n };
+        this.#addInstance(i.id, rec);
+      }
+      rec.seen = gen;
+      rec.at = n;
+    }
+    if (this.#inst.size !== instances.length) {
+      for (const [id, rec] of this.#inst) if (rec.seen !== gen) this.#dropInstance(id, rec);
+    }
+    return new InstanceIndex(instances, undefined, { memo: this, gen });
   }
 
-  /** `matchAgents(agents, index)`, reused while the identities it depends on are unchanged. */
+  /** `matchAgents(agents, index)`: only agents whose answer may have changed are looked up. */
   match(agents: readonly Agent[], index: InstanceIndex): GroupMatching {
-    if (this.#positions === undefined || !index.sameIdentities(this.#matched) || !this.#sameAgents(agents)) {
-      this.#positions = matchPositions(agents, index);
-      this.#matched = index;
-      this.#agents = agents.flatMap((a) => [a.id, a.hostname, a.ip]);
+    if (!index.servedBy(this)) return matchAgents(agents, index);
+    const pass = ++this.#agentPass;
+    const recs: AgentRec[] = new Array<AgentRec>(agents.length);
+    for (let n = 0; n < agents.length; n++) {
+      const a = agents[n] as Agent;
+      let rec = this.#agents.get(a.id);
+      if (rec !== undefined && rec.seen === pass) {
+        this.#clearAgents();
+        return matchAgents(agents, index);
+      }
+      if (rec !== undefined && (rec.hostname !== a.hostname || rec.ip !== a.ip)) {
+        this.#dropAgent(a.id, rec);
+        rec = undefined;
+      }
+      if (rec === undefined) {
+        rec = { hostname: a.hostname, ip: a.ip, keys: keysOf(a.hostname, a.ip), seen: pass, found: undefined };
+        this.#addAgent(a.id, rec);
+      }
+      rec.seen = pass;
+      recs[n] = rec;
     }
-    return materialize(this.#positions, agents, index.instances);
+    if (this.#agents.size !== agents.length) {
+      for (const [id, rec] of this.#agents) if (rec.seen !== pass) this.#dropAgent(id, rec);
+    }
+    for (const id of this.#stale) {
+      const rec = this.#agents.get(id);
+      if (rec !== undefined) this.#refind(id, rec);
+    }
+    this.#stale.clear();
+    return this.#materialize(agents, recs, index);
   }
 
-  #sameAgents(agents: readonly Agent[]): boolean {
-    const f = this.#agents;
-    if (f.length !== agents.length * 3) return false;
-    for (let n = 0, j = 0; n < agents.length; n++, j += 3) {
-      const a = agents[n] as Agent;
-      if (f[j] !== a.id || f[j + 1] !== a.hostname || f[j + 2] !== a.ip) return false;
+  /** Candidates as positions in the current listing, in the order the plain index gives them. */
+  candidates(level: number, k: HostKeys): readonly number[] {
+    const at = (id: string): number => (this.#inst.get(id) as InstanceRec).at;
+    if (level === BY_IP) {
+      if (k.ips.length === 1) return sorted([...(this.#byIp.get(k.ips[0] as string) ?? [])].map(at));
+      return unique(k.ips.flatMap((ip) => sorted([...(this.#byIp.get(ip) ?? [])].map(at))));
     }
-    return true;
+    return sorted(this.#nameIds(level, k).map(at));
   }
+
+  #materialize(agents: readonly Agent[], recs: readonly AgentRec[], index: InstanceIndex): GroupMatching {
+    const byAgent = new Map<string, Instance>();
+    const byInstance = new Map<string, Agent>();
+    const unmatched = new Map<string, string>();
+    // Contested instances, resolved once each: the winner's id, or why every claimant lost.
+    let contested: Map<string, { readonly winner?: string; readonly why?: string }> | undefined;
+    let positions: Map<string, number> | undefined;
+    for (let n = 0; n < agents.length; n++) {
+      const agent = agents[n] as Agent;
+      const f = (recs[n] as AgentRec).found;
+      if (f === 'none' || f === undefined) {
+        unmatched.set(agent.id, NO_INSTANCE);
+        continue;
+      }
+      if (f === 'many') {
+        unmatched.set(agent.id, index.find({ hostname: agent.hostname, ...(agent.ip !== undefined ? { ip: agent.ip } : {}) }) as string);
+        continue;
+      }
+      const instance = this.#instances[(this.#inst.get(f.id) as InstanceRec).at] as Instance;
+      const claimants = this.#claims.get(f.id) as Set<string>;
+      if (claimants.size === 1) {
+        byAgent.set(agent.id, instance);
+        byInstance.set(instance.id, agent);
+        continue;
+      }
+      contested ??= new Map();
+      let r = contested.get(f.id);
+      if (r === undefined) {
+        if (positions === undefined) {
+          positions = new Map();
+          for (let j = 0; j < agents.length; j++) positions.set((agents[j] as Agent).id, j);
+        }
+        const pos = positions;
+        const list = [...claimants].sort((x, y) => (pos.get(x) as number) - (pos.get(y) as number));
+        const how = (id: string): number => ((this.#agents.get(id) as AgentRec).found as { readonly how: number }).how;
+        const best = Math.min(...list.map(how));
+        const top = list.filter((id) => how(id) === best);
+        r =
+          top.length === 1
+            ? { winner: top[0] as string, why: belongsTo(f.id, (this.#agents.get(top[0] as string) as AgentRec).hostname) }
+            : { why: claimedBy(f.id, list.map((id) => (this.#agents.get(id) as AgentRec).hostname)) };
+        contested.set(f.id, r);
+      }
+      if (r.winner === agent.id) {
+        byAgent.set(agent.id, instance);
+        byInstance.set(instance.id, agent);
+      } else unmatched.set(agent.id, r.why as string);
+    }
+    return { byAgent, byInstance, unmatched };
+  }
+
+  #refind(id: string, rec: AgentRec): void {
+    const old = rec.found;
+    let found: Found = 'none';
+    for (let level = BY_IP; level <= BY_SHORT; level++) {
+      const n = this.#count(level, rec.keys);
+      if (n === 1) {
+        found = { id: this.#only(level, rec.keys), how: level };
+        break;
+      }
+      if (n > 1) {
+        found = 'many';
+        break;
+      }
+    }
+    if (typeof old === 'object') {
+      if (typeof found === 'object' && found.id === old.id) {
+        rec.found = found;
+        return;
+      }
+      removeFrom(this.#claims, old.id, id);
+    }
+    if (typeof found === 'object') addTo(this.#claims, found.id, id);
+    rec.found = found;
+  }
+
+  /** How many instances an agent with these keys finds at a level. */
+  #count(level: number, k: HostKeys): number {
+    if (level !== BY_IP) return this.#nameIds(level, k).length;
+    if (k.ips.length === 1) return this.#byIp.get(k.ips[0] as string)?.size ?? 0;
+    return new Set(k.ips.flatMap((ip) => [...(this.#byIp.get(ip) ?? [])])).size;
+  }
+
+  /** The one instance found at a level (after `#count` said one). */
+  #only(level: number, k: HostKeys): string {
+    if (level !== BY_IP) return this.#nameIds(level, k)[0] as string;
+    for (const ip of k.ips) for (const id of this.#byIp.get(ip) ?? []) return id;
+    throw new Error('no instance at the level counted');
+  }
+
+  #nameIds(level: number, k: HostKeys): string[] {
+    const name = level === BY_FQDN ? k.fqdn : k.short;
+    if (name === undefined) return [];
+    const set = (level === BY_FQDN ? this.#byFqdn : this.#byShort).get(name);
+    if (set === undefined) return [];
+    const out: string[] = [];
+    for (const id of set) if (agrees(this.#inst.get(id)?.ip, k)) out.push(id);
+    return out;
+  }
+
+  #addInstance(id: string, rec: InstanceRec): void {
+    this.#inst.set(id, rec);
+    for (const ip of rec.keys.ips) addTo(this.#byIp, ip, id);
+    if (rec.keys.fqdn !== undefined) addTo(this.#byFqdn, rec.keys.fqdn, id);
+    if (rec.keys.short !== undefined) addTo(this.#byShort, rec.keys.short, id);
+    this.#touch(rec.keys);
+  }
+
+  #dropInstance(id: string, rec: InstanceRec): void {
+    this.#inst.delete(id);
+    for (const ip of rec.keys.ips) removeFrom(this.#byIp, ip, id);
+    if (rec.keys.fqdn !== undefined) removeFrom(this.#byFqdn, rec.keys.fqdn, id);
+    if (rec.keys.short !== undefined) removeFrom(this.#byShort, rec.keys.short, id);
+    this.#touch(rec.keys);
+  }
+
+  /** Marks for a new look-up every agent that shares a key with an instance that came or went. */
+  #touch(k: HostKeys): void {
+    for (const key of agentKeysOf(k)) for (const id of this.#agentKeys.get(key) ?? []) this.#stale.add(id);
+  }
+
+  #addAgent(id: string, rec: AgentRec): void {
+    this.#agents.set(id, rec);
+    for (const key of agentKeysOf(rec.keys)) addTo(this.#agentKeys, key, id);
+    this.#stale.add(id);
+  }
+
+  #dropAgent(id: string, rec: AgentRec): void {
+    this.#agents.delete(id);
+    for (const key of agentKeysOf(rec.keys)) removeFrom(this.#agentKeys, key, id);
+    if (typeof rec.found === 'object') removeFrom(this.#claims, rec.found.id, id);
+    this.#stale.delete(id);
+  }
+
+  #clearAgents(): void {
+    this.#agents.clear();
+    this.#agentKeys.clear();
+    this.#claims.clear();
+    this.#stale.clear();
+  }
+
+  #clear(): void {
+    this.#clearAgents();
+    this.#inst.clear();
+    this.#byIp.clear();
+    this.#byFqdn.clear();
+    this.#byShort.clear();
+  }
+}
+
+function agentKeysOf(k: HostKeys): string[] {
+  const out = k.ips.map((ip) => `i${ip}`);
+  if (k.fqdn !== undefined) out.push(`f${k.fqdn}`);
+  if (k.short !== undefined) out.push(`s${k.short}`);
+  return out;
+}
+
+function sorted(xs: number[]): number[] {
+  return xs.length > 1 ? xs.sort((a, b) => a - b) : xs;
+}
+
+function addTo(m: Map<string, Set<string>>, k: string, v: string): void {
+  const set = m.get(k);
+  if (set) set.add(v);
+  else m.set(k, new Set([v]));
+}
+
+function removeFrom(m: Map<string, Set<string>>, k: string, v: string): void {
+  const set = m.get(k);
+  if (!set) return;
+  set.delete(v);
+  if (set.size === 0) m.delete(k);
 }
 
 /** Human-readable name of a machine for logs and reasons. */
