@@ -248,17 +248,22 @@ export function matchAgents(agents: readonly Agent[], index: InstanceIndex): Gro
   return { byAgent, byInstance, unmatched };
 }
 
+/** `seen` of a record no longer in the memo (its id came back with another identity, or left). */
+const DROPPED = -1;
+
 /** An instance as the memo knows it: its identity, keys, and where it is in the current listing. */
 interface InstanceRec {
   readonly hostname: string | undefined;
   readonly ip: string | undefined;
   readonly keys: HostKeys;
+  /** Ids of the agents whose `find` names this instance. */
+  readonly claims: Set<string>;
   seen: number;
   at: number;
 }
 
-/** What `find` answers for an agent, by instance id; an ambiguity is worked out again when asked (rare). */
-type Found = { readonly id: string; readonly how: number } | 'none' | 'many';
+/** What `find` answers for an agent, by instance; an ambiguity is worked out again when asked (rare). */
+type Found = { readonly id: string; readonly how: number; readonly rec: InstanceRec } | 'none' | 'many';
 
 /** An agent as the memo knows it: its identity, keys, what it finds, and where it is in the current list. */
 interface AgentRec {
@@ -266,6 +271,8 @@ interface AgentRec {
   readonly ip: string | undefined;
   readonly keys: HostKeys;
   seen: number;
+  /** Position in the last list matched (to follow the next list by object identity). */
+  at: number;
   found: Found | undefined;
 }
 
@@ -290,8 +297,11 @@ export class MatchingMemo implements Candidates {
   readonly #agents = new Map<string, AgentRec>();
   /** 'i' + IP, 'f' + FQDN, 's' + short name -> ids of the agents with that key. */
   readonly #agentKeys = new Map<string, Set<string>>();
-  /** Instance id -> the agents whose `find` names it. */
-  readonly #claims = new Map<string, Set<string>>();
+  /** The last listing and agent list with their records, position for position: unchanged objects are followed without a lookup. */
+  #lastInstances: readonly Instance[] = [];
+  #lastInstanceRecs: readonly InstanceRec[] = [];
+  #lastAgents: readonly Agent[] = [];
+  #lastAgentRecs: readonly AgentRec[] = [];
   /** Agents whose `find` must be worked out again (new, or an instance sharing a key came or went). */
   readonly #stale = new Set<string>();
 
@@ -304,9 +314,18 @@ export class MatchingMemo implements Candidates {
   index(instances: readonly Instance[]): InstanceIndex {
     const gen = ++this.#gen;
     this.#instances = instances;
-    for (let n = 0; n < instances.length; n++) {
+    const last = this.#lastInstances;
+    const lastRecs = this.#lastInstanceRecs;
+    const recs: InstanceRec[] = new Array<InstanceRec>(instances.length);
+    for (let n = 0, m = 0; n < instances.length; n++) {
       const i = instances[n] as Instance;
-      let rec = this.#inst.get(i.id);
+      // The same object as in the last listing (identities never change on one object): no lookup.
+      let rec: InstanceRec | undefined;
+      if (last[m] === i && (lastRecs[m] as InstanceRec).seen !== DROPPED) rec = lastRecs[m++];
+      else {
+        rec = this.#inst.get(i.id);
+        if (rec !== undefined && rec.seen !== gen && last[rec.at] === i) m = rec.at + 1;
+      }
       if (rec !== undefined && rec.seen === gen) {
         // A repeated id: positions cannot be told apart by id. Start over next time.
         this.#clear();
@@ -317,15 +336,18 @@ export class MatchingMemo implements Candidates {
         rec = undefined;
       }
       if (rec === undefined) {
-        rec = { hostname: i.hostname, ip: i.privateIp, keys: keysOf(i.hostname, i.privateIp), seen: gen, at: n };
+        rec = { hostname: i.hostname, ip: i.privateIp, keys: keysOf(i.hostname, i.privateIp), claims: new Set(), seen: gen, at: n };
         this.#addInstance(i.id, rec);
       }
       rec.seen = gen;
       rec.at = n;
+      recs[n] = rec;
     }
     if (this.#inst.size !== instances.length) {
       for (const [id, rec] of this.#inst) if (rec.seen !== gen) this.#dropInstance(id, rec);
     }
+    this.#lastInstances = instances;
+    this.#lastInstanceRecs = recs;
     return new InstanceIndex(instances, undefined, { memo: this, gen });
   }
 
@@ -333,10 +355,18 @@ export class MatchingMemo implements Candidates {
   match(agents: readonly Agent[], index: InstanceIndex): GroupMatching {
     if (!index.servedBy(this)) return matchAgents(agents, index);
     const pass = ++this.#agentPass;
+    const last = this.#lastAgents;
+    const lastRecs = this.#lastAgentRecs;
     const recs: AgentRec[] = new Array<AgentRec>(agents.length);
-    for (let n = 0; n < agents.length; n++) {
+    for (let n = 0, m = 0; n < agents.length; n++) {
       const a = agents[n] as Agent;
-      let rec = this.#agents.get(a.id);
+      // The same object as in the last list (the model keeps unchanged agents' objects): no lookup.
+      let rec: AgentRec | undefined;
+      if (last[m] === a && (lastRecs[m] as AgentRec).seen !== DROPPED) rec = lastRecs[m++];
+      else {
+        rec = this.#agents.get(a.id);
+        if (rec !== undefined && rec.seen !== pass && last[rec.at] === a) m = rec.at + 1;
+      }
       if (rec !== undefined && rec.seen === pass) {
         this.#clearAgents();
         return matchAgents(agents, index);
@@ -346,10 +376,11 @@ export class MatchingMemo implements Candidates {
         rec = undefined;
       }
       if (rec === undefined) {
-        rec = { hostname: a.hostname, ip: a.ip, keys: keysOf(a.hostname, a.ip), seen: pass, found: undefined };
+        rec = { hostname: a.hostname, ip: a.ip, keys: keysOf(a.hostname, a.ip), seen: pass, at: n, found: undefined };
         this.#addAgent(a.id, rec);
       }
       rec.seen = pass;
+      rec.at = n;
       recs[n] = rec;
     }
     if (this.#agents.size !== agents.length) {
@@ -360,6 +391,8 @@ export class MatchingMemo implements Candidates {
       if (rec !== undefined) this.#refind(id, rec);
     }
     this.#stale.clear();
+    this.#lastAgents = agents;
+    this.#lastAgentRecs = recs;
     return this.#materialize(agents, recs, index);
   }
 
@@ -391,8 +424,8 @@ export class MatchingMemo implements Candidates {
         unmatched.set(agent.id, index.find({ hostname: agent.hostname, ...(agent.ip !== undefined ? { ip: agent.ip } : {}) }) as string);
         continue;
       }
-      const instance = this.#instances[(this.#inst.get(f.id) as InstanceRec).at] as Instance;
-      const claimants = this.#claims.get(f.id) as Set<string>;
+      const instance = this.#instances[f.rec.at] as Instance;
+      const claimants = f.rec.claims;
       if (claimants.size === 1) {
         byAgent.set(agent.id, instance);
         byInstance.set(instance.id, agent);
@@ -430,7 +463,8 @@ export class MatchingMemo implements Candidates {
     for (let level = BY_IP; level <= BY_SHORT; level++) {
       const n = this.#count(level, rec.keys);
       if (n === 1) {
-        found = { id: this.#only(level, rec.keys), how: level };
+        const only = this.#only(level, rec.keys);
+        found = { id: only, how: level, rec: this.#inst.get(only) as InstanceRec };
         break;
       }
       if (n > 1) {
@@ -439,13 +473,13 @@ export class MatchingMemo implements Candidates {
       }
     }
     if (typeof old === 'object') {
-      if (typeof found === 'object' && found.id === old.id) {
+      if (typeof found === 'object' && found.rec === old.rec) {
         rec.found = found;
         return;
       }
-      removeFrom(this.#claims, old.id, id);
+      old.rec.claims.delete(id);
     }
-    if (typeof found === 'object') addTo(this.#claims, found.id, id);
+    if (typeof found === 'object') found.rec.claims.add(id);
     rec.found = found;
   }
 
@@ -482,6 +516,7 @@ export class MatchingMemo implements Candidates {
   }
 
   #dropInstance(id: string, rec: InstanceRec): void {
+    rec.seen = DROPPED;
     this.#inst.delete(id);
     for (const ip of rec.keys.ips) removeFrom(this.#byIp, ip, id);
     if (rec.keys.fqdn !== undefined) removeFrom(this.#byFqdn, rec.keys.fqdn, id);
@@ -501,17 +536,20 @@ export class MatchingMemo implements Candidates {
   }
 
   #dropAgent(id: string, rec: AgentRec): void {
+    rec.seen = DROPPED;
     this.#agents.delete(id);
     for (const key of agentKeysOf(rec.keys)) removeFrom(this.#agentKeys, key, id);
-    if (typeof rec.found === 'object') removeFrom(this.#claims, rec.found.id, id);
+    if (typeof rec.found === 'object') rec.found.rec.claims.delete(id);
     this.#stale.delete(id);
   }
 
   #clearAgents(): void {
     this.#agents.clear();
     this.#agentKeys.clear();
-    this.#claims.clear();
     this.#stale.clear();
+    this.#lastAgents = [];
+    this.#lastAgentRecs = [];
+    for (const rec of this.#inst.values()) rec.claims.clear();
   }
 
   #clear(): void {
@@ -520,6 +558,8 @@ export class MatchingMemo implements Candidates {
     this.#byIp.clear();
     this.#byFqdn.clear();
     this.#byShort.clear();
+    this.#lastInstances = [];
+    this.#lastInstanceRecs = [];
   }
 }
 

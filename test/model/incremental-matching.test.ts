@@ -135,7 +135,8 @@ function apply(agents: Listed[], instances: Listed[], c: Change, next: () => num
     case 'repeat-instance': {
       const xs = c.kind === 'repeat-agent' ? agents : instances;
       const k = pick(xs, c.at);
-      if (k >= 0) xs.push({ ...(xs[k] as Listed) });
+      // The same entry twice (so the same object twice when objects are kept).
+      if (k >= 0) xs.push(xs[k] as Listed);
       return;
     }
   }
@@ -157,21 +158,33 @@ describe('MatchingMemo kept incrementally', () => {
       fc.property(
         fc.array(agentIdent, { maxLength: 8 }),
         fc.array(instIdent, { maxLength: 8 }),
-        fc.array(fc.array(change, { maxLength: 4 }), { minLength: 1, maxLength: 12 }),
+        fc.array(fc.record({ changes: fc.array(change, { maxLength: 4 }), fresh: fc.boolean() }), { minLength: 1, maxLength: 12 }),
         (a0, i0, cycles) => {
+          // Unchanged entries keep their objects from cycle to cycle (as the event-fed model and a
+          // cloud listing may), unless the cycle reads everything anew.
+          const agentObjects = new WeakMap<Listed, Agent>();
+          const instanceObjects = new WeakMap<Listed, Instance>();
           let serial = 1000;
           const next = (): number => serial++;
           const agents: Listed[] = a0.map((x, k) => ({ id: `S${k}`, x }));
           const instances: Listed[] = i0.map((x, k) => ({ id: `i-${k}`, x }));
           const memo = new MatchingMemo();
           let cycle = 0;
-          for (const changes of cycles) {
+          for (const { changes, fresh: anew } of cycles) {
             dedupe(agents);
             dedupe(instances);
             for (const c of changes) apply(agents, instances, c, next);
             cycle++;
-            const as = agents.map((l) => agentOf(l, cycle));
-            const is = instances.map(instanceOf);
+            const as = agents.map((l) => {
+              const o = (anew ? undefined : agentObjects.get(l)) ?? agentOf(l, cycle);
+              agentObjects.set(l, o);
+              return o;
+            });
+            const is = instances.map((l) => {
+              const o = (anew ? undefined : instanceObjects.get(l)) ?? instanceOf(l);
+              instanceObjects.set(l, o);
+              return o;
+            });
             const fresh = new InstanceIndex(is);
             const index = memo.index(is);
             const kept = memo.match(as, index);
