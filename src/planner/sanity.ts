@@ -15,6 +15,13 @@ export const DEFAULT_SANITY: SanityLimits = { maxAgentDrop: 0.3, confirmCycles: 
 const EPS = 1e-6;
 
 /**
+ * Agent objects whose figures were found valid. Agents are immutable and the event-fed model keeps
+ * an unchanged agent's object from one snapshot to the next, so each is checked once, not every
+ * cycle (at 50,000 agents the check was 20-35 ms of a warm cycle).
+ */
+const valid = new WeakSet<object>();
+
+/**
  * Pure: why this snapshot must not be acted on (impossible or suspiciously partial data), and the
  * gate's memory. A master that answers with allocations above totals, negative or missing figures,
  * or a list that lost many agents at once is more likely wrong than the cluster: no action this
@@ -26,6 +33,7 @@ export function checkSanity(snapshot: ClusterSnapshot, state: ControllerState, l
   // are not missing, so they count as present here.
   const count = snapshot.agents.length + (snapshot.maintenance?.down.length ?? 0);
   for (const a of snapshot.agents) {
+    if (valid.has(a)) continue;
     for (const r of RESOURCE_NAMES) {
       const total = a.total[r];
       const used = a.used[r];
@@ -36,6 +44,7 @@ export function checkSanity(snapshot: ClusterSnapshot, state: ControllerState, l
         return { problem: `agent ${a.hostname} reports ${r} ${used} allocated of ${total}: more than it has`, agents: state.agents ?? { accepted: count } };
       }
     }
+    valid.add(a);
   }
   const unknown = snapshot.sources.mesos.unknownAgentTasks ?? 0;
   if (unknown > 0) {

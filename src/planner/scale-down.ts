@@ -1,9 +1,9 @@
 import type { Agent, Task } from '../model/agent.js';
 import type { Removal } from '../model/plan.js';
 import { toVector, makeBin, canHost, fitsIn, take, type Bin } from './packing.js';
-import { agentLoad, runningTasks, type GroupView } from './group-view.js';
-import { machineOf, type MachineId } from '../model/machine.js';
-import { protection } from './protections.js';
+import { runningTasks, type GroupView } from './group-view.js';
+import type { MachineId } from '../model/machine.js';
+import { loadOf, machineOfAgent, movingCount, protectionOf } from './agent-facts.js';
 import type { GroupMemory } from './state.js';
 import { isZero, subtractFloor } from '../model/resources.js';
 
@@ -26,19 +26,22 @@ export interface CandidateSearch {
   readonly excluded: readonly Excluded[];
 }
 
+/** One empty list, so the per-agent protection answer (agent-facts.ts) stays cached when none is given. */
+const NO_FRAMEWORKS: readonly string[] = [];
+
 /**
  * Agents of the group that may be removed, best first: no running tasks, then
  * least loaded; ties broken by agent id so the same input gives the same plan.
  */
-export function removalCandidates(view: GroupView, memory: GroupMemory, now: number, protectedFrameworks: readonly string[] = []): CandidateSearch {
+export function removalCandidates(view: GroupView, memory: GroupMemory, now: number, protectedFrameworks: readonly string[] = NO_FRAMEWORKS): CandidateSearch {
   const { resources } = view.config;
   const candidates: Candidate[] = [];
   const excluded: Excluded[] = [];
   for (const agent of view.capacity) {
     const instance = view.matching.byAgent.get(agent.id);
-    const machine = machineOf(agent);
+    const machine = machineOfAgent(agent);
     const why =
-      protection(agent, protectedFrameworks) ??
+      protectionOf(agent, protectedFrameworks) ??
       (instance ? undefined : (view.matching.unmatched.get(agent.id) ?? 'no cloud instance of the group matches it')) ??
       (machine ? undefined : 'its IP is unknown (no pid), so Mesos maintenance cannot name its machine') ??
       notUnneeded(agent, view, memory, now);
@@ -46,7 +49,7 @@ export function removalCandidates(view: GroupView, memory: GroupMemory, now: num
       excluded.push({ agent, why: why ?? 'not removable' });
       continue;
     }
-    candidates.push({ agent, instanceId: instance.id, machine, load: agentLoad(agent, resources), tasks: movingWork(agent).length });
+    candidates.push({ agent, instanceId: instance.id, machine, load: loadOf(agent, resources), tasks: movingCount(agent) });
   }
   candidates.sort((a, b) => Number(b.tasks === 0) - Number(a.tasks === 0) || a.load - b.load || (a.agent.id < b.agent.id ? -1 : a.agent.id > b.agent.id ? 1 : 0));
   return { candidates, excluded };
@@ -54,7 +57,7 @@ export function removalCandidates(view: GroupView, memory: GroupMemory, now: num
 
 function notUnneeded(agent: Agent, view: GroupView, memory: GroupMemory, now: number): string | undefined {
   const { utilization, unneededTime } = view.config.scaleDown;
-  const load = agentLoad(agent, view.config.resources);
+  const load = loadOf(agent, view.config.resources);
   if (load >= utilization / 100) return `${(load * 100).toFixed(0)}% used, not under ${utilization}%`;
   if (unneededTime <= 0) return undefined;
   const since = memory.unneededSince?.[agent.id];

@@ -1,4 +1,5 @@
-import { agentLoad, type GroupView } from './group-view.js';
+import { loadOf } from './agent-facts.js';
+import type { GroupView } from './group-view.js';
 import type { GroupMemory } from './state.js';
 
 /**
@@ -10,7 +11,7 @@ export function trackUnneeded(memory: GroupMemory, view: GroupView, now: number)
   const before = memory.unneededSince ?? {};
   const next: Record<string, number> = {};
   for (const a of view.capacity) {
-    if (agentLoad(a, view.config.resources) < limit) next[a.id] = before[a.id] ?? now;
+    if (loadOf(a, view.config.resources) < limit) next[a.id] = before[a.id] ?? now;
   }
   return { ...memory, unneededSince: next };
 }

@@ -1,0 +1,71 @@
+import type { Agent } from '../model/agent.js';
+import { machineOf, type MachineId } from '../model/machine.js';
+import type { TrackedResource } from '../model/resources.js';
+import { agentLoad } from './group-view.js';
+import { protection } from './protections.js';
+import { movingWork } from './scale-down.js';
+
+/**
+ * What the planner asks of one agent every cycle, worked out once per agent object. The event-fed
+ * model hands out the same (immutable) Agent object until the agent changes, so at 50,000 agents a
+ * warm cycle computes these for the few agents an event touched instead of for all of them. Each
+ * fact is the plain function's answer for that object (the arguments it depends on besides the
+ * agent, config arrays, are kept with it and compared by identity); test/planner/agent-facts.test.ts
+ * checks them against the plain functions.
+ */
+interface Facts {
+  loadFor?: readonly TrackedResource[];
+  load?: number;
+  protectedFor?: readonly string[];
+  protection?: string | undefined;
+  moving?: number;
+  machine?: MachineId | undefined;
+  machineKnown?: boolean;
+}
+
+const facts = new WeakMap<Agent, Facts>();
+
+function of(agent: Agent): Facts {
+  let f = facts.get(agent);
+  if (f === undefined) {
+    f = {};
+    facts.set(agent, f);
+  }
+  return f;
+}
+
+/** `agentLoad(agent, resources)`, once per agent object and resource list. */
+export function loadOf(agent: Agent, resources: readonly TrackedResource[]): number {
+  const f = of(agent);
+  if (f.loadFor !== resources || f.load === undefined) {
+    f.load = agentLoad(agent, resources);
+    f.loadFor = resources;
+  }
+  return f.load;
+}
+
+/** `protection(agent, protectedFrameworks)`, once per agent object and framework list. */
+export function protectionOf(agent: Agent, protectedFrameworks: readonly string[]): string | undefined {
+  const f = of(agent);
+  if (f.protectedFor !== protectedFrameworks) {
+    f.protection = protection(agent, protectedFrameworks);
+    f.protectedFor = protectedFrameworks;
+  }
+  return f.protection;
+}
+
+/** `movingWork(agent).length`, once per agent object. */
+export function movingCount(agent: Agent): number {
+  const f = of(agent);
+  return (f.moving ??= movingWork(agent).length);
+}
+
+/** `machineOf(agent)`, one object per agent object. */
+export function machineOfAgent(agent: Agent): MachineId | undefined {
+  const f = of(agent);
+  if (!f.machineKnown) {
+    f.machine = machineOf(agent);
+    f.machineKnown = true;
+  }
+  return f.machine;
+}
