@@ -13,7 +13,9 @@ import { movingWork } from './scale-down.js';
  * agent, config arrays, are kept with it and compared by identity); test/planner/agent-facts.test.ts
  * checks them against the plain functions.
  */
-interface Facts {
+export interface Facts {
+  /** The candidate record last made for this agent (removalCandidates), reused while its instance is the same. */
+  candidate?: { readonly instanceId: string; readonly load: number; readonly tasks: number; readonly machine: MachineId; readonly agent: Agent };
   loadFor?: readonly TrackedResource[];
   load?: number;
   protectedFor?: readonly string[];
@@ -25,7 +27,8 @@ interface Facts {
 
 const facts = new WeakMap<Agent, Facts>();
 
-function of(agent: Agent): Facts {
+/** The facts record of an agent object (one lookup; fields filled by the functions below). */
+export function of(agent: Agent): Facts {
   let f = facts.get(agent);
   if (f === undefined) {
     f = {};
@@ -35,8 +38,7 @@ function of(agent: Agent): Facts {
 }
 
 /** `agentLoad(agent, resources)`, once per agent object and resource list. */
-export function loadOf(agent: Agent, resources: readonly TrackedResource[]): number {
-  const f = of(agent);
+export function loadOf(agent: Agent, resources: readonly TrackedResource[], f: Facts = of(agent)): number {
   if (f.loadFor !== resources || f.load === undefined) {
     f.load = agentLoad(agent, resources);
     f.loadFor = resources;
@@ -45,8 +47,7 @@ export function loadOf(agent: Agent, resources: readonly TrackedResource[]): num
 }
 
 /** `protection(agent, protectedFrameworks)`, once per agent object and framework list. */
-export function protectionOf(agent: Agent, protectedFrameworks: readonly string[]): string | undefined {
-  const f = of(agent);
+export function protectionOf(agent: Agent, protectedFrameworks: readonly string[], f: Facts = of(agent)): string | undefined {
   if (f.protectedFor !== protectedFrameworks) {
     f.protection = protection(agent, protectedFrameworks);
     f.protectedFor = protectedFrameworks;
@@ -55,14 +56,12 @@ export function protectionOf(agent: Agent, protectedFrameworks: readonly string[
 }
 
 /** `movingWork(agent).length`, once per agent object. */
-export function movingCount(agent: Agent): number {
-  const f = of(agent);
+export function movingCount(agent: Agent, f: Facts = of(agent)): number {
   return (f.moving ??= movingWork(agent).length);
 }
 
 /** `machineOf(agent)`, one object per agent object. */
-export function machineOfAgent(agent: Agent): MachineId | undefined {
-  const f = of(agent);
+export function machineOfAgent(agent: Agent, f: Facts = of(agent)): MachineId | undefined {
   if (!f.machineKnown) {
     f.machine = machineOf(agent);
     f.machineKnown = true;

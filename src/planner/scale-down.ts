@@ -3,7 +3,7 @@ import type { Removal } from '../model/plan.js';
 import { toVector, makeBin, canHost, fitsIn, take, type Bin } from './packing.js';
 import { runningTasks, type GroupView } from './group-view.js';
 import type { MachineId } from '../model/machine.js';
-import { loadOf, machineOfAgent, movingCount, protectionOf } from './agent-facts.js';
+import { of as factsOf, loadOf, machineOfAgent, movingCount, protectionOf } from './agent-facts.js';
 import type { GroupMemory } from './state.js';
 import { isZero, subtractFloor } from '../model/resources.js';
 
@@ -39,25 +39,29 @@ export function removalCandidates(view: GroupView, memory: GroupMemory, now: num
   const excluded: Excluded[] = [];
   for (const agent of view.capacity) {
     const instance = view.matching.byAgent.get(agent.id);
-    const machine = machineOfAgent(agent);
+    const f = factsOf(agent);
+    const machine = machineOfAgent(agent, f);
     const why =
-      protectionOf(agent, protectedFrameworks) ??
+      protectionOf(agent, protectedFrameworks, f) ??
       (instance ? undefined : (view.matching.unmatched.get(agent.id) ?? 'no cloud instance of the group matches it')) ??
       (machine ? undefined : 'its IP is unknown (no pid), so Mesos maintenance cannot name its machine') ??
-      notUnneeded(agent, view, memory, now);
+      notUnneeded(agent, view, memory, now, loadOf(agent, resources, f));
     if (why || !instance || !machine) {
       excluded.push({ agent, why: why ?? 'not removable' });
       continue;
     }
-    candidates.push({ agent, instanceId: instance.id, machine, load: loadOf(agent, resources), tasks: movingCount(agent) });
+    // The same agent object with the same instance gives the same candidate: kept, not made again.
+    const load = loadOf(agent, resources, f);
+    const last = f.candidate;
+    if (last !== undefined && last.instanceId === instance.id && last.load === load && last.machine === machine) candidates.push(last);
+    else candidates.push((f.candidate = { agent, instanceId: instance.id, machine, load, tasks: movingCount(agent, f) }));
   }
   candidates.sort((a, b) => Number(b.tasks === 0) - Number(a.tasks === 0) || a.load - b.load || (a.agent.id < b.agent.id ? -1 : a.agent.id > b.agent.id ? 1 : 0));
   return { candidates, excluded };
 }
 
-function notUnneeded(agent: Agent, view: GroupView, memory: GroupMemory, now: number): string | undefined {
+function notUnneeded(agent: Agent, view: GroupView, memory: GroupMemory, now: number, load: number): string | undefined {
   const { utilization, unneededTime } = view.config.scaleDown;
-  const load = loadOf(agent, view.config.resources);
   if (load >= utilization / 100) return `${(load * 100).toFixed(0)}% used, not under ${utilization}%`;
   if (unneededTime <= 0) return undefined;
   const since = memory.unneededSince?.[agent.id];
