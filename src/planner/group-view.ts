@@ -2,7 +2,7 @@ import { isCapacity, ACTIVE_TASK_STATES, type Agent } from '../model/agent.js';
 import { indexMaintenance, isMarked } from '../model/drain.js';
 import { MatchingMemo, machineKey, type GroupMatching, type InstanceIndex, type MachineId } from '../model/machine.js';
 import type { Instance, NodeGroupState } from '../model/node-group.js';
-import { sum, type TrackedResource, type Resources } from '../model/resources.js';
+import { ZERO, type TrackedResource, type Resources } from '../model/resources.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';
 import type { GroupConfig } from '../config/schema.js';
 import { selectorMatcher } from './selector.js';
@@ -78,14 +78,23 @@ function buildView(snapshot: ClusterSnapshot, config: GroupConfig): GroupView {
   const agents: Agent[] = [];
   const capacity: Agent[] = [];
   const draining: Agent[] = [];
+  // Capacity sums added in the same order as `sum` (model/resources.ts) would, without an object per agent.
+  let tc = 0, tm = 0, td = 0, tg = 0, tp = 0;
+  let uc = 0, um = 0, ud = 0, ug = 0, up = 0;
   for (const a of snapshot.agents) {
     if (!matches(a)) continue;
     agents.push(a);
-    if (isCapacity(a)) capacity.push(a);
+    if (isCapacity(a)) {
+      capacity.push(a);
+      const t = a.total;
+      const u = a.used;
+      tc += t.cpus; tm += t.mem; td += t.disk; tg += t.gpus; tp += t.ports;
+      uc += u.cpus; um += u.mem; ud += u.disk; ug += u.gpus; up += u.ports;
+    }
     if (a.draining) draining.push(a);
   }
-  const total = sum(capacity.map((a) => a.total));
-  const used = sum(capacity.map((a) => a.used));
+  const total: Resources = capacity.length === 0 ? ZERO : { cpus: tc, mem: tm, disk: td, gpus: tg, ports: tp };
+  const used: Resources = capacity.length === 0 ? ZERO : { cpus: uc, mem: um, disk: ud, gpus: ug, ports: up };
   const utilization: Partial<Record<TrackedResource, number>> = {};
   for (const r of config.resources) {
     if (total[r] > 0) utilization[r] = used[r] / total[r];
@@ -94,7 +103,8 @@ function buildView(snapshot: ClusterSnapshot, config: GroupConfig): GroupView {
   const memo = memoOf(config);
   const index = memo.index(provider?.instances ?? []);
   const matching = memo.match(agents, index);
-  const registered = capacity.filter((a) => matching.byAgent.has(a.id));
+  const registered: Agent[] = [];
+  for (const a of capacity) if (matching.byAgent.has(a.id)) registered.push(a);
   // Machines in maintenance, found by their instance (a DOWN agent has left the agent list).
   const ourDrains: MachineId[] = [];
   const operatorMaintenance: MachineId[] = [];
@@ -126,8 +136,14 @@ function buildView(snapshot: ClusterSnapshot, config: GroupConfig): GroupView {
     drainKeys.add(key);
     ourDrains.push(machine);
   }
-  const unregistered = (provider?.instances ?? []).filter((i) => i.state !== 'deleting' && !matching.byInstance.has(i.id) && !inMaintenance.has(i.id));
-  const listed = (provider?.instances ?? []).filter((i) => i.state !== 'deleting').length;
+  // One pass over the listing for both figures.
+  const unregistered: Instance[] = [];
+  let listed = 0;
+  for (const i of provider?.instances ?? []) {
+    if (i.state === 'deleting') continue;
+    listed++;
+    if (!matching.byInstance.has(i.id) && !inMaintenance.has(i.id)) unregistered.push(i);
+  }
   const pendingSlots = provider ? Math.max(0, provider.desired - listed) : 0;
   const current = provider ? registered.length + unregistered.length + pendingSlots : capacity.length;
   return { config, agents, capacity, draining, total, used, utilization, provider, index, matching, registered, unregistered, pendingSlots, ourDrains, operatorMaintenance, current };
