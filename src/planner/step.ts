@@ -83,7 +83,9 @@ export function step(snapshot: ClusterSnapshot, config: Config, state: Controlle
     if (g.direction === 'down' && (!config.drain || snapshot.maintenance)) {
       for (const r of g.removals) {
         if (!r.machine || r.instanceId === undefined) continue;
-        const a = view.agents.find((x) => x.id === r.agentId);
+        // The removal's instance names its agent (matching is one to one): no scan of the group per removal.
+        const matched = view.matching.byInstance.get(r.instanceId);
+        const a = matched?.id === r.agentId ? matched : view.agents.find((x) => x.id === r.agentId);
         const method = drainMethodFor(config.mesos.drainMethod, a?.version, snapshot.sources.mesos.api);
         drainStarts.push({ kind: 'drain', group: g.group, agentId: r.agentId, machine: r.machine, instanceId: r.instanceId, method, graceMs: view.config.scaleDown.drainTimeout * 1000, reason: r.reason });
       }
