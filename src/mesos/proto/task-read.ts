@@ -209,7 +209,8 @@ function readResource(r: Reader, end: number, f: TaskFields['resource'], sums: S
     } else if (id === f.revocable) {
       wire(wt, 2, 'resource.revocable');
       revocable = true;
-      r.skip(r.uint32());
+      // Its contents do not matter; its length must stay inside the resource (subEnd checks).
+      r.pos = subEnd(r, end, 'revocable');
     } else {
       skipValue(r, wt);
     }

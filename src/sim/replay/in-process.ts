@@ -16,7 +16,7 @@ import { AgentModeler } from './agent-model.js';
 export class SimAgentSource implements AgentSource {
   readonly #cache = new Map<string, Agent>();
   readonly #dirty = new Set<string>();
-  /** Maintenance changed since the last read: any agent's draining flag may have moved. */
+  /** Maintenance changed since the last read: the draining flag of every agent may have moved. */
   #maintenanceChanged = false;
   readonly #modeler: AgentModeler;
 
