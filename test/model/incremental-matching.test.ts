@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Agent } from '../../src/model/agent.js';
-import { agentId } from '../../src/model/agent.js';
+import { identityAgent } from '../support/builders.js';
 import { InstanceIndex, matchAgents, MatchingMemo, type GroupMatching } from '../../src/model/machine.js';
 import type { Instance } from '../../src/model/node-group.js';
 
@@ -41,22 +41,7 @@ interface Listed {
 }
 
 function agentOf(l: Listed, cycle: number): Agent {
-  const none = { cpus: 0, mem: 0, disk: 0, gpus: 0, ports: 0 };
-  return {
-    id: agentId(l.id),
-    hostname: l.x.hostname ?? 'unnamed',
-    ...(l.x.ip !== undefined ? { ip: l.x.ip } : {}),
-    port: 5051,
-    attributes: { cycle: String(cycle) },
-    total: none,
-    used: none,
-    reserved: none,
-    reservedRoles: [],
-    persistentVolumes: [],
-    tasks: [],
-    active: true,
-    draining: false,
-  };
+  return identityAgent(l.id, l.x.hostname ?? 'unnamed', l.x.ip, { cycle: String(cycle) });
 }
 
 function instanceOf(l: Listed): Instance {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Agent } from '../../src/model/agent.js';
-import { agentId } from '../../src/model/agent.js';
+import { identityAgent } from '../support/builders.js';
 import { InstanceIndex, matchAgents, MatchingMemo, type GroupMatching } from '../../src/model/machine.js';
 import type { Instance } from '../../src/model/node-group.js';
 
@@ -17,22 +17,7 @@ const ident = fc.record({ hostname: fc.constantFrom(...HOSTNAMES), ip: fc.option
 const instIdent = fc.record({ hostname: fc.option(fc.constantFrom(...HOSTNAMES), { nil: undefined }), ip: fc.option(fc.constantFrom(...IPS), { nil: undefined }) });
 
 function agentOf(i: number, x: Ident, cycle: number): Agent {
-  const none = { cpus: 0, mem: 0, disk: 0, gpus: 0, ports: 0 };
-  return {
-    id: agentId(`S${i}`),
-    hostname: x.hostname,
-    ...(x.ip !== undefined ? { ip: x.ip } : {}),
-    port: 5051,
-    attributes: { cycle: String(cycle) },
-    total: none,
-    used: none,
-    reserved: none,
-    reservedRoles: [],
-    persistentVolumes: [],
-    tasks: [],
-    active: true,
-    draining: false,
-  };
+  return identityAgent(`S${i}`, x.hostname, x.ip, { cycle: String(cycle) });
 }
 
 function instanceOf(i: number, x: { hostname: string | undefined; ip: string | undefined }, cycle: number): Instance {

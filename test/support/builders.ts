@@ -67,6 +67,26 @@ export function agent(s: AgentSpec): Agent {
   };
 }
 
+/** An empty agent with exactly this identity (no IP when `ip` is undefined), for identity-matching tests. */
+export function identityAgent(id: string, hostname: string, ip: string | undefined, attributes: Record<string, string> = {}): Agent {
+  const none = resources({});
+  return {
+    id: agentId(id),
+    hostname,
+    ...(ip !== undefined ? { ip } : {}),
+    port: 5051,
+    attributes,
+    total: none,
+    used: none,
+    reserved: none,
+    reservedRoles: [],
+    persistentVolumes: [],
+    tasks: [],
+    active: true,
+    draining: false,
+  };
+}
+
 /** A provider state whose instances are named like the agents (hostname match). */
 export function groupState(agents: readonly Agent[], desired = agents.length): NodeGroupState {
   return {
