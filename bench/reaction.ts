@@ -91,10 +91,11 @@ async function measure(events: boolean): Promise<number[]> {
     // the cold read of a state the stream was still delivering.
     if (events) {
       await until('event streams', () => (service.triggers?.stats().mesos.connected && service.triggers.stats().marathon.connected ? true : undefined), startupMs);
+      const progress = setInterval(() => process.stderr.write(`sources: ${JSON.stringify(service.store.view().sources)}\n`), 20_000);
       await until('models in sync', () => {
         const s = service.store.view().sources;
         return s?.mesos?.mode === 'events' && s.marathon?.mode === 'events' ? true : undefined;
-      }, startupMs);
+      }, startupMs).finally(() => clearInterval(progress));
     }
     process.stderr.write(`${events ? 'events' : 'timer '} set-up: ${AGENTS} agents placed and the service's first cycle in ${((Date.now() - setupStart) / 1000).toFixed(1)} s\n`);
     let phaseStart = Date.now();

@@ -94,6 +94,8 @@ export class QueueFromEvents implements PendingSource {
   /** Reads under way, by the sequence number they began at (pruning waits for them). */
   readonly #reads = new Set<number>();
   #stats = { syncs: 0, checks: 0, disagreements: 0, events: 0 };
+  /** Backoff of a failed baseline read while the stream stays up (undefined after a good one). */
+  #baselineRetryMs: number | undefined;
   #reconnect: NonNullable<QueueFromEventsOptions['reconnect']>;
 
   constructor(options: QueueFromEventsOptions) {
@@ -192,8 +194,9 @@ export class QueueFromEvents implements PendingSource {
       const queue = apps.ok ? await this.#o.client.getQueueEntries() : undefined;
       if (!apps.ok || !queue?.ok) {
         const e = !apps.ok ? apps.error : queue && !queue.ok ? queue.error : undefined;
-        this.#o.logger.warn({ err: e?.message, reason }, 'marathon queue model: baseline read failed; polling until the stream reconnects');
         this.#inSync = false;
+        const retryInMs = this.#retryBaseline(reason);
+        this.#o.logger.warn({ err: e?.message, reason, retryInMs }, 'marathon queue model: baseline read failed; polling until it is read');
         return;
       }
       if (!this.#connected) return;
@@ -204,9 +207,28 @@ export class QueueFromEvents implements PendingSource {
       if (!this.#inSync && this.#stats.syncs === 1) this.#o.logger.info(fields, 'marathon queue model in sync from /v2/events');
       else this.#o.logger.debug(fields, 'marathon queue model re-synced');
       this.#inSync = true;
+      this.#baselineRetryMs = undefined;
     } finally {
       this.#end(start);
     }
+  }
+
+  /**
+   * A baseline read failed (e.g. a large Marathon slow to answer) while the stream stays up: no
+   * reconnect will come to ask again, so it is asked again here, with backoff; meanwhile the
+   * queue is polled. Returns the delay.
+   */
+  #retryBaseline(reason: QueueResyncReason): number {
+    const initial = this.#reconnect.initialDelayMs ?? 500;
+    const max = this.#reconnect.maxDelayMs ?? 30_000;
+    const delay = this.#baselineRetryMs === undefined ? initial : Math.min(max, this.#baselineRetryMs * 2);
+    this.#baselineRetryMs = delay;
+    const signal = this.#ac?.signal;
+    void this.#clock.sleep(delay, signal).then(() => {
+      if (signal?.aborted || !this.#connected || this.#inSync) return;
+      this.resync(reason, false);
+    });
+    return delay;
   }
 
   /** Reads what the events left open: definitions of apps deployed unseen, then the queue for held counts. */

@@ -110,6 +110,27 @@ describe('the launch queue kept from /v2/events, against the emulated Marathon',
     expect(sorted(h.queue.counts())).toEqual(sorted(await readCounts(h.client)));
   });
 
+  it('a baseline read that fails while the stream stays up is tried again with backoff, not left until a reconnect', async () => {
+    const emu = await smallCluster();
+    cleanups.push(() => emu.close());
+    let failures = 3;
+    const h = startQueue(emu.marathonUrl, {
+      wrap: (c) => ({
+        events: (onEvent, opts) => c.events(onEvent, opts),
+        getQueueEntries: () => c.getQueueEntries(),
+        getAppDefinition: (id) => c.getAppDefinition(id),
+        // A large Marathon slow to list every app with its tasks (10 s client timeout).
+        getAppDefinitions: (embed) => (failures-- > 0 ? Promise.resolve({ ok: false, error: { kind: 'timeout', message: 'no complete response within 10000 ms' } }) : c.getAppDefinitions(embed)),
+      }),
+    });
+    cleanups.push(() => h.close());
+    await until(() => h.queue.status().inSync, 5000, 'the baseline after three failed reads');
+    expect(failures).toBe(-1);
+    expect(h.queue.status()).toMatchObject({ connected: true, syncs: 1 });
+    emu.cluster.createApp({ id: '/late', instances: 2, cpus: 64, mem: 1 });
+    await until(() => h.queue.counts().get('/late') === 2, 5000, 'the new app from events');
+  });
+
   it('a Marathon without /v2/events (404) is polled every cycle, as before', async () => {
     const emu = await smallCluster();
     cleanups.push(() => emu.close());
