@@ -50,6 +50,12 @@ export interface QueueFromEventsOptions {
   /** Told about each re-read the events could not spare (the metric). */
   readonly onResync?: (reason: QueueResyncReason) => void;
   readonly reconnect?: { readonly initialDelayMs?: number; readonly maxDelayMs?: number; readonly idleTimeoutMs?: number };
+  /**
+   * Backoff of a failed baseline read while the stream stays up (default 30 s doubling to 10 min):
+   * slower than reconnects, because the read it repeats (every app with its tasks) is Marathon's
+   * heaviest, and a large Marathon that timed out once must not be asked again every few seconds.
+   */
+  readonly baselineRetry?: { readonly initialDelayMs: number; readonly maxDelayMs: number };
 }
 
 export interface QueueFromEventsStatus {
@@ -219,8 +225,8 @@ export class QueueFromEvents implements PendingSource {
    * queue is polled. Returns the delay.
    */
   #retryBaseline(reason: QueueResyncReason): number {
-    const initial = this.#reconnect.initialDelayMs ?? 500;
-    const max = this.#reconnect.maxDelayMs ?? 30_000;
+    const initial = this.#o.baselineRetry?.initialDelayMs ?? 30_000;
+    const max = this.#o.baselineRetry?.maxDelayMs ?? 600_000;
     const delay = this.#baselineRetryMs === undefined ? initial : Math.min(max, this.#baselineRetryMs * 2);
     this.#baselineRetryMs = delay;
     const signal = this.#ac?.signal;

@@ -52,6 +52,7 @@ export function startQueue(url: string, opts: { wrap?: (c: MarathonClient) => Qu
       opts.onResync?.(r);
     },
     reconnect: { initialDelayMs: 30, maxDelayMs: 100 },
+    baselineRetry: { initialDelayMs: 30, maxDelayMs: 100 },
   });
   queue.start();
   return {
