@@ -26,7 +26,7 @@ import { step } from '../src/planner/step.js';
 import { SimCluster } from '../src/sim/cluster/cluster.js';
 import { VirtualClock } from '../src/sim/cluster/virtual-clock.js';
 import { getStateBody } from '../src/sim/emulator/mesos-v1-json.js';
-import { encodeJson, protoType } from '../src/sim/emulator/proto/codec.js';
+import { encodeJson, lengthDelimited, protoType } from '../src/sim/emulator/proto/codec.js';
 import { createLogger } from '../src/util/logger.js';
 
 const CHILD = process.argv[2] === '--one' || process.argv[2] === '--serve';
@@ -54,17 +54,6 @@ function templates(): { agent: Json; task: Json; frameworks: unknown } {
 
 const scalar = (name: string, value: number): Json => ({ name, type: 'SCALAR', scalar: { value }, role: '*' });
 
-/** A length-delimited protobuf field: tag (wire type 2), length, bytes. */
-function field(id: number, bytes: Uint8Array): Buffer {
-  const head: number[] = [(id << 3) | 2];
-  let n = bytes.length;
-  while (n > 0x7f) {
-    head.push((n & 0x7f) | 0x80);
-    n >>>= 7;
-  }
-  head.push(n);
-  return Buffer.concat([Buffer.from(head), bytes]);
-}
 
 /**
  * GET_STATE for `n` agents, each running PER_AGENT tasks of `cpusEach`, as JSON and as protobuf,
@@ -86,17 +75,17 @@ function stateBodies(n: number, cpusEach: number): { json: Buffer; protobuf: Buf
     const info = { ...(t.agent['agent_info'] as Json), id: { value: id }, hostname: `agent-${i}.cluster` };
     const agent = { ...t.agent, agent_info: info, pid: `slave(1)@${ip}:5051`, allocated_resources: [scalar('cpus', cpusEach * PER_AGENT), scalar('mem', 256 * PER_AGENT)] };
     json.push(Buffer.from(`${i ? ',' : ''}${JSON.stringify(agent)}`));
-    pbAgents.push(field(1, encodeJson(AGENT, agent)));
+    pbAgents.push(lengthDelimited(1, encodeJson(AGENT, agent)));
     for (let k = 0; k < PER_AGENT; k++) {
       const task = { ...t.task, task_id: { value: `svc_app.${i}-${k}` }, agent_id: { value: id }, resources: [scalar('cpus', cpusEach), scalar('mem', 256)] };
       tasksJson.push(Buffer.from(`${i || k ? ',' : ''}${JSON.stringify(task)}`));
-      pbTasks.push(field(2, encodeJson(TASK, task)));
+      pbTasks.push(lengthDelimited(2, encodeJson(TASK, task)));
     }
   }
   // Joined piecewise: a spread of 500,000 pieces would overflow the call stack.
   json.push(Buffer.from('],"recovered_agents":[]},"get_tasks":{"tasks":['), Buffer.concat(tasksJson), Buffer.from(`]},"get_frameworks":${JSON.stringify(t.frameworks)},"get_executors":{}}}`));
-  const getState = Buffer.concat([field(1, Buffer.concat(pbTasks)), field(2, new Uint8Array()), field(3, encodeJson(FRAMEWORKS, t.frameworks)), field(4, Buffer.concat(pbAgents))]);
-  return { json: Buffer.concat(json), protobuf: Buffer.concat([Buffer.from([0x08, 8]), field(9, getState)]) };
+  const getState = Buffer.concat([lengthDelimited(1, Buffer.concat(pbTasks)), lengthDelimited(2, new Uint8Array()), lengthDelimited(3, encodeJson(FRAMEWORKS, t.frameworks)), lengthDelimited(4, Buffer.concat(pbAgents))]);
+  return { json: Buffer.concat(json), protobuf: Buffer.concat([Buffer.from([0x08, 8]), lengthDelimited(9, getState)]) };
 }
 
 /**

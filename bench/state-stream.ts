@@ -35,7 +35,7 @@ import { StateModel } from '../src/mesos/state/model.js';
 import { SimCluster } from '../src/sim/cluster/cluster.js';
 import { VirtualClock } from '../src/sim/cluster/virtual-clock.js';
 import { getStateBody } from '../src/sim/emulator/mesos-v1-json.js';
-import { encodeJson, EVENT, protoType } from '../src/sim/emulator/proto/codec.js';
+import { encodeJson, EVENT, lengthDelimited, protoType } from '../src/sim/emulator/proto/codec.js';
 import { nearestRank } from '../src/sim/metrics/percentile.js';
 import { createLogger } from '../src/util/logger.js';
 
@@ -101,17 +101,6 @@ function* pieces(subscribed = false): Generator<string> {
   yield subscribed ? `]}},"heartbeat_interval_seconds":${HEARTBEAT_S}}}` : ']}}}';
 }
 
-/** A length-delimited protobuf field: tag (wire type 2), varint length, bytes. */
-function field(id: number, bytes: Uint8Array): Buffer {
-  const head: number[] = [(id << 3) | 2];
-  let n = bytes.length;
-  while (n > 0x7f) {
-    head.push((n & 0x7f) | 0x80);
-    n >>>= 7;
-  }
-  head.push(n);
-  return Buffer.concat([Buffer.from(head), bytes]);
-}
 
 /**
  * The state in protobuf, element by element from the same JSON (master.proto `Response.GetState
@@ -126,15 +115,15 @@ function protobufBody(subscribed: boolean): Buffer {
   const tasks: Buffer[] = [];
   const agents: Buffer[] = [];
   for (let i = 0; i < AGENTS; i++) {
-    for (let j = 0; j < PER_AGENT; j++) tasks.push(field(2, encodeJson(TASK, JSON.parse(taskJson(i, j)))));
-    agents.push(field(1, encodeJson(AGENT, JSON.parse(agentJson(i)))));
+    for (let j = 0; j < PER_AGENT; j++) tasks.push(lengthDelimited(2, encodeJson(TASK, JSON.parse(taskJson(i, j)))));
+    agents.push(lengthDelimited(1, encodeJson(AGENT, JSON.parse(agentJson(i)))));
   }
-  const state = Buffer.concat([field(1, Buffer.concat(tasks)), field(2, new Uint8Array()), field(3, field(1, encodeJson(FRAMEWORK, JSON.parse(T.framework)))), field(4, Buffer.concat(agents))]);
-  if (!subscribed) return Buffer.concat([Buffer.from([0x08, 8]), field(9, state)]);
+  const state = Buffer.concat([lengthDelimited(1, Buffer.concat(tasks)), lengthDelimited(2, new Uint8Array()), lengthDelimited(3, lengthDelimited(1, encodeJson(FRAMEWORK, JSON.parse(T.framework)))), lengthDelimited(4, Buffer.concat(agents))]);
+  if (!subscribed) return Buffer.concat([Buffer.from([0x08, 8]), lengthDelimited(9, state)]);
   const heartbeat = Buffer.alloc(9);
   heartbeat[0] = (2 << 3) | 1;
   heartbeat.writeDoubleLE(HEARTBEAT_S, 1);
-  return Buffer.concat([Buffer.from([0x08, 1]), field(2, Buffer.concat([field(1, state), heartbeat]))]);
+  return Buffer.concat([Buffer.from([0x08, 1]), lengthDelimited(2, Buffer.concat([lengthDelimited(1, state), heartbeat]))]);
 }
 
 const HEARTBEAT_JSON = '{"type":"HEARTBEAT"}';

@@ -43,3 +43,13 @@ export function encodeJson(type: protobuf.Type, json: unknown): Uint8Array {
 export function decodeToJson(type: protobuf.Type, bytes: Uint8Array): Record<string, unknown> {
   return type.toObject(type.decode(bytes), { enums: String, longs: String, bytes: String, defaults: false, arrays: false });
 }
+
+/**
+ * One length-delimited field (tag with wire type 2, varint length, bytes): how a large message is
+ * written element by element (a repeated field's items one at a time) without encoding it whole.
+ */
+export function lengthDelimited(id: number, bytes: Uint8Array): Buffer {
+  const w = protobuf.Writer.create();
+  w.uint32((id << 3) | 2).bytes(bytes);
+  return Buffer.from(w.finish());
+}
