@@ -1,5 +1,6 @@
 import type { Agent } from './agent.js';
 import type { Instance } from './node-group.js';
+import { PositionalMatching, type GroupMatching, type PositionHint } from './positional-matching.js';
 
 /**
  * The one home of machine identity: agent <-> Mesos machine <-> cloud instance.
@@ -190,15 +191,7 @@ function unique<T>(xs: readonly T[]): T[] {
   return [...new Set(xs)];
 }
 
-/** Agents of a group matched to the group's instances, one to one. Each map is filled in the agents' order. */
-export interface GroupMatching {
-  /** Agent id -> its instance. */
-  readonly byAgent: ReadonlyMap<string, Instance>;
-  /** Instance id -> the agent backed by it. */
-  readonly byInstance: ReadonlyMap<string, Agent>;
-  /** Agents with no instance, or an ambiguous one, with why (never removed). */
-  readonly unmatched: ReadonlyMap<string, string>;
-}
+export type { GroupMatching } from './positional-matching.js';
 
 const NO_INSTANCE = 'no cloud instance of the group matches it';
 const belongsTo = (instanceId: string, hostname: string): string => `instance ${instanceId} belongs to ${hostname}`;
@@ -219,33 +212,33 @@ export function matchAgents(agents: readonly Agent[], index: InstanceIndex): Gro
     found.push(m);
     if (typeof m !== 'string') push(claims, m.at, a);
   }
-  const byAgent = new Map<string, Instance>();
-  const byInstance = new Map<string, Agent>();
-  const unmatched = new Map<string, string>();
+  const matched = new Array<Instance | undefined>(agents.length);
+  const why = new Array<string | undefined>(agents.length);
+  const owners = new Array<Agent | undefined>(index.instances.length);
   for (let a = 0; a < agents.length; a++) {
     const agent = agents[a] as Agent;
     const m = found[a] as (typeof found)[number];
     if (typeof m === 'string') {
-      unmatched.set(agent.id, m);
+      why[a] = m;
       continue;
     }
     const instance = index.instances[m.at] as Instance;
     const list = claims.get(m.at) as number[];
     if (list.length === 1) {
-      byAgent.set(agent.id, instance);
-      byInstance.set(instance.id, agent);
+      matched[a] = instance;
+      owners[m.at] = agent;
       continue;
     }
     const how = (c: number): number => (found[c] as { readonly how: number }).how;
     const best = Math.min(...list.map(how));
     const top = list.filter((c) => how(c) === best);
     if (top.length === 1 && top[0] === a) {
-      byAgent.set(agent.id, instance);
-      byInstance.set(instance.id, agent);
-    } else if (top.length === 1) unmatched.set(agent.id, belongsTo(instance.id, (agents[top[0] as number] as Agent).hostname));
-    else unmatched.set(agent.id, claimedBy(instance.id, list.map((c) => (agents[c] as Agent).hostname)));
+      matched[a] = instance;
+      owners[m.at] = agent;
+    } else if (top.length === 1) why[a] = belongsTo(instance.id, (agents[top[0] as number] as Agent).hostname);
+    else why[a] = claimedBy(instance.id, list.map((c) => (agents[c] as Agent).hostname));
   }
-  return { byAgent, byInstance, unmatched };
+  return new PositionalMatching(agents, index.instances, matched, why, owners);
 }
 
 /** `seen` of a record no longer in the memo (its id came back with another identity, or left). */
@@ -289,6 +282,8 @@ interface AgentRec {
 export class MatchingMemo implements Candidates {
   #gen = 0;
   #agentPass = 0;
+  /** Bumped whenever the records may change (a listing, an agent list): a hint says "absent" only while it has not moved. */
+  #epoch = 0;
   #instances: readonly Instance[] = [];
   readonly #inst = new Map<string, InstanceRec>();
   readonly #byIp = new Map<string, Set<string>>();
@@ -313,6 +308,7 @@ export class MatchingMemo implements Candidates {
   /** The instances' index: the memo's live index updated by what changed since the last listing. */
   index(instances: readonly Instance[]): InstanceIndex {
     const gen = ++this.#gen;
+    this.#epoch++;
     this.#instances = instances;
     const last = this.#lastInstances;
     const lastRecs = this.#lastInstanceRecs;
@@ -355,6 +351,7 @@ export class MatchingMemo implements Candidates {
   match(agents: readonly Agent[], index: InstanceIndex): GroupMatching {
     if (!index.servedBy(this)) return matchAgents(agents, index);
     const pass = ++this.#agentPass;
+    this.#epoch++;
     const last = this.#lastAgents;
     const lastRecs = this.#lastAgentRecs;
     const recs: AgentRec[] = new Array<AgentRec>(agents.length);
@@ -407,9 +404,9 @@ export class MatchingMemo implements Candidates {
   }
 
   #materialize(agents: readonly Agent[], recs: readonly AgentRec[], index: InstanceIndex): GroupMatching {
-    const byAgent = new Map<string, Instance>();
-    const byInstance = new Map<string, Agent>();
-    const unmatched = new Map<string, string>();
+    const matched = new Array<Instance | undefined>(agents.length);
+    const why = new Array<string | undefined>(agents.length);
+    const owners = new Array<Agent | undefined>(this.#instances.length);
     // Contested instances, resolved once each: the winner's id, or why every claimant lost.
     let contested: Map<string, { readonly winner?: string; readonly why?: string }> | undefined;
     let positions: Map<string, number> | undefined;
@@ -417,18 +414,19 @@ export class MatchingMemo implements Candidates {
       const agent = agents[n] as Agent;
       const f = (recs[n] as AgentRec).found;
       if (f === 'none' || f === undefined) {
-        unmatched.set(agent.id, NO_INSTANCE);
+        why[n] = NO_INSTANCE;
         continue;
       }
       if (f === 'many') {
-        unmatched.set(agent.id, index.find({ hostname: agent.hostname, ...(agent.ip !== undefined ? { ip: agent.ip } : {}) }) as string);
+        why[n] = index.find({ hostname: agent.hostname, ...(agent.ip !== undefined ? { ip: agent.ip } : {}) }) as string;
         continue;
       }
-      const instance = this.#instances[f.rec.at] as Instance;
+      const at = f.rec.at;
+      const instance = this.#instances[at] as Instance;
       const claimants = f.rec.claims;
       if (claimants.size === 1) {
-        byAgent.set(agent.id, instance);
-        byInstance.set(instance.id, agent);
+        matched[n] = instance;
+        owners[at] = agent;
         continue;
       }
       contested ??= new Map();
@@ -450,11 +448,20 @@ export class MatchingMemo implements Candidates {
         contested.set(f.id, r);
       }
       if (r.winner === agent.id) {
-        byAgent.set(agent.id, instance);
-        byInstance.set(instance.id, agent);
-      } else unmatched.set(agent.id, r.why as string);
+        matched[n] = instance;
+        owners[at] = agent;
+      } else why[n] = r.why as string;
     }
-    return { byAgent, byInstance, unmatched };
+    return new PositionalMatching(agents, this.#instances, matched, why, owners, this.#hint());
+  }
+
+  /** Positions as the memo knows them while it is still at this pass and listing; after that, only a guess to check. */
+  #hint(): PositionHint {
+    const epoch = this.#epoch;
+    return {
+      agentAt: (id) => this.#agents.get(id)?.at ?? (this.#epoch === epoch ? 'absent' : 'unknown'),
+      instanceAt: (id) => this.#inst.get(id)?.at ?? (this.#epoch === epoch ? 'absent' : 'unknown'),
+    };
   }
 
   #refind(id: string, rec: AgentRec): void {

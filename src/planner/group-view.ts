@@ -104,7 +104,10 @@ function buildView(snapshot: ClusterSnapshot, config: GroupConfig): GroupView {
   const index = memo.index(provider?.instances ?? []);
   const matching = memo.match(agents, index);
   const registered: Agent[] = [];
-  for (const a of capacity) if (matching.byAgent.has(a.id)) registered.push(a);
+  for (let n = 0; n < agents.length; n++) {
+    const a = agents[n] as Agent;
+    if (isCapacity(a) && matching.instanceAt(n) !== undefined) registered.push(a);
+  }
   // Machines in maintenance, found by their instance (a DOWN agent has left the agent list).
   const ourDrains: MachineId[] = [];
   const operatorMaintenance: MachineId[] = [];
@@ -139,10 +142,12 @@ function buildView(snapshot: ClusterSnapshot, config: GroupConfig): GroupView {
   // One pass over the listing for both figures.
   const unregistered: Instance[] = [];
   let listed = 0;
-  for (const i of provider?.instances ?? []) {
+  const listing = index.instances;
+  for (let k = 0; k < listing.length; k++) {
+    const i = listing[k] as Instance;
     if (i.state === 'deleting') continue;
     listed++;
-    if (!matching.byInstance.has(i.id) && !inMaintenance.has(i.id)) unregistered.push(i);
+    if (matching.agentOfInstanceAt(k) === undefined && !inMaintenance.has(i.id)) unregistered.push(i);
   }
   const pendingSlots = provider ? Math.max(0, provider.desired - listed) : 0;
   const current = provider ? registered.length + unregistered.length + pendingSlots : capacity.length;

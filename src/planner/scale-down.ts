@@ -1,4 +1,4 @@
-import type { Agent, Task } from '../model/agent.js';
+import { isCapacity, type Agent, type Task } from '../model/agent.js';
 import type { Removal } from '../model/plan.js';
 import { toVector, makeBin, canHost, fitsIn, take, type Bin } from './packing.js';
 import { runningTasks, type GroupView } from './group-view.js';
@@ -37,13 +37,17 @@ export function removalCandidates(view: GroupView, memory: GroupMemory, now: num
   const { resources } = view.config;
   const candidates: Candidate[] = [];
   const excluded: Excluded[] = [];
-  for (const agent of view.capacity) {
-    const instance = view.matching.byAgent.get(agent.id);
+  // The group's agents by position (the matching's own order), capacity only: no lookup by id per agent.
+  const { agents, matching } = view;
+  for (let n = 0; n < agents.length; n++) {
+    const agent = agents[n] as Agent;
+    if (!isCapacity(agent)) continue;
+    const instance = matching.instanceAt(n);
     const f = factsOf(agent);
     const machine = machineOfAgent(agent, f);
     const why =
       protectionOf(agent, protectedFrameworks, f) ??
-      (instance ? undefined : (view.matching.unmatched.get(agent.id) ?? 'no cloud instance of the group matches it')) ??
+      (instance ? undefined : (matching.unmatched.get(agent.id) ?? 'no cloud instance of the group matches it')) ??
       (machine ? undefined : 'its IP is unknown (no pid), so Mesos maintenance cannot name its machine') ??
       notUnneeded(agent, view, memory, now, loadOf(agent, resources, f));
     if (why || !instance || !machine) {
