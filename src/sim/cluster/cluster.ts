@@ -4,7 +4,7 @@ import { err, ok, type Result } from '../../util/result.js';
 import { ConstraintState, offerRefusal, placementOf } from './constraints.js';
 import { EventBus } from './events.js';
 import { FreeBounds } from './free-bounds.js';
-import { ASK, OfferIndex } from './offer-index.js';
+import { ASK, ASK_CODE, OfferIndex, reasonCode } from './offer-index.js';
 import { addFunnel, emptyFunnel, LAST_UNUSED_KEPT, newQueueState, noteUnused, settle } from './funnel.js';
 import { agentIdFor, frameworkIdFor, isoTime, seededRandom, taskIdFor, uuidLike } from './ids.js';
 import { MaintenanceBook } from './maintenance.js';
@@ -25,7 +25,6 @@ import {
   type SimFramework,
   type SimTask,
   type TaskState,
-  type UnusedOffer,
   type WindowInput,
 } from './types.js';
 import { VirtualClock } from './virtual-clock.js';
@@ -118,6 +117,9 @@ export class SimCluster {
   readonly #backfillWindow: number;
   /** Lower bound of the cpus and mem that any failed app needs (lets a pass stop early). */
   #failedMin = { cpus: Number.POSITIVE_INFINITY, mem: Number.POSITIVE_INFINITY };
+  /** `#countScans`' buffers: each agent's refusal code, then where each decline sits. */
+  #codes = new Uint8Array(0);
+  #declinedAt = new Int32Array(0);
 
   constructor(options: ClusterOptions = {}) {
     this.clock = options.clock ?? new VirtualClock();
@@ -654,27 +656,51 @@ export class SimCluster {
   /**
    * The funnel of first-fit scans from the first agent: one that took agent `taken[j]` for each
    * placed instance, then one over every agent that found none. Agents' reasons are read at the
-   * end of the pass (see `#placeFree`).
+   * end of the pass (see `#placeFree`), as codes into buffers kept across passes: a failed app
+   * at 5,000 agents used to cost an object per agent and a string-keyed count per decline.
    */
   #countScans(app: SimApp, q: LaunchQueueState, agents: readonly SimAgent[], list: OfferList, taken: readonly number[], funnel: OfferFunnel, now: number): void {
-    const offers: UnusedOffer[] = [];
-    for (let k = 0; k < agents.length; k++) {
-      const agent = agents[k] as SimAgent;
-      const reason = this.#rejectAt(app, agents, list, k, now);
-      // Every agent declines: the last scan found none.
-      if (reason !== undefined) offers.push({ agentId: agent.id, hostname: agent.hostname, reason, at: now });
+    const n = agents.length;
+    if (this.#codes.length < n) {
+      this.#codes = new Uint8Array(n * 2);
+      this.#declinedAt = new Int32Array(n * 2);
     }
-    const tally = emptyFunnel().declined;
+    const codes = this.#codes;
+    const at = this.#declinedAt;
+    list.refusalCodes(placementOf(app), codes);
+    // The declines in agent order: codes[0, m) and where each agent sits.
+    let m = 0;
+    for (let k = 0; k < n; k++) {
+      let code = codes[k] as number;
+      if (code === ASK_CODE) code = reasonCode(this.#reject(app, agents[k] as SimAgent, undefined, now));
+      if (code === 0) continue;
+      codes[m] = code;
+      at[m] = k;
+      m++;
+    }
+    // A scan that took agent k counts the first k declines (every agent before it declined).
+    const tally = new Int32Array(REJECT_REASONS.length + 1);
     let counted = 0;
     const scan = (declines: number, processed: number): void => {
-      for (; counted < declines; counted++) tally[(offers[counted] as UnusedOffer).reason]++;
+      for (; counted < declines; counted++) tally[codes[counted] as number]!++;
       funnel.processed += processed;
-      for (const r of REJECT_REASONS) funnel.declined[r] += tally[r];
-      // noteUnused keeps the newest few: a scan's last few declines leave the list as all of them would.
-      for (let i = Math.max(0, declines - LAST_UNUSED_KEPT); i < declines; i++) noteUnused(q, offers[i] as UnusedOffer);
+      for (let r = 0; r < REJECT_REASONS.length; r++) funnel.declined[REJECT_REASONS[r] as RejectReason] += tally[r + 1] as number;
     };
     for (const k of taken) scan(k, k + 1);
-    scan(offers.length, agents.length);
+    scan(m, n);
+    // Each scan notes its last few declines (noteUnused keeps the newest few): only the last
+    // LAST_UNUSED_KEPT of all the scans' notes stay, so only they are made.
+    const ends = [...taken, m];
+    const notes: number[] = [];
+    for (let j = ends.length - 1; j >= 0 && notes.length < LAST_UNUSED_KEPT; j--) {
+      const d = ends[j] as number;
+      for (let i = d - 1; i >= Math.max(0, d - LAST_UNUSED_KEPT) && notes.length < LAST_UNUSED_KEPT; i--) notes.push(i);
+    }
+    for (let i = notes.length - 1; i >= 0; i--) {
+      const d = notes[i] as number;
+      const agent = agents[at[d] as number] as SimAgent;
+      noteUnused(q, { agentId: agent.id, hostname: agent.hostname, reason: REJECT_REASONS[(codes[d] as number) - 1] as RejectReason, at: now });
+    }
   }
 
   /** `#reject` for the agent at `k` of `agents` and an app without constraints, from the list's numbers when they tell. */
@@ -821,7 +847,7 @@ export class SimCluster {
 const EPS = 1e-9;
 
 /** Agents of a pass with what lets first fit skip or answer without the placement module. */
-type OfferList = Pick<OfferIndex, 'next' | 'plainRefusal'>;
+type OfferList = Pick<OfferIndex, 'next' | 'plainRefusal' | 'refusalCodes'>;
 
 /** Per-dimension maximum of the free resources (all pools) of the agents. */
 function maxFree(agents: readonly SimAgent[]): Resources {

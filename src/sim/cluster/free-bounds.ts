@@ -1,5 +1,5 @@
 import type { PlacementApp } from '../../planner/placement.js';
-import { ASK } from './offer-index.js';
+import { ASK, ASK_CODE } from './offer-index.js';
 import type { SimAgent } from './types.js';
 
 /**
@@ -39,6 +39,11 @@ export class FreeBounds {
   /** No answer of its own: the placement module is asked. */
   plainRefusal(_k: number, _app: PlacementApp): typeof ASK {
     return ASK;
+  }
+
+  /** Every position asks the placement module. */
+  refusalCodes(_app: PlacementApp, out: Uint8Array): void {
+    out.fill(ASK_CODE, 0, this.agents.length);
   }
 
   #take(): void {

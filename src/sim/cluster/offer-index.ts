@@ -1,4 +1,4 @@
-import { RESOURCE_REASONS, type PlacementApp, type RejectReason } from '../../planner/placement.js';
+import { REJECT_REASONS, RESOURCE_REASONS, type PlacementApp, type RejectReason } from '../../planner/placement.js';
 import { poolFree } from './constraints.js';
 import type { Pool, SimAgent } from './types.js';
 
@@ -11,6 +11,20 @@ const GPUS = 3;
 
 /** Returned by `plainRefusal` when the agent needs the placement module's full answer. */
 export const ASK = 'ask';
+
+/** A refusal as a small number: 0 accepted, 1 + its index in REJECT_REASONS declined, ASK_CODE ask the module. */
+export const ASK_CODE = 255;
+export function reasonCode(reason: RejectReason | undefined): number {
+  return reason === undefined ? 0 : REJECT_REASONS.indexOf(reason) + 1;
+}
+const ROLE_CODE = reasonCode('UnfulfilledRole');
+const SCARCE_CODE = reasonCode('DeclinedScarceResources');
+const RESOURCE_CODES = RESOURCE_REASONS.map(reasonCode);
+
+/** An app whose refusals the index can answer: no fixed host port, unreserved resources accepted. */
+function plainApp(app: PlacementApp): boolean {
+  return app.fixedPorts.length === 0 && app.acceptedRoles.includes('*');
+}
 
 /**
  * The agents that get offers (registered, active, not draining), in registration order, with
@@ -87,17 +101,37 @@ export class OfferIndex {
    * machine is in maintenance.
    */
   plainRefusal(k: number, app: PlacementApp): RejectReason | undefined | typeof ASK {
+    if (!plainApp(app)) return ASK;
+    const code = this.#code(k, app);
+    return code === ASK_CODE ? ASK : code === 0 ? undefined : REJECT_REASONS[code - 1];
+  }
+
+  /**
+   * `plainRefusal` of every position as a code (`reasonCode`), into `out`: a whole scan's
+   * answers without a call or a string per agent (counting a failed app's funnel reads them all).
+   */
+  refusalCodes(app: PlacementApp, out: Uint8Array): void {
+    const n = this.#agents.length;
+    if (!plainApp(app)) {
+      out.fill(ASK_CODE, 0, n);
+      return;
+    }
+    for (let k = 0; k < n; k++) out[k] = this.#code(k, app);
+  }
+
+  /** `plainRefusal` of a plain app as a code. */
+  #code(k: number, app: PlacementApp): number {
     const plain = this.#plain[k];
-    if (plain === 0 || this.#maintenance[k] === 1 || app.fixedPorts.length > 0 || !app.acceptedRoles.includes('*')) return ASK;
+    if (plain === 0 || this.#maintenance[k] === 1) return ASK_CODE;
     // simNode.usableBy: an offer without cpus or mem of an accepted role.
-    if (plain === 2) return 'UnfulfilledRole';
+    if (plain === 2) return ROLE_CODE;
     const need = app.need;
     for (let i = 0; i < DIMENSIONS; i++) {
       const x = need[i] as number;
-      if (x > 0 && x > (this.#free[i] as Float64Array)[k]! + EPS) return RESOURCE_REASONS[i];
+      if (x > 0 && x > (this.#free[i] as Float64Array)[k]! + EPS) return RESOURCE_CODES[i] as number;
     }
-    if (app.gpuScheduling === 'restricted' && need[GPUS] === 0 && (this.#free[GPUS] as Float64Array)[k]! > 0) return 'DeclinedScarceResources';
-    return undefined;
+    if (app.gpuScheduling === 'restricted' && need[GPUS] === 0 && (this.#free[GPUS] as Float64Array)[k]! > 0) return SCARCE_CODE;
+    return 0;
   }
 
   #rebuild(): void {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { offerRefusal, placementOf } from '../../../src/sim/cluster/constraints.js';
-import { ASK, OfferIndex } from '../../../src/sim/cluster/offer-index.js';
+import { ASK, ASK_CODE, OfferIndex, reasonCode } from '../../../src/sim/cluster/offer-index.js';
 import type { SimApp } from '../../../src/sim/cluster/types.js';
 import { agentSpec, newCluster } from './helpers.js';
 
@@ -68,9 +68,13 @@ describe('OfferIndex', () => {
         const check = (): number => {
           let answered = 0;
           const list = index.agents();
+          const codes = new Uint8Array(list.length);
           for (const app of simApps) {
+            index.refusalCodes(placementOf(app), codes);
             for (let k = 0; k < list.length; k++) {
               const own = index.plainRefusal(k, placementOf(app));
+              // The bulk codes say the same, agent by agent.
+              expect(codes[k]).toBe(own === ASK ? ASK_CODE : reasonCode(own));
               if (own === ASK) continue;
               answered++;
               expect(own).toBe(offerRefusal(app, list[k]!, undefined));
