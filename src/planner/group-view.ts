@@ -1,4 +1,6 @@
-import { isCapacity, ACTIVE_TASK_STATES, type Agent } from '../model/agent.js';
+import { isCapacity, ACTIVE_TASK_STATES, type Agent, type FaultDomain } from '../model/agent.js';
+import { CAPACITY, DRAINING, GroupColumns, HAS_DOMAIN, MEMBER, WIDTH } from './group-columns.js';
+import { ShapeCounter } from './template.js';
 import { indexMaintenance, isMarked } from '../model/drain.js';
 import { MatchingMemo, machineKey, type GroupMatching, type InstanceIndex, type MachineId } from '../model/machine.js';
 import type { Instance, NodeGroupState } from '../model/node-group.js';
@@ -38,6 +40,12 @@ export interface GroupView {
    * capacity agents when the cloud is unknown. Drained and deleting instances are not counted.
    */
   readonly current: number;
+  /** Resources in use on every agent of the group, draining ones included. */
+  readonly work: Resources;
+  /** The first agent of the group's most common shape (a learned template's model). */
+  readonly commonShape: Agent | undefined;
+  /** The fault domain of the first agent of the group that has one. */
+  readonly domain: FaultDomain | undefined;
 }
 
 /** Views are pure functions of (snapshot, group): built once per snapshot however often asked for. */
@@ -72,26 +80,48 @@ function memoOf(config: GroupConfig): MatchingMemo {
   return memo;
 }
 
+/** Per-agent columns per group, carried from one snapshot's agent list to the next (group-columns.ts). */
+const columns = new WeakMap<GroupConfig, GroupColumns>();
+
+function columnsOf(config: GroupConfig): GroupColumns {
+  let c = columns.get(config);
+  if (!c) {
+    c = new GroupColumns(selectorMatcher(config.selector));
+    columns.set(config, c);
+  }
+  return c;
+}
+
 function buildView(snapshot: ClusterSnapshot, config: GroupConfig): GroupView {
-  const matches = selectorMatcher(config.selector);
-  // One pass over the snapshot's agents (thousands, every cycle), each list in the snapshot's order.
+  const all = snapshot.agents;
+  const cols = columnsOf(config).of(all);
+  // One pass over the group's columns (thousands of agents, every cycle), each list in the snapshot's order.
   const agents: Agent[] = [];
   const capacity: Agent[] = [];
   const draining: Agent[] = [];
   // Capacity sums added in the same order as `sum` (model/resources.ts) would, without an object per agent.
   let tc = 0, tm = 0, td = 0, tg = 0, tp = 0;
   let uc = 0, um = 0, ud = 0, ug = 0, up = 0;
-  for (const a of snapshot.agents) {
-    if (!matches(a)) continue;
+  // Work in use on every agent of the group, draining ones included (planner/headroom.ts).
+  const work = [0, 0, 0, 0, 0];
+  const shapes = new ShapeCounter();
+  let domainAt = -1;
+  const { flags, total: T, used: U } = cols;
+  for (let p = 0; p < cols.size; p++) {
+    const f = flags[p] as number;
+    if ((f & MEMBER) === 0) continue;
+    const a = all[p] as Agent;
     agents.push(a);
-    if (isCapacity(a)) {
+    const at = p * WIDTH;
+    shapes.add(T, at, a);
+    if (domainAt < 0 && (f & HAS_DOMAIN) !== 0) domainAt = p;
+    for (let r = 0; r < WIDTH; r++) work[r] = (work[r] as number) + (U[at + r] as number);
+    if ((f & CAPACITY) !== 0) {
       capacity.push(a);
-      const t = a.total;
-      const u = a.used;
-      tc += t.cpus; tm += t.mem; td += t.disk; tg += t.gpus; tp += t.ports;
-      uc += u.cpus; um += u.mem; ud += u.disk; ug += u.gpus; up += u.ports;
+      tc += T[at] as number; tm += T[at + 1] as number; td += T[at + 2] as number; tg += T[at + 3] as number; tp += T[at + 4] as number;
+      uc += U[at] as number; um += U[at + 1] as number; ud += U[at + 2] as number; ug += U[at + 3] as number; up += U[at + 4] as number;
     }
-    if (a.draining) draining.push(a);
+    if ((f & DRAINING) !== 0) draining.push(a);
   }
   const total: Resources = capacity.length === 0 ? ZERO : { cpus: tc, mem: tm, disk: td, gpus: tg, ports: tp };
   const used: Resources = capacity.length === 0 ? ZERO : { cpus: uc, mem: um, disk: ud, gpus: ug, ports: up };
@@ -151,7 +181,13 @@ function buildView(snapshot: ClusterSnapshot, config: GroupConfig): GroupView {
   }
   const pendingSlots = provider ? Math.max(0, provider.desired - listed) : 0;
   const current = provider ? registered.length + unregistered.length + pendingSlots : capacity.length;
-  return { config, agents, capacity, draining, total, used, utilization, provider, index, matching, registered, unregistered, pendingSlots, ourDrains, operatorMaintenance, current };
+  const [wc, wm, wd, wg, wp] = work as [number, number, number, number, number];
+  return {
+    config, agents, capacity, draining, total, used, utilization, provider, index, matching, registered, unregistered, pendingSlots, ourDrains, operatorMaintenance, current,
+    work: agents.length === 0 ? ZERO : { cpus: wc, mem: wm, disk: wd, gpus: wg, ports: wp },
+    commonShape: shapes.commonest(),
+    domain: domainAt < 0 ? undefined : (all[domainAt] as Agent).domain,
+  };
 }
 
 /** Tasks that still hold resources on the agent. */

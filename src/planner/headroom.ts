@@ -14,11 +14,8 @@ const EPSILON = 1e-6;
  */
 export function trackWork(memory: GroupMemory, view: GroupView, now: number): GroupMemory {
   const level: Partial<Record<TrackedResource, number>> = {};
-  for (const r of view.config.resources) {
-    let used = 0;
-    for (const a of view.agents) used += a.used[r];
-    level[r] = used;
-  }
+  // Summed over every agent of the group in its order by the view (draining ones included).
+  for (const r of view.config.resources) level[r] = view.work[r];
   const before = memory.workLevel;
   const moving = view.ourDrains.length > 0 || view.draining.length > 0;
   const grew = before === undefined || memory.workGrewAt === undefined || (!moving && view.config.resources.some((r) => (level[r] ?? 0) > (before[r] ?? 0) + EPSILON));

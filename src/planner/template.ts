@@ -20,7 +20,7 @@ export interface NodeTemplate {
  */
 export function templateFor(view: GroupView): NodeTemplate | undefined {
   const t = view.config.template;
-  const groupDomain = view.agents.find((a) => a.domain)?.domain;
+  const groupDomain = view.domain;
   if (t) {
     return {
       resources: resources({ cpus: t.cpus, mem: t.mem, disk: t.disk, gpus: t.gpus, ports: t.ports }),
@@ -30,13 +30,13 @@ export function templateFor(view: GroupView): NodeTemplate | undefined {
       source: 'config',
     };
   }
-  const best = commonestShape(view.agents);
+  const best = view.commonShape;
   if (!best) return undefined;
-  const { domain, reservedRoles, reserved } = best.agent;
+  const { domain, reservedRoles, reserved } = best;
   const roles = reservedRoles.filter((r) => r !== '*');
   return {
-    resources: best.agent.total,
-    attributes: { ...best.agent.attributes, ...view.config.selector },
+    resources: best.total,
+    attributes: { ...best.attributes, ...view.config.selector },
     ...(domain ? { domain } : {}),
     ...(roles.length > 0 ? { reserved: { roles, resources: reserved } } : {}),
     source: 'learned',
@@ -49,40 +49,52 @@ export function describeTemplate(t: NodeTemplate): string {
 
 type Shaped = GroupView['agents'][number];
 
+/** Shapes past this many are found by a text key instead of a scan of the list. */
+const SCAN = 64;
+
+interface Shape {
+  readonly t: readonly number[];
+  readonly agent: Shaped;
+  n: number;
+}
+
 /**
- * The first agent of the most common shape (total cpus, mem, disk, gpus, ports), the first shape
- * seen winning a tie. Groups hold a few shapes, so they are compared number by number in a short
- * list (a text key per agent was 15 ms of a 50,000-agent cycle); past 64 shapes, by key.
+ * Counts agent shapes (total cpus, mem, disk, gpus, ports) to find the first agent of the most
+ * common one, the first shape seen winning a tie. Groups hold a few shapes, so they are compared
+ * number by number in a short list (a text key per agent was 15 ms of a 50,000-agent cycle);
+ * past 64 shapes, by key. Fed from the group view's columns (group-columns.ts).
  */
-function commonestShape(agents: readonly Shaped[]): { n: number; agent: Shaped } | undefined {
-  const shapes: { n: number; agent: Shaped }[] = [];
-  let keyed: Map<string, { n: number; agent: Shaped }> | undefined;
-  for (const a of agents) {
-    const t = a.total;
-    let entry: { n: number; agent: Shaped } | undefined;
-    if (keyed === undefined) {
-      for (const s of shapes) {
-        const u = s.agent.total;
-        if (u.cpus === t.cpus && u.mem === t.mem && u.disk === t.disk && u.gpus === t.gpus && u.ports === t.ports) {
+export class ShapeCounter {
+  readonly #shapes: Shape[] = [];
+  #keyed: Map<string, Shape> | undefined;
+
+  /** One agent, its totals at `at..at+4` of `totals`. */
+  add(totals: Float64Array, at: number, agent: Shaped): void {
+    const c = totals[at] as number, m = totals[at + 1] as number, d = totals[at + 2] as number, g = totals[at + 3] as number, p = totals[at + 4] as number;
+    let entry: Shape | undefined;
+    if (this.#keyed === undefined) {
+      for (const s of this.#shapes) {
+        const t = s.t;
+        if (t[0] === c && t[1] === m && t[2] === d && t[3] === g && t[4] === p) {
           entry = s;
           break;
         }
       }
-    } else entry = keyed.get(shapeKey(a));
+    } else entry = this.#keyed.get(`${c}/${m}/${d}/${g}/${p}`);
     if (entry) {
       entry.n += 1;
-      continue;
+      return;
     }
-    entry = { n: 1, agent: a };
-    shapes.push(entry);
-    if (keyed) keyed.set(shapeKey(a), entry);
-    else if (shapes.length > 64) keyed = new Map(shapes.map((s) => [shapeKey(s.agent), s]));
+    entry = { t: [c, m, d, g, p], agent, n: 1 };
+    this.#shapes.push(entry);
+    if (this.#keyed) this.#keyed.set(entry.t.join('/'), entry);
+    else if (this.#shapes.length > SCAN) this.#keyed = new Map(this.#shapes.map((s) => [s.t.join('/'), s]));
   }
-  let best: { n: number; agent: Shaped } | undefined;
-  for (const e of shapes) if (!best || e.n > best.n) best = e;
-  return best;
-}
 
-function shapeKey(a: Shaped): string {
-  return `${a.total.cpus}/${a.total.mem}/${a.total.disk}/${a.total.gpus}/${a.total.ports}`;
+  /** The first agent of the most common shape. */
+  commonest(): Shaped | undefined {
+    let best: Shape | undefined;
+    for (const e of this.#shapes) if (!best || e.n > best.n) best = e;
+    return best?.agent;
+  }
 }
