@@ -68,7 +68,7 @@ function notUnneeded(agent: Agent, view: GroupView, memory: GroupMemory, now: nu
   const { utilization, unneededTime } = view.config.scaleDown;
   if (load >= utilization / 100) return `${(load * 100).toFixed(0)}% used, not under ${utilization}%`;
   if (unneededTime <= 0) return undefined;
-  const since = memory.unneededSince?.[agent.id];
+  const since = memory.unneededSince?.get(agent.id);
   if (since === undefined || now - since < unneededTime * 1000) {
     const forS = since === undefined ? 0 : Math.round((now - since) / 1000);
     return `unneeded for ${forS} s of ${unneededTime} s`;

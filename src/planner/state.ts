@@ -1,4 +1,8 @@
+import type { Map as ImmutableMap } from 'immutable';
 import type { TrackedResource } from '../model/resources.js';
+
+/** Agent id -> a time; persistent, so a cycle that changes a few entries of 50,000 copies none. */
+export type SinceMap = ImmutableMap<string, number>;
 
 /**
  * What the controller remembers between cycles; the pure step reads it and returns the next one.
@@ -10,7 +14,7 @@ export interface GroupMemory {
   readonly lastScaleUpAt?: number;
   readonly lastScaleDownAt?: number;
   /** Since when each agent (by id) has been below the scale-down utilization. */
-  readonly unneededSince?: Readonly<Record<string, number>>;
+  readonly unneededSince?: SinceMap;
   /** Since when each instance with no agent (by instance id) has been seen: ghosts after the provision time. */
   readonly unregisteredSince?: Readonly<Record<string, number>>;
   /** Since when the cloud has held desired size it lists no instance for. */

@@ -1,3 +1,4 @@
+import { Map as ImmutableMap } from 'immutable';
 import { describe, expect, it } from 'vitest';
 import type { PendingLaunch } from '../../src/model/pending.js';
 import { resources } from '../../src/model/resources.js';
@@ -136,10 +137,10 @@ describe('scale-down that loses nothing', () => {
   it('waits until a node has been unneeded for the unneeded time', () => {
     const agents = [agent({ id: 'u0' }), agent({ id: 'u1', usedCpus: 0.2 })];
     const snap = snapshot(agents, { stateless: groupState(agents) });
-    const early = plan(snap, cfg({ unneededTime: 600 }), { groups: { stateless: { unneededSince: { u0: NOW - 60_000 } } } }, NOW).groups[0];
+    const early = plan(snap, cfg({ unneededTime: 600 }), { groups: { stateless: { unneededSince: ImmutableMap({ u0: NOW - 60_000 }) } } }, NOW).groups[0];
     expect(early?.direction).toBe('none');
     expect(early?.reasons.join(' ')).toMatch(/unneeded for 60 s of 600 s/);
-    const later = plan(snap, cfg({ unneededTime: 600 }), { groups: { stateless: { unneededSince: { u0: NOW - 600_000, u1: NOW - 600_000 } } } }, NOW).groups[0];
+    const later = plan(snap, cfg({ unneededTime: 600 }), { groups: { stateless: { unneededSince: ImmutableMap({ u0: NOW - 600_000, u1: NOW - 600_000 }) } } }, NOW).groups[0];
     expect(later?.removals.map((r) => r.agentId)).toEqual(['u0']);
   });
 

@@ -1,0 +1,49 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Agent } from '../../src/model/agent.js';
+import { viewGroup } from '../../src/planner/group-view.js';
+import type { GroupMemory } from '../../src/planner/state.js';
+import { trackUnneeded } from '../../src/planner/unneeded.js';
+import { agent, config, snapshot } from '../support/builders.js';
+
+const spec = fc.record({ id: fc.integer({ min: 0, max: 12 }), used: fc.constantFrom(0, 0.5, 1, 1.5) });
+
+describe('trackUnneeded kept from what changed', () => {
+  it('remembers what a plain record rebuilt every cycle remembers', () => {
+    fc.assert(
+      fc.property(
+        fc.array(spec, { maxLength: 10 }),
+        fc.array(fc.array(fc.record({ kind: fc.constantFrom('replace', 'insert', 'remove'), at: fc.nat(), s: spec }), { maxLength: 4 }), { minLength: 1, maxLength: 10 }),
+        (initial, cycles) => {
+          const group = config({ scaleDown: { utilization: 50 } }).groups[0];
+          if (!group) throw new Error('no group');
+          const make = (s: { id: number; used: number }): Agent => agent({ id: `u${s.id}`, cpus: 2, usedCpus: s.used });
+          let list = initial.map(make);
+          let memory: GroupMemory = {};
+          let plain: Record<string, number> = {};
+          let now = 1_000_000;
+          for (const edits of cycles) {
+            list = [...list];
+            for (const e of edits) {
+              const at = list.length === 0 ? 0 : e.at % list.length;
+              if (e.kind === 'replace' && list.length > 0) list[at] = make(e.s);
+              else if (e.kind === 'insert') list.splice(at, 0, make(e.s));
+              else if (e.kind === 'remove') list.splice(at, 1);
+            }
+            // Agent ids are unique in a list (Mesos never lists one twice).
+            const seen = new Set<string>();
+            list = list.filter((a) => !seen.has(a.id) && seen.add(a.id));
+            now += 60_000;
+            const view = viewGroup(snapshot(list, {}), group);
+            memory = trackUnneeded(memory, view, now);
+            const next: Record<string, number> = {};
+            for (const a of view.capacity) if (a.used.cpus / a.total.cpus < 0.5) next[a.id] = plain[a.id] ?? now;
+            plain = next;
+            expect(memory.unneededSince?.toJS()).toEqual(plain);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
