@@ -1,13 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { importTrace } from '../../../src/sim/trace/formats.js';
+import { commonNodeShape, importGoogle2011MachineEvents } from '../../../src/sim/trace/google2011-machines.js';
 import type { TraceTask } from '../../../src/sim/trace/task.js';
 
 /**
- * Real rows of the Azure Public Dataset V1 (2017) `vmtable.csv`, kept in bench/traces/ (source and
- * terms in its README.md). The expected counts were taken by hand from the raw columns (awk), not
- * from the importer: the importer was written against hand-made fixtures, this checks it on the
- * published rows as they are (64-character ids, 88-character deployment ids, `Unkown` category).
+ * Real rows of the Azure Public Dataset V1 (2017) `vmtable.csv` and of Google cluster-data 2011
+ * `machine_events`, kept in bench/traces/ (sources and terms in its README.md). The expected counts
+ * were taken by hand from the raw columns (awk), not from the importers: the importers were written
+ * against hand-made fixtures, this checks them on the published rows as they are (Azure: 64-character
+ * ids, 88-character deployment ids, the `Unkown` category; Google: 10-digit machine ids, hashed
+ * platform ids).
  */
 const bench = (name: string): string => readFileSync(new URL(`../../../bench/traces/${name}`, import.meta.url), 'utf8');
 
@@ -61,5 +64,30 @@ describe('Azure Public Dataset V1 (2017) vmtable, 10 real rows', () => {
     const small = imported('azure-2017-vmtable-10-rows.csv', { cpus: 4, mem: 16 * 1024 });
     expect(small.tasks).toHaveLength(6);
     expect(small.skipped).toHaveLength(4);
+  });
+});
+
+describe('Google cluster-data 2011 machine_events, first 12,477 rows (every machine present at time 0)', () => {
+  const r = importGoogle2011MachineEvents(bench('google-2011-machine-events-first-12477-rows.csv'));
+  if (!r.ok) throw new Error(r.error.join('\n'));
+
+  it('counts 12,477 machines in 10 shapes, 0.5 cpu / 0.4995 memory (of the largest machine) the most common', () => {
+    expect(r.value.machines).toBe(12_477);
+    expect(r.value.shapes).toEqual([
+      { cpu: 0.5, mem: 0.4995, machines: 6672 },
+      { cpu: 0.5, mem: 0.2493, machines: 3835 },
+      { cpu: 0.5, mem: 0.749, machines: 992 },
+      { cpu: 1, mem: 1, machines: 788 },
+      { cpu: 0.25, mem: 0.2498, machines: 123 },
+      { cpu: 0.5, mem: 0.1241, machines: 54 },
+      { cpu: 0.5, mem: 0.03085, machines: 5 },
+      { cpu: 0.5, mem: 0.9678, machines: 4 },
+      { cpu: 1, mem: 0.5, machines: 3 },
+      { cpu: 0.5, mem: 0.06158, machines: 1 },
+    ]);
+  });
+
+  it('makes the most common machine the node template, scaled by the largest machine', () => {
+    expect(commonNodeShape(r.value, { cpus: 32, mem: 131_072, disk: 0 })).toEqual({ cpus: 16, mem: 65_470, disk: 0 });
   });
 });
