@@ -108,6 +108,8 @@ export class SimCluster {
   readonly #allocationIntervalMs: number;
   readonly #defaultStartupMs: number;
   #agentSeq = 0;
+  /** Moves whenever an agent registers or leaves (see `membershipVersion`). */
+  #membership = 0;
   #passTimer: ReturnType<VirtualClock['setTimer']> | undefined;
   /** Agents whose free capacity grew since the last pass: the only places a previously failed app may now fit. */
   readonly #grown = new Set<SimAgent>();
@@ -197,6 +199,7 @@ export class SimCluster {
       return agent;
     }
     this.#agents.set(agent.id, agent);
+    this.#membership++;
     this.#offers.membershipChanged();
     this.#byHostname.set(agent.hostname, agent);
     this.maintenance.noteMachine(machine);
@@ -213,6 +216,7 @@ export class SimCluster {
     for (const task of [...agent.tasks.values()]) this.#endTask(task, taskState);
     agent.active = false;
     this.#agents.delete(id);
+    this.#membership++;
     this.#offers.membershipChanged();
     if (this.#byHostname.get(agent.hostname) === agent) this.#byHostname.delete(agent.hostname);
     if (this.events.hasListeners) this.events.emit({ type: 'agent_removed', agent });
@@ -230,6 +234,14 @@ export class SimCluster {
 
   agents(): IterableIterator<SimAgent> {
     return this.#agents.values();
+  }
+
+  /**
+   * A number that moves whenever an agent registers or leaves: while it stands, `agents()` lists
+   * the same agents in the same order, so a reader may keep what it made of the last listing.
+   */
+  get membershipVersion(): number {
+    return this.#membership;
   }
 
   get agentCount(): number {

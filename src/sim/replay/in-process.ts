@@ -4,6 +4,7 @@ import { isMarked, markedDurationNs, withOurWindow, withoutOurMachine, type Main
 import { formatMachine, machineKey, type MachineId } from '../../model/machine.js';
 import { ok } from '../../util/result.js';
 import type { SimCluster } from '../cluster/cluster.js';
+import type { SimAgent } from '../cluster/types.js';
 import { modelPending } from '../cluster/model-view.js';
 import { AgentModeler } from './agent-model.js';
 
@@ -11,7 +12,8 @@ import { AgentModeler } from './agent-model.js';
  * The simulator's fast path into the real observer: agents and the launch queue read
  * straight from the cluster's memory, no HTTP, no JSON. An agent's model is rebuilt
  * only when something on it changed (told by `markDirty`), so a quiet agent costs
- * nothing per cycle.
+ * nothing per cycle: the same Agent object, and the same list when no agent changed,
+ * which is what lets the planner's per-agent caches (kept by object identity) hit.
  */
 export class SimAgentSource implements AgentSource {
   readonly #cache = new Map<string, Agent>();
@@ -19,6 +21,12 @@ export class SimAgentSource implements AgentSource {
   /** Maintenance changed since the last read: the draining flag of every agent may have moved. */
   #maintenanceChanged = false;
   readonly #modeler: AgentModeler;
+  /** The last list handed out, the agents it was made from (same order) and each agent's position. */
+  #list: readonly Agent[] = [];
+  #sims: SimAgent[] = [];
+  readonly #at = new Map<string, number>();
+  /** The cluster's membership version the list was made at; -1: never made. */
+  #version = -1;
 
   constructor(private readonly cluster: SimCluster) {
     this.#modeler = new AgentModeler(cluster);
@@ -37,8 +45,30 @@ export class SimAgentSource implements AgentSource {
     this.#maintenanceChanged = true;
   }
 
-  read(): Agent[] {
+  read(): readonly Agent[] {
+    // The same agents in the same order as last time: only the changed ones are made again.
+    if (this.#version === this.cluster.membershipVersion && !this.#maintenanceChanged) {
+      if (this.#dirty.size === 0) return this.#list;
+      const out = this.#list.slice();
+      for (const id of this.#dirty) {
+        const k = this.#at.get(id);
+        if (k === undefined) continue;
+        const m = this.#modeler.model(this.#sims[k] as SimAgent);
+        this.#cache.set(id, m);
+        out[k] = m;
+      }
+      this.#dirty.clear();
+      this.#list = out;
+      return out;
+    }
+    return this.#walk();
+  }
+
+  /** Every agent in the cluster's order, reusing the models of those that did not change. */
+  #walk(): readonly Agent[] {
     const out: Agent[] = [];
+    const sims: SimAgent[] = [];
+    this.#at.clear();
     for (const a of this.cluster.agents()) {
       let m = this.#dirty.has(a.id) ? undefined : this.#cache.get(a.id);
       if (m !== undefined && this.#maintenanceChanged && m.draining !== this.cluster.isDraining(a)) m = undefined;
@@ -46,7 +76,9 @@ export class SimAgentSource implements AgentSource {
         m = this.#modeler.model(a);
         this.#cache.set(a.id, m);
       }
+      this.#at.set(a.id, out.length);
       out.push(m);
+      sims.push(a);
     }
     if (this.#cache.size !== out.length) {
       const live = new Set(out.map((a) => a.id as string));
@@ -54,6 +86,9 @@ export class SimAgentSource implements AgentSource {
     }
     this.#dirty.clear();
     this.#maintenanceChanged = false;
+    this.#list = out;
+    this.#sims = sims;
+    this.#version = this.cluster.membershipVersion;
     return out;
   }
 
