@@ -14,8 +14,6 @@ import { movingWork } from './scale-down.js';
  * checks them against the plain functions.
  */
 export interface Facts {
-  /** The candidate record last made for this agent (removalCandidates), reused while its instance is the same. */
-  candidate?: { readonly instanceId: string; readonly load: number; readonly tasks: number; readonly machine: MachineId; readonly agent: Agent };
   loadFor?: readonly TrackedResource[];
   load?: number;
   protectedFor?: readonly string[];

@@ -1,9 +1,9 @@
-import { isCapacity, type Agent, type Task } from '../model/agent.js';
+import type { Agent, Task } from '../model/agent.js';
 import type { Removal } from '../model/plan.js';
 import { toVector, makeBin, canHost, fitsIn, take, type Bin } from './packing.js';
 import { runningTasks, type GroupView } from './group-view.js';
 import type { MachineId } from '../model/machine.js';
-import { of as factsOf, loadOf, machineOfAgent, movingCount, protectionOf } from './agent-facts.js';
+import { CandidateMemo } from './candidate-memo.js';
 import type { GroupMemory } from './state.js';
 import { isZero, subtractFloor } from '../model/resources.js';
 
@@ -29,51 +29,26 @@ export interface CandidateSearch {
 /** One empty list, so the per-agent protection answer (agent-facts.ts) stays cached when none is given. */
 const NO_FRAMEWORKS: readonly string[] = [];
 
+/** One memo per group config and protected-framework list (candidate-memo.ts). */
+const memos = new WeakMap<GroupView['config'], WeakMap<readonly string[], CandidateMemo>>();
+
 /**
  * Agents of the group that may be removed, best first: no running tasks, then
  * least loaded; ties broken by agent id so the same input gives the same plan.
+ * Excluded agents come in the group's order, each with why.
  */
 export function removalCandidates(view: GroupView, memory: GroupMemory, now: number, protectedFrameworks: readonly string[] = NO_FRAMEWORKS): CandidateSearch {
-  const { resources } = view.config;
-  const candidates: Candidate[] = [];
-  const excluded: Excluded[] = [];
-  // The group's agents by position (the matching's own order), capacity only: no lookup by id per agent.
-  const { agents, matching } = view;
-  for (let n = 0; n < agents.length; n++) {
-    const agent = agents[n] as Agent;
-    if (!isCapacity(agent)) continue;
-    const instance = matching.instanceAt(n);
-    const f = factsOf(agent);
-    const machine = machineOfAgent(agent, f);
-    const why =
-      protectionOf(agent, protectedFrameworks, f) ??
-      (instance ? undefined : (matching.unmatched.get(agent.id) ?? 'no cloud instance of the group matches it')) ??
-      (machine ? undefined : 'its IP is unknown (no pid), so Mesos maintenance cannot name its machine') ??
-      notUnneeded(agent, view, memory, now, loadOf(agent, resources, f));
-    if (why || !instance || !machine) {
-      excluded.push({ agent, why: why ?? 'not removable' });
-      continue;
-    }
-    // The same agent object with the same instance gives the same candidate: kept, not made again.
-    const load = loadOf(agent, resources, f);
-    const last = f.candidate;
-    if (last !== undefined && last.instanceId === instance.id && last.load === load && last.machine === machine) candidates.push(last);
-    else candidates.push((f.candidate = { agent, instanceId: instance.id, machine, load, tasks: movingCount(agent, f) }));
+  let byList = memos.get(view.config);
+  if (!byList) {
+    byList = new WeakMap();
+    memos.set(view.config, byList);
   }
-  candidates.sort((a, b) => Number(b.tasks === 0) - Number(a.tasks === 0) || a.load - b.load || (a.agent.id < b.agent.id ? -1 : a.agent.id > b.agent.id ? 1 : 0));
-  return { candidates, excluded };
-}
-
-function notUnneeded(agent: Agent, view: GroupView, memory: GroupMemory, now: number, load: number): string | undefined {
-  const { utilization, unneededTime } = view.config.scaleDown;
-  if (load >= utilization / 100) return `${(load * 100).toFixed(0)}% used, not under ${utilization}%`;
-  if (unneededTime <= 0) return undefined;
-  const since = memory.unneededSince?.get(agent.id);
-  if (since === undefined || now - since < unneededTime * 1000) {
-    const forS = since === undefined ? 0 : Math.round((now - since) / 1000);
-    return `unneeded for ${forS} s of ${unneededTime} s`;
+  let memo = byList.get(protectedFrameworks);
+  if (!memo) {
+    memo = new CandidateMemo(protectedFrameworks);
+    byList.set(protectedFrameworks, memo);
   }
-  return undefined;
+  return memo.search(view, memory, now);
 }
 
 /**
