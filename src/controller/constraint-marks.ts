@@ -1,5 +1,6 @@
 import type { Agent } from '../model/agent.js';
 import type { Constraint } from '../model/pending.js';
+import { alignByIdentity } from '../util/identity-diff.js';
 
 type ByApp = ReadonlyMap<string, readonly Constraint[]>;
 
@@ -24,13 +25,23 @@ export class ConstraintMarks {
     }
     this.#byApp = byApp;
     if (agents === this.#lastIn && this.#lastOut) return this.#lastOut;
-    const out = agents.map((a) => {
-      let marked = this.#memo.get(a);
-      if (!marked) {
-        marked = withConstraints(a, byApp);
-        this.#memo.set(a, marked);
-      }
-      return marked;
+    const out = new Array<Agent>(agents.length);
+    const lastIn = this.#lastIn ?? [];
+    const lastOut = this.#lastOut ?? [];
+    // A position holding the same agent object as the last list keeps its marked object (no lookup, no read).
+    alignByIdentity(lastIn, agents, {
+      same: (m, n) => {
+        out[n] = lastOut[m] as Agent;
+      },
+      fresh: (n) => {
+        const a = agents[n] as Agent;
+        let marked = this.#memo.get(a);
+        if (!marked) {
+          marked = withConstraints(a, byApp);
+          this.#memo.set(a, marked);
+        }
+        out[n] = marked;
+      },
     });
     this.#lastIn = agents;
     this.#lastOut = out;

@@ -1,4 +1,5 @@
 import { isCapacity, type Agent } from '../model/agent.js';
+import { isMarked } from '../model/drain.js';
 import { RESOURCE_NAMES } from '../model/resources.js';
 import { alignByIdentity } from '../util/identity-diff.js';
 
@@ -7,6 +8,8 @@ export const MEMBER = 1;
 export const CAPACITY = 2;
 export const DRAINING = 4;
 export const HAS_DOMAIN = 8;
+/** Drained through DRAIN_AGENT by us (its drain_info carries our mark) and its IP known. */
+export const MARKED = 16;
 
 /** Resources per position in `total` and `used`, in RESOURCE_NAMES order. */
 export const WIDTH = RESOURCE_NAMES.length;
@@ -62,7 +65,7 @@ function read(a: Agent, n: number, into: Columns, matches: (agent: Agent) => boo
     into.flags[n] = 0;
     return;
   }
-  into.flags[n] = MEMBER | (isCapacity(a) ? CAPACITY : 0) | (a.draining ? DRAINING : 0) | (a.domain ? HAS_DOMAIN : 0);
+  into.flags[n] = MEMBER | (isCapacity(a) ? CAPACITY : 0) | (a.draining ? DRAINING : 0) | (a.domain ? HAS_DOMAIN : 0) | (a.ip !== undefined && isMarked(a.drainInfo?.maxGracePeriodNs) ? MARKED : 0);
   const at = n * WIDTH;
   for (let r = 0; r < WIDTH; r++) {
     const name = RESOURCE_NAMES[r] as (typeof RESOURCE_NAMES)[number];

@@ -1,7 +1,7 @@
-import { isCapacity, ACTIVE_TASK_STATES, type Agent, type FaultDomain } from '../model/agent.js';
-import { CAPACITY, DRAINING, GroupColumns, HAS_DOMAIN, MEMBER, WIDTH } from './group-columns.js';
+import { ACTIVE_TASK_STATES, type Agent, type FaultDomain } from '../model/agent.js';
+import { CAPACITY, DRAINING, GroupColumns, HAS_DOMAIN, MARKED, MEMBER, WIDTH } from './group-columns.js';
 import { ShapeCounter } from './template.js';
-import { indexMaintenance, isMarked } from '../model/drain.js';
+import { indexMaintenance } from '../model/drain.js';
 import { MatchingMemo, machineKey, type GroupMatching, type InstanceIndex, type MachineId } from '../model/machine.js';
 import type { Instance, NodeGroupState } from '../model/node-group.js';
 import { ZERO, type TrackedResource, type Resources } from '../model/resources.js';
@@ -106,12 +106,15 @@ function buildView(snapshot: ClusterSnapshot, config: GroupConfig): GroupView {
   const work = [0, 0, 0, 0, 0];
   const shapes = new ShapeCounter();
   let domainAt = -1;
+  // Flags of the group's agents in their order (for the passes below, which then read no agent object).
+  const memberFlags: number[] = [];
   const { flags, total: T, used: U } = cols;
   for (let p = 0; p < cols.size; p++) {
     const f = flags[p] as number;
     if ((f & MEMBER) === 0) continue;
     const a = all[p] as Agent;
     agents.push(a);
+    memberFlags.push(f);
     const at = p * WIDTH;
     shapes.add(T, at, a);
     if (domainAt < 0 && (f & HAS_DOMAIN) !== 0) domainAt = p;
@@ -135,8 +138,7 @@ function buildView(snapshot: ClusterSnapshot, config: GroupConfig): GroupView {
   const matching = memo.match(agents, index);
   const registered: Agent[] = [];
   for (let n = 0; n < agents.length; n++) {
-    const a = agents[n] as Agent;
-    if (isCapacity(a) && matching.instanceAt(n) !== undefined) registered.push(a);
+    if (((memberFlags[n] as number) & CAPACITY) !== 0 && matching.instanceAt(n) !== undefined) registered.push(agents[n] as Agent);
   }
   // Machines in maintenance, found by their instance (a DOWN agent has left the agent list).
   const ourDrains: MachineId[] = [];
@@ -160,8 +162,9 @@ function buildView(snapshot: ClusterSnapshot, config: GroupConfig): GroupView {
   }
   // Drains of ours through DRAIN_AGENT: the mark is in the agent's drain_info.
   let drainKeys: Set<string> | undefined;
-  for (const a of agents) {
-    if (a.ip === undefined || !isMarked(a.drainInfo?.maxGracePeriodNs)) continue;
+  for (let n = 0; n < agents.length; n++) {
+    const a = agents[n] as Agent;
+    if (((memberFlags[n] as number) & MARKED) === 0 || a.ip === undefined) continue;
     const machine = { hostname: a.hostname, ip: a.ip };
     drainKeys ??= new Set(ourDrains.map(machineKey));
     const key = machineKey(machine);
