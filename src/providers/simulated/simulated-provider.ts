@@ -62,6 +62,10 @@ interface GroupRuntime {
   desired: number;
   nextSeq: number;
   readonly instances: Map<string, SimInstance>;
+  /** Instances not being deleted. */
+  live: number;
+  /** `describe`'s list, kept until an instance is created, changes state or goes. */
+  listed: readonly Instance[] | undefined;
 }
 
 /**
@@ -74,6 +78,8 @@ export class SimulatedProvider implements NodeGroupProvider {
   readonly faults: FaultInjector;
   readonly #cluster: SimCluster;
   readonly #groups = new Map<string, GroupRuntime>();
+  /** Each instance as `describe` lists it, the same object while its state holds (the planner matches by identity). */
+  readonly #described = new WeakMap<SimInstance, Instance>();
   #calls = 0;
 
   constructor(options: SimulatedProviderOptions) {
@@ -85,7 +91,7 @@ export class SimulatedProvider implements NodeGroupProvider {
   /** Adds a group; its `initial` instances register at once. */
   addGroup(spec: SimNodeGroupSpec): void {
     if (this.#groups.has(spec.name)) throw new Error(`node group ${spec.name} already exists`);
-    const rt: GroupRuntime = { spec, index: this.#groups.size, desired: 0, nextSeq: 0, instances: new Map() };
+    const rt: GroupRuntime = { spec, index: this.#groups.size, desired: 0, nextSeq: 0, instances: new Map(), live: 0, listed: undefined };
     this.#groups.set(spec.name, rt);
     const initial = spec.initial ?? 0;
     for (let i = 0; i < initial; i++) this.#createInstance(rt, 0, false);
@@ -106,6 +112,11 @@ export class SimulatedProvider implements NodeGroupProvider {
     return [...(this.#groups.get(groupName)?.instances.values() ?? [])];
   }
 
+  /** Instances of a group not being deleted (the nodes being paid for), without listing them. */
+  liveCount(groupName: string): number {
+    return this.#groups.get(groupName)?.live ?? 0;
+  }
+
   /** Group and instance that run an agent, by agent hostname. */
   instanceByHostname(hostname: string): SimInstance | undefined {
     for (const g of this.#groups.values()) for (const i of g.instances.values()) if (i.hostname === hostname) return i;
@@ -118,7 +129,7 @@ export class SimulatedProvider implements NodeGroupProvider {
       ...(rt.spec.min !== undefined ? { min: rt.spec.min } : {}),
       ...(rt.spec.max !== undefined ? { max: rt.spec.max } : {}),
       desired: rt.desired,
-      instances: [...rt.instances.values()].map(toInstance),
+      instances: this.#listed(rt),
     };
   }
 
@@ -157,6 +168,21 @@ export class SimulatedProvider implements NodeGroupProvider {
     }
   }
 
+  #listed(rt: GroupRuntime): readonly Instance[] {
+    if (rt.listed !== undefined) return rt.listed;
+    const out: Instance[] = [];
+    for (const inst of rt.instances.values()) {
+      let m = this.#described.get(inst);
+      if (m === undefined || m.state !== inst.state) {
+        m = toInstance(inst);
+        this.#described.set(inst, m);
+      }
+      out.push(m);
+    }
+    rt.listed = out;
+    return out;
+  }
+
   #enter(group: NodeGroupRef): GroupRuntime {
     this.#calls++;
     const fault = this.faults.onCall(this.#cluster.clock.now());
@@ -183,10 +209,13 @@ export class SimulatedProvider implements NodeGroupProvider {
       neverJoins,
     };
     rt.instances.set(inst.id, inst);
+    rt.live++;
+    rt.listed = undefined;
     const join = () => {
       delete inst.timer;
       if (inst.state !== 'creating') return;
       inst.state = 'running';
+      rt.listed = undefined;
       if (inst.neverJoins) return;
       inst.agentId = this.#cluster.addAgent(this.#agentSpec(rt, inst)).id;
     };
@@ -213,10 +242,15 @@ export class SimulatedProvider implements NodeGroupProvider {
 
   #deleteInstance(rt: GroupRuntime, inst: SimInstance): void {
     this.#cluster.clock.clearTimer(inst.timer);
+    if (inst.state !== 'deleting') rt.live--;
     inst.state = 'deleting';
+    rt.listed = undefined;
     if (inst.agentId) this.#cluster.removeAgent(inst.agentId, 'TASK_LOST');
     this.#cluster.forgetDownMachine(inst.hostname);
-    const gone = () => rt.instances.delete(inst.id);
+    const gone = (): void => {
+      rt.instances.delete(inst.id);
+      rt.listed = undefined;
+    };
     const delay = rt.spec.deletionDelayMs ?? 0;
     if (delay <= 0) gone();
     else inst.timer = this.#cluster.clock.setTimer(delay, gone);

@@ -349,6 +349,11 @@ export class SimCluster {
     return [...this.#waiting];
   }
 
+  /** `queue()` without the copy, for a reader that only walks it. */
+  waitingApps(): IterableIterator<SimApp> {
+    return this.#waiting.values();
+  }
+
   /** Offers processed for the app since it started waiting (Marathon's rejectSummaryLaunchAttempt). */
   attemptFunnel(app: SimApp): OfferFunnel | undefined {
     if (!app.queue) return undefined;

@@ -61,9 +61,15 @@ export class MaintenanceBook {
   readonly #machines = new Map<string, { machine: MachineId; mode: Mode; window?: SimWindow }>();
   /** How many machines are DRAINING or DOWN: lets `modeOf` answer at once when none is (the scheduler asks per offer). */
   #inMaintenance = 0;
+  #version = 0;
 
   get windows(): readonly SimWindow[] {
     return this.#windows;
+  }
+
+  /** Moves whenever the schedule or a machine's mode may have changed (readers that keep per-agent modes look again). */
+  get version(): number {
+    return this.#version;
   }
 
   /** master.cpp `Master::addSlave`: the agent's machine becomes known (UP unless scheduled). */
@@ -108,6 +114,7 @@ export class MaintenanceBook {
     }
     this.#windows = windows;
     this.#recount();
+    this.#version++;
     return ok(undefined);
   }
 
@@ -125,6 +132,7 @@ export class MaintenanceBook {
       const e = this.#machines.get(machineKey(id));
       if (e) e.mode = 'DOWN';
     }
+    this.#version++;
     return ok(undefined);
   }
 
@@ -144,6 +152,7 @@ export class MaintenanceBook {
       .map((w) => ({ ...w, machines: w.machines.filter((m) => !keys.has(machineKey(m))) }))
       .filter((w) => w.machines.length > 0);
     this.#recount();
+    this.#version++;
     return ok(undefined);
   }
 

@@ -13,7 +13,7 @@ import { buildReport } from '../report/build.js';
 import type { SimulationReport } from '../report/report.js';
 import { sortBySubmit, type TraceTask } from '../trace/task.js';
 import { SimAgentSource, SimDrainer, simPendingSource } from './in-process.js';
-import { sampleCluster } from './sampler.js';
+import { ClusterSampler } from './sampler.js';
 import { simGroupsFor, templateOf } from './scenario.js';
 import { TraceFeeder } from './workload.js';
 
@@ -111,6 +111,7 @@ export async function replayTrace(o: ReplayOptions): Promise<ReplayResult> {
   const endMs = o.endMs ?? Math.ceil(traceEnd(trace) / step) * step;
   const total = Math.max(1, Math.ceil(endMs / step));
   const groups = config.groups.map((g) => g.name);
+  const sampler = new ClusterSampler(cluster, provider, groups);
   const samples: MetricSample[] = [];
   let actions = 0;
   let failed = 0;
@@ -125,7 +126,7 @@ export async function replayTrace(o: ReplayOptions): Promise<ReplayResult> {
       if (!a.ok) failed++;
     }
     o.onCycle?.(report, t);
-    samples.push(sampleCluster(cluster, provider, groups, t));
+    samples.push(sampler.sample(t));
     if (o.onProgress) {
       o.onProgress(cycles, total);
       // Let a progress bar draw now and then.
