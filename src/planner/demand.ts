@@ -2,8 +2,7 @@ import type { Config } from '../config/schema.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';
 import { describeConstraints } from './constraints.js';
 import { add, scale, ZERO, type Resources } from '../model/resources.js';
-import { describeNeed, estimateNewNodes, existingBins, fixedPortsByApp, itemsOf, packOnto, templateRefusal, type Item } from './estimator.js';
-import type { Bin } from './packing.js';
+import { concatBins, describeNeed, estimateNewNodes, existingBins, fixedPortsByApp, itemsOf, packOnto, templateRefusal, type Item } from './estimator.js';
 import { expand, type Option } from './expander.js';
 import type { GroupView } from './group-view.js';
 import { describeSelector } from './selector.js';
@@ -64,16 +63,9 @@ export function planDemand(views: readonly GroupView[], snapshot: ClusterSnapsho
   }
 
   const fixedPorts = fixedPortsByApp(items);
-  const binGroup = new Map<Bin, string>();
-  const bins: Bin[] = [];
-  for (const v of views) {
-    for (const b of existingBins(v, templates.get(v.config.name), fixedPorts)) {
-      binGroup.set(b, v.config.name);
-      bins.push(b);
-    }
-  }
-  const placedOnExisting = packOnto(items, bins, (item, bin) => {
-    const g = binGroup.get(bin);
+  const bins = concatBins(views.map((v) => existingBins(v, templates.get(v.config.name), fixedPorts)));
+  const placedOnExisting = packOnto(items, bins, (item, _bin, at) => {
+    const g = views[bins.listOf(at)]?.config.name;
     if (g !== undefined) hostable.get(g)?.add(item);
   });
   for (const [name, set] of hostable) {

@@ -2,7 +2,7 @@ import { ACTIVE_TASK_STATES, type Agent } from '../model/agent.js';
 import type { PendingLaunch } from '../model/pending.js';
 import { add, formatResources, scale, subtractFloor, ZERO, type Resources } from '../model/resources.js';
 import { canReopen, Placements } from './constraints.js';
-import type { GroupView } from './group-view.js';
+import { ROOM_BLOCK, type GroupView } from './group-view.js';
 import { makeBin, mayFit, place, type Bin } from './packing.js';
 import { explain, placementApp, refusal, type PlacementApp } from './placement.js';
 import type { NodeTemplate } from './template.js';
@@ -89,14 +89,106 @@ export function templateBin(template: NodeTemplate, hostname: string, added = tr
   return makeBin(node, unreserved, new Map(), added, { roles: r.roles, free: r.resources, unreservedOffered: unreserved.cpus > 0 || unreserved.mem > 0 });
 }
 
-/** Free room of every agent that counts as capacity, plus nodes already booting. */
-export function existingBins(view: GroupView, template: NodeTemplate | undefined, fixedPorts: ReadonlyMap<string, readonly number[]> = new Map()): Bin[] {
-  const bins = view.capacity.map((a) => agentBin(a, fixedPorts));
-  // `current` counts the group's own agents (registered) and its instances on their way in; agents that
-  // merely match the selector (capacity, not instances of the group) are no booting node's business.
-  const booting = view.provider ? Math.max(0, view.current - view.registered.length) : 0;
-  if (template) for (let i = 0; i < booting; i++) bins.push(templateBin(template, `booting-${view.config.name}-${i}`, false));
-  return bins;
+/** Bins packing looks at in order, made on first use. */
+export interface BinList {
+  readonly length: number;
+  /** The first position at or after `i` whose bin may hold `need` (a bound on cpus and mem), or `length`. */
+  skip(i: number, need: Float64Array): number;
+  at(i: number): Bin;
+}
+
+/** A plain array of bins as a BinList (nothing skipped). */
+export function binList(bins: readonly Bin[]): BinList {
+  return { length: bins.length, skip: (i) => i, at: (i) => bins[i] as Bin };
+}
+
+const EPSILON = 1e-9;
+
+/**
+ * Free room of every agent that counts as capacity, plus nodes already booting. An agent's bin is
+ * made when packing first looks at it, and runs of agents that cannot hold a need are skipped by
+ * the view's room bound: at 50,000 agents a bin per agent per cycle was most of a scale-up
+ * cycle's garbage (bench/warm.ts), and a need that fits no agent was a look at every agent.
+ */
+class ExistingBins implements BinList {
+  readonly length: number;
+  readonly #made: (Bin | undefined)[];
+  readonly #booting: number;
+
+  constructor(private readonly view: GroupView, private readonly template: NodeTemplate | undefined, private readonly fixedPorts: ReadonlyMap<string, readonly number[]>) {
+    // `current` counts the group's own agents (registered) and its instances on their way in; agents that
+    // merely match the selector (capacity, not instances of the group) are no booting node's business.
+    this.#booting = view.provider && template ? Math.max(0, view.current - view.registered.length) : 0;
+    this.length = view.capacity.length + this.#booting;
+    this.#made = new Array<Bin | undefined>(this.length);
+  }
+
+  skip(from: number, need: Float64Array): number {
+    const { capacity, room } = this.view;
+    let i = from;
+    while (i < capacity.length) {
+      if (this.#made[i] !== undefined) return i;
+      const block = Math.floor(i / ROOM_BLOCK);
+      // Room is only ever taken while packing, so the block's bound stays a bound.
+      if ((need[0] as number) > (room.cpus[block] as number) + EPSILON || (need[1] as number) > (room.mem[block] as number) + EPSILON) {
+        i = Math.min((block + 1) * ROOM_BLOCK, capacity.length);
+        continue;
+      }
+      const a = capacity[i] as Agent;
+      const reserved = a.reservedRoles.some((r) => r !== '*');
+      if (reserved || ((need[0] as number) <= Math.max(a.total.cpus - a.used.cpus, 0) + EPSILON && (need[1] as number) <= Math.max(a.total.mem - a.used.mem, 0) + EPSILON)) return i;
+      i++;
+    }
+    return i;
+  }
+
+  at(i: number): Bin {
+    let bin = this.#made[i];
+    if (bin === undefined) {
+      const { capacity, config } = this.view;
+      bin = i < capacity.length ? agentBin(capacity[i] as Agent, this.fixedPorts) : templateBin(this.template as NodeTemplate, `booting-${config.name}-${i - capacity.length}`, false);
+      this.#made[i] = bin;
+    }
+    return bin;
+  }
+}
+
+export function existingBins(view: GroupView, template: NodeTemplate | undefined, fixedPorts: ReadonlyMap<string, readonly number[]> = new Map()): BinList {
+  return new ExistingBins(view, template, fixedPorts);
+}
+
+/** Several lists as one, in order; `listOf(i)` says which list position `i` is in. */
+export function concatBins(lists: readonly BinList[]): BinList & { listOf(i: number): number } {
+  const starts: number[] = [];
+  let length = 0;
+  for (const l of lists) {
+    starts.push(length);
+    length += l.length;
+  }
+  const listOf = (i: number): number => {
+    let k = 0;
+    while (k + 1 < starts.length && (starts[k + 1] as number) <= i) k++;
+    return k;
+  };
+  return {
+    length,
+    listOf,
+    skip(i, need) {
+      let at = i;
+      for (let k = listOf(i); k < lists.length && at < length; k++) {
+        const start = starts[k] as number;
+        const l = lists[k] as BinList;
+        const j = l.skip(Math.max(at, start) - start, need);
+        if (j < l.length) return start + j;
+        at = start + l.length;
+      }
+      return length;
+    },
+    at: (i) => {
+      const k = listOf(i);
+      return (lists[k] as BinList).at(i - (starts[k] as number));
+    },
+  };
 }
 
 /**
@@ -105,17 +197,20 @@ export function existingBins(view: GroupView, template: NodeTemplate | undefined
  * only gets stricter stays refused, so the search resumes where it stopped; a
  * GROUP_BY refusal may lift, so the search goes back to the first such bin.
  */
-function packItem(item: Item, bins: readonly Bin[], from: number, onPlace: (bin: Bin) => void): { placed: number; next: number } {
+function packItem(item: Item, bins: BinList, from: number, onPlace: (bin: Bin, at: number) => void): { placed: number; next: number } {
   let placed = 0;
   let i = from;
   let reopen = -1;
   while (item.remaining > 0 && i < bins.length) {
-    const bin = bins[i];
+    // Bins that cannot hold the need are refused for room: skipped unmade (they never reopen).
+    i = bins.skip(i, item.app.need);
+    if (i >= bins.length) break;
+    const bin = bins.at(i);
     // Most bins are refused for room: the cheap bound answers those without the full check.
-    const why = bin === undefined ? 'UnfulfilledRole' : mayFit(item.app.need, bin) ? refusal(item.app, bin, item.placed) : 'InsufficientCpus';
-    if (bin && why === undefined) {
+    const why = mayFit(item.app.need, bin) ? refusal(item.app, bin, item.placed) : 'InsufficientCpus';
+    if (why === undefined) {
       place(item.app, bin, item.placed);
-      onPlace(bin);
+      onPlace(bin, i);
       item.remaining -= 1;
       placed += 1;
       if (reopen >= 0) {
@@ -131,9 +226,9 @@ function packItem(item: Item, bins: readonly Bin[], from: number, onPlace: (bin:
 }
 
 /** Places as many waiting instances as fit onto the bins; mutates items and bins. */
-export function packOnto(items: readonly Item[], bins: readonly Bin[], onPlace: (item: Item, bin: Bin) => void = () => {}): number {
+export function packOnto(items: readonly Item[], bins: BinList, onPlace: (item: Item, bin: Bin, at: number) => void = () => {}): number {
   let placed = 0;
-  for (const item of items) placed += packItem(item, bins, 0, (bin) => onPlace(item, bin)).placed;
+  for (const item of items) placed += packItem(item, bins, 0, (bin, at) => onPlace(item, bin, at)).placed;
   return placed;
 }
 
@@ -176,7 +271,7 @@ export function estimateNewNodes(template: NodeTemplate, items: readonly Item[],
     let n = 0;
     let from = 0;
     for (;;) {
-      const r = packItem(trial, bins, from, () => {});
+      const r = packItem(trial, binList(bins), from, () => {});
       n += r.placed;
       from = r.next;
       if (trial.remaining <= 0 || bins.length >= limit) break;

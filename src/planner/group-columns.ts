@@ -10,6 +10,8 @@ export const DRAINING = 4;
 export const HAS_DOMAIN = 8;
 /** Drained through DRAIN_AGENT by us (its drain_info carries our mark) and its IP known. */
 export const MARKED = 16;
+/** Holds resources reserved for roles (its bin has more than one pool). */
+export const RESERVED = 32;
 
 /** Resources per position in `total` and `used`, in RESOURCE_NAMES order. */
 export const WIDTH = RESOURCE_NAMES.length;
@@ -65,7 +67,7 @@ function read(a: Agent, n: number, into: Columns, matches: (agent: Agent) => boo
     into.flags[n] = 0;
     return;
   }
-  into.flags[n] = MEMBER | (isCapacity(a) ? CAPACITY : 0) | (a.draining ? DRAINING : 0) | (a.domain ? HAS_DOMAIN : 0) | (a.ip !== undefined && isMarked(a.drainInfo?.maxGracePeriodNs) ? MARKED : 0);
+  into.flags[n] = MEMBER | (isCapacity(a) ? CAPACITY : 0) | (a.draining ? DRAINING : 0) | (a.domain ? HAS_DOMAIN : 0) | (a.ip !== undefined && isMarked(a.drainInfo?.maxGracePeriodNs) ? MARKED : 0) | (a.reservedRoles.some((r) => r !== '*') ? RESERVED : 0);
   const at = n * WIDTH;
   for (let r = 0; r < WIDTH; r++) {
     const name = RESOURCE_NAMES[r] as (typeof RESOURCE_NAMES)[number];

@@ -1,5 +1,5 @@
 import { ACTIVE_TASK_STATES, type Agent, type FaultDomain } from '../model/agent.js';
-import { CAPACITY, DRAINING, GroupColumns, HAS_DOMAIN, MARKED, MEMBER, WIDTH } from './group-columns.js';
+import { CAPACITY, DRAINING, GroupColumns, HAS_DOMAIN, MARKED, MEMBER, RESERVED, WIDTH } from './group-columns.js';
 import { ShapeCounter } from './template.js';
 import { indexMaintenance } from '../model/drain.js';
 import { MatchingMemo, machineKey, type GroupMatching, type InstanceIndex, type MachineId } from '../model/machine.js';
@@ -46,6 +46,17 @@ export interface GroupView {
   readonly commonShape: Agent | undefined;
   /** The fault domain of the first agent of the group that has one. */
   readonly domain: FaultDomain | undefined;
+  /** A bound on the free room of the capacity agents, per run of ROOM_BLOCK of them (packing skips runs that cannot hold a need). */
+  readonly room: CapacityRoom;
+}
+
+/** Capacity agents per block of `room`. */
+export const ROOM_BLOCK = 256;
+
+/** The most free cpus and mem of any capacity agent of each block, in capacity order; unbounded for agents with reservations. */
+export interface CapacityRoom {
+  readonly cpus: Float64Array;
+  readonly mem: Float64Array;
 }
 
 /** Views are pure functions of (snapshot, group): built once per snapshot however often asked for. */
@@ -105,6 +116,8 @@ function buildView(snapshot: ClusterSnapshot, config: GroupConfig): GroupView {
   // Work in use on every agent of the group, draining ones included (planner/headroom.ts).
   const work = [0, 0, 0, 0, 0];
   const shapes = new ShapeCounter();
+  const roomCpus: number[] = [];
+  const roomMem: number[] = [];
   let domainAt = -1;
   // Flags of the group's agents in their order (for the passes below, which then read no agent object).
   const memberFlags: number[] = [];
@@ -120,6 +133,11 @@ function buildView(snapshot: ClusterSnapshot, config: GroupConfig): GroupView {
     if (domainAt < 0 && (f & HAS_DOMAIN) !== 0) domainAt = p;
     for (let r = 0; r < WIDTH; r++) work[r] = (work[r] as number) + (U[at + r] as number);
     if ((f & CAPACITY) !== 0) {
+      const block = Math.floor(capacity.length / ROOM_BLOCK);
+      if (block >= roomCpus.length) (roomCpus.push(0), roomMem.push(0));
+      const reserved = (f & RESERVED) !== 0;
+      roomCpus[block] = Math.max(roomCpus[block] as number, reserved ? Infinity : Math.max((T[at] as number) - (U[at] as number), 0));
+      roomMem[block] = Math.max(roomMem[block] as number, reserved ? Infinity : Math.max((T[at + 1] as number) - (U[at + 1] as number), 0));
       capacity.push(a);
       tc += T[at] as number; tm += T[at + 1] as number; td += T[at + 2] as number; tg += T[at + 3] as number; tp += T[at + 4] as number;
       uc += U[at] as number; um += U[at + 1] as number; ud += U[at + 2] as number; ug += U[at + 3] as number; up += U[at + 4] as number;
@@ -190,6 +208,7 @@ function buildView(snapshot: ClusterSnapshot, config: GroupConfig): GroupView {
     work: agents.length === 0 ? ZERO : { cpus: wc, mem: wm, disk: wd, gpus: wg, ports: wp },
     commonShape: shapes.commonest(),
     domain: domainAt < 0 ? undefined : (all[domainAt] as Agent).domain,
+    room: { cpus: Float64Array.from(roomCpus), mem: Float64Array.from(roomMem) },
   };
 }
 
