@@ -200,7 +200,7 @@ export class SimCluster {
     }
     this.#agents.set(agent.id, agent);
     this.#membership++;
-    this.#offers.membershipChanged();
+    this.#offers.membershipChanged(agent);
     this.#byHostname.set(agent.hostname, agent);
     this.maintenance.noteMachine(machine);
     this.#grown.add(agent);
@@ -217,7 +217,7 @@ export class SimCluster {
     agent.active = false;
     this.#agents.delete(id);
     this.#membership++;
-    this.#offers.membershipChanged();
+    this.#offers.membershipChanged(agent);
     if (this.#byHostname.get(agent.hostname) === agent) this.#byHostname.delete(agent.hostname);
     if (this.events.hasListeners) this.events.emit({ type: 'agent_removed', agent });
     this.#requestPass();
@@ -415,7 +415,7 @@ export class SimCluster {
     }
     if (!agent) return err(new Error('Unknown agent'));
     agent.deactivated = true;
-    this.#offers.membershipChanged();
+    this.#offers.membershipChanged(agent);
     agent.drain = {
       state: 'DRAINING',
       markGone: options.markGone ?? false,
@@ -444,7 +444,7 @@ export class SimCluster {
     if (agent.drain?.state === 'DRAINING') return err(new Error('Agent is still in the DRAINING state'));
     agent.deactivated = false;
     agent.drain = undefined;
-    this.#offers.membershipChanged();
+    this.#offers.membershipChanged(agent);
     this.#grown.add(agent);
     if (this.events.hasListeners) this.events.emit({ type: 'agent_updated', agent });
     this.#requestPass();

@@ -40,7 +40,8 @@ function plainApp(app: PlacementApp): boolean {
  */
 export class OfferIndex {
   #agents: SimAgent[] = [];
-  readonly #pos = new Map<SimAgent, number>();
+  /** Each position's agent `seq`, ascending (registration order): finds an agent without a map. */
+  #seqs = new Float64Array(0);
   /** Free amount per resource (RESOURCE_NAMES order) per position, as `simNode` computes it for the sum of all pools. */
   #free: Float64Array[] = [];
   /** 1: one pool, the unreserved "*", holding some cpus or mem; 2: one "*" pool holding neither; 0: other pools. */
@@ -49,16 +50,24 @@ export class OfferIndex {
   #maintenance = new Uint8Array(0);
   #stale = true;
   #maintenanceStale = true;
+  /** Agents that joined, left, drained or came back since the list was made: placed or dropped at the next read. */
+  readonly #moved = new Set<SimAgent>();
 
   constructor(
     private readonly all: () => Iterable<SimAgent>,
     private readonly offerable: (a: SimAgent) => boolean,
     private readonly inMaintenance: (a: SimAgent) => boolean,
+    /** Past this share of the list moving at once, the list is made anew (cheaper than a shift per agent). */
+    private readonly moveShare = 1 / 8,
   ) {}
 
-  /** An agent joined, left, was drained or reactivated. */
-  membershipChanged(): void {
-    this.#stale = true;
+  /**
+   * An agent joined, left, was drained or reactivated: only it is looked at again (agents list in
+   * registration order, `seq` ascending, as `all` gives them). Without an agent, the list is made anew.
+   */
+  membershipChanged(agent?: SimAgent): void {
+    if (agent === undefined) this.#stale = true;
+    else if (!this.#stale) this.#moved.add(agent);
   }
 
   /** A maintenance schedule or machine mode changed. */
@@ -69,13 +78,15 @@ export class OfferIndex {
   /** The agent's free resources changed (a task took or gave back resources). */
   resourcesChanged(agent: SimAgent): void {
     if (this.#stale) return;
-    const k = this.#pos.get(agent);
-    if (k !== undefined) this.#take(agent, k);
+    const k = this.#find(agent, this.#agents.length);
+    if (this.#agents[k] === agent) this.#take(agent, k);
   }
 
   /** The agents that get offers now, in registration order. */
   agents(): readonly SimAgent[] {
+    if (this.#moved.size > this.#agents.length * this.moveShare) this.#stale = true;
     if (this.#stale) this.#rebuild();
+    else if (this.#moved.size > 0) this.#move();
     if (this.#maintenanceStale) {
       for (let k = 0; k < this.#agents.length; k++) this.#maintenance[k] = this.inMaintenance(this.#agents[k] as SimAgent) ? 1 : 0;
       this.#maintenanceStale = false;
@@ -139,19 +150,71 @@ export class OfferIndex {
     for (const a of this.all()) if (this.offerable(a)) agents.push(a);
     const n = agents.length;
     this.#agents = agents;
-    this.#pos.clear();
-    this.#free = Array.from({ length: DIMENSIONS }, () => new Float64Array(n));
-    this.#plain = new Uint8Array(n);
-    this.#maintenance = new Uint8Array(n);
-    for (let k = 0; k < n; k++) {
-      const a = agents[k] as SimAgent;
-      this.#pos.set(a, k);
-      this.#take(a, k);
-      const single = a.pools.size === 1 ? a.pools.get('*') : undefined;
-      this.#plain[k] = single === undefined ? 0 : single.total.cpus > EPS || single.total.mem > EPS ? 1 : 2;
-    }
+    this.#alloc(n + 64);
+    for (let k = 0; k < n; k++) this.#fill(agents[k] as SimAgent, k);
+    this.#moved.clear();
     this.#stale = false;
     this.#maintenanceStale = true;
+  }
+
+  /** Places or drops the agents that moved, keeping the rest where they are relative to each other. */
+  #move(): void {
+    const agents = this.#agents.slice();
+    for (const a of this.#moved) {
+      const k = this.#find(a, agents.length);
+      const listed = agents[k] === a;
+      const wanted = this.offerable(a);
+      if (listed && !wanted) {
+        agents.splice(k, 1);
+        this.#shift(k + 1, agents.length + 1, -1);
+      } else if (!listed && wanted) {
+        if (agents.length + 1 > this.#seqs.length) this.#alloc(agents.length * 2 + 64, agents.length);
+        agents.splice(k, 0, a);
+        this.#shift(k, agents.length - 1, 1);
+        this.#fill(a, k);
+        this.#maintenance[k] = this.inMaintenance(a) ? 1 : 0;
+      }
+    }
+    this.#agents = agents;
+    this.#moved.clear();
+  }
+
+  /** The position of the agent among the first `n`, or where it would go (the first with a larger `seq`). */
+  #find(a: SimAgent, n: number): number {
+    const seqs = this.#seqs;
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((seqs[mid] as number) < a.seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Moves positions [from, to) by `by` (one up or down) in every per-position array. */
+  #shift(from: number, to: number, by: number): void {
+    for (const arr of [this.#seqs, this.#plain, this.#maintenance, ...this.#free]) arr.copyWithin(from + by, from, to);
+  }
+
+  /** Arrays for `size` positions, keeping the first `keep`. */
+  #alloc(size: number, keep = 0): void {
+    const grow = <T extends Float64Array | Uint8Array>(old: T, make: (n: number) => T): T => {
+      const next = make(size);
+      next.set(old.subarray(0, keep));
+      return next;
+    };
+    this.#seqs = grow(this.#seqs, (n) => new Float64Array(n));
+    this.#plain = grow(this.#plain, (n) => new Uint8Array(n));
+    this.#maintenance = grow(this.#maintenance, (n) => new Uint8Array(n));
+    this.#free = Array.from({ length: DIMENSIONS }, (_, i) => grow(this.#free[i] ?? new Float64Array(0), (n) => new Float64Array(n)));
+  }
+
+  #fill(a: SimAgent, k: number): void {
+    this.#seqs[k] = a.seq;
+    this.#take(a, k);
+    const single = a.pools.size === 1 ? a.pools.get('*') : undefined;
+    this.#plain[k] = single === undefined ? 0 : single.total.cpus > EPS || single.total.mem > EPS ? 1 : 2;
   }
 
   #take(a: SimAgent, k: number): void {

@@ -16,15 +16,13 @@ import { AgentModeler } from './agent-model.js';
  * which is what lets the planner's per-agent caches (kept by object identity) hit.
  */
 export class SimAgentSource implements AgentSource {
-  readonly #cache = new Map<string, Agent>();
   readonly #dirty = new Set<string>();
   /** Maintenance changed since the last read: the draining flag of every agent may have moved. */
   #maintenanceChanged = false;
   readonly #modeler: AgentModeler;
-  /** The last list handed out, the agents it was made from (same order) and each agent's position. */
+  /** The last list handed out and the agents it was made from, in registration order (`seq` ascending). */
   #list: readonly Agent[] = [];
-  #sims: SimAgent[] = [];
-  readonly #at = new Map<string, number>();
+  #sims: readonly SimAgent[] = [];
   /** The cluster's membership version the list was made at; -1: never made. */
   #version = -1;
 
@@ -50,41 +48,31 @@ export class SimAgentSource implements AgentSource {
     if (this.#version === this.cluster.membershipVersion && !this.#maintenanceChanged) {
       if (this.#dirty.size === 0) return this.#list;
       const out = this.#list.slice();
-      for (const id of this.#dirty) {
-        const k = this.#at.get(id);
-        if (k === undefined) continue;
-        const m = this.#modeler.model(this.#sims[k] as SimAgent);
-        this.#cache.set(id, m);
-        out[k] = m;
-      }
-      this.#dirty.clear();
+      this.#remodelDirty(this.#sims, out);
       this.#list = out;
       return out;
     }
     return this.#walk();
   }
 
-  /** Every agent in the cluster's order, reusing the models of those that did not change. */
+  /**
+   * Every agent in the cluster's order. The last list is in the same order, less the agents that
+   * left, so one walk along both pairs them (no lookup per agent); the changed are made again.
+   */
   #walk(): readonly Agent[] {
+    const lastSims = this.#sims;
+    const lastList = this.#list;
     const out: Agent[] = [];
     const sims: SimAgent[] = [];
-    this.#at.clear();
+    let j = 0;
     for (const a of this.cluster.agents()) {
-      let m = this.#dirty.has(a.id) ? undefined : this.#cache.get(a.id);
+      while (j < lastSims.length && (lastSims[j] as SimAgent).seq < a.seq) j++;
+      let m = lastSims[j] === a ? lastList[j] : undefined;
       if (m !== undefined && this.#maintenanceChanged && m.draining !== this.cluster.isDraining(a)) m = undefined;
-      if (!m) {
-        m = this.#modeler.model(a);
-        this.#cache.set(a.id, m);
-      }
-      this.#at.set(a.id, out.length);
-      out.push(m);
+      out.push(m ?? this.#modeler.model(a));
       sims.push(a);
     }
-    if (this.#cache.size !== out.length) {
-      const live = new Set(out.map((a) => a.id as string));
-      for (const id of this.#cache.keys()) if (!live.has(id)) this.#cache.delete(id);
-    }
-    this.#dirty.clear();
+    this.#remodelDirty(sims, out);
     this.#maintenanceChanged = false;
     this.#list = out;
     this.#sims = sims;
@@ -92,9 +80,32 @@ export class SimAgentSource implements AgentSource {
     return out;
   }
 
+  /** Makes again, in `out`, the model of every listed agent marked dirty. */
+  #remodelDirty(sims: readonly SimAgent[], out: Agent[]): void {
+    for (const id of this.#dirty) {
+      const a = this.cluster.getAgent(id);
+      if (a === undefined) continue;
+      const k = positionOf(sims, a.seq);
+      if (sims[k] === a) out[k] = this.#modeler.model(a);
+    }
+    this.#dirty.clear();
+  }
+
   async getAgents(): ReturnType<AgentSource['getAgents']> {
     return ok({ agents: this.read(), from: 'simulator', readAt: this.cluster.clock.now() });
   }
+}
+
+/** Where an agent of this `seq` is, or would go, in agents listed by ascending `seq`. */
+function positionOf(sims: readonly SimAgent[], seq: number): number {
+  let lo = 0;
+  let hi = sims.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sims[mid] as SimAgent).seq < seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The emulated Marathon launch queue, in process. */

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { offerRefusal, placementOf } from '../../../src/sim/cluster/constraints.js';
 import { ASK, ASK_CODE, OfferIndex, reasonCode } from '../../../src/sim/cluster/offer-index.js';
-import type { SimApp } from '../../../src/sim/cluster/types.js';
+import type { SimAgent, SimApp } from '../../../src/sim/cluster/types.js';
 import { agentSpec, newCluster } from './helpers.js';
 
 const agentArb = fc.record({
@@ -114,5 +114,83 @@ describe('OfferIndex', () => {
     expect(index.plainRefusal(1, placementOf(r.value))).toBeUndefined();
     expect(index.next(0, 2, 512)).toBe(1);
     expect(index.next(0, 9, 512)).toBe(2);
+  });
+
+  it('places and drops only the agents that moved, as a list made anew would', () => {
+    const opArb = fc.oneof(
+      fc.record({ op: fc.constant('add' as const), cpus: fc.constantFrom(0, 2, 16), reserved: fc.boolean() }),
+      fc.record({ op: fc.constant('remove' as const), pick: fc.nat() }),
+      fc.record({ op: fc.constant('drain' as const), pick: fc.nat() }),
+      fc.record({ op: fc.constant('reactivate' as const), pick: fc.nat() }),
+      fc.record({ op: fc.constant('app' as const), instances: fc.integer({ min: 1, max: 5 }), cpus: fc.constantFrom(0.5, 2, 4) }),
+      fc.record({ op: fc.constant('advance' as const), ms: fc.constantFrom(1000, 10_000) }),
+      fc.record({ op: fc.constant('schedule' as const), pick: fc.nat() }),
+      fc.record({ op: fc.constant('read' as const) }),
+    );
+    fc.assert(
+      fc.property(fc.array(opArb, { minLength: 1, maxLength: 50 }), (ops) => {
+        const c = newCluster();
+        const offerable = (a: SimAgent): boolean => a.active && !a.deactivated && !a.drain && c.getAgent(a.id) === a;
+        const inMaintenance = (a: SimAgent): boolean => c.machineMode(a) !== undefined;
+        // Never made anew once made: every move goes through the incremental path.
+        const kept = new OfferIndex(() => c.agents(), offerable, inMaintenance, Number.POSITIVE_INFINITY);
+        c.events.on((e) => {
+          if (e.type === 'agent_added' || e.type === 'agent_removed' || e.type === 'agent_updated') kept.membershipChanged(e.agent);
+          else if (e.type === 'task_added' || e.type === 'task_updated') {
+            const a = c.getAgent(e.task.agentId);
+            if (a) kept.resourcesChanged(a);
+          }
+        });
+        let n = 0;
+        let apps = 0;
+        const probe = { id: '/probe', need: Float64Array.from([1, 512, 0, 0, 0]), fixedPorts: [], acceptedRoles: ['*'], gpuScheduling: 'restricted' as const };
+        for (const o of ops) {
+          const agents = [...c.agents()];
+          const pick = <T>(xs: readonly T[], i: number): T | undefined => (xs.length > 0 ? xs[i % xs.length] : undefined);
+          switch (o.op) {
+            case 'add':
+              n++;
+              c.addAgent(agentSpec(n, { resources: { cpus: o.cpus, mem: 8192, disk: 1000 }, ...(o.reserved ? { reservations: { r1: { cpus: 1, mem: 256 } } } : {}) }));
+              break;
+            case 'remove': {
+              const a = pick(agents, o.pick);
+              if (a) c.removeAgent(a.id);
+              break;
+            }
+            case 'drain': {
+              const a = pick(agents, o.pick);
+              if (a) c.drainAgent(a.id, { maxGracePeriodNs: 1_000_000_000n });
+              break;
+            }
+            case 'reactivate': {
+              const a = pick(agents, o.pick);
+              if (a) c.reactivateAgent(a.id);
+              break;
+            }
+            case 'app':
+              c.createApp({ id: `a${apps++}`, instances: o.instances, cpus: o.cpus, mem: 256 });
+              break;
+            case 'advance':
+              c.clock.advance(o.ms);
+              break;
+            case 'schedule': {
+              const a = pick(agents, o.pick);
+              if (a && c.updateMaintenanceSchedule([{ machines: [{ hostname: a.hostname, ip: a.ip }], start: c.clock.now(), durationMs: 60_000 }]).ok) kept.maintenanceChanged();
+              break;
+            }
+            case 'read':
+              break;
+          }
+          const fresh = new OfferIndex(() => c.agents(), offerable, inMaintenance);
+          const list = kept.agents();
+          expect(list).toEqual(fresh.agents());
+          for (let k = 0; k < list.length; k++) {
+            expect(kept.plainRefusal(k, probe)).toBe(fresh.plainRefusal(k, probe));
+            expect(kept.next(k, 1, 512)).toBe(fresh.next(k, 1, 512));
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
