@@ -30,8 +30,8 @@ export class ConstraintMarks {
     const lastOut = this.#lastOut ?? [];
     // A position holding the same agent object as the last list keeps its marked object (no lookup, no read).
     alignByIdentity(lastIn, agents, {
-      same: (m, n) => {
-        out[n] = lastOut[m] as Agent;
+      same: (m, n, count) => {
+        for (let k = 0; k < count; k++) out[n + k] = lastOut[m + k] as Agent;
       },
       fresh: (n) => {
         const a = agents[n] as Agent;

@@ -52,14 +52,21 @@ export class CandidateMemo {
       this.#derive(view, n, kind, cands, excl);
     };
     alignByIdentity(this.#agents, agents, {
-      same: (m, n) => {
-        const instance = matching.instanceAt(n);
-        if (instance !== this.#instances[m]) return fresh(n);
-        instances[n] = instance;
-        kind[n] = this.#kind[m] as number;
-        cands[n] = this.#candidates[m];
-        excl[n] = this.#excluded[m];
-        rank[n] = this.#rank[m] as number;
+      same: (m0, n0, count) => {
+        for (let k = 0; k < count; k++) {
+          const m = m0 + k;
+          const n = n0 + k;
+          const instance = matching.instanceAt(n);
+          if (instance !== this.#instances[m]) {
+            fresh(n);
+            continue;
+          }
+          instances[n] = instance;
+          kind[n] = this.#kind[m] as number;
+          cands[n] = this.#candidates[m];
+          excl[n] = this.#excluded[m];
+          rank[n] = this.#rank[m] as number;
+        }
       },
       fresh,
     });

@@ -44,14 +44,10 @@ export class GroupColumns {
     const prev = this.#cur;
     const next = fit(this.#spare, agents.length);
     alignByIdentity(this.#last, agents, {
-      same: (m, n) => {
-        next.flags[n] = prev.flags[m] as number;
-        const from = m * WIDTH;
-        const to = n * WIDTH;
-        for (let r = 0; r < WIDTH; r++) {
-          next.total[to + r] = prev.total[from + r] as number;
-          next.used[to + r] = prev.used[from + r] as number;
-        }
+      same: (m, n, count) => {
+        next.flags.set(prev.flags.subarray(m, m + count), n);
+        next.total.set(prev.total.subarray(m * WIDTH, (m + count) * WIDTH), n * WIDTH);
+        next.used.set(prev.used.subarray(m * WIDTH, (m + count) * WIDTH), n * WIDTH);
       },
       fresh: (n) => read(agents[n] as Agent, n, next, this.matches),
     });

@@ -106,43 +106,57 @@ function columnsOf(config: GroupConfig): GroupColumns {
 function buildView(snapshot: ClusterSnapshot, config: GroupConfig): GroupView {
   const all = snapshot.agents;
   const cols = columnsOf(config).of(all);
+  const { flags, total: T, used: U } = cols;
+  // The lists are made at their size (a list grown by push to 50,000 leaves its smaller copies as garbage).
+  let members = 0;
+  let capable = 0;
+  let drained = 0;
+  for (let p = 0; p < cols.size; p++) {
+    const f = flags[p] as number;
+    if ((f & MEMBER) === 0) continue;
+    members++;
+    if ((f & CAPACITY) !== 0) capable++;
+    if ((f & DRAINING) !== 0) drained++;
+  }
   // One pass over the group's columns (thousands of agents, every cycle), each list in the snapshot's order.
-  const agents: Agent[] = [];
-  const capacity: Agent[] = [];
-  const draining: Agent[] = [];
+  const agents = new Array<Agent>(members);
+  const capacity = new Array<Agent>(capable);
+  const draining = new Array<Agent>(drained);
   // Capacity sums added in the same order as `sum` (model/resources.ts) would, without an object per agent.
   let tc = 0, tm = 0, td = 0, tg = 0, tp = 0;
   let uc = 0, um = 0, ud = 0, ug = 0, up = 0;
   // Work in use on every agent of the group, draining ones included (planner/headroom.ts).
-  const work = [0, 0, 0, 0, 0];
+  let wc = 0, wm = 0, wd = 0, wg = 0, wp = 0;
   const shapes = new ShapeCounter();
-  const roomCpus: number[] = [];
-  const roomMem: number[] = [];
+  const blocks = Math.ceil(capable / ROOM_BLOCK);
+  const roomCpus = new Float64Array(blocks);
+  const roomMem = new Float64Array(blocks);
   let domainAt = -1;
   // Flags of the group's agents in their order (for the passes below, which then read no agent object).
-  const memberFlags: number[] = [];
-  const { flags, total: T, used: U } = cols;
+  const memberFlags = new Uint8Array(members);
+  let na = 0;
+  let nc = 0;
+  let nd = 0;
   for (let p = 0; p < cols.size; p++) {
     const f = flags[p] as number;
     if ((f & MEMBER) === 0) continue;
     const a = all[p] as Agent;
-    agents.push(a);
-    memberFlags.push(f);
+    memberFlags[na] = f;
+    agents[na++] = a;
     const at = p * WIDTH;
     shapes.add(T, at, a);
     if (domainAt < 0 && (f & HAS_DOMAIN) !== 0) domainAt = p;
-    for (let r = 0; r < WIDTH; r++) work[r] = (work[r] as number) + (U[at + r] as number);
+    wc += U[at] as number; wm += U[at + 1] as number; wd += U[at + 2] as number; wg += U[at + 3] as number; wp += U[at + 4] as number;
     if ((f & CAPACITY) !== 0) {
-      const block = Math.floor(capacity.length / ROOM_BLOCK);
-      if (block >= roomCpus.length) (roomCpus.push(0), roomMem.push(0));
+      const block = Math.floor(nc / ROOM_BLOCK);
       const reserved = (f & RESERVED) !== 0;
       roomCpus[block] = Math.max(roomCpus[block] as number, reserved ? Infinity : Math.max((T[at] as number) - (U[at] as number), 0));
       roomMem[block] = Math.max(roomMem[block] as number, reserved ? Infinity : Math.max((T[at + 1] as number) - (U[at + 1] as number), 0));
-      capacity.push(a);
+      capacity[nc++] = a;
       tc += T[at] as number; tm += T[at + 1] as number; td += T[at + 2] as number; tg += T[at + 3] as number; tp += T[at + 4] as number;
       uc += U[at] as number; um += U[at + 1] as number; ud += U[at + 2] as number; ug += U[at + 3] as number; up += U[at + 4] as number;
     }
-    if ((f & DRAINING) !== 0) draining.push(a);
+    if ((f & DRAINING) !== 0) draining[nd++] = a;
   }
   const total: Resources = capacity.length === 0 ? ZERO : { cpus: tc, mem: tm, disk: td, gpus: tg, ports: tp };
   const used: Resources = capacity.length === 0 ? ZERO : { cpus: uc, mem: um, disk: ud, gpus: ug, ports: up };
@@ -154,9 +168,11 @@ function buildView(snapshot: ClusterSnapshot, config: GroupConfig): GroupView {
   const memo = memoOf(config);
   const index = memo.index(provider?.instances ?? []);
   const matching = memo.match(agents, index);
-  const registered: Agent[] = [];
-  for (let n = 0; n < agents.length; n++) {
-    if (((memberFlags[n] as number) & CAPACITY) !== 0 && matching.instanceAt(n) !== undefined) registered.push(agents[n] as Agent);
+  let backed = 0;
+  for (let n = 0; n < members; n++) if (((memberFlags[n] as number) & CAPACITY) !== 0 && matching.instanceAt(n) !== undefined) backed++;
+  const registered = new Array<Agent>(backed);
+  for (let n = 0, k = 0; n < members; n++) {
+    if (((memberFlags[n] as number) & CAPACITY) !== 0 && matching.instanceAt(n) !== undefined) registered[k++] = agents[n] as Agent;
   }
   // Machines in maintenance, found by their instance (a DOWN agent has left the agent list).
   const ourDrains: MachineId[] = [];
@@ -202,13 +218,12 @@ function buildView(snapshot: ClusterSnapshot, config: GroupConfig): GroupView {
   }
   const pendingSlots = provider ? Math.max(0, provider.desired - listed) : 0;
   const current = provider ? registered.length + unregistered.length + pendingSlots : capacity.length;
-  const [wc, wm, wd, wg, wp] = work as [number, number, number, number, number];
   return {
     config, agents, capacity, draining, total, used, utilization, provider, index, matching, registered, unregistered, pendingSlots, ourDrains, operatorMaintenance, current,
     work: agents.length === 0 ? ZERO : { cpus: wc, mem: wm, disk: wd, gpus: wg, ports: wp },
     commonShape: shapes.commonest(),
     domain: domainAt < 0 ? undefined : (all[domainAt] as Agent).domain,
-    room: { cpus: Float64Array.from(roomCpus), mem: Float64Array.from(roomMem) },
+    room: { cpus: roomCpus, mem: roomMem },
   };
 }
 

@@ -1,7 +1,7 @@
 /** What `alignByIdentity` reports, position by position. */
 export interface Alignment {
-  /** `next[n]` is the very object `last[m]` (m increasing): what was derived from it can be copied. */
-  same(m: number, n: number): void;
+  /** `next[n + k]` is the very object `last[m + k]` for k < count (m increasing): what was derived from them can be copied. */
+  same(m: number, n: number, count: number): void;
   /** `next[n]` was not kept from `last` at an aligned position: derive it afresh. */
   fresh(n: number): void;
   /** `last[m]` has no aligned position in `next` (gone, or replaced by another object). */
@@ -18,14 +18,19 @@ const LOOKAHEAD = 32;
  * so most positions are the same object as one position of the last list. Runs of up to
  * LOOKAHEAD removed or inserted objects are followed; anything else is reported fresh, which is
  * always correct (only the cost grows): `same` is reported only for identical objects.
- * Each `n` is reported once (`same` or `fresh`), each `m` once (`same` or `gone`).
+ * Each `n` is reported once (in a `same` run or `fresh`), each `m` once (in a `same` run or `gone`).
  */
 export function alignByIdentity<T>(last: readonly T[], next: readonly T[], on: Alignment): void {
   let m = 0;
   for (let n = 0; n < next.length; n++) {
     const x = next[n];
     if (m < last.length && last[m] === x) {
-      on.same(m++, n);
+      // A run of kept objects, reported once (most of a warm cycle's list is one or a few runs).
+      let k = 1;
+      while (m + k < last.length && n + k < next.length && last[m + k] === next[n + k]) k++;
+      on.same(m, n, k);
+      m += k;
+      n += k - 1;
       continue;
     }
     // A run of removed objects before x?
@@ -38,7 +43,8 @@ export function alignByIdentity<T>(last: readonly T[], next: readonly T[], on: A
     }
     if (found >= 0) {
       for (; m < found; m++) on.gone?.(m);
-      on.same(m++, n);
+      // x is last[m]: the next pass of the loop takes it with the run it starts.
+      n--;
       continue;
     }
     on.fresh(n);

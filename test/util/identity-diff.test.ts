@@ -14,12 +14,17 @@ function check(last: readonly Obj[], next: readonly Obj[]): number {
   let fresh = 0;
   const wrong: string[] = [];
   alignByIdentity(last, next, {
-    same(m, n) {
-      if (last[m] !== next[n]) wrong.push(`same(${m}, ${n}) on different objects`);
-      if (m <= lastSame) wrong.push(`same(${m}, ${n}) after same(${lastSame}, ...)`);
-      lastSame = m;
-      seenN[n] = (seenN[n] ?? 0) + 1;
-      seenM[m] = (seenM[m] ?? 0) + 1;
+    same(m0, n0, count) {
+      if (count < 1) wrong.push(`same(${m0}, ${n0}, ${count}): an empty run`);
+      for (let k = 0; k < count; k++) {
+        const m = m0 + k;
+        const n = n0 + k;
+        if (last[m] !== next[n]) wrong.push(`same(${m}, ${n}) on different objects`);
+        if (m <= lastSame) wrong.push(`same(${m}, ${n}) after same(${lastSame}, ...)`);
+        lastSame = m;
+        seenN[n] = (seenN[n] ?? 0) + 1;
+        seenM[m] = (seenM[m] ?? 0) + 1;
+      }
     },
     fresh(n) {
       seenN[n] = (seenN[n] ?? 0) + 1;
