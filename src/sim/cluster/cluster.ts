@@ -2,6 +2,7 @@ import { machineKey } from '../../model/machine.js';
 import { resources, type Resources } from '../../model/resources.js';
 import { err, ok, type Result } from '../../util/result.js';
 import { ConstraintState, offerRefusal, placementOf } from './constraints.js';
+import { fieldsPlacingChanges, SameValue } from './same-value.js';
 import { EventBus } from './events.js';
 import { FreeBounds } from './free-bounds.js';
 import { ASK, ASK_CODE, OfferIndex, reasonCode } from './offer-index.js';
@@ -55,6 +56,12 @@ export interface ClusterOptions {
   readonly frameworks?: readonly FrameworkSpec[];
   /** Terminal tasks kept for GET_TASKS completed_tasks. */
   readonly completedTaskHistory?: number;
+  /**
+   * False: a constrained app's instances each ask the placement module about every agent, as
+   * Marathon does, instead of keeping the reasons that cannot have changed (the same results;
+   * the tests' reference). Default true.
+   */
+  readonly keepScans?: boolean;
 }
 
 export interface DrainOptions {
@@ -117,11 +124,14 @@ export class SimCluster {
   readonly #fresh = new Set<SimApp>();
   #passSeq = 0;
   readonly #backfillWindow: number;
+  readonly #keepScans: boolean;
   /** Lower bound of the cpus and mem that any failed app needs (lets a pass stop early). */
   #failedMin = { cpus: Number.POSITIVE_INFINITY, mem: Number.POSITIVE_INFINITY };
   /** `#countScans`' buffers: each agent's refusal code, then where each decline sits. */
   #codes = new Uint8Array(0);
   #declinedAt = new Int32Array(0);
+  /** `#placeConstrainedKept`'s refusal code per agent position. */
+  #scanCodes = new Uint8Array(0);
 
   constructor(options: ClusterOptions = {}) {
     this.clock = options.clock ?? new VirtualClock();
@@ -133,6 +143,7 @@ export class SimCluster {
     this.#defaultStartupMs = options.defaultStartupMs ?? 2000;
     this.#completedLimit = options.completedTaskHistory ?? 200;
     this.#backfillWindow = options.backfillWindow ?? 1000;
+    this.#keepScans = options.keepScans ?? true;
     const specs = options.frameworks ?? [];
     const names = new Set(specs.map((f) => f.name));
     const all: FrameworkSpec[] = names.has('marathon') ? [...specs] : [{ name: 'marathon', role: '*' }, ...specs];
@@ -611,6 +622,8 @@ export class SimCluster {
    * first, since each placement changes what the constraints accept everywhere.
    */
   #placeConstrained(app: SimApp, q: LaunchQueueState, agents: readonly SimAgent[], cs: ConstraintState, funnel: OfferFunnel, waiting: number, now: number, full: boolean): boolean {
+    const fields = full && !cs.spreads && this.#keepScans ? fieldsPlacingChanges(cs.constraints) : undefined;
+    if (fields !== undefined) return this.#placeConstrainedKept(app, q, agents, cs, funnel, waiting, now, fields);
     const need = app.need;
     for (; waiting > 0; waiting--) {
       let chosen: SimAgent | undefined;
@@ -634,6 +647,84 @@ export class SimCluster {
       this.#launch(app, chosen, need);
       cs.record(chosen);
     }
+    return false;
+  }
+
+  /**
+   * `#placeConstrained` over all agents for an app whose constraints change verdicts only where
+   * an instance goes (UNIQUE, MAX_PER on `fields`; LIKE, UNLIKE, IS never). Every agent before
+   * the one an instance took declined it, and still declines the next instance for the same
+   * reason unless it shares a constrained value with that agent: so the next scan keeps their
+   * reasons (and their tally), asks again only those and the agent taken, and goes on from there.
+   * The funnel and the unused offers come out as scanning every agent from the first would
+   * give them (a UNIQUE service of hundreds of instances used to ask the placement module about
+   * every agent for each instance).
+   */
+  #placeConstrainedKept(app: SimApp, q: LaunchQueueState, agents: readonly SimAgent[], cs: ConstraintState, funnel: OfferFunnel, waiting: number, now: number, fields: readonly string[]): boolean {
+    const n = agents.length;
+    if (this.#scanCodes.length < n) this.#scanCodes = new Uint8Array(n * 2);
+    const codes = this.#scanCodes;
+    const tally = new Int32Array(REJECT_REASONS.length + 1);
+    const code = (k: number): number => reasonCode(this.#reject(app, agents[k] as SimAgent, cs, now));
+    // The newest declines noted (position, reason code), as noteUnused would keep them.
+    const notes: number[] = [];
+    const note = (p: number): void => {
+      notes.push(p, codes[p] as number);
+      if (notes.length > 2 * LAST_UNUSED_KEPT) notes.splice(0, 2);
+    };
+    const flush = (): void => {
+      for (let i = 0; i < notes.length; i += 2) {
+        const agent = agents[notes[i] as number] as SimAgent;
+        noteUnused(q, { agentId: agent.id, hostname: agent.hostname, reason: REJECT_REASONS[(notes[i + 1] as number) - 1] as RejectReason, at: now });
+      }
+    };
+    let same: SameValue | undefined;
+    // Agents [0, valid) decline the next instance, for the reasons in codes (counted in tally).
+    let valid = 0;
+    for (; waiting > 0; waiting--) {
+      let chosen = -1;
+      for (let k = valid; k < n; k++) {
+        const c = code(k);
+        if (c === 0) {
+          chosen = k;
+          break;
+        }
+        codes[k] = c;
+        tally[c]!++;
+      }
+      const declines = chosen < 0 ? n : chosen;
+      funnel.processed += chosen < 0 ? n : chosen + 1;
+      for (let r = 0; r < REJECT_REASONS.length; r++) funnel.declined[REJECT_REASONS[r] as RejectReason] += tally[r + 1] as number;
+      for (let p = Math.max(0, declines - LAST_UNUSED_KEPT); p < declines; p++) note(p);
+      if (chosen < 0) {
+        flush();
+        return true;
+      }
+      funnel.used++;
+      q.lastUsedOfferAt = now;
+      const taken = agents[chosen] as SimAgent;
+      this.#launch(app, taken, app.need);
+      cs.record(taken);
+      valid = chosen;
+      if (waiting === 1 || fields.length === 0) continue;
+      // Agents sharing a constrained value with the one taken may now answer otherwise.
+      same ??= new SameValue(agents);
+      const again = new Set<number>();
+      for (const f of fields) for (const p of same.positions(taken, f)) if (p < valid) again.add(p);
+      for (const p of [...again].sort((a, b) => a - b)) {
+        const c = code(p);
+        if (c === 0) {
+          // Cannot happen with these operators (placing only takes room), but then the scan starts there.
+          for (let k = p; k < valid; k++) tally[codes[k] as number]!--;
+          valid = p;
+          break;
+        }
+        tally[codes[p] as number]!--;
+        tally[c]!++;
+        codes[p] = c;
+      }
+    }
+    flush();
     return false;
   }
 

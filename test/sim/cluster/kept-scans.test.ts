@@ -1,0 +1,94 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Constraint } from '../../../src/model/pending.js';
+import type { SimCluster } from '../../../src/sim/cluster/cluster.js';
+import { agentSpec, newCluster } from './helpers.js';
+
+const constraintSets: readonly (readonly Constraint[])[] = [
+  [{ field: 'hostname', operator: 'UNIQUE' }],
+  [{ field: 'rack', operator: 'UNIQUE' }],
+  [{ field: 'rack', operator: 'MAX_PER', value: '2' }],
+  [{ field: 'rack', operator: 'LIKE', value: 'r[12]' }],
+  [
+    { field: 'rack', operator: 'UNLIKE', value: 'r3' },
+    { field: 'hostname', operator: 'MAX_PER', value: '2' },
+  ],
+  [
+    { field: 'hostname', operator: 'UNIQUE' },
+    { field: 'rack', operator: 'MAX_PER', value: '3' },
+  ],
+];
+
+const agentArb = fc.record({
+  cpus: fc.constantFrom(1, 2, 4, 8),
+  rack: fc.constantFrom(undefined, 'r1', 'r2', 'r3'),
+  reserved: fc.boolean(),
+});
+const opArb = fc.oneof(
+  fc.record({ op: fc.constant('app' as const), instances: fc.integer({ min: 1, max: 12 }), cpus: fc.constantFrom(0.5, 1, 3), set: fc.nat({ max: constraintSets.length - 1 }) }),
+  fc.record({ op: fc.constant('advance' as const), ms: fc.constantFrom(1000, 5000) }),
+  fc.record({ op: fc.constant('kill' as const), pick: fc.nat() }),
+  fc.record({ op: fc.constant('scale' as const), pick: fc.nat(), instances: fc.integer({ min: 0, max: 15 }) }),
+  fc.record({ op: fc.constant('maintenance' as const), pick: fc.nat() }),
+);
+
+/** Everything a pass decides and counts: where tasks went, and every app's funnel and unused offers. */
+function state(c: SimCluster): unknown {
+  return {
+    tasks: [...c.tasks()].map((t) => [t.appId, c.getAgent(t.agentId)?.hostname]),
+    queues: [...c.apps()].map((a) => [a.spec.id, a.queue ? { ...a.queue, attempt: c.attemptFunnel(a) } : undefined]),
+  };
+}
+
+// Keeping the reasons of agents a placement cannot have changed must give what asking the
+// placement module about every agent for every instance gives: placements, funnels, unused offers.
+describe('kept constrained scans', () => {
+  it('place and count as scanning every agent for every instance does', () => {
+    fc.assert(
+      fc.property(fc.array(agentArb, { minLength: 1, maxLength: 12 }), fc.array(opArb, { minLength: 1, maxLength: 25 }), (agents, ops) => {
+        const clusters = [newCluster({ keepScans: true }), newCluster({ keepScans: false })];
+        for (const c of clusters) {
+          for (const [i, a] of agents.entries()) {
+            c.addAgent(
+              agentSpec(i, {
+                resources: { cpus: a.cpus, mem: 8192, disk: 1000 },
+                ...(a.rack ? { attributes: { rack: a.rack } } : {}),
+                ...(a.reserved ? { reservations: { r1: { cpus: 0.5, mem: 256 } } } : {}),
+              }),
+            );
+          }
+          let apps = 0;
+          for (const o of ops) {
+            const pick = <T>(xs: readonly T[], i: number): T | undefined => (xs.length > 0 ? xs[i % xs.length] : undefined);
+            switch (o.op) {
+              case 'app':
+                c.createApp({ id: `a${apps++}`, instances: o.instances, cpus: o.cpus, mem: 256, constraints: constraintSets[o.set] as Constraint[] });
+                break;
+              case 'advance':
+                c.clock.advance(o.ms);
+                break;
+              case 'kill': {
+                const t = pick([...c.tasks()], o.pick);
+                if (t) c.killTask(t.id);
+                break;
+              }
+              case 'scale': {
+                const a = pick([...c.apps()], o.pick);
+                if (a) c.scaleApp(a.spec.id, o.instances);
+                break;
+              }
+              case 'maintenance': {
+                const a = pick([...c.agents()], o.pick);
+                if (a) c.updateMaintenanceSchedule([{ machines: [{ hostname: a.hostname, ip: a.ip }], start: c.clock.now(), durationMs: 60_000 }]);
+                break;
+              }
+            }
+          }
+          c.clock.advance(2000);
+        }
+        expect(state(clusters[0] as SimCluster)).toEqual(state(clusters[1] as SimCluster));
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
