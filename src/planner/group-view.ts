@@ -2,7 +2,8 @@ import { ACTIVE_TASK_STATES, type Agent, type FaultDomain } from '../model/agent
 import { CAPACITY, DRAINING, GroupColumns, HAS_DOMAIN, MARKED, MEMBER, RESERVED, WIDTH } from './group-columns.js';
 import { ShapeCounter } from './template.js';
 import { indexMaintenance } from '../model/drain.js';
-import { MatchingMemo, machineKey, type GroupMatching, type InstanceIndex, type MachineId } from '../model/machine.js';
+import { machineKey, type GroupMatching, type InstanceIndex, type MachineId } from '../model/machine.js';
+import { MatchingMemo } from '../model/matching-memo.js';
 import type { Instance, NodeGroupState } from '../model/node-group.js';
 import { ZERO, type TrackedResource, type Resources } from '../model/resources.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Agent } from '../../src/model/agent.js';
 import { identityAgent } from '../support/builders.js';
-import { InstanceIndex, matchAgents, MatchingMemo, type GroupMatching } from '../../src/model/machine.js';
+import { InstanceIndex, matchAgents, type GroupMatching } from '../../src/model/machine.js';
+import { MatchingMemo } from '../../src/model/matching-memo.js';
 import type { Instance } from '../../src/model/node-group.js';
 
 // Few names and IPs so lists clash: shared IPs, ambiguous names, IP-literal hostnames, short names.
