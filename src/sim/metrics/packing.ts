@@ -56,41 +56,53 @@ function howMany(free: Float64Array, offset: number, size: Float64Array, limit: 
  * capacity in each range: finding the first node an instance fits skips whole ranges that
  * cannot hold it, so first-fit costs about log(nodes) per placement instead of a scan.
  * Only dimensions the node has (capacity > 0) are tracked; instances needing others never fit.
+ * The dimensions of a tree node sit side by side in one array (a check reads one cache line).
  */
 class OpenBins {
   private leaves = 0;
-  /** maxFree[k][treeNode] for active dimension k; leaves at leaves + bin; unopened leaves hold -1. */
-  private maxFree: Float64Array[] = [];
+  /** Active dimensions per tree node. */
+  private readonly width: number;
+  /** maxFree of tree node n, active dimension j, at n * width + j; leaves at leaves + bin; unopened leaves hold -1. */
+  private tree = new Float64Array(0);
   count = 0;
 
   constructor(private readonly dims: readonly number[]) {
+    this.width = dims.length;
     this.grow(64);
   }
 
   private grow(min: number): void {
     let leaves = Math.max(1, this.leaves);
     while (leaves < min) leaves *= 2;
-    const old = this.maxFree;
+    const w = this.width;
+    const old = this.tree;
     const oldLeaves = this.leaves;
+    const tree = new Float64Array(2 * leaves * w).fill(-1);
+    if (oldLeaves > 0) tree.set(old.subarray(oldLeaves * w, (oldLeaves + this.count) * w), leaves * w);
     this.leaves = leaves;
-    this.maxFree = this.dims.map((_, k) => {
-      const tree = new Float64Array(2 * leaves).fill(-1);
-      const prev = old[k];
-      if (prev !== undefined) tree.set(prev.subarray(oldLeaves, oldLeaves + this.count), leaves);
-      for (let n = leaves - 1; n >= 1; n--) tree[n] = Math.max(tree[2 * n] ?? -1, tree[2 * n + 1] ?? -1);
-      return tree;
-    });
+    this.tree = tree;
+    for (let n = leaves - 1; n >= 1; n--) this.pull(n);
+  }
+
+  /** Recomputes tree node n from its children. */
+  private pull(n: number): void {
+    const t = this.tree;
+    const w = this.width;
+    const l = 2 * n * w;
+    const r = l + w;
+    for (let j = 0; j < w; j++) t[n * w + j] = Math.max(t[l + j] as number, t[r + j] as number);
   }
 
   reset(): void {
-    for (const tree of this.maxFree) tree.fill(-1);
+    this.tree.fill(-1);
     this.count = 0;
   }
 
   /** Free capacity of `bin` in every dimension (inactive ones read as 0). */
   read(bin: number, out: Float64Array): void {
     out.fill(0);
-    this.dims.forEach((d, k) => (out[d] = this.maxFree[k]?.[this.leaves + bin] ?? 0));
+    const at = (this.leaves + bin) * this.width;
+    for (let j = 0; j < this.width; j++) out[this.dims[j] as number] = this.tree[at + j] as number;
   }
 
   /** Opens `k` nodes with the same free capacity. */
@@ -99,32 +111,29 @@ class OpenBins {
     if (this.count + k > this.leaves) this.grow(this.count + k);
     const first = this.count;
     this.count += k;
-    this.dims.forEach((d, j) => {
-      const tree = this.maxFree[j];
-      if (tree === undefined) return;
-      tree.fill(free[d] ?? 0, this.leaves + first, this.leaves + first + k);
-      // Recompute the ancestors of the new range, level by level.
-      for (let lo = (this.leaves + first) >> 1, hi = (this.leaves + first + k - 1) >> 1; lo >= 1; lo >>= 1, hi >>= 1) {
-        for (let n = lo; n <= hi; n++) tree[n] = Math.max(tree[2 * n] ?? -1, tree[2 * n + 1] ?? -1);
-        if (lo === 1) break;
-      }
-    });
+    const w = this.width;
+    const t = this.tree;
+    for (let b = this.leaves + first; b < this.leaves + first + k; b++) for (let j = 0; j < w; j++) t[b * w + j] = free[this.dims[j] as number] as number;
+    // Recompute the ancestors of the new range, level by level.
+    for (let lo = (this.leaves + first) >> 1, hi = (this.leaves + first + k - 1) >> 1; lo >= 1; lo >>= 1, hi >>= 1) {
+      for (let n = lo; n <= hi; n++) this.pull(n);
+      if (lo === 1) break;
+    }
   }
 
   set(bin: number, free: Float64Array): void {
-    this.dims.forEach((d, j) => {
-      const tree = this.maxFree[j];
-      if (tree === undefined) return;
-      let n = this.leaves + bin;
-      tree[n] = free[d] ?? 0;
-      for (n >>= 1; n >= 1; n >>= 1) tree[n] = Math.max(tree[2 * n] ?? -1, tree[2 * n + 1] ?? -1);
-    });
+    const w = this.width;
+    let n = this.leaves + bin;
+    for (let j = 0; j < w; j++) this.tree[n * w + j] = free[this.dims[j] as number] as number;
+    for (n >>= 1; n >= 1; n >>= 1) this.pull(n);
   }
 
   private fitsAt(n: number, need: Float64Array): boolean {
-    for (let j = 0; j < this.dims.length; j++) {
-      const want = need[this.dims[j] ?? 0] ?? 0;
-      if (want > 0 && (this.maxFree[j]?.[n] ?? -1) + EPS < want) return false;
+    const t = this.tree;
+    const at = n * this.width;
+    for (let j = 0; j < this.width; j++) {
+      const want = need[this.dims[j] as number] as number;
+      if (want > 0 && (t[at + j] as number) + EPS < want) return false;
     }
     return true;
   }
