@@ -52,7 +52,7 @@ export class MatchingMemo implements Candidates {
   /** Bumped whenever the records may change: a hint says "absent" only while it has not moved. */
   #epoch = 0;
   #instances: readonly Instance[] = [];
-  #instanceRecs: readonly InstanceRec[] = [];
+  #instanceRecs: InstanceRec[] = [];
   readonly #inst = new Map<string, InstanceRec>();
   readonly #byIp = new Map<string, Set<string>>();
   readonly #byFqdn = new Map<string, Set<string>>();
@@ -66,7 +66,7 @@ export class MatchingMemo implements Candidates {
   readonly #dirty = new Set<InstanceRec>();
   /** The last agent list and its answers, position for position. */
   #lastAgents: readonly Agent[] = [];
-  #lastAgentRecs: readonly AgentRec[] = [];
+  #lastAgentRecs: AgentRec[] = [];
   #lastMatched: readonly (Instance | undefined)[] = [];
   #lastWhy: readonly (string | undefined)[] = [];
   /** Owners (agent per listing position) of the last matching, and the listing they are aligned with. */
@@ -74,6 +74,9 @@ export class MatchingMemo implements Candidates {
   #ownersListing: readonly Instance[] = [];
   /** The last owners carried onto the current listing by `index` (positions of new instances left empty). */
   #carried: (Agent | undefined)[] = [];
+  #carriedTaken = false;
+  #spareAgentRecs: AgentRec[] = [];
+  #spareInstanceRecs: InstanceRec[] = [];
 
   /** Bumped by every `index`: a live InstanceIndex answers from the memo only while it is current. */
   get generation(): number {
@@ -84,7 +87,8 @@ export class MatchingMemo implements Candidates {
   index(instances: readonly Instance[]): InstanceIndex {
     const gen = ++this.#gen;
     this.#epoch++;
-    const recs = new Array<InstanceRec>(instances.length);
+    // Last listing's records are read while this one's are written: two arrays, swapped.
+    const recs = this.#spareInstanceRecs.length >= instances.length ? this.#spareInstanceRecs : new Array<InstanceRec>(Math.ceil(instances.length * 1.25));
     const fresh: number[] = [];
     const gone: InstanceRec[] = [];
     const lastRecs = this.#instanceRecs;
@@ -126,6 +130,7 @@ export class MatchingMemo implements Candidates {
       recs[n] = rec;
     }
     for (const rec of gone) if (rec.leaving === gen) this.#dropInstance(rec);
+    this.#spareInstanceRecs = this.#instanceRecs;
     this.#instanceRecs = recs;
     // The last owners follow their instances onto this listing.
     const carried = new Array<Agent | undefined>(instances.length);
@@ -137,6 +142,7 @@ export class MatchingMemo implements Candidates {
       fresh: () => {},
     });
     this.#carried = carried;
+    this.#carriedTaken = false;
     return new InstanceIndex(instances, undefined, { memo: this, gen });
   }
 
@@ -146,7 +152,7 @@ export class MatchingMemo implements Candidates {
     const pass = ++this.#pass;
     this.#epoch++;
     const size = agents.length;
-    const recs = new Array<AgentRec>(size);
+    const recs = this.#spareAgentRecs.length >= size ? this.#spareAgentRecs : new Array<AgentRec>(Math.ceil(size * 1.25));
     const matched = new Array<Instance | undefined>(size);
     const why = new Array<string | undefined>(size);
     const fresh: number[] = [];
@@ -208,7 +214,9 @@ export class MatchingMemo implements Candidates {
         if (rec !== undefined) dirtyAgents.add(rec);
       }
     }
-    const owners = this.#carried.slice();
+    // The carried owners become this matching's (copied if an earlier match of this listing took them).
+    const owners = this.#carriedTaken ? this.#carried.slice() : this.#carried;
+    this.#carriedTaken = true;
     const contests = new Map<InstanceRec, { readonly winner?: AgentRec; readonly why?: string }>();
     for (const rec of dirtyAgents) {
       const n = this.#agentAt(rec);
@@ -229,6 +237,7 @@ export class MatchingMemo implements Candidates {
     }
     this.#dirty.clear();
     this.#lastAgents = agents;
+    this.#spareAgentRecs = this.#lastAgentRecs;
     this.#lastAgentRecs = recs;
     this.#lastMatched = matched;
     this.#lastWhy = why;

@@ -30,25 +30,26 @@ export function byRemovalOrder(a: Candidate, b: Candidate): number {
 export class CandidateMemo {
   #agents: readonly Agent[] = [];
   #instances: (Instance | undefined)[] = [];
-  #kind = new Uint8Array(0);
+  #kind: Uint8Array = new Uint8Array(0);
   #candidates: (Candidate | undefined)[] = [];
   #excluded: (Excluded | undefined)[] = [];
   /** Position of each candidate in the last order handed out, -1 if none. */
-  #rank = new Int32Array(0);
+  #rank: Int32Array = new Int32Array(0);
   #order: readonly Candidate[] = [];
+  #spare: Buffers = alloc(0);
+  #kept: Int32Array = new Int32Array(0);
 
   constructor(private readonly protectedFrameworks: readonly string[]) {}
 
   search(view: GroupView, memory: GroupMemory, now: number): CandidateSearch {
     const { agents, matching } = view;
     const size = agents.length;
-    const instances = new Array<Instance | undefined>(size);
-    const kind = new Uint8Array(size);
-    const cands = new Array<Candidate | undefined>(size);
-    const excl = new Array<Excluded | undefined>(size);
-    const rank = new Int32Array(size).fill(-1);
+    // Last cycle's arrays are read while this cycle's are written: two sets, swapped (no 50,000-long arrays made per cycle).
+    const b = fit(this.#spare, size);
+    const { instances, kind, cands, excl, rank } = b;
     const fresh = (n: number): void => {
       instances[n] = matching.instanceAt(n);
+      rank[n] = -1;
       this.#derive(view, n, kind, cands, excl);
     };
     alignByIdentity(this.#agents, agents, {
@@ -74,7 +75,7 @@ export class CandidateMemo {
     // The clock's part, in the agents' order.
     const { unneededTime } = view.config.scaleDown;
     const excluded: Excluded[] = [];
-    const kept = new Array<number>(this.#order.length).fill(-1);
+    const kept = this.#keptBuffer(this.#order.length);
     const added: number[] = [];
     for (let n = 0; n < size; n++) {
       const k = kind[n] as number;
@@ -103,10 +104,16 @@ export class CandidateMemo {
     }
 
     // Last cycle's order, less what left it, with the new candidates merged in.
-    const old: number[] = [];
-    for (const n of kept) if (n >= 0) old.push(n);
+    let olds = 0;
+    for (let r = 0; r < this.#order.length; r++) if ((kept[r] as number) >= 0) kept[olds++] = kept[r] as number;
+    const old = kept.subarray(0, olds);
     added.sort((x, y) => byRemovalOrder(cands[x] as Candidate, cands[y] as Candidate));
-    const order: Candidate[] = [];
+    const order: Candidate[] = new Array<Candidate>(olds + added.length);
+    let placed = 0;
+    const place = (n: number): void => {
+      rank[n] = placed;
+      order[placed++] = cands[n] as Candidate;
+    };
     let i = 0;
     for (const n of added) {
       const c = cands[n] as Candidate;
@@ -118,11 +125,12 @@ export class CandidateMemo {
         if (byRemovalOrder(cands[old[mid] as number] as Candidate, c) < 0) lo = mid + 1;
         else hi = mid;
       }
-      for (; i < lo; i++) this.#place(old[i] as number, order, cands, rank);
-      this.#place(n, order, cands, rank);
+      for (; i < lo; i++) place(old[i] as number);
+      place(n);
     }
-    for (; i < old.length; i++) this.#place(old[i] as number, order, cands, rank);
+    for (; i < old.length; i++) place(old[i] as number);
 
+    this.#spare = { instances: this.#instances, kind: this.#kind, cands: this.#candidates, excl: this.#excluded, rank: this.#rank };
     this.#agents = agents;
     this.#instances = instances;
     this.#kind = kind;
@@ -133,9 +141,12 @@ export class CandidateMemo {
     return { candidates: order, excluded };
   }
 
-  #place(n: number, order: Candidate[], cands: readonly (Candidate | undefined)[], rank: Int32Array): void {
-    rank[n] = order.length;
-    order.push(cands[n] as Candidate);
+  /** Positions of last cycle's order that are still candidates, -1 where not (one buffer, reused). */
+  #keptBuffer(size: number): Int32Array {
+    if (this.#kept.length < size) this.#kept = new Int32Array(Math.ceil(size * 1.25));
+    const kept = this.#kept.subarray(0, size);
+    kept.fill(-1);
+    return kept;
   }
 
   /** What the agent at position n contributes whatever the time. */
@@ -151,6 +162,8 @@ export class CandidateMemo {
     const machine = machineOfAgent(agent, f);
     const load = loadOf(agent, resources, f);
     const protection = protectionOf(agent, this.protectedFrameworks, f);
+    cands[n] = undefined;
+    excl[n] = undefined;
     let why: string | undefined = protection;
     if (why === undefined && instance === undefined) {
       kind[n] = UNMATCHED;
@@ -166,4 +179,22 @@ export class CandidateMemo {
     kind[n] = CANDIDATE;
     cands[n] = { agent, instanceId: instance.id, machine, load, tasks: movingCount(agent, f) };
   }
+}
+
+/** The per-position arrays of one cycle. */
+interface Buffers {
+  readonly instances: (Instance | undefined)[];
+  readonly kind: Uint8Array;
+  readonly cands: (Candidate | undefined)[];
+  readonly excl: (Excluded | undefined)[];
+  readonly rank: Int32Array;
+}
+
+function alloc(size: number): Buffers {
+  return { instances: new Array<Instance | undefined>(size), kind: new Uint8Array(size), cands: new Array<Candidate | undefined>(size), excl: new Array<Excluded | undefined>(size), rank: new Int32Array(size) };
+}
+
+/** Buffers for at least `size` positions (only the first `size` are used): the spare set when long enough. */
+function fit(spare: Buffers, size: number): Buffers {
+  return spare.kind.length < size ? alloc(Math.ceil(size * 1.25)) : spare;
 }
