@@ -7,7 +7,7 @@ import { EventBus } from './events.js';
 import { FreeBounds } from './free-bounds.js';
 import { ASK, ASK_CODE, OfferIndex, reasonCode } from './offer-index.js';
 import { addFunnel, emptyFunnel, LAST_UNUSED_KEPT, newQueueState, noteUnused, settle } from './funnel.js';
-import { agentIdFor, frameworkIdFor, isoTime, seededRandom, taskIdFor, uuidLike } from './ids.js';
+import { agentIdFor, frameworkIdFor, isoTime, seededRandom, taskIdPrefix, uuidLike } from './ids.js';
 import { MaintenanceBook } from './maintenance.js';
 import { DRAINING_SINCE, versionAtLeast } from './mesos-version.js';
 import { allocate, createPools, release } from './pools.js';
@@ -298,6 +298,8 @@ export class SimCluster {
       completed: 0,
       // Present from the start and never deleted: apps keep one hidden class.
       queue: undefined,
+      taskName: id.split('/').filter(Boolean).join('.') || id,
+      taskIdPrefix: taskIdPrefix(id),
     };
     this.#apps.set(id, app);
     if (this.events.hasListeners) this.events.emit({ type: 'app_changed', app, change: 'created' });
@@ -837,8 +839,8 @@ export class SimCluster {
     const allocations = allocate(agent, app.role, need, app.spec.acceptedRoles, app.spec.fixedPorts);
     this.#offers.resourcesChanged(agent);
     const task: SimTask = {
-      id: taskIdFor(app.spec.id, uuidLike(this.#rand)),
-      name: app.spec.id.split('/').filter(Boolean).join('.') || app.spec.id,
+      id: app.taskIdPrefix + uuidLike(this.#rand),
+      name: app.taskName,
       appId: app.spec.id,
       frameworkId: app.frameworkId,
       agentId: agent.id,
@@ -846,7 +848,7 @@ export class SimCluster {
       resources: need,
       role: app.role,
       allocations,
-      ports: allocations.flatMap((a) => listPorts(a.ports)),
+      ports: allocations.some((a) => a.ports.length > 0) ? allocations.flatMap((a) => listPorts(a.ports)) : NO_PORTS,
       stagedAt: now,
       labels: app.spec.labels ?? {},
       statuses: [{ state: 'TASK_STAGING', timestamp: now }],
@@ -953,6 +955,9 @@ export class SimCluster {
 }
 
 const EPS = 1e-9;
+
+/** The ports of a task that binds none: one shared empty list (most tasks), never written. */
+const NO_PORTS: readonly number[] = Object.freeze([]);
 
 /** Agents of a pass with what lets first fit skip or answer without the placement module. */
 type OfferList = Pick<OfferIndex, 'next' | 'plainRefusal' | 'refusalCodes'>;

@@ -94,6 +94,7 @@ export function resourceShortfall(pools: readonly Pool[], need: Resources): Reje
  * roles it accepts); `fixed` host ports are taken by number. The caller has checked that it fits.
  */
 export function allocate(agent: SimAgent, role: string, need: Resources, accepted?: readonly string[], fixed: readonly number[] = []): Allocation[] {
+  if (role === '*' && accepted === undefined && fixed.length === 0 && need.ports === 0) return allocateUnreserved(agent, need);
   const out: Allocation[] = [];
   const left = { ...need };
   const roles = accepted ? [...accepted.filter((r) => r !== '*'), ...(accepted.includes('*') ? ['*'] : [])] : role === '*' ? ['*'] : [role, '*'];
@@ -132,6 +133,30 @@ export function allocate(agent: SimAgent, role: string, need: Resources, accepte
     out.push({ role: r, resources: take, ports });
   }
   return out;
+}
+
+/** NO ports taken: one shared empty list. */
+const NO_RANGES: readonly Range[] = Object.freeze([]);
+
+/**
+ * `allocate` for the common task (unreserved, no port): the same numbers from the "*" pool,
+ * without the role list, port lists and copies made for the general case.
+ */
+function allocateUnreserved(agent: SimAgent, need: Resources): Allocation[] {
+  const pool = agent.pools.get('*');
+  if (!pool) return [];
+  const t = pool.total;
+  const u = pool.used;
+  const take = {
+    cpus: Math.min(need.cpus, Math.max(0, t.cpus - u.cpus)),
+    mem: Math.min(need.mem, Math.max(0, t.mem - u.mem)),
+    disk: Math.min(need.disk, Math.max(0, t.disk - u.disk - pool.volumeDisk)),
+    gpus: Math.min(need.gpus, Math.max(0, t.gpus - u.gpus)),
+    ports: Math.min(need.ports, Math.max(0, t.ports - u.ports)),
+  };
+  if (take.cpus + take.mem + take.disk + take.gpus + take.ports <= EPS) return [];
+  pool.used = { cpus: u.cpus + take.cpus, mem: u.mem + take.mem, disk: u.disk + take.disk, gpus: u.gpus + take.gpus, ports: u.ports + take.ports };
+  return [{ role: '*', resources: take, ports: NO_RANGES }];
 }
 
 export function release(agent: SimAgent, allocations: readonly Allocation[]): void {

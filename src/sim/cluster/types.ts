@@ -213,6 +213,9 @@ export interface SimApp {
   /** Batch: instances that finished. */
   completed: number;
   queue?: LaunchQueueState;
+  /** Its tasks' name and the start of their ids, made once (the id never changes). */
+  readonly taskName: string;
+  readonly taskIdPrefix: string;
 }
 
 export interface SimFramework {

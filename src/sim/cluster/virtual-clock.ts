@@ -5,10 +5,20 @@ export interface TimerHandle {
   readonly at: number;
 }
 
-interface Timer {
-  readonly id: number;
-  readonly at: number;
-  readonly fn: () => void;
+/**
+ * A timer is its own handle: cancelling marks it (no set of cancelled ids to look up per timer
+ * run, nor one that grows with every handle cleared after its timer ran: a finished task clears
+ * the timer that just ended it).
+ */
+class Timer implements TimerHandle {
+  /** 0 pending, 1 cancelled while in the heap, 2 ran or dropped. */
+  state = 0;
+
+  constructor(
+    readonly id: number,
+    readonly at: number,
+    readonly fn: () => void,
+  ) {}
 }
 
 /**
@@ -21,7 +31,8 @@ export class VirtualClock implements Clock {
   #now: number;
   #seq = 0;
   readonly #heap: Timer[] = [];
-  readonly #cancelled = new Set<number>();
+  /** Cancelled timers still in the heap. */
+  #cancelled = 0;
 
   constructor(startMs = Date.UTC(2026, 0, 1)) {
     this.#now = startMs;
@@ -33,13 +44,16 @@ export class VirtualClock implements Clock {
 
   /** Runs `fn` once `delayMs` of virtual time have passed (0 means at the next advance). */
   setTimer(delayMs: number, fn: () => void): TimerHandle {
-    const timer: Timer = { id: ++this.#seq, at: this.#now + Math.max(0, delayMs), fn };
+    const timer = new Timer(++this.#seq, this.#now + Math.max(0, delayMs), fn);
     this.#push(timer);
-    return { id: timer.id, at: timer.at };
+    return timer;
   }
 
   clearTimer(handle: TimerHandle | undefined): void {
-    if (handle) this.#cancelled.add(handle.id);
+    if (handle instanceof Timer && handle.state === 0) {
+      handle.state = 1;
+      this.#cancelled++;
+    }
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -65,7 +79,7 @@ export class VirtualClock implements Clock {
   }
 
   get pendingTimers(): number {
-    return this.#heap.length - this.#cancelled.size;
+    return this.#heap.length - this.#cancelled;
   }
 
   /** Moves time forward by `ms`, running due timers synchronously. Returns how many ran. */
@@ -80,6 +94,7 @@ export class VirtualClock implements Clock {
       const head = this.#heap[0];
       if (!head || head.at > target) break;
       this.#pop();
+      head.state = 2;
       if (head.at > this.#now) this.#now = head.at;
       head.fn();
       ran++;
@@ -110,8 +125,9 @@ export class VirtualClock implements Clock {
   #dropCancelledHead(): void {
     while (this.#heap.length > 0) {
       const head = this.#heap[0];
-      if (!head || !this.#cancelled.has(head.id)) return;
-      this.#cancelled.delete(head.id);
+      if (!head || head.state !== 1) return;
+      head.state = 2;
+      this.#cancelled--;
       this.#pop();
     }
   }

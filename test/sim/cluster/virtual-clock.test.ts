@@ -42,6 +42,22 @@ describe('VirtualClock', () => {
     expect(woke).toBe(1510);
   });
 
+  it('counts pending timers, whatever handles are cleared after their timer ran', () => {
+    const clock = new VirtualClock(0);
+    const ran = clock.setTimer(1, () => undefined);
+    const cancelled = clock.setTimer(5, () => undefined);
+    clock.setTimer(10, () => undefined);
+    expect(clock.pendingTimers).toBe(3);
+    clock.advance(2);
+    // A finished task clears the timer that just ended it: nothing pending changes.
+    clock.clearTimer(ran);
+    clock.clearTimer(cancelled);
+    clock.clearTimer(cancelled);
+    expect(clock.pendingTimers).toBe(1);
+    expect(clock.advance(20)).toBe(1);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
   it('lets async loops driven by sleep make progress in order', async () => {
     const clock = new VirtualClock(0);
     const ticks: number[] = [];
