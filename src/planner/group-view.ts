@@ -120,8 +120,12 @@ function buildView(snapshot: ClusterSnapshot, config: GroupConfig): GroupView {
     if ((f & DRAINING) !== 0) drained++;
   }
   // One pass over the group's columns (thousands of agents, every cycle), each list in the snapshot's order.
-  const agents = new Array<Agent>(members);
-  const capacity = new Array<Agent>(capable);
+  // A list equal to one already made is that list (lists are read-only): the usual single group of
+  // active agents makes one list, not three of 50,000 per cycle for the collector.
+  const everyAgent = members === cols.size;
+  const agents = everyAgent ? all : new Array<Agent>(members);
+  const everyMember = capable === members;
+  const capacity = everyMember ? agents : new Array<Agent>(capable);
   const draining = new Array<Agent>(drained);
   // Capacity sums added in the same order as `sum` (model/resources.ts) would, without an object per agent.
   let tc = 0, tm = 0, td = 0, tg = 0, tp = 0;
@@ -143,7 +147,8 @@ function buildView(snapshot: ClusterSnapshot, config: GroupConfig): GroupView {
     if ((f & MEMBER) === 0) continue;
     const a = all[p] as Agent;
     memberFlags[na] = f;
-    agents[na++] = a;
+    if (!everyAgent) (agents as Agent[])[na] = a;
+    na++;
     const at = p * WIDTH;
     shapes.add(T, at, a);
     if (domainAt < 0 && (f & HAS_DOMAIN) !== 0) domainAt = p;
@@ -153,7 +158,8 @@ function buildView(snapshot: ClusterSnapshot, config: GroupConfig): GroupView {
       const reserved = (f & RESERVED) !== 0;
       roomCpus[block] = Math.max(roomCpus[block] as number, reserved ? Infinity : Math.max((T[at] as number) - (U[at] as number), 0));
       roomMem[block] = Math.max(roomMem[block] as number, reserved ? Infinity : Math.max((T[at + 1] as number) - (U[at + 1] as number), 0));
-      capacity[nc++] = a;
+      if (!everyMember) (capacity as Agent[])[nc] = a;
+      nc++;
       tc += T[at] as number; tm += T[at + 1] as number; td += T[at + 2] as number; tg += T[at + 3] as number; tp += T[at + 4] as number;
       uc += U[at] as number; um += U[at + 1] as number; ud += U[at + 2] as number; ug += U[at + 3] as number; up += U[at + 4] as number;
     }
@@ -171,9 +177,11 @@ function buildView(snapshot: ClusterSnapshot, config: GroupConfig): GroupView {
   const matching = memo.match(agents, index);
   let backed = 0;
   for (let n = 0; n < members; n++) if (((memberFlags[n] as number) & CAPACITY) !== 0 && matching.instanceAt(n) !== undefined) backed++;
-  const registered = new Array<Agent>(backed);
-  for (let n = 0, k = 0; n < members; n++) {
-    if (((memberFlags[n] as number) & CAPACITY) !== 0 && matching.instanceAt(n) !== undefined) registered[k++] = agents[n] as Agent;
+  const registered = backed === capable ? capacity : new Array<Agent>(backed);
+  if (registered !== capacity) {
+    for (let n = 0, k = 0; n < members; n++) {
+      if (((memberFlags[n] as number) & CAPACITY) !== 0 && matching.instanceAt(n) !== undefined) (registered as Agent[])[k++] = agents[n] as Agent;
+    }
   }
   // Machines in maintenance, found by their instance (a DOWN agent has left the agent list).
   const ourDrains: MachineId[] = [];
