@@ -8,11 +8,22 @@
  *
  * A progress bar on a terminal; otherwise (nohup, CI) a line on stderr every 5 %.
  */
+import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { applyPolicy, NAMED_POLICIES } from '../src/sim/policies.js';
-import { replayTrace, scenarioConfig } from '../src/sim/replay/index.js';
-import { createProgress, formatReportTable } from '../src/sim/report/index.js';
-import { generateTrace } from '../src/sim/trace/index.js';
+
+// A replay makes millions of short-lived objects (tasks' statuses, agent models, events): with
+// V8's default 16 MB young generation, scavenges copied much of them and took ~15 % of a 1-day
+// run at 5,000 nodes; 64 MB cut the run's cpu ~8 %. The flag only takes at start: run again with it.
+const SEMI_SPACE = '--max-semi-space-size=64';
+if (!process.execArgv.some((a) => a.startsWith('--max-semi-space-size'))) {
+  const child = spawnSync(process.execPath, [...process.execArgv, SEMI_SPACE, ...process.argv.slice(1)], { stdio: 'inherit' });
+  process.exit(child.status ?? 1);
+}
+
+const { applyPolicy, NAMED_POLICIES } = await import('../src/sim/policies.js');
+const { replayTrace, scenarioConfig } = await import('../src/sim/replay/index.js');
+const { createProgress, formatReportTable } = await import('../src/sim/report/index.js');
+const { generateTrace } = await import('../src/sim/trace/index.js');
 
 const DAYS = Number(process.argv[2] ?? 7);
 const NODES = Number(process.argv[3] ?? 500);
