@@ -9,6 +9,7 @@ import { movingWork, removalCandidates, type Candidate, type Excluded } from '..
 import type { GroupMemory } from '../../src/planner/state.js';
 import { trackUnneeded } from '../../src/planner/unneeded.js';
 import { agent, config, snapshot } from '../support/builders.js';
+import { applyEdits, uniqueIds } from '../support/list-edits.js';
 
 /**
  * removalCandidates as it was written before it was kept from cycle to cycle: every capacity
@@ -70,20 +71,14 @@ describe('removal candidates kept from cycle to cycle', () => {
           let memory: GroupMemory = {};
           let now = 1_000_000;
           for (const { edits, seconds } of cycles) {
-            list = [...list];
-            for (const e of edits) {
-              const at = list.length === 0 ? 0 : e.at % list.length;
-              if (e.kind === 'replace' && list.length > 0) list[at] = make(e.s);
-              else if (e.kind === 'insert') list.splice(at, 0, make(e.s));
-              else if (e.kind === 'remove') list.splice(at, 1);
-              else if (list[at]) {
-                const id = (list[at] as Agent).id;
+            // 'relist': the agent's instance leaves the cloud's listing, or comes back.
+            list = uniqueIds(
+              applyEdits(list, edits, make, (a) => {
+                const id = a.id;
                 if (listed.has(id)) listed.delete(id);
                 else listed.add(id);
-              }
-            }
-            const seen = new Set<string>();
-            list = list.filter((a) => !seen.has(a.id) && seen.add(a.id));
+              }),
+            );
             now += seconds * 1000;
             const listing: Instance[] = [];
             for (const a of list) {

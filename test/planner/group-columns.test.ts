@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Agent } from '../../src/model/agent.js';
 import { viewGroup, type GroupView } from '../../src/planner/group-view.js';
 import { agent, config, snapshot } from '../support/builders.js';
+import { applyEdits } from '../support/list-edits.js';
 
 /** An agent as the model may list it: in or out of the group, busy or idle, draining, with a domain or not. */
 const spec = fc.record({
@@ -79,13 +80,7 @@ describe('group view from columns carried by object identity', () => {
         if (!group) throw new Error('no group');
         let list = initial.map(make);
         for (const edits of cycles) {
-          list = [...list];
-          for (const e of edits) {
-            const at = list.length === 0 ? 0 : e.at % list.length;
-            if (e.kind === 'replace' && list.length > 0) list[at] = make(e.s);
-            else if (e.kind === 'insert') list.splice(at, 0, make(e.s));
-            else if (e.kind === 'remove') list.splice(at, 1);
-          }
+          list = applyEdits(list, edits, make);
           const kept = viewGroup(snapshot(list, {}), group);
           const fresh = viewGroup(snapshot(list, {}), { ...group });
           expect(figures(kept)).toEqual(figures(fresh));

@@ -5,6 +5,7 @@ import { viewGroup } from '../../src/planner/group-view.js';
 import type { GroupMemory } from '../../src/planner/state.js';
 import { trackUnneeded } from '../../src/planner/unneeded.js';
 import { agent, config, snapshot } from '../support/builders.js';
+import { applyEdits, uniqueIds } from '../support/list-edits.js';
 
 const spec = fc.record({ id: fc.integer({ min: 0, max: 12 }), used: fc.constantFrom(0, 0.5, 1, 1.5) });
 
@@ -23,16 +24,7 @@ describe('trackUnneeded kept from what changed', () => {
           let plain: Record<string, number> = {};
           let now = 1_000_000;
           for (const edits of cycles) {
-            list = [...list];
-            for (const e of edits) {
-              const at = list.length === 0 ? 0 : e.at % list.length;
-              if (e.kind === 'replace' && list.length > 0) list[at] = make(e.s);
-              else if (e.kind === 'insert') list.splice(at, 0, make(e.s));
-              else if (e.kind === 'remove') list.splice(at, 1);
-            }
-            // Agent ids are unique in a list (Mesos never lists one twice).
-            const seen = new Set<string>();
-            list = list.filter((a) => !seen.has(a.id) && seen.add(a.id));
+            list = uniqueIds(applyEdits(list, edits, make));
             now += 60_000;
             const view = viewGroup(snapshot(list, {}), group);
             memory = trackUnneeded(memory, view, now);
