@@ -55,10 +55,18 @@ function exact(w: WindowInput): SimWindow {
   };
 }
 
+interface MachineEntry {
+  machine: MachineId;
+  mode: Mode;
+  window?: SimWindow;
+}
+
 export class MaintenanceBook {
   #windows: SimWindow[] = [];
   /** `Master::machines`: every machine an agent registered on or a schedule named, with its mode. */
-  readonly #machines = new Map<string, { machine: MachineId; mode: Mode; window?: SimWindow }>();
+  readonly #machines = new Map<string, MachineEntry>();
+  /** The machines not UP, in `#machines` order (made again whenever modes change, but DRAINING to DOWN). */
+  #notUp: MachineEntry[] = [];
   /** How many machines are DRAINING or DOWN: lets `modeOf` answer at once when none is (the scheduler asks per offer). */
   #inMaintenance = 0;
   #version = 0;
@@ -119,9 +127,10 @@ export class MaintenanceBook {
   }
 
   #recount(): void {
-    let n = 0;
-    for (const e of this.#machines.values()) if (e.mode !== 'UP') n++;
-    this.#inMaintenance = n;
+    const notUp: MachineEntry[] = [];
+    for (const e of this.#machines.values()) if (e.mode !== 'UP') notUp.push(e);
+    this.#notUp = notUp;
+    this.#inMaintenance = notUp.length;
   }
 
   /** http.cpp `_startMaintenance`: every machine must be known and DRAINING; they go DOWN. */
@@ -197,6 +206,7 @@ export class MaintenanceBook {
 
   /** Machines in a mode, as they were first named. */
   machines(mode: MachineMode): MachineId[] {
-    return [...this.#machines.values()].filter((e) => e.mode === mode).map((e) => e.machine);
+    // Only machines in maintenance can be in a mode: not every machine ever known (the observer asks every cycle).
+    return this.#notUp.filter((e) => e.mode === mode).map((e) => e.machine);
   }
 }

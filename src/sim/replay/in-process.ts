@@ -121,6 +121,9 @@ export function simPendingSource(cluster: SimCluster): PendingSource {
  * starting now (DRAINING), machine down, machine up and out of our windows.
  */
 export class SimDrainer implements Drainer {
+  /** The last view read and the maintenance book's version it was read at: the observer reads every cycle. */
+  #view: { version: number; view: MaintenanceView } | undefined;
+
   constructor(
     private readonly cluster: SimCluster,
     private readonly onChange: () => void = () => undefined,
@@ -128,7 +131,9 @@ export class SimDrainer implements Drainer {
   ) {}
 
   async read(): Promise<MaintenanceView> {
-    return {
+    const version = this.cluster.maintenance.version;
+    if (this.#view?.version === version) return this.#view.view;
+    const view: MaintenanceView = {
       windows: this.cluster.maintenance.windows.map((w) => ({
         machines: w.machines,
         startNs: w.startNs.toString(),
@@ -136,6 +141,8 @@ export class SimDrainer implements Drainer {
       })),
       down: this.cluster.maintenance.machines('DOWN'),
     };
+    this.#view = { version, view };
+    return view;
   }
 
   async start(machine: MachineId, now: number): Promise<void> {
