@@ -4,7 +4,8 @@ import { alignByIdentity } from '../util/identity-diff.js';
 import { of as factsOf, loadOf, machineOfAgent, movingCount, protectionOf } from './agent-facts.js';
 import type { GroupView } from './group-view.js';
 import type { Candidate, CandidateSearch, Excluded } from './scale-down.js';
-import type { GroupMemory } from './state.js';
+import type { GroupMemory, SinceMap } from './state.js';
+import { unneededBase } from './unneeded.js';
 
 /** What is known of an agent's position before the clock is read. */
 const OUT = 0; // not capacity
@@ -37,6 +38,9 @@ export class CandidateMemo {
   #rank: Int32Array = new Int32Array(0);
   #order: readonly Candidate[] = [];
   #spare: Buffers = alloc(0);
+  /** Each position's unneeded time as read from `#sinceMap` (UNREAD: not read; ABSENT: none). */
+  #since: Float64Array = new Float64Array(0);
+  #sinceMap: SinceMap | undefined;
   #kept: Int32Array = new Int32Array(0);
 
   constructor(private readonly protectedFrameworks: readonly string[]) {}
@@ -46,10 +50,11 @@ export class CandidateMemo {
     const size = agents.length;
     // Last cycle's arrays are read while this cycle's are written: two sets, swapped (no 50,000-long arrays made per cycle).
     const b = fit(this.#spare, size);
-    const { instances, kind, cands, excl, rank } = b;
+    const { instances, kind, cands, excl, rank, since } = b;
     const fresh = (n: number): void => {
       instances[n] = matching.instanceAt(n);
       rank[n] = -1;
+      since[n] = UNREAD;
       this.#derive(view, n, kind, cands, excl);
     };
     alignByIdentity(this.#agents, agents, {
@@ -67,15 +72,21 @@ export class CandidateMemo {
           cands[n] = this.#candidates[m];
           excl[n] = this.#excluded[m];
           rank[n] = this.#rank[m] as number;
+          since[n] = this.#since[m] as number;
         }
       },
       fresh,
     });
 
-    // The clock's part, in the agents' order.
+    // The clock's part, in the agents' order. An agent object kept from last cycle has the same
+    // unneeded time as then when this cycle's map was made from last cycle's looking only at new
+    // objects (planner/unneeded.ts): read from the map only for the others (a look-up in a
+    // 50,000-entry persistent map hashes the agent id each time).
     const { unneededTime } = view.config.scaleDown;
+    const map = memory.unneededSince;
+    const kept = map !== undefined && (map === this.#sinceMap || unneededBase(map) === this.#sinceMap);
     const excluded: Excluded[] = [];
-    const kept = this.#keptBuffer(this.#order.length);
+    const keptAt = this.#keptBuffer(this.#order.length);
     const added: number[] = [];
     for (let n = 0; n < size; n++) {
       const k = kind[n] as number;
@@ -90,23 +101,28 @@ export class CandidateMemo {
         continue;
       }
       if (unneededTime > 0) {
-        const since = memory.unneededSince?.get(agent.id);
-        if (since === undefined || now - since < unneededTime * 1000) {
-          const forS = since === undefined ? 0 : Math.round((now - since) / 1000);
+        let at = since[n] as number;
+        if (!kept || Number.isNaN(at)) {
+          at = map?.get(agent.id) ?? ABSENT;
+          since[n] = at;
+        }
+        const unneededFrom = at === ABSENT ? undefined : at;
+        if (unneededFrom === undefined || now - unneededFrom < unneededTime * 1000) {
+          const forS = unneededFrom === undefined ? 0 : Math.round((now - unneededFrom) / 1000);
           excluded.push({ agent, why: `unneeded for ${forS} s of ${unneededTime} s` });
           rank[n] = -1;
           continue;
         }
       }
       const r = rank[n] as number;
-      if (r >= 0 && this.#order[r] === cands[n]) kept[r] = n;
+      if (r >= 0 && this.#order[r] === cands[n]) keptAt[r] = n;
       else added.push(n);
     }
 
     // Last cycle's order, less what left it, with the new candidates merged in.
     let olds = 0;
-    for (let r = 0; r < this.#order.length; r++) if ((kept[r] as number) >= 0) kept[olds++] = kept[r] as number;
-    const old = kept.subarray(0, olds);
+    for (let r = 0; r < this.#order.length; r++) if ((keptAt[r] as number) >= 0) keptAt[olds++] = keptAt[r] as number;
+    const old = keptAt.subarray(0, olds);
     added.sort((x, y) => byRemovalOrder(cands[x] as Candidate, cands[y] as Candidate));
     const order: Candidate[] = new Array<Candidate>(olds + added.length);
     let placed = 0;
@@ -130,7 +146,10 @@ export class CandidateMemo {
     }
     for (; i < old.length; i++) place(old[i] as number);
 
-    this.#spare = { instances: this.#instances, kind: this.#kind, cands: this.#candidates, excl: this.#excluded, rank: this.#rank };
+    this.#spare = { instances: this.#instances, kind: this.#kind, cands: this.#candidates, excl: this.#excluded, rank: this.#rank, since: this.#since };
+    this.#since = since;
+    // Only a cycle that read the clock's part has every candidate's time from `map`.
+    this.#sinceMap = unneededTime > 0 ? map : undefined;
     this.#agents = agents;
     this.#instances = instances;
     this.#kind = kind;
@@ -188,10 +207,14 @@ interface Buffers {
   readonly cands: (Candidate | undefined)[];
   readonly excl: (Excluded | undefined)[];
   readonly rank: Int32Array;
+  readonly since: Float64Array;
 }
 
+const UNREAD = Number.NaN;
+const ABSENT = Number.NEGATIVE_INFINITY;
+
 function alloc(size: number): Buffers {
-  return { instances: new Array<Instance | undefined>(size), kind: new Uint8Array(size), cands: new Array<Candidate | undefined>(size), excl: new Array<Excluded | undefined>(size), rank: new Int32Array(size) };
+  return { instances: new Array<Instance | undefined>(size), kind: new Uint8Array(size), cands: new Array<Candidate | undefined>(size), excl: new Array<Excluded | undefined>(size), rank: new Int32Array(size), since: new Float64Array(size) };
 }
 
 /** Buffers for at least `size` positions (only the first `size` are used): the spare set when long enough. */

@@ -8,8 +8,19 @@ import type { GroupMemory, SinceMap } from './state.js';
 
 const EMPTY: SinceMap = ImmutableMap<string, number>();
 
-/** The capacity list, limit and resources each map was made for: the next cycle only looks at what changed. */
-const madeFrom = new WeakMap<SinceMap, { readonly capacity: readonly Agent[]; readonly limit: number; readonly resources: readonly TrackedResource[] }>();
+/**
+ * The capacity list, limit and resources each map was made for (the next cycle only looks at what
+ * changed), and the map it was made from when only new agent objects were looked at.
+ */
+const madeFrom = new WeakMap<SinceMap, { readonly capacity: readonly Agent[]; readonly limit: number; readonly resources: readonly TrackedResource[]; readonly base?: SinceMap }>();
+
+/**
+ * The map `map` was made from by looking only at new agent objects: every agent object kept from
+ * the list `base` was made for has the same entry in both. Undefined when made afresh.
+ */
+export function unneededBase(map: SinceMap): SinceMap | undefined {
+  return madeFrom.get(map)?.base;
+}
 
 /**
  * Remembers since when each capacity agent has been under the scale-down
@@ -27,7 +38,8 @@ export function trackUnneeded(memory: GroupMemory, view: GroupView, now: number)
   const from = madeFrom.get(before);
   const under = (a: Agent): boolean => loadOf(a, resources) < limit;
   let next: SinceMap;
-  if (from && from.limit === limit && from.resources === resources) {
+  const incremental = from !== undefined && from.limit === limit && from.resources === resources;
+  if (incremental) {
     next = before.withMutations((m) => {
       const fresh: Agent[] = [];
       const capacity = view.capacity;
@@ -47,6 +59,7 @@ export function trackUnneeded(memory: GroupMemory, view: GroupView, now: number)
       for (const a of view.capacity) if (under(a)) m.set(a.id, before.get(a.id) ?? now);
     });
   }
-  madeFrom.set(next, { capacity: view.capacity, limit, resources });
+  // (withMutations hands back `before` itself when nothing changed: then it is its own base.)
+  madeFrom.set(next, { capacity: view.capacity, limit, resources, ...(incremental ? { base: next === before ? (from.base ?? before) : before } : {}) });
   return { ...memory, unneededSince: next };
 }
