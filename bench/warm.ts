@@ -8,7 +8,9 @@
  *      and Marathon's queue with app constraints, all in memory);
  *   3. the pure `step` the controller runs on it (src/controller/controller.ts `runCycle`), with
  *      threshold + pending policies, its state carried from cycle to cycle.
- * Two cases, each checked every cycle to reach its path (the bench fails otherwise):
+ * The cycles' clock moves 60 s a cycle (the service's timer), so agents become unneeded after
+ * scaleDown.unneededTime (300 s) as in the service; agent ids are as long as a real master's.
+ * Two cases, each checked every cycle after the warm-up to reach its path (the bench fails otherwise):
  *   scale-up   agents 90% busy and 40 waiting instances that fit no agent: the group grows;
  *   scale-down agents 17.5% busy, nothing waiting: removal candidates searched, their tasks re-placed
  *              in simulation, removals chosen.
@@ -67,6 +69,8 @@ function templates(): { agent: Json; task: Json; frameworks: Json[] } {
 const scalar = (name: string, value: number): Json => ({ name, type: 'SCALAR', scalar: { value }, role: '*' });
 const ipOf = (i: number): string => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
 const hostOf = (i: number): string => `agent-${i}.cluster`;
+/** Agent ids as a master makes them: its own id, then S and a serial (ids longer than 16 characters, as real ones are). */
+const agentIdOf = (i: number): string => `9a3c5e1d-7b2f-4c8a-b6e4-0d1f2a3b4c5d-S${i}`;
 const uuid = (n: number): string => `${n.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
 /** Marathon task ids name their app (`svc_app7.<uuid>` is /svc/app7: src/mesos/tasks.ts). */
 const appOf = (k: number): string => `/svc/app${k % APPS}`;
@@ -79,20 +83,22 @@ function run(n: number, kind: Kind, cycles: number, newPerCycle: number, warmup:
   const cpusEach = kind === 'scale-up' ? 0.72 : 0.14;
   const agentJson = (i: number, busy: boolean): Json => ({
     ...t.agent,
-    agent_info: { ...(t.agent['agent_info'] as Json), id: { value: `S${i}` }, hostname: hostOf(i) },
+    agent_info: { ...(t.agent['agent_info'] as Json), id: { value: agentIdOf(i) }, hostname: hostOf(i) },
     pid: `slave(1)@${ipOf(i)}:5051`,
     allocated_resources: busy ? [scalar('cpus', cpusEach * PER_AGENT), scalar('mem', 256 * PER_AGENT)] : [],
   });
   const taskJson = (i: number, id: string, cpus: number, state: string): Json => ({
     ...t.task,
     task_id: { value: id },
-    agent_id: { value: `S${i}` },
+    agent_id: { value: agentIdOf(i) },
     state,
     resources: [scalar('cpus', cpus), scalar('mem', 256)],
   });
 
   // Set-up: the SUBSCRIBED state through the model's own builder (what the streamed reader feeds it).
   const t0 = performance.now();
+  /** The cycles' clock (a minute per cycle), read by Marathon's queue stamp too. */
+  const clock = { now: Date.now() };
   const builder = new StateBuilder();
   t.frameworks.forEach((f, i) => builder.addFramework(f, i));
   for (let i = 0; i < n; i++) {
@@ -140,11 +146,13 @@ function run(n: number, kind: Kind, cycles: number, newPerCycle: number, warmup:
   const observer = new LiveObserver({
     agents: streamed,
     bindings: new Map([['pool', { provider, ref: { name: 'pool', target: {} } }]]),
-    pending: { getQueue: () => Promise.resolve(ok({ pending: waiting, from: 'bench', readAt: Date.now(), appConstraints })) },
+    pending: { getQueue: () => Promise.resolve(ok({ pending: waiting, from: 'bench', readAt: clock.now, appConstraints })) },
     logger: createLogger('silent'),
   });
   const config: Config = validateConfig({
     mesos: { masters: ['http://127.0.0.1:5050'] },
+    // The model's read stamp is the wall clock while the cycles' clock moves a minute a cycle: not judged stale.
+    staleAfter: 86_400,
     maxTotalNodes: 200_000,
     drain: false,
     groups: [
@@ -155,7 +163,7 @@ function run(n: number, kind: Kind, cycles: number, newPerCycle: number, warmup:
         max: 100_000,
         scaleDownStep: 10,
         policies: ['threshold', 'pending'],
-        scaleDown: { unneededTime: 0, delayAfterAdd: 0, maxParallel: 10 },
+        scaleDown: { unneededTime: 300, delayAfterAdd: 0, maxParallel: 10 },
         provider: { kind: 'simulated' },
       },
     ],
@@ -178,6 +186,7 @@ function run(n: number, kind: Kind, cycles: number, newPerCycle: number, warmup:
     const times = { total: [] as number[], events: [] as number[], observe: [] as number[], step: [] as number[] };
     let events = 0;
     let warmupMax = 0;
+    const t1 = Date.now();
     for (let c = 0; c < warmup + cycles; c++) {
       // The batch, as text the master sends (the service parses each record as it arrives).
       const texts: string[] = [];
@@ -193,7 +202,7 @@ function run(n: number, kind: Kind, cycles: number, newPerCycle: number, warmup:
       for (const p of previous) texts.push(JSON.stringify(updated(p.i, p.id, 'TASK_FINISHED')));
       const joined = nextAgent++;
       texts.push(JSON.stringify({ type: 'AGENT_ADDED', agent_added: { agent: agentJson(joined, false) } }));
-      if (lastJoined !== undefined) texts.push(JSON.stringify({ type: 'AGENT_REMOVED', agent_removed: { agent_id: { value: `S${lastJoined}` } } }));
+      if (lastJoined !== undefined) texts.push(JSON.stringify({ type: 'AGENT_REMOVED', agent_removed: { agent_id: { value: agentIdOf(lastJoined) } } }));
       previous = started;
 
       const s = performance.now();
@@ -209,7 +218,9 @@ function run(n: number, kind: Kind, cycles: number, newPerCycle: number, warmup:
       if (lastJoined !== undefined) instances.delete(lastJoined);
       lastJoined = joined;
       const e2 = performance.now();
-      const now = Date.now();
+      // The service's 60 s timer: agents become unneeded after scaleDown.unneededTime as they would.
+      const now = t1 + c * 60_000;
+      clock.now = now;
       const observed = await observer.observe(now);
       if (!observed.ok) throw new Error(observed.error.message);
       const o = performance.now();
@@ -228,10 +239,10 @@ function run(n: number, kind: Kind, cycles: number, newPerCycle: number, warmup:
       if (streamed.status().gaps > 0) throw new Error('the model found a gap in the bench events');
       if (observed.value.agents.length !== n + 1) throw new Error(`cycle ${c}: ${observed.value.agents.length} agents, expected ${n + 1}`);
       // The label must be true: each case reaches its own path, every cycle.
-      if (kind === 'scale-up' && !(g?.direction === 'up' && plan.moves?.some((m) => m.kind === 'set-size' && m.to > m.from))) {
+      if (c >= warmup && kind === 'scale-up' && !(g?.direction === 'up' && plan.moves?.some((m) => m.kind === 'set-size' && m.to > m.from))) {
         throw new Error(`scale-up case planned ${g?.direction}: ${g?.reasons.join('; ')}`);
       }
-      if (kind === 'scale-down' && !(g?.direction === 'down' && g.removals.length > 0)) throw new Error(`scale-down case planned ${g?.direction}: ${g?.reasons.join('; ')}`);
+      if (c >= warmup && kind === 'scale-down' && !(g?.direction === 'down' && g.removals.length > 0)) throw new Error(`scale-down case planned ${g?.direction}: ${g?.reasons.join('; ')}`);
     }
     await streamed.stop();
     const q = (xs: number[]) => ({ p50: nearestRank(xs, 50), p95: nearestRank(xs, 95), p99: nearestRank(xs, 99), max: Math.max(...xs) });
@@ -251,7 +262,7 @@ function run(n: number, kind: Kind, cycles: number, newPerCycle: number, warmup:
   }
 
   function updated(i: number, id: string, state: string): Json {
-    return { type: 'TASK_UPDATED', task_updated: { framework_id: { value: frameworkId }, state, status: { task_id: { value: id }, agent_id: { value: `S${i}` }, state, timestamp: Date.now() / 1000 } } };
+    return { type: 'TASK_UPDATED', task_updated: { framework_id: { value: frameworkId }, state, status: { task_id: { value: id }, agent_id: { value: agentIdOf(i) }, state, timestamp: Date.now() / 1000 } } };
   }
 }
 
