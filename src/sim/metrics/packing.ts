@@ -138,10 +138,13 @@ class OpenBins {
     return true;
   }
 
-  /** First open node (lowest index) with room for `need`, or -1: a left-first walk that skips subtrees. */
-  firstFit(need: Float64Array): number {
-    if (this.count === 0) return -1;
-    let n = 1;
+  /**
+   * First open node at or after `from` with room for `need`, or -1: a left-first walk that skips
+   * subtrees (from the root, or from the leaf `from` rightwards, subtree by subtree).
+   */
+  firstFit(need: Float64Array, from = 0): number {
+    if (from >= this.count) return -1;
+    let n = from === 0 ? 1 : this.leaves + from;
     for (;;) {
       if (this.fitsAt(n, need)) {
         if (n >= this.leaves) return n - this.leaves < this.count ? n - this.leaves : -1;
@@ -189,8 +192,12 @@ export class FfdPacker {
         unfit += remaining;
         continue;
       }
+      // Nodes before the last one taken had no room for this size, and placing only takes room:
+      // the next search starts after it (from the root it walked down, again and again, into
+      // subtrees whose largest cpus and largest mem sit in different nodes).
+      let from = 0;
       while (remaining > 0) {
-        const bin = bins.firstFit(size);
+        const bin = bins.firstFit(size, from);
         if (bin < 0) break;
         bins.read(bin, scratch);
         const k = howMany(scratch, 0, size, remaining);
@@ -198,6 +205,8 @@ export class FfdPacker {
         for (let d = 0; d < D; d++) scratch[d] = (scratch[d] ?? 0) - k * (size[d] ?? 0);
         bins.set(bin, scratch);
         remaining -= k;
+        // Took all that fit: the node has no room for another.
+        from = bin + 1;
       }
       if (remaining <= 0) continue;
       // The rest goes to new nodes: full ones in one go, then one holding what is left.
