@@ -133,7 +133,7 @@ export async function replayTrace(o: ReplayOptions): Promise<ReplayResult> {
       if (cycles % 256 === 0) await new Promise((r) => setImmediate(r));
     }
   }
-  feeder.scheduleUntil(endMs - 1);
+  feeder.scheduleBefore(endMs);
   clock.advanceTo(origin + endMs);
   const tasks = feeder.records();
 

@@ -47,10 +47,23 @@ export class TraceFeeder {
 
   /** Sets timers for every task submitted at or before trace time `t` not yet scheduled. */
   scheduleUntil(t: number): void {
+    this.#schedule((submitAt) => submitAt <= t);
+  }
+
+  /**
+   * Sets timers for every task submitted before trace time `end` (the run's end): trace times
+   * need not be whole milliseconds (Google's are microseconds), so "at or before end - 1" would
+   * leave out a task of the run's last millisecond that the oracle counts.
+   */
+  scheduleBefore(end: number): void {
+    this.#schedule((submitAt) => submitAt < end);
+  }
+
+  #schedule(due: (submitAt: number) => boolean): void {
     const clock = this.cluster.clock;
     for (; this.#next < this.#tasks.length; this.#next++) {
       const task = this.#tasks[this.#next];
-      if (!task || task.submitAt > t) break;
+      if (!task || !due(task.submitAt)) break;
       const index = this.#next;
       clock.setTimer(this.origin + task.submitAt - clock.now(), () => this.#submit(task, index));
     }

@@ -82,6 +82,15 @@ const small = (seed: number): TraceTask[] => generateTrace({ seed, days: 1, targ
 const smallBase = (): Config => scenarioConfig([{ name: 'agents', cpus: 16, mem: 65536, min: 3, max: 40 }]);
 
 describe('replay of generated traces', () => {
+  it('submits a task of the last millisecond of the run, whose trace time is not whole milliseconds (Google 2011 counts microseconds)', async () => {
+    const config = scenarioConfig([{ name: 'fixed', cpus: 4, mem: 8192, min: 1, max: 1 }]);
+    // A task half a millisecond before the end: inside the run (the oracle counts it), so it is submitted.
+    const trace = [task('early', 0, 60, 1), { ...task('last', 0, 60, 1), submitAt: 2 * HOUR - 0.5 }];
+    const r = await replayTrace({ trace, config: policy('original', config), policy: 'original', endMs: 2 * HOUR });
+    expect(r.submitted).toBe(2);
+    expect(r.tasks.map((t) => t.id).sort()).toEqual(['early', 'last']);
+  });
+
   it('gives the same report for the same trace and seed', async () => {
     const trace = small(5);
     const run = async (): Promise<string> => reportsToJson([(await replayTrace({ trace, config: policy('demand-aware', smallBase()), policy: 'demand-aware', endMs: 12 * HOUR, seed: 9, initial: { agents: 6 } })).report]);
