@@ -57,9 +57,9 @@ export interface ClusterOptions {
   /** Terminal tasks kept for GET_TASKS completed_tasks. */
   readonly completedTaskHistory?: number;
   /**
-   * False: a constrained app's instances each ask the placement module about every agent, as
-   * Marathon does, instead of keeping the reasons that cannot have changed (the same results;
-   * the tests' reference). Default true.
+   * False: every scan asks again about every agent, as Marathon does (a constrained app's every
+   * instance, every failed app of a size already asked while nothing changed), instead of keeping
+   * the answers that cannot have changed (the same results; the tests' reference). Default true.
    */
   readonly keepScans?: boolean;
 }
@@ -130,6 +130,12 @@ export class SimCluster {
   /** `#countScans`' buffers: each agent's refusal code, then where each decline sits. */
   #codes = new Uint8Array(0);
   #declinedAt = new Int32Array(0);
+  /** `#countScans`' answers for apps that took nothing, by size, valid while the offer index's version and list stand. */
+  #failedScans: { version: number; agents: readonly SimAgent[] | undefined; byKey: Map<string, { tally: Int32Array; notes: readonly { k: number; code: number }[] }> } = {
+    version: -1,
+    agents: undefined,
+    byKey: new Map(),
+  };
   /** `#placeConstrainedKept`'s refusal code per agent position. */
   #scanCodes = new Uint8Array(0);
 
@@ -777,12 +783,34 @@ export class SimCluster {
     }
     const codes = this.#codes;
     const at = this.#declinedAt;
-    list.refusalCodes(placementOf(app), codes);
+    const placement = placementOf(app);
+    // An app that took nothing, asked over the whole index: another of the same size asked while
+    // nothing changed gets the same answers (a full queue fails app after app of a few sizes).
+    const memoKey = this.#keepScans && taken.length === 0 && list === this.#offers ? `${placement.need.join(',')}|${placement.gpuScheduling}|${placement.fixedPorts.join(',')}|${placement.acceptedRoles.join(',')}` : undefined;
+    if (memoKey !== undefined) {
+      if (this.#failedScans.version !== this.#offers.version || this.#failedScans.agents !== agents) this.#failedScans = { version: this.#offers.version, agents, byKey: new Map() };
+      const memo = this.#failedScans.byKey.get(memoKey);
+      if (memo !== undefined) {
+        funnel.processed += n;
+        for (let r = 0; r < REJECT_REASONS.length; r++) funnel.declined[REJECT_REASONS[r] as RejectReason] += memo.tally[r + 1] as number;
+        for (const d of memo.notes) {
+          const agent = agents[d.k] as SimAgent;
+          noteUnused(q, { agentId: agent.id, hostname: agent.hostname, reason: REJECT_REASONS[d.code - 1] as RejectReason, at: now });
+        }
+        return;
+      }
+    }
+    list.refusalCodes(placement, codes);
     // The declines in agent order: codes[0, m) and where each agent sits.
     let m = 0;
+    let asked = false;
     for (let k = 0; k < n; k++) {
       let code = codes[k] as number;
-      if (code === ASK_CODE) code = reasonCode(this.#reject(app, agents[k] as SimAgent, undefined, now));
+      if (code === ASK_CODE) {
+        // The module's answer may depend on more than the index knows (the time, a maintenance window).
+        asked = true;
+        code = reasonCode(this.#reject(app, agents[k] as SimAgent, undefined, now));
+      }
       if (code === 0) continue;
       codes[m] = code;
       at[m] = k;
@@ -806,11 +834,14 @@ export class SimCluster {
       const d = ends[j] as number;
       for (let i = d - 1; i >= Math.max(0, d - LAST_UNUSED_KEPT) && notes.length < LAST_UNUSED_KEPT; i--) notes.push(i);
     }
+    const kept: { k: number; code: number }[] = [];
     for (let i = notes.length - 1; i >= 0; i--) {
       const d = notes[i] as number;
       const agent = agents[at[d] as number] as SimAgent;
       noteUnused(q, { agentId: agent.id, hostname: agent.hostname, reason: REJECT_REASONS[(codes[d] as number) - 1] as RejectReason, at: now });
+      kept.push({ k: at[d] as number, code: codes[d] as number });
     }
+    if (memoKey !== undefined && !asked) this.#failedScans.byKey.set(memoKey, { tally, notes: kept });
   }
 
   /** `#reject` for the agent at `k` of `agents` and an app without constraints, from the list's numbers when they tell. */

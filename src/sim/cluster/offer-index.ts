@@ -52,6 +52,7 @@ export class OfferIndex {
   #maintenanceStale = true;
   /** Agents that joined, left, drained or came back since the list was made: placed or dropped at the next read. */
   readonly #moved = new Set<SimAgent>();
+  #version = 0;
 
   constructor(
     private readonly all: () => Iterable<SimAgent>,
@@ -66,17 +67,25 @@ export class OfferIndex {
    * registration order, `seq` ascending, as `all` gives them). Without an agent, the list is made anew.
    */
   membershipChanged(agent?: SimAgent): void {
+    this.#version++;
     if (agent === undefined) this.#stale = true;
     else if (!this.#stale) this.#moved.add(agent);
   }
 
   /** A maintenance schedule or machine mode changed. */
   maintenanceChanged(): void {
+    this.#version++;
     this.#maintenanceStale = true;
+  }
+
+  /** Moves whenever any answer of the index may have: while it stands, the same app gets the same refusals. */
+  get version(): number {
+    return this.#version;
   }
 
   /** The agent's free resources changed (a task took or gave back resources). */
   resourcesChanged(agent: SimAgent): void {
+    this.#version++;
     if (this.#stale) return;
     const k = this.#find(agent, this.#agents.length);
     if (this.#agents[k] === agent) this.#take(agent, k);
