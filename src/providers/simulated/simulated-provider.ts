@@ -66,6 +66,9 @@ interface GroupRuntime {
   live: number;
   /** `describe`'s list, kept until an instance is created, changes state or goes. */
   listed: readonly Instance[] | undefined;
+  /** The last list made and the instances it was made from (same order), to keep unchanged objects. */
+  lastListed: readonly Instance[];
+  lastSims: readonly SimInstance[];
 }
 
 /**
@@ -78,8 +81,6 @@ export class SimulatedProvider implements NodeGroupProvider {
   readonly faults: FaultInjector;
   readonly #cluster: SimCluster;
   readonly #groups = new Map<string, GroupRuntime>();
-  /** Each instance as `describe` lists it, the same object while its state holds (the planner matches by identity). */
-  readonly #described = new WeakMap<SimInstance, Instance>();
   #calls = 0;
 
   constructor(options: SimulatedProviderOptions) {
@@ -91,7 +92,7 @@ export class SimulatedProvider implements NodeGroupProvider {
   /** Adds a group; its `initial` instances register at once. */
   addGroup(spec: SimNodeGroupSpec): void {
     if (this.#groups.has(spec.name)) throw new Error(`node group ${spec.name} already exists`);
-    const rt: GroupRuntime = { spec, index: this.#groups.size, desired: 0, nextSeq: 0, instances: new Map(), live: 0, listed: undefined };
+    const rt: GroupRuntime = { spec, index: this.#groups.size, desired: 0, nextSeq: 0, instances: new Map(), live: 0, listed: undefined, lastListed: [], lastSims: [] };
     this.#groups.set(spec.name, rt);
     const initial = spec.initial ?? 0;
     for (let i = 0; i < initial; i++) this.#createInstance(rt, 0, false);
@@ -170,16 +171,22 @@ export class SimulatedProvider implements NodeGroupProvider {
 
   #listed(rt: GroupRuntime): readonly Instance[] {
     if (rt.listed !== undefined) return rt.listed;
+    // Instances list in creation order (seq ascending), as the last listing did less those gone:
+    // one walk along both keeps the object of every instance whose state held.
+    const last = rt.lastListed;
+    const lastSims = rt.lastSims;
     const out: Instance[] = [];
+    const sims: SimInstance[] = [];
+    let j = 0;
     for (const inst of rt.instances.values()) {
-      let m = this.#described.get(inst);
-      if (m === undefined || m.state !== inst.state) {
-        m = toInstance(inst);
-        this.#described.set(inst, m);
-      }
-      out.push(m);
+      while (j < lastSims.length && (lastSims[j] as SimInstance).seq < inst.seq) j++;
+      const kept = lastSims[j] === inst ? last[j] : undefined;
+      out.push(kept !== undefined && kept.state === inst.state ? kept : toInstance(inst));
+      sims.push(inst);
     }
     rt.listed = out;
+    rt.lastListed = out;
+    rt.lastSims = sims;
     return out;
   }
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { Instance } from '../../../src/model/node-group.js';
 import { SimulatedProvider } from '../../../src/providers/simulated/simulated-provider.js';
 import { CpuLedger } from '../../../src/sim/replay/cpu-ledger.js';
 import { ClusterSampler, sampleCluster } from '../../../src/sim/replay/sampler.js';
@@ -34,6 +35,7 @@ describe('ClusterSampler', () => {
         const sampler = new ClusterSampler(c, provider, ['g', 'none']);
         // Compacting at once: the sums must not move when empty slots go.
         const compacting = new CpuLedger(c, 0);
+        const described = new Map<string, Instance>();
         let apps = 0;
         for (const o of ops) {
           const agents = [...c.agents()];
@@ -90,6 +92,14 @@ describe('ClusterSampler', () => {
           expect(Object.is(got.supply, want.supply) && Object.is(got.demand, want.demand)).toBe(true);
           const sums = compacting.sums();
           expect(Object.is(sums.supply, want.supply)).toBe(true);
+          // The provider lists what it holds, keeping the objects of instances whose state held.
+          const listed = (await provider.describe(ref)).instances;
+          expect(listed).toEqual(provider.instances('g').map((i) => ({ id: i.id, hostname: i.hostname, privateIp: i.privateIp, state: i.state, createdAt: i.createdAt })));
+          for (const i of listed) {
+            const before = described.get(i.id);
+            if (before !== undefined && before.state === i.state) expect(i).toBe(before);
+            described.set(i.id, i);
+          }
         }
       }),
       { numRuns: 300 },
