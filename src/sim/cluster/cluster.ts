@@ -888,6 +888,7 @@ export class SimCluster {
       startedAt: undefined,
       endedAt: undefined,
       timer: undefined,
+      model: undefined,
     };
     agent.tasks.set(task.id, task);
     app.tasks.add(task.id);

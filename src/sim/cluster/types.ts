@@ -1,4 +1,5 @@
 import type { Constraint } from '../../model/pending.js';
+import type { Task } from '../../model/agent.js';
 import type { Resources } from '../../model/resources.js';
 import type { Range } from './ranges.js';
 import type { TimerHandle } from './virtual-clock.js';
@@ -129,6 +130,8 @@ export interface SimTask {
   readonly statuses: TaskStatusRecord[];
   readonly version: string;
   timer?: TimerHandle;
+  /** The task as the in-process observer last modelled it: kept on the task, reused while its state holds. */
+  model?: Task;
 }
 
 

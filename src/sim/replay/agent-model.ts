@@ -2,7 +2,7 @@ import { agentId, type Agent, type Task } from '../../model/agent.js';
 import type { Resources } from '../../model/resources.js';
 import type { SimCluster } from '../cluster/cluster.js';
 import { drainInfoOf, modelTask } from '../cluster/model-view.js';
-import type { SimAgent, SimTask } from '../cluster/types.js';
+import type { SimAgent } from '../cluster/types.js';
 
 type Fixed = Pick<Agent, 'id' | 'hostname' | 'ip' | 'port' | 'attributes' | 'reservedRoles' | 'persistentVolumes' | 'registeredAt' | 'version' | 'domain'>;
 
@@ -14,8 +14,6 @@ type Fixed = Pick<Agent, 'id' | 'hostname' | 'ip' | 'port' | 'attributes' | 'res
  */
 export class AgentModeler {
   readonly #fixed = new WeakMap<SimAgent, Fixed>();
-  /** Per agent, the tasks its last model was built from and their models, in the agent's task order. */
-  readonly #tasks = new WeakMap<SimAgent, { sims: SimTask[]; models: Task[] }>();
 
   constructor(private readonly cluster: SimCluster) {}
 
@@ -53,30 +51,17 @@ export class AgentModeler {
     };
   }
 
-  /**
-   * The agent's task models, reusing last time's for tasks whose state did not change. An
-   * agent's tasks keep their insertion order (a Map): today's list is last time's minus the
-   * ended, plus the new at the end, so one walk over both pairs them (no lookup per task).
-   */
+  /** The agent's task models, reusing each task's last model while its state holds (kept on the task). */
   #tasksOf(a: SimAgent): Task[] {
-    const last = this.#tasks.get(a);
-    const sims: SimTask[] = [];
     const models: Task[] = [];
-    let j = 0;
     for (const t of a.tasks.values()) {
-      let m: Task | undefined;
-      if (last !== undefined) {
-        while (j < last.sims.length && last.sims[j] !== t) j++;
-        if (j < last.sims.length) {
-          m = last.models[j] as Task;
-          j++;
-        }
+      let m = t.model;
+      if (m === undefined || m.state !== t.state) {
+        m = modelTask(t);
+        t.model = m;
       }
-      if (m === undefined || m.state !== t.state) m = modelTask(t);
-      sims.push(t);
       models.push(m);
     }
-    this.#tasks.set(a, { sims, models });
     return models;
   }
 
