@@ -5,7 +5,8 @@
  *      TASK_ADDED + TASK_UPDATED (RUNNING) for new tasks, TASK_UPDATED (FINISHED) for the previous
  *      cycle's, one AGENT_ADDED and one AGENT_REMOVED (an agent joining and the last one leaving);
  *   2. the snapshot the controller plans from (LiveObserver.observe over the model, the cloud group
- *      and Marathon's queue with app constraints, all in memory);
+ *      and Marathon's queue with app constraints, all in memory; the cloud's listing is made of new
+ *      objects each cycle, as a parsed cloud reply is, before the timed part);
  *   3. the pure `step` the controller runs on it (src/controller/controller.ts `runCycle`), with
  *      threshold + pending policies, its state carried from cycle to cycle.
  * The cycles' clock moves 60 s a cycle (the service's timer), so agents become unneeded after
@@ -127,12 +128,14 @@ function run(n: number, kind: Kind, cycles: number, newPerCycle: number, warmup:
     logger: createLogger('silent'),
   });
 
-  // The cloud group: one instance per agent, following the agents that come and go.
+  // The cloud group: one instance per agent, following the agents that come and go. A cloud's
+  // listing is parsed anew each read: new objects every cycle, made outside the timed part.
   const instances = new Map<number, Instance>();
   for (let i = 0; i < n; i++) instances.set(i, { id: `i-${i}`, hostname: hostOf(i), privateIp: ipOf(i), state: 'running' });
+  let listing: Instance[] = [];
   const provider: NodeGroupProvider = {
     kind: 'simulated',
-    describe: () => Promise.resolve({ desired: instances.size, instances: [...instances.values()] }),
+    describe: () => Promise.resolve({ desired: listing.length, instances: listing }),
     setDesiredSize: () => Promise.resolve(),
     deleteInstances: () => Promise.resolve(),
   };
@@ -217,6 +220,7 @@ function run(n: number, kind: Kind, cycles: number, newPerCycle: number, warmup:
       instances.set(joined, { id: `i-${joined}`, hostname: hostOf(joined), privateIp: ipOf(joined), state: 'running' });
       if (lastJoined !== undefined) instances.delete(lastJoined);
       lastJoined = joined;
+      listing = [...instances.values()].map((i) => ({ ...i }));
       const e2 = performance.now();
       // The service's 60 s timer: agents become unneeded after scaleDown.unneededTime as they would.
       const now = t1 + c * 60_000;

@@ -7,6 +7,7 @@ import { applyMaintenance } from '../mesos/maintenance.js';
 import type { MaintenanceView } from '../model/drain.js';
 import type { AgentSource, Drainer, ObserveError, Observer, PendingRead, PendingSource } from '../model/ports.js';
 import { ConstraintMarks } from './constraint-marks.js';
+import { InstanceIntern } from './instance-intern.js';
 
 export interface LiveObserverOptions {
   readonly agents: AgentSource;
@@ -21,6 +22,7 @@ export interface LiveObserverOptions {
 /** Reads Mesos, Marathon and every node group's cloud state into one snapshot. */
 export class LiveObserver implements Observer {
   readonly #marks = new ConstraintMarks();
+  readonly #intern = new InstanceIntern();
 
   constructor(private readonly o: LiveObserverOptions) {}
 
@@ -60,7 +62,7 @@ export class LiveObserver implements Observer {
     await Promise.all(
       [...this.o.bindings].map(async ([name, b]) => {
         try {
-          out[name] = await b.provider.describe(b.ref);
+          out[name] = this.#intern.intern(name, await b.provider.describe(b.ref));
         } catch (e) {
           this.o.onError?.('provider');
           this.o.logger.warn({ group: name, err: errorMessage(e) }, 'could not read node group from the cloud; holding it this cycle');

@@ -118,9 +118,9 @@ export class MatchingMemo implements Candidates {
           rec.obj = i;
           rec.at = n;
           // A new object, or one moved in the listing: its claimants must hand out this one, and an
-          // ambiguity naming it lists the instances in listing order.
+          // ambiguity naming it lists the instances in listing order (what each agent finds is the same).
           this.#dirty.add(rec);
-          this.#touch(rec.keys);
+          this.#touchAmbiguous(rec.keys);
         }
       }
       if (rec === undefined) {
@@ -386,6 +386,13 @@ export class MatchingMemo implements Candidates {
   /** Marks for a new look-up every agent that shares a key with an instance that came or went. */
   #touch(k: HostKeys): void {
     for (const key of agentKeysOf(k)) for (const id of this.#agentKeys.get(key) ?? []) this.#stale.add(id);
+  }
+
+  /** Marks for a new look-up the agents sharing a key that found several instances (their why lists them in order). */
+  #touchAmbiguous(k: HostKeys): void {
+    for (const key of agentKeysOf(k)) {
+      for (const id of this.#agentKeys.get(key) ?? []) if (this.#agents.get(id)?.found === 'many') this.#stale.add(id);
+    }
   }
 
   #addAgent(rec: AgentRec): void {
