@@ -38,16 +38,25 @@ export function trackUnneeded(memory: GroupMemory, view: GroupView, now: number)
   const from = madeFrom.get(before);
   const under = (a: Agent): boolean => loadOf(a, resources) < limit;
   let next: SinceMap;
-  const incremental = from !== undefined && from.limit === limit && from.resources === resources;
+  let incremental = from !== undefined && from.limit === limit && from.resources === resources;
+  const capacity = view.capacity;
+  const fresh: Agent[] = [];
+  const gone: Agent[] = [];
+  if (incremental && from) {
+    let kept = 0;
+    alignByIdentity(from.capacity, capacity, {
+      same: (_m, _n, count) => {
+        kept += count;
+      },
+      fresh: (n) => fresh.push(capacity[n] as Agent),
+      gone: (k) => gone.push(from.capacity[k] as Agent),
+    });
+    // Nothing kept (a source that reads every agent anew): one fresh map costs less than removing and re-adding each.
+    if (kept === 0 && capacity.length > 0) incremental = false;
+  }
   if (incremental) {
     next = before.withMutations((m) => {
-      const fresh: Agent[] = [];
-      const capacity = view.capacity;
-      alignByIdentity(from.capacity, capacity, {
-        same: () => {},
-        fresh: (n) => fresh.push(capacity[n] as Agent),
-        gone: (k) => m.delete((from.capacity[k] as Agent).id),
-      });
+      for (const a of gone) m.delete(a.id);
       // After every removal: an agent listed again as a new object keeps its time.
       for (const a of fresh) {
         if (under(a)) m.set(a.id, before.get(a.id) ?? now);
@@ -56,10 +65,10 @@ export function trackUnneeded(memory: GroupMemory, view: GroupView, now: number)
     });
   } else {
     next = EMPTY.withMutations((m) => {
-      for (const a of view.capacity) if (under(a)) m.set(a.id, before.get(a.id) ?? now);
+      for (const a of capacity) if (under(a)) m.set(a.id, before.get(a.id) ?? now);
     });
   }
   // (withMutations hands back `before` itself when nothing changed: then it is its own base.)
-  madeFrom.set(next, { capacity: view.capacity, limit, resources, ...(incremental ? { base: next === before ? (from.base ?? before) : before } : {}) });
+  madeFrom.set(next, { capacity, limit, resources, ...(incremental ? { base: next === before ? (from?.base ?? before) : before } : {}) });
   return { ...memory, unneededSince: next };
 }
