@@ -115,8 +115,8 @@ export class SimCluster {
   readonly #allocationIntervalMs: number;
   readonly #defaultStartupMs: number;
   #agentSeq = 0;
-  /** Moves whenever an agent registers or leaves (see `membershipVersion`). */
-  #membership = 0;
+  /** Agents that registered or left, in order: entry i moved `membershipVersion` from i to i + 1. */
+  readonly #membershipLog: SimAgent[] = [];
   #passTimer: ReturnType<VirtualClock['setTimer']> | undefined;
   /** Agents whose free capacity grew since the last pass: the only places a previously failed app may now fit. */
   readonly #grown = new Set<SimAgent>();
@@ -216,7 +216,7 @@ export class SimCluster {
       return agent;
     }
     this.#agents.set(agent.id, agent);
-    this.#membership++;
+    this.#membershipLog.push(agent);
     this.#offers.membershipChanged(agent);
     this.#byHostname.set(agent.hostname, agent);
     this.maintenance.noteMachine(machine);
@@ -233,7 +233,7 @@ export class SimCluster {
     for (const task of [...agent.tasks.values()]) this.#endTask(task, taskState);
     agent.active = false;
     this.#agents.delete(id);
-    this.#membership++;
+    this.#membershipLog.push(agent);
     this.#offers.membershipChanged(agent);
     if (this.#byHostname.get(agent.hostname) === agent) this.#byHostname.delete(agent.hostname);
     if (this.events.hasListeners) this.events.emit({ type: 'agent_removed', agent });
@@ -258,7 +258,12 @@ export class SimCluster {
    * the same agents in the same order, so a reader may keep what it made of the last listing.
    */
   get membershipVersion(): number {
-    return this.#membership;
+    return this.#membershipLog.length;
+  }
+
+  /** The agents that registered or left since membership version `version`, oldest first. */
+  membershipSince(version: number): readonly SimAgent[] {
+    return this.#membershipLog.slice(version);
   }
 
   get agentCount(): number {

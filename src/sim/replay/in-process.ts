@@ -44,15 +44,32 @@ export class SimAgentSource implements AgentSource {
   }
 
   read(): readonly Agent[] {
+    if (this.#version < 0 || this.#maintenanceChanged) return this.#walk();
+    const version = this.cluster.membershipVersion;
     // The same agents in the same order as last time: only the changed ones are made again.
-    if (this.#version === this.cluster.membershipVersion && !this.#maintenanceChanged) {
-      if (this.#dirty.size === 0) return this.#list;
-      const out = this.#list.slice();
-      this.#remodelDirty(this.#sims, out);
-      this.#list = out;
-      return out;
+    if (this.#version === version && this.#dirty.size === 0) return this.#list;
+    const moved = this.#version === version ? [] : this.cluster.membershipSince(this.#version);
+    if (moved.length * 8 > this.#sims.length) return this.#walk();
+    // A few joined or left: placed or dropped by their seq (the list is in registration order).
+    const out = this.#list.slice();
+    const sims = this.#sims.slice();
+    for (const a of moved) {
+      const k = positionOf(sims, a.seq);
+      const listed = sims[k] === a;
+      const registered = this.cluster.getAgent(a.id) === a;
+      if (listed && !registered) {
+        sims.splice(k, 1);
+        out.splice(k, 1);
+      } else if (!listed && registered) {
+        sims.splice(k, 0, a);
+        out.splice(k, 0, this.#modeler.model(a));
+      }
     }
-    return this.#walk();
+    this.#remodelDirty(sims, out);
+    this.#list = out;
+    this.#sims = sims;
+    this.#version = version;
+    return out;
   }
 
   /**
