@@ -62,6 +62,8 @@ export class MatchingMemo implements Candidates {
   readonly #agentKeys = new Map<string, Set<string>>();
   /** Agents whose `find` must be worked out again (new, or an instance sharing a key came or went). */
   readonly #stale = new Set<string>();
+  /** How many agents found several instances (no need to look for them when none did). */
+  #ambiguous = 0;
   /** Instances whose claims or object changed: their claimants' answers and their owner are worked out again. */
   readonly #dirty = new Set<InstanceRec>();
   /** The last agent list and its answers, position for position. */
@@ -337,6 +339,7 @@ export class MatchingMemo implements Candidates {
       found.rec.claims.add(rec.id);
       this.#dirty.add(found.rec);
     }
+    this.#ambiguous += Number(found === 'many') - Number(old === 'many');
     rec.found = found;
   }
 
@@ -390,6 +393,7 @@ export class MatchingMemo implements Candidates {
 
   /** Marks for a new look-up the agents sharing a key that found several instances (their why lists them in order). */
   #touchAmbiguous(k: HostKeys): void {
+    if (this.#ambiguous === 0) return;
     for (const key of agentKeysOf(k)) {
       for (const id of this.#agentKeys.get(key) ?? []) if (this.#agents.get(id)?.found === 'many') this.#stale.add(id);
     }
@@ -403,6 +407,7 @@ export class MatchingMemo implements Candidates {
 
   #dropAgent(rec: AgentRec): void {
     this.#agents.delete(rec.id);
+    if (rec.found === 'many') this.#ambiguous--;
     for (const key of agentKeysOf(rec.keys)) removeFrom(this.#agentKeys, key, rec.id);
     if (typeof rec.found === 'object') {
       rec.found.rec.claims.delete(rec.id);
@@ -413,6 +418,7 @@ export class MatchingMemo implements Candidates {
 
   #clearAgents(): void {
     this.#agents.clear();
+    this.#ambiguous = 0;
     this.#agentKeys.clear();
     this.#stale.clear();
     this.#lastAgents = [];
