@@ -134,9 +134,8 @@ class ExistingBins implements BinList {
         i = Math.min((block + 1) * ROOM_BLOCK, capacity.length);
         continue;
       }
-      const a = capacity[i] as Agent;
-      const reserved = a.reservedRoles.some((r) => r !== '*');
-      if (reserved || ((need[0] as number) <= Math.max(a.total.cpus - a.used.cpus, 0) + EPSILON && (need[1] as number) <= Math.max(a.total.mem - a.used.mem, 0) + EPSILON)) return i;
+      // The agent's own bound, from the view's numbers (no read of the agent).
+      if ((need[0] as number) <= (room.each[2 * i] as number) + EPSILON && (need[1] as number) <= (room.each[2 * i + 1] as number) + EPSILON) return i;
       i++;
     }
     return i;

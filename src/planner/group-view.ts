@@ -58,6 +58,8 @@ export const ROOM_BLOCK = 256;
 export interface CapacityRoom {
   readonly cpus: Float64Array;
   readonly mem: Float64Array;
+  /** Per capacity agent, in capacity order: free cpus at 2k, free mem at 2k+1 (the same bound, agent by agent). */
+  readonly each: Float64Array;
 }
 
 /** Views are pure functions of (snapshot, group): built once per snapshot however often asked for. */
@@ -136,6 +138,7 @@ function buildView(snapshot: ClusterSnapshot, config: GroupConfig): GroupView {
   const blocks = Math.ceil(capable / ROOM_BLOCK);
   const roomCpus = new Float64Array(blocks);
   const roomMem = new Float64Array(blocks);
+  const roomEach = new Float64Array(capable * 2);
   let domainAt = -1;
   // Flags of the group's agents in their order (for the passes below, which then read no agent object).
   const memberFlags = new Uint8Array(members);
@@ -156,8 +159,12 @@ function buildView(snapshot: ClusterSnapshot, config: GroupConfig): GroupView {
     if ((f & CAPACITY) !== 0) {
       const block = Math.floor(nc / ROOM_BLOCK);
       const reserved = (f & RESERVED) !== 0;
-      roomCpus[block] = Math.max(roomCpus[block] as number, reserved ? Infinity : Math.max((T[at] as number) - (U[at] as number), 0));
-      roomMem[block] = Math.max(roomMem[block] as number, reserved ? Infinity : Math.max((T[at + 1] as number) - (U[at + 1] as number), 0));
+      const freeCpus = reserved ? Infinity : Math.max((T[at] as number) - (U[at] as number), 0);
+      const freeMem = reserved ? Infinity : Math.max((T[at + 1] as number) - (U[at + 1] as number), 0);
+      roomEach[2 * nc] = freeCpus;
+      roomEach[2 * nc + 1] = freeMem;
+      roomCpus[block] = Math.max(roomCpus[block] as number, freeCpus);
+      roomMem[block] = Math.max(roomMem[block] as number, freeMem);
       if (!everyMember) (capacity as Agent[])[nc] = a;
       nc++;
       tc += T[at] as number; tm += T[at + 1] as number; td += T[at + 2] as number; tg += T[at + 3] as number; tp += T[at + 4] as number;
@@ -232,7 +239,7 @@ function buildView(snapshot: ClusterSnapshot, config: GroupConfig): GroupView {
     work: agents.length === 0 ? ZERO : { cpus: wc, mem: wm, disk: wd, gpus: wg, ports: wp },
     commonShape: shapes.commonest(),
     domain: domainAt < 0 ? undefined : (all[domainAt] as Agent).domain,
-    room: { cpus: roomCpus, mem: roomMem },
+    room: { cpus: roomCpus, mem: roomMem, each: roomEach },
   };
 }
 
