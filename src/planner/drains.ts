@@ -32,15 +32,11 @@ export function decideDrains(snapshot: ClusterSnapshot, views: readonly GroupVie
   const seen = new Map<string, Record<string, number>>(views.map((v) => [v.config.name, {}]));
   if (!snapshot.maintenance) return { moves, views: out, memory };
   const maintenance = indexMaintenance(snapshot.maintenance);
-  const agentByMachine = new Map<string, Agent>();
-  for (const a of snapshot.agents) {
-    const m = machineOf(a);
-    if (m) agentByMachine.set(machineKey(m), a);
-  }
+  const agentOf = agentFinder(snapshot, views);
   const cloudUnknown = views.some((v) => !v.provider);
 
   for (const [key, machine] of maintenance.ours) {
-    const agent = agentByMachine.get(key);
+    const agent = agentOf(key, machine);
     const view = groupOf(machine, agent, views);
     // Once its VM and agent are gone a drain matches no group's view: the group that saw it keeps it.
     const group = view?.config.name ?? [...memory].find(([, m]) => m.drainSeen?.[key] !== undefined)?.[0] ?? '';
@@ -152,6 +148,39 @@ function decideAgentDrains(snapshot: ClusterSnapshot, views: readonly GroupView[
     }
   }
   return moves;
+}
+
+/**
+ * The agent the master files under a machine (the last listed, as a map of every agent by machine
+ * would give). Drains of ours are a few machines against thousands of agents: each is looked for
+ * through the instance it matches in a group, checked to be on exactly that machine, and only a
+ * machine found that way nowhere makes the map of every agent (once).
+ */
+function agentFinder(snapshot: ClusterSnapshot, views: readonly GroupView[]): (key: string, machine: MachineId) => Agent | undefined {
+  let all: Map<string, Agent> | undefined;
+  const onMachine = (a: Agent | undefined, key: string): boolean => {
+    const m = a === undefined ? undefined : machineOf(a);
+    return m !== undefined && machineKey(m) === key;
+  };
+  return (key, machine) => {
+    for (const v of views) {
+      const found = v.index.lookup(machine);
+      if (!('instance' in found)) continue;
+      const a = v.matching.byInstance.get(found.instance.id);
+      // Matching is one to one within a group (two of its agents on one machine match neither), so
+      // this is the group's agent on the machine; an agent of no group on the same machine (one
+      // re-registered with other attributes) is not preferred to it, as a last-listed rule would.
+      if (a !== undefined && onMachine(a, key)) return a;
+    }
+    if (all === undefined) {
+      all = new Map();
+      for (const a of snapshot.agents) {
+        const m = machineOf(a);
+        if (m) all.set(machineKey(m), a);
+      }
+    }
+    return all.get(key);
+  };
 }
 
 /** The group a drained machine belongs to: the one whose instance it is, else whose selector its agent matches. */
