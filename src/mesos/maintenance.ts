@@ -90,11 +90,29 @@ export function scheduleBody(windows: readonly MaintenanceWindowView[]): string 
  * machine is DRAINING in Mesos whatever its window's start; matching is Mesos's MachineID
  * equality, so an entry without the agent's IP marks nothing, as on a real master.
  */
-export function applyMaintenance(agents: readonly Agent[], view: MaintenanceView): Agent[] {
-  const keys = new Set<string>([...view.windows.flatMap((w) => w.machines), ...view.down].map(machineKey));
-  if (keys.size === 0) return [...agents];
+export function applyMaintenance(agents: readonly Agent[], view: MaintenanceView): readonly Agent[] {
+  const machines = [...view.windows.flatMap((w) => w.machines), ...view.down];
+  // No maintenance: the same list (the planner follows lists and agents by identity, src/util/identity-diff.ts).
+  if (machines.length === 0) return agents;
+  const keys = new Set<string>(machines.map(machineKey));
+  // An agent's machine always has an IP, so only agents with one of these IPs can be in a window:
+  // the others are passed over without making their machine key.
+  const ips = new Set<string>(machines.flatMap((m) => (m.ip === undefined ? [] : [m.ip])));
   return agents.map((a) => {
+    if (a.draining || a.ip === undefined || !ips.has(a.ip)) return a;
     const m = machineOf(a);
-    return !a.draining && m !== undefined && keys.has(machineKey(m)) ? { ...a, draining: true } : a;
+    return m !== undefined && keys.has(machineKey(m)) ? drainingCopy(a) : a;
   });
+}
+
+/** One draining copy per agent object, so an agent in a window is the same object cycle after cycle. */
+const copies = new WeakMap<Agent, Agent>();
+
+function drainingCopy(a: Agent): Agent {
+  let c = copies.get(a);
+  if (c === undefined) {
+    c = { ...a, draining: true };
+    copies.set(a, c);
+  }
+  return c;
 }

@@ -3,7 +3,7 @@ import type { PendingLaunch } from '../model/pending.js';
 import { add, formatResources, scale, subtractFloor, ZERO, type Resources } from '../model/resources.js';
 import { canReopen, Placements } from './constraints.js';
 import { ROOM_BLOCK, type GroupView } from './group-view.js';
-import { makeBin, mayFit, place, type Bin } from './packing.js';
+import { EPSILON, makeBin, mayFit, place, type Bin } from './packing.js';
 import { explain, placementApp, refusal, type PlacementApp } from './placement.js';
 import type { NodeTemplate } from './template.js';
 
@@ -102,7 +102,6 @@ export function binList(bins: readonly Bin[]): BinList {
   return { length: bins.length, skip: (i) => i, at: (i) => bins[i] as Bin };
 }
 
-const EPSILON = 1e-9;
 
 /**
  * Free room of every agent that counts as capacity, plus nodes already booting. An agent's bin is

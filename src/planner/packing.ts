@@ -3,7 +3,7 @@ import { RESOURCE_NAMES, type Resources } from '../model/resources.js';
 import { Placements, type NodeFields } from './constraints.js';
 import { poolsFree, refusal, takeFromPools, usable, type PlacementApp, type PlacementNode, type Pool } from './placement.js';
 
-const EPSILON = 1e-9;
+export const EPSILON = 1e-9;
 
 /** A node with room left, during one packing pass. Mutable on purpose: packing is hot. */
 export interface Bin extends PlacementNode {

@@ -1,6 +1,6 @@
 import type { Agent, Task } from '../model/agent.js';
 import type { Removal } from '../model/plan.js';
-import { toVector, makeBin, canHost, fitsIn, take, type Bin } from './packing.js';
+import { toVector, makeBin, canHost, fitsIn, take, EPSILON, type Bin } from './packing.js';
 import { runningTasks, type GroupView } from './group-view.js';
 import type { MachineId } from '../model/machine.js';
 import { CandidateMemo } from './candidate-memo.js';
@@ -64,6 +64,7 @@ export function removalCandidates(view: GroupView, memory: GroupMemory, now: num
  */
 export function chooseRemovable(view: GroupView, candidates: readonly Candidate[], wanted: number): { chosen: Candidate[]; stuck: Excluded[] } {
   const agents = view.capacity;
+  const each = view.room.each;
   const made: (Bin | undefined)[] = new Array<Bin | undefined>(agents.length);
   const binAt = (k: number, a: Agent): Bin => (made[k] ??= binOf(a));
   const removed = new Set<string>();
@@ -105,6 +106,9 @@ export function chooseRemovable(view: GroupView, candidates: readonly Candidate[
       const app = t.appId ?? t.id;
       let target: { k: number; id: string; bin: Bin } | undefined;
       for (let k = 0; k < agents.length; k++) {
+        // An agent whose free cpus or mem (before this simulation, which only takes room: a bound) cannot hold the
+        // task is passed over unread; only the others get a bin.
+        if (made[k] === undefined && ((need[0] as number) > (each[2 * k] as number) + EPSILON || (need[1] as number) > (each[2 * k + 1] as number) + EPSILON)) continue;
         const a = agents[k] as Agent;
         if (removed.has(a.id)) continue;
         const bin = binAt(k, a);
