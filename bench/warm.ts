@@ -15,6 +15,9 @@
  *   scale-up   agents 90% busy and 40 waiting instances that fit no agent: the group grows;
  *   scale-down agents 17.5% busy, nothing waiting: removal candidates searched, their tasks re-placed
  *              in simulation, removals chosen.
+ * Cycles run back to back by default; `gapMs` idles that long between them, as the service does
+ * (its cycles are at least the 200 ms trigger debounce apart, the timer's 60 s when nothing happens),
+ * which lets V8 run its garbage collector's posted tasks between cycles rather than during them.
  * The first `warmup` cycles (default 20) are run and checked like the others but reported apart
  * (their max): they fill the planner's memos from the SUBSCRIBED state (the first cycle reads every
  * agent, as a cold plan does: bench/plan-scale.ts measures that) and pay V8's compilation. The
@@ -23,7 +26,7 @@
  * is its own. The model is built through its own API (StateBuilder -> SUBSCRIBED), not read from a
  * master: the cold read is bench/state-stream.ts's subject, the warm cycle this one's.
  *
- *   npx tsx bench/warm.ts [sizes=50000] [cycles=500] [newTasksPerCycle=25] [warmup=20]
+ *   npx tsx bench/warm.ts [sizes=50000] [cycles=500] [newTasksPerCycle=25] [warmup=20] [gapMs=0]
  */
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
@@ -78,7 +81,7 @@ const appOf = (k: number): string => `/svc/app${k % APPS}`;
 /** A tenth of the apps place with hostname UNIQUE, so re-placement evaluates constraints too. */
 const constrained = (k: number): boolean => k % APPS % 10 === 0;
 
-function run(n: number, kind: Kind, cycles: number, newPerCycle: number, warmup: number): Promise<Json> {
+function run(n: number, kind: Kind, cycles: number, newPerCycle: number, warmup: number, gapMs: number): Promise<Json> {
   const t = templates();
   const frameworkId = ((t.frameworks[0]?.['framework_info'] as Json)['id'] as { value: string }).value;
   const cpusEach = kind === 'scale-up' ? 0.72 : 0.14;
@@ -231,6 +234,7 @@ function run(n: number, kind: Kind, cycles: number, newPerCycle: number, warmup:
       const { plan, next } = step(observed.value, config, state, now);
       state = next;
       const done = performance.now();
+      if (gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
       if (c < warmup) warmupMax = Math.max(warmupMax, e1 - s + (done - e2));
       else {
         times.events.push(e1 - s);
@@ -271,19 +275,20 @@ function run(n: number, kind: Kind, cycles: number, newPerCycle: number, warmup:
 }
 
 if (process.argv[2] === '--one') {
-  const [, , , kind, n, cycles, perCycle, warmup] = process.argv;
-  process.stdout.write(JSON.stringify(await run(Number(n), kind === 'scale-down' ? 'scale-down' : 'scale-up', Number(cycles), Number(perCycle), Number(warmup ?? 20))));
+  const [, , , kind, n, cycles, perCycle, warmup, gap] = process.argv;
+  process.stdout.write(JSON.stringify(await run(Number(n), kind === 'scale-down' ? 'scale-down' : 'scale-up', Number(cycles), Number(perCycle), Number(warmup ?? 20), Number(gap ?? 0))));
 } else {
   const sizes = (process.argv[2] ?? '50000').split(',').map(Number);
   const cycles = Number(process.argv[3] ?? 500);
   const perCycle = Number(process.argv[4] ?? 25);
   const warmup = Number(process.argv[5] ?? 20);
+  const gapMs = Number(process.argv[6] ?? 0);
   const f = (x: number): string => x.toFixed(1).padStart(7);
-  console.log(`warm cycle = events parsed and applied + observe (snapshot) + step (plan), ${cycles} cycles per case after ${warmup} warm-up cycles, ms`);
+  console.log(`warm cycle = events parsed and applied + observe (snapshot) + step (plan), ${cycles} cycles per case after ${warmup} warm-up cycles, ${gapMs > 0 ? `${gapMs} ms idle between cycles` : 'back to back'}, ms`);
   console.log(`${'case'.padEnd(11)}${'agents'.padStart(7)}${'ev/cyc'.padStart(7)}${'p50'.padStart(7)}${'p95'.padStart(7)}${'p99'.padStart(7)}${'max'.padStart(7)} | p50 of: events observe step | warm-up max | set-up, peak RSS`);
   for (const n of sizes) {
     for (const kind of ['scale-up', 'scale-down'] as const) {
-      const out = execFileSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--one', kind, String(n), String(cycles), String(perCycle), String(warmup)], { maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'] });
+      const out = execFileSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--one', kind, String(n), String(cycles), String(perCycle), String(warmup), String(gapMs)], { maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'] });
       const m = JSON.parse(out.toString()) as { events: number; setupS: number; setupRssMb: number; peakRssMb: number; warmupMax: number; total: Record<'p50' | 'p95' | 'p99' | 'max', number>; parts: Record<'events' | 'observe' | 'step', number> };
       console.log(
         `${kind.padEnd(11)}${String(n).padStart(7)}${String(m.events).padStart(7)}${f(m.total.p50)}${f(m.total.p95)}${f(m.total.p99)}${f(m.total.max)} | ${f(m.parts.events)}${f(m.parts.observe)}${f(m.parts.step)} | ${f(m.warmupMax)} | ${m.setupS.toFixed(1)} s, ${m.peakRssMb.toFixed(0)} MB (${m.setupRssMb.toFixed(0)} MB after set-up)`,
