@@ -93,13 +93,13 @@ export function templateBin(template: NodeTemplate, hostname: string, added = tr
 export interface BinList {
   readonly length: number;
   /** The first position at or after `i` whose bin may hold `need` (a bound on cpus and mem), or `length`. */
-  skip(i: number, need: Float64Array): number;
+  nextFitting(i: number, need: Float64Array): number;
   at(i: number): Bin;
 }
 
 /** A plain array of bins as a BinList (nothing skipped). */
 export function binList(bins: readonly Bin[]): BinList {
-  return { length: bins.length, skip: (i) => i, at: (i) => bins[i] as Bin };
+  return { length: bins.length, nextFitting: (i) => i, at: (i) => bins[i] as Bin };
 }
 
 
@@ -122,7 +122,7 @@ class ExistingBins implements BinList {
     this.#made = new Array<Bin | undefined>(this.length);
   }
 
-  skip(from: number, need: Float64Array): number {
+  nextFitting(from: number, need: Float64Array): number {
     const { capacity, room } = this.view;
     let i = from;
     while (i < capacity.length) {
@@ -171,12 +171,12 @@ export function concatBins(lists: readonly BinList[]): BinList & { listOf(i: num
   return {
     length,
     listOf,
-    skip(i, need) {
+    nextFitting(i, need) {
       let at = i;
       for (let k = listOf(i); k < lists.length && at < length; k++) {
         const start = starts[k] as number;
         const l = lists[k] as BinList;
-        const j = l.skip(Math.max(at, start) - start, need);
+        const j = l.nextFitting(Math.max(at, start) - start, need);
         if (j < l.length) return start + j;
         at = start + l.length;
       }
@@ -201,7 +201,7 @@ function packItem(item: Item, bins: BinList, from: number, onPlace: (bin: Bin, a
   let reopen = -1;
   while (item.remaining > 0 && i < bins.length) {
     // Bins that cannot hold the need are refused for room: skipped unmade (they never reopen).
-    i = bins.skip(i, item.app.need);
+    i = bins.nextFitting(i, item.app.need);
     if (i >= bins.length) break;
     const bin = bins.at(i);
     // Most bins are refused for room: the cheap bound answers those without the full check.
