@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Constraint } from '../../../src/model/pending.js';
 import type { SimCluster } from '../../../src/sim/cluster/cluster.js';
 import { agentSpec, newCluster } from './helpers.js';
+import { advance, killOne, pick } from '../../support/sim-ops.js';
 
 const constraintSets: readonly (readonly Constraint[])[] = [
   [{ field: 'hostname', operator: 'UNIQUE' }],
@@ -62,7 +63,6 @@ describe('kept scans', () => {
           }
           let apps = 0;
           for (const o of ops) {
-            const pick = <T>(xs: readonly T[], i: number): T | undefined => (xs.length > 0 ? xs[i % xs.length] : undefined);
             switch (o.op) {
               case 'app':
                 c.createApp({ id: `a${apps++}`, instances: o.instances, cpus: o.cpus, mem: 256, constraints: constraintSets[o.set] as Constraint[] });
@@ -71,13 +71,11 @@ describe('kept scans', () => {
                 for (let i = 0; i < o.copies; i++) c.createApp({ id: `p${apps++}`, instances: o.instances, cpus: o.cpus, mem: 256, gpus: o.gpus });
                 break;
               case 'advance':
-                c.clock.advance(o.ms);
+                advance(c, o.ms);
                 break;
-              case 'kill': {
-                const t = pick([...c.tasks()], o.pick);
-                if (t) c.killTask(t.id);
+              case 'kill':
+                killOne(c, o.pick);
                 break;
-              }
               case 'scale': {
                 const a = pick([...c.apps()], o.pick);
                 if (a) c.scaleApp(a.spec.id, o.instances);

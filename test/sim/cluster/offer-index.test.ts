@@ -4,6 +4,7 @@ import { offerRefusal, placementOf } from '../../../src/sim/cluster/constraints.
 import { ASK, ASK_CODE, OfferIndex, reasonCode } from '../../../src/sim/cluster/offer-index.js';
 import type { SimAgent, SimApp } from '../../../src/sim/cluster/types.js';
 import { agentSpec, newCluster } from './helpers.js';
+import { advance, pick } from '../../support/sim-ops.js';
 
 const agentArb = fc.record({
   cpus: fc.constantFrom(0, 1, 2.5, 4, 16),
@@ -146,7 +147,6 @@ describe('OfferIndex', () => {
         const probe = { id: '/probe', need: Float64Array.from([1, 512, 0, 0, 0]), fixedPorts: [], acceptedRoles: ['*'], gpuScheduling: 'restricted' as const };
         for (const o of ops) {
           const agents = [...c.agents()];
-          const pick = <T>(xs: readonly T[], i: number): T | undefined => (xs.length > 0 ? xs[i % xs.length] : undefined);
           switch (o.op) {
             case 'add':
               n++;
@@ -171,7 +171,7 @@ describe('OfferIndex', () => {
               c.createApp({ id: `a${apps++}`, instances: o.instances, cpus: o.cpus, mem: 256 });
               break;
             case 'advance':
-              c.clock.advance(o.ms);
+              advance(c, o.ms);
               break;
             case 'schedule': {
               const a = pick(agents, o.pick);

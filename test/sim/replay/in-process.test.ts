@@ -4,6 +4,7 @@ import type { Agent } from '../../../src/model/agent.js';
 import { modelAgents } from '../../../src/sim/cluster/model-view.js';
 import { SimAgentSource, SimDrainer } from '../../../src/sim/replay/in-process.js';
 import { agentSpec, newCluster } from '../cluster/helpers.js';
+import { advance, killOne, pick } from '../../support/sim-ops.js';
 
 const opArb = fc.oneof(
   fc.record({ op: fc.constant('add' as const), n: fc.integer({ min: 0, max: 30 }) }),
@@ -36,7 +37,6 @@ describe('SimAgentSource', () => {
         let last: readonly Agent[] = source.read();
         for (const o of ops) {
           const agents = [...c.agents()];
-          const pick = <T>(xs: readonly T[], i: number): T | undefined => (xs.length > 0 ? xs[i % xs.length] : undefined);
           switch (o.op) {
             case 'add':
               if (!c.agentByHostname(`node-${o.n}`)) c.addAgent(agentSpec(o.n));
@@ -50,13 +50,11 @@ describe('SimAgentSource', () => {
               c.createApp({ id: `a${apps++}`, instances: o.instances, cpus: o.cpus, mem: 256, ...(o.durationMs ? { kind: 'batch' as const, durationMs: o.durationMs } : {}) });
               break;
             case 'advance':
-              c.clock.advance(o.ms);
+              advance(c, o.ms);
               break;
-            case 'kill': {
-              const t = pick([...c.tasks()], o.pick);
-              if (t) c.killTask(t.id);
+            case 'kill':
+              killOne(c, o.pick);
               break;
-            }
             case 'drain': {
               const a = pick(agents, o.pick);
               if (a) await drainer.drainAgent(a.id, 1000).catch(() => undefined);

@@ -5,6 +5,7 @@ import { SimulatedProvider } from '../../../src/providers/simulated/simulated-pr
 import { CpuLedger } from '../../../src/sim/replay/cpu-ledger.js';
 import { ClusterSampler, sampleCluster } from '../../../src/sim/replay/sampler.js';
 import { agentSpec, newCluster } from '../cluster/helpers.js';
+import { advance, killOne, pick } from '../../support/sim-ops.js';
 
 const ref = { name: 'g', target: {} };
 
@@ -39,7 +40,6 @@ describe('ClusterSampler', () => {
         let apps = 0;
         for (const o of ops) {
           const agents = [...c.agents()];
-          const pick = <T>(xs: readonly T[], i: number): T | undefined => (xs.length > 0 ? xs[i % xs.length] : undefined);
           switch (o.op) {
             case 'size':
               await provider.setDesiredSize(ref, o.n);
@@ -61,13 +61,11 @@ describe('ClusterSampler', () => {
               c.createApp({ id: `a${apps++}`, instances: o.instances, cpus: o.cpus, mem: 128, role: o.role, ...(o.durationMs ? { kind: 'batch' as const, durationMs: o.durationMs } : {}) });
               break;
             case 'advance':
-              c.clock.advance(o.ms);
+              advance(c, o.ms);
               break;
-            case 'kill': {
-              const t = pick([...c.tasks()], o.pick);
-              if (t) c.killTask(t.id);
+            case 'kill':
+              killOne(c, o.pick);
               break;
-            }
             case 'drain': {
               const a = pick(agents, o.pick);
               if (a) c.drainAgent(a.id, { maxGracePeriodNs: 1_000_000_000n });
