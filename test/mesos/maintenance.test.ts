@@ -85,4 +85,21 @@ describe('maintenance status', () => {
     expect(applyMaintenance(agents.value, { windows: [{ machines: [{ hostname: '10.1.0.8' }], startNs: '0' }], down: [] }).some((a) => a.draining)).toBe(false);
     expect(parseMaintenanceStatus({ down_machines: 'x' }).ok).toBe(false);
   });
+
+  it('keeps identities for the planner: the same list with no maintenance, the same draining copy cycle after cycle', () => {
+    const agents = parseSlaves(fixtureJson('mesos-1.2-dcos-1.9-slaves/mockupUp.json'));
+    if (!agents.ok) throw new Error(agents.error.message);
+    expect(applyMaintenance(agents.value, { windows: [], down: [] })).toBe(agents.value);
+    const a8 = agents.value.find((a) => a.hostname === '10.1.0.8');
+    if (!a8?.ip) throw new Error('fixture agents have pids');
+    const view = { windows: [{ machines: [{ hostname: a8.hostname, ip: a8.ip }], startNs: '0' }], down: [] };
+    const first = applyMaintenance(agents.value, view);
+    const second = applyMaintenance(agents.value, view);
+    const at = agents.value.indexOf(a8);
+    expect(second[at]).toBe(first[at]);
+    expect(second[at]).not.toBe(a8);
+    expect(second[at]).toEqual({ ...a8, draining: true });
+    // Agents out of maintenance are the listed objects themselves.
+    second.forEach((a, n) => n !== at && expect(a).toBe(agents.value[n]));
+  });
 });
