@@ -9,7 +9,7 @@ import { boundedCount, boundedDuration, boundedSeconds, httpUrl, LIMITS } from '
 import { liftUrlCredentials } from './url-credentials.js';
 import { serviceAccountSchema } from './service-account.js';
 
-export const POLICY_NAMES = ['threshold', 'target', 'pending', 'prometheus'] as const;
+export const POLICY_NAMES = ['threshold', 'target', 'pending', 'prometheus', 'trend'] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
 export const EXPANDERS = ['least-waste', 'priority', 'price', 'random'] as const;
 
@@ -114,6 +114,16 @@ export const scaleDownSchema = z.strictObject({
   headroomIdleTime: duration.default(0),
 });
 
+/** The trend policy (planner/trend.ts): demand extrapolated over the time a new node takes to register. */
+export const trendSchema = z.strictObject({
+  /** Seconds of demand history the growth is measured over (it must show in both halves). */
+  window: duration.default(300),
+  /** Seconds ahead the demand is extrapolated: about the time from a scale-up to a registered agent. */
+  lookahead: duration.default(300),
+  /** Utilization (percent) the extrapolated demand is sized to on every tracked resource. */
+  utilization: percent.default(95),
+});
+
 export const groupSchema = z
   .strictObject({
     name: z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, "_", "." and "-" only'),
@@ -141,6 +151,7 @@ export const groupSchema = z
     /** Most nodes added to this group in one cycle. */
     maxStep: positiveInt.default(50),
     scaleDown: scaleDownSchema.prefault({}),
+    trend: trendSchema.prefault({}),
   })
   .superRefine((g, ctx) => {
     if (g.min > g.max) ctx.addIssue({ code: 'custom', path: ['min'], message: `min ${g.min} is above max ${g.max}` });

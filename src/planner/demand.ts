@@ -17,6 +17,12 @@ export interface GroupDemand {
   readonly eligible: number;
   /** Resources those instances ask for (the group's pending metric). */
   readonly eligibleResources: Resources;
+  /**
+   * Resources of the waiting instances this plan puts on this group: on free room of its nodes,
+   * or on the new nodes it asks for. Each waiting instance counts in one group at most (the trend
+   * policy's demand), where `eligibleResources` counts it in every group that could host it.
+   */
+  readonly assignedResources: Resources;
   readonly reasons: readonly string[];
 }
 
@@ -38,6 +44,7 @@ interface Entry {
   nodes: number;
   eligible: number;
   eligibleResources: Resources;
+  assignedResources: Resources;
   reasons: string[];
 }
 
@@ -51,7 +58,7 @@ export function planDemand(views: readonly GroupView[], snapshot: ClusterSnapsho
   const items = itemsOf(snapshot.pending, snapshot.agents);
   const waiting = items.reduce((n, i) => n + i.remaining, 0);
   const templates = new Map<string, NodeTemplate | undefined>(views.map((v) => [v.config.name, templateFor(v)]));
-  const out = new Map<string, Entry>(views.map((v) => [v.config.name, { nodes: 0, eligible: 0, eligibleResources: ZERO, reasons: [] }]));
+  const out = new Map<string, Entry>(views.map((v) => [v.config.name, { nodes: 0, eligible: 0, eligibleResources: ZERO, assignedResources: ZERO, reasons: [] }]));
   if (waiting === 0) return { groups: out, waiting: 0, placedOnExisting: 0, unplaceable: [] };
 
   // What each group could host at all: a fresh node of its template takes the app's next instance.
@@ -66,7 +73,10 @@ export function planDemand(views: readonly GroupView[], snapshot: ClusterSnapsho
   const bins = concatBins(views.map((v) => existingBins(v, templates.get(v.config.name), fixedPorts)));
   const placedOnExisting = packOnto(items, bins, (item, _bin, at) => {
     const g = views[bins.listOf(at)]?.config.name;
-    if (g !== undefined) hostable.get(g)?.add(item);
+    if (g === undefined) return;
+    hostable.get(g)?.add(item);
+    const e = out.get(g);
+    if (e) e.assignedResources = add(e.assignedResources, item.launch.resources);
   });
   for (const [name, set] of hostable) {
     const e = out.get(name);
@@ -103,6 +113,7 @@ export function planDemand(views: readonly GroupView[], snapshot: ClusterSnapsho
     if (!entry) break;
     const hostedItems = items.filter((i) => (chosen.estimate.hosted.get(i.launch.id) ?? 0) > 0).map((i) => ({ launch: i.launch, count: chosen.estimate.hosted.get(i.launch.id) ?? 0 }));
     entry.nodes += chosen.estimate.nodes;
+    for (const h of hostedItems) entry.assignedResources = add(entry.assignedResources, scale(h.launch.resources, h.count));
     entry.reasons.push(`${describeWaiting(hostedItems)} waiting, need ${describeNeed(hostedItems)} with ${describeSelector(chosen.group.selector)}; ${chosen.estimate.nodes} node(s) of ${describeTemplate(chosen.template)} hold them (${why})`);
     for (const i of items) {
       i.remaining -= chosen.estimate.hosted.get(i.launch.id) ?? 0;

@@ -13,6 +13,7 @@ import { chooseRemovable, removalCandidates, toRemoval } from './scale-down.js';
 import type { ControllerState, GroupMemory } from './state.js';
 import { targetPolicy } from './target-policy.js';
 import { thresholdPolicy } from './threshold.js';
+import { trendPolicy } from './trend.js';
 import { prometheusPolicy } from '../signals/prometheus-policy.js';
 
 /** The policies a group's config names, in its order. */
@@ -27,6 +28,8 @@ export function policiesFor(group: GroupConfig, demand: DemandPlan): readonly Po
         return pendingPolicy(demand.groups.get(group.name), demand.waiting, demand.unplaceable.reduce((n, u) => n + u.instances, 0));
       case 'prometheus':
         return prometheusPolicy;
+      case 'trend':
+        return trendPolicy(demand.groups.get(group.name));
     }
   });
 }
@@ -74,7 +77,8 @@ function planGroup(view: GroupView, snapshot: ClusterSnapshot, remembered: Group
   const booting = arrivals.provisioning.length + view.pendingSlots;
   const waitingFor = `waiting for ${booting} new instance(s) to register as agents: ${view.registered.length} registered (for ${Math.round(arrivals.oldestMs / 1000)} s of ${group.provisionTimeout} s)`;
   const allVotes: Vote[] = policiesFor(group, demand).map((p) => p({ view, snapshot, memory, now }));
-  const votes = booting > 0 ? allVotes.filter((v) => v.policy === 'pending' && v.target > view.current) : allVotes;
+  // The pending and trend policies count booting nodes' room (in view.current): they may still add.
+  const votes = booting > 0 ? allVotes.filter((v) => (v.policy === 'pending' || v.policy === 'trend') && v.target > view.current) : allVotes;
   for (const v of allVotes) Object.assign(figures, v.figures);
   if (booting > 0 && votes.length === 0) return hold(view, [waitingFor], figures);
   const combined = combineVotes(view.current, votes);

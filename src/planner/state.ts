@@ -10,6 +10,12 @@ export type SinceMap = ImmutableMap<string, number>;
  * written by another machine is compared with it. What must survive a restart or a new leader
  * (drains, instances on their way in) is read back from Mesos and the cloud instead.
  */
+/** The group's demand at one cycle (planner/trend.ts). */
+export interface DemandSample {
+  readonly t: number;
+  readonly level: Readonly<Partial<Record<TrackedResource, number>>>;
+}
+
 export interface GroupMemory {
   readonly lastScaleUpAt?: number;
   readonly lastScaleDownAt?: number;
@@ -30,6 +36,8 @@ export interface GroupMemory {
   readonly workLevel?: Readonly<Partial<Record<TrackedResource, number>>>;
   /** When that work last grew: headroom is released after scaleDown.headroomIdleTime without growth. */
   readonly workGrewAt?: number;
+  /** Demand samples of the last trend window, oldest first (planner/trend.ts). */
+  readonly demandHistory?: readonly DemandSample[];
 }
 
 export interface ControllerState {
