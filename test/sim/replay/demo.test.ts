@@ -51,7 +51,8 @@ describe('demo', () => {
   });
 
   it('demo --duration runs the real path briefly and prints decisions, then exits', async () => {
-    const r = await runCli(['demo', '--duration', '8', '--speed', '120'], { timeoutMs: 30_000 });
+    // Half an hour: demand-aware keeps 3 % headroom, so the first scale-up comes after minutes of work arriving.
+    const r = await runCli(['demo', '--duration', '30', '--speed', '480'], { timeoutMs: 30_000 });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/emulated Mesos master http:\/\/127\.0\.0\.1:\d+/);
     expect(r.stdout).toMatch(/t\+00:0\d general +nodes \d+/);
