@@ -1,5 +1,6 @@
 import type { AgentSource, Drainer, PendingSource } from '../../model/ports.js';
 import type { Agent } from '../../model/agent.js';
+import type { Constraint } from '../../model/pending.js';
 import { isMarked, markedDurationNs, withOurWindow, withoutOurMachine, type MaintenanceView } from '../../model/drain.js';
 import { formatMachine, machineKey, type MachineId } from '../../model/machine.js';
 import { ok } from '../../util/result.js';
@@ -125,10 +126,27 @@ function positionOf(sims: readonly SimAgent[], seq: number): number {
   return lo;
 }
 
-/** The emulated Marathon launch queue, in process. */
+/**
+ * The emulated Marathon launch queue, in process, with every app's placement constraints as the
+ * real source reads them from `/v2/apps` (marathon/pending-source.ts): without them scale-down
+ * would take a UNIQUE app's running instances for movable and drain nodes they can never leave.
+ * The same map is handed out while the constrained apps are the same, as the observer's marks
+ * are kept by it.
+ */
 export function simPendingSource(cluster: SimCluster): PendingSource {
+  let last: ReadonlyMap<string, readonly Constraint[]> = new Map();
+  const constraints = (): ReadonlyMap<string, readonly Constraint[]> => {
+    const now = new Map<string, readonly Constraint[]>();
+    for (const app of cluster.apps()) {
+      const c = app.spec.constraints;
+      if (c !== undefined && c.length > 0) now.set(app.spec.id, c);
+    }
+    const same = now.size === last.size && [...now].every(([id, c]) => last.get(id) === c);
+    if (!same) last = now;
+    return last;
+  };
   return {
-    getQueue: async () => ok({ pending: modelPending(cluster), from: 'simulator', readAt: cluster.clock.now() }),
+    getQueue: async () => ok({ pending: modelPending(cluster), from: 'simulator', readAt: cluster.clock.now(), appConstraints: constraints() }),
   };
 }
 
