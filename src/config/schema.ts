@@ -132,6 +132,11 @@ export const groupSchema = z
     resources: z.array(z.enum(TRACKED_RESOURCES)).min(1).default(['cpus']),
     scaleUpCap: percent.default(80),
     scaleDownCap: percent.default(20),
+    /**
+     * The threshold policy's caps for one resource instead of scaleUpCap/scaleDownCap: a resource
+     * that comes in a few large units per node (8 GPUs) keeps a whole unit free only with a lower cap.
+     */
+    resourceCaps: z.partialRecord(z.enum(TRACKED_RESOURCES), z.strictObject({ up: percent, down: percent })).default({}),
     scaleUpStep: positiveInt.default(2),
     scaleDownStep: positiveInt.default(1),
     min: count.default(3),
@@ -163,6 +168,9 @@ export const groupSchema = z
         path: ['scaleDownCap'],
         message: `scaleDownCap ${g.scaleDownCap} must be below scaleUpCap ${g.scaleUpCap}`,
       });
+    for (const [r, c] of Object.entries(g.resourceCaps)) {
+      if (c && c.down >= c.up) ctx.addIssue({ code: 'custom', path: ['resourceCaps', r, 'down'], message: `down ${c.down} must be below up ${c.up}` });
+    }
     if (g.policies.includes('target') && !g.targetUtilization)
       ctx.addIssue({ code: 'custom', path: ['targetUtilization'], message: 'the target policy needs targetUtilization { low, high }' });
     if (g.policies.includes('prometheus') && !g.prometheus)

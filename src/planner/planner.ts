@@ -1,6 +1,7 @@
 import type { Config, GroupConfig } from '../config/schema.js';
 import type { GroupFigures, GroupPlan, Plan, Removal } from '../model/plan.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';
+import type { TrackedResource } from '../model/resources.js';
 import { planDemand, type DemandPlan } from './demand.js';
 import { disruptionAllowance } from './budget.js';
 import { headroomReleased } from './headroom.js';
@@ -12,7 +13,7 @@ import { trackArrivals } from './reconcile.js';
 import { chooseRemovable, removalCandidates, toRemoval } from './scale-down.js';
 import type { ControllerState, GroupMemory } from './state.js';
 import { targetPolicy } from './target-policy.js';
-import { thresholdPolicy } from './threshold.js';
+import { capsOf, thresholdPolicy } from './threshold.js';
 import { trendPolicy } from './trend.js';
 import { prometheusPolicy } from '../signals/prometheus-policy.js';
 
@@ -143,17 +144,19 @@ function chooseRemovals(view: GroupView, memory: GroupMemory, now: number, wante
 function withinCeiling<T extends { agent: GroupView['capacity'][number] }>(view: GroupView, chosen: readonly T[], reasons: string[], headroomFree = false): T[] {
   const group = view.config;
   // With the headroom released (planner/headroom.ts) the threshold policy does not grow at its up cap.
-  const caps = [group.policies.includes('threshold') && !headroomFree ? group.scaleUpCap : undefined, group.policies.includes('target') ? group.targetUtilization?.high : undefined].filter((c): c is number => c !== undefined);
-  if (caps.length === 0) return [...chosen];
-  const ceiling = Math.min(...caps) / 100;
+  const threshold = group.policies.includes('threshold') && !headroomFree;
+  const band = group.policies.includes('target') ? group.targetUtilization?.high : undefined;
+  if (!threshold && band === undefined) return [...chosen];
+  // Per resource: the lower of its threshold up cap and the target band's top.
+  const ceilingOf = (r: TrackedResource): number => Math.min(threshold ? capsOf(group, r).up : Infinity, band ?? Infinity) / 100;
   const out: T[] = [];
   let total = view.total;
   for (const c of chosen) {
     const after = { ...total };
     for (const r of group.resources) after[r] = total[r] - c.agent.total[r];
-    const over = group.resources.find((r) => after[r] <= 0 ? view.used[r] > 0 : view.used[r] / after[r] >= ceiling);
+    const over = group.resources.find((r) => after[r] <= 0 ? view.used[r] > 0 : view.used[r] / after[r] >= ceilingOf(r));
     if (over) {
-      reasons.push(`removing ${c.agent.hostname} would put ${over} at ${after[over] > 0 ? ((view.used[over] / after[over]) * 100).toFixed(1) : '100'}%, at or over ${ceiling * 100}%: kept`);
+      reasons.push(`removing ${c.agent.hostname} would put ${over} at ${after[over] > 0 ? ((view.used[over] / after[over]) * 100).toFixed(1) : '100'}%, at or over ${Math.round(ceilingOf(over) * 1000) / 10}%: kept`);
       break;
     }
     out.push(c);

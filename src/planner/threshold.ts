@@ -6,6 +6,18 @@ import type { Policy } from './policy.js';
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
+/** The threshold caps (percent) for one resource: its `resourceCaps` entry, else the group's. */
+export function capsOf(config: Pick<GroupView['config'], 'scaleUpCap' | 'scaleDownCap' | 'resourceCaps'>, r: TrackedResource): { up: number; down: number } {
+  return config.resourceCaps[r] ?? { up: config.scaleUpCap, down: config.scaleDownCap };
+}
+
+/** How the caps read in a reason: the group's, and any resource's own. */
+function describeCaps(config: GroupView['config'], tracked: readonly TrackedResource[], which: 'up' | 'down'): string {
+  const own = tracked.filter((r) => config.resourceCaps[r] !== undefined).map((r) => `${r} ${capsOf(config, r)[which]}%`);
+  const base = which === 'up' ? config.scaleUpCap : config.scaleDownCap;
+  return own.length ? `${base}% (${own.join(', ')})` : `${base}%`;
+}
+
 /**
  * The original dcos-autoscaler's policy: +step when any tracked resource reaches
  * the up cap, -step when every tracked resource is at or under the down cap.
@@ -32,37 +44,37 @@ export const thresholdPolicy: Policy = ({ view, memory, now }) => {
     const target = config.scaleDown.sizing === 'fit' ? held : current - config.scaleDownStep;
     return { policy: 'threshold', target, reason: `${why}, ${held} node(s) hold the work: -${current - target}`, figures };
   }
-  const hot = tracked.filter((r) => (utilization[r] ?? 0) * 100 >= config.scaleUpCap);
+  const hot = tracked.filter((r) => (utilization[r] ?? 0) * 100 >= capsOf(config, r).up);
   if (hot.length) {
     return {
       policy: 'threshold',
       target: current + config.scaleUpStep,
-      reason: `${describe} on ${view.capacity.length} agents; ${hot.join(', ')} at or above ${config.scaleUpCap}%: +${config.scaleUpStep}`,
+      reason: `${describe} on ${view.capacity.length} agents; ${hot.join(', ')} at or above ${describeCaps(config, hot, 'up')}: +${config.scaleUpStep}`,
       figures,
     };
   }
-  if (tracked.every((r) => (utilization[r] ?? 0) * 100 <= config.scaleDownCap)) {
+  if (tracked.every((r) => (utilization[r] ?? 0) * 100 <= capsOf(config, r).down)) {
     if (config.scaleDown.sizing === 'fit') {
-      const fit = fitNodes(view, tracked, config.scaleUpCap / 100);
+      const fit = fitNodes(view, tracked, (r) => capsOf(config, r).up / 100);
       const target = Math.min(current - config.scaleDownStep, fit);
       return {
         policy: 'threshold',
         target,
-        reason: `${describe} on ${view.capacity.length} agents; all at or under ${config.scaleDownCap}%: ${fit} node(s) hold the work under ${config.scaleUpCap}% on every tracked resource, -${current - target}`,
+        reason: `${describe} on ${view.capacity.length} agents; all at or under ${describeCaps(config, tracked, 'down')}: ${fit} node(s) hold the work under ${describeCaps(config, tracked, 'up')} on every tracked resource, -${current - target}`,
         figures,
       };
     }
     return {
       policy: 'threshold',
       target: current - config.scaleDownStep,
-      reason: `${describe} on ${view.capacity.length} agents; all at or under ${config.scaleDownCap}%: -${config.scaleDownStep}`,
+      reason: `${describe} on ${view.capacity.length} agents; all at or under ${describeCaps(config, tracked, 'down')}: -${config.scaleDownStep}`,
       figures,
     };
   }
   return {
     policy: 'threshold',
     target: current,
-    reason: `${describe} on ${view.capacity.length} agents; between ${config.scaleDownCap}% and ${config.scaleUpCap}%`,
+    reason: `${describe} on ${view.capacity.length} agents; between ${describeCaps(config, tracked, 'down')} and ${describeCaps(config, tracked, 'up')}`,
     figures,
   };
 };
@@ -72,10 +84,11 @@ export const thresholdPolicy: Policy = ({ view, memory, now }) => {
  * resource (a memory-bound group is sized by memory). The fewest nodes of the group's average
  * capacity that keep each tracked resource strictly under `cap`; never below one.
  */
-export function fitNodes(view: Pick<GroupView, 'capacity' | 'total' | 'used'>, tracked: readonly TrackedResource[], cap: number): number {
+export function fitNodes(view: Pick<GroupView, 'capacity' | 'total' | 'used'>, tracked: readonly TrackedResource[], capOf: number | ((r: TrackedResource) => number)): number {
   const active = view.capacity.length;
   let nodes = 1;
   for (const r of tracked) {
+    const cap = typeof capOf === 'number' ? capOf : capOf(r);
     const perNode = active > 0 ? view.total[r] / active : 0;
     if (perNode <= 0 || cap <= 0) continue;
     // n * perNode * cap > used  <=>  n > used / (perNode * cap)
