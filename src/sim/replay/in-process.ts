@@ -5,7 +5,7 @@ import { isMarked, markedDurationNs, withOurWindow, withoutOurMachine, type Main
 import { formatMachine, machineKey, type MachineId } from '../../model/machine.js';
 import { ok } from '../../util/result.js';
 import type { SimCluster } from '../cluster/cluster.js';
-import type { SimAgent } from '../cluster/types.js';
+import type { SimAgent, SimApp } from '../cluster/types.js';
 import { modelPending } from '../cluster/model-view.js';
 import { AgentModeler } from './agent-model.js';
 
@@ -130,23 +130,33 @@ function positionOf(sims: readonly SimAgent[], seq: number): number {
  * The emulated Marathon launch queue, in process, with every app's placement constraints as the
  * real source reads them from `/v2/apps` (marathon/pending-source.ts): without them scale-down
  * would take a UNIQUE app's running instances for movable and drain nodes they can never leave.
- * The same map is handed out while the constrained apps are the same, as the observer's marks
- * are kept by it.
+ * The map follows the cluster's app events (a month's replay holds tens of thousands of apps: no
+ * walk over them per cycle) and is a new object only when a constrained app comes or goes, as the
+ * observer's marks are kept by it.
  */
 export function simPendingSource(cluster: SimCluster): PendingSource {
-  let last: ReadonlyMap<string, readonly Constraint[]> = new Map();
-  const constraints = (): ReadonlyMap<string, readonly Constraint[]> => {
-    const now = new Map<string, readonly Constraint[]>();
-    for (const app of cluster.apps()) {
-      const c = app.spec.constraints;
-      if (c !== undefined && c.length > 0) now.set(app.spec.id, c);
-    }
-    const same = now.size === last.size && [...now].every(([id, c]) => last.get(id) === c);
-    if (!same) last = now;
-    return last;
+  const constrained = (app: SimApp): readonly Constraint[] | undefined => {
+    const c = app.spec.constraints;
+    return c !== undefined && c.length > 0 ? c : undefined;
   };
+  let byApp = new Map<string, readonly Constraint[]>();
+  for (const app of cluster.apps()) {
+    const c = constrained(app);
+    if (c) byApp.set(app.spec.id, c);
+  }
+  cluster.events.on((e) => {
+    if (e.type !== 'app_changed') return;
+    const c = constrained(e.app);
+    const id = e.app.spec.id;
+    const gone = e.change === 'deleted' || e.change === 'completed';
+    if (c === undefined || (gone ? !byApp.has(id) : byApp.get(id) === c)) return;
+    const next = new Map(byApp);
+    if (gone) next.delete(id);
+    else next.set(id, c);
+    byApp = next;
+  });
   return {
-    getQueue: async () => ok({ pending: modelPending(cluster), from: 'simulator', readAt: cluster.clock.now(), appConstraints: constraints() }),
+    getQueue: async () => ok({ pending: modelPending(cluster), from: 'simulator', readAt: cluster.clock.now(), appConstraints: byApp }),
   };
 }
 
