@@ -191,6 +191,29 @@ export class Placements {
   }
 }
 
+const HOST_LIMITS = new WeakMap<readonly Constraint[], number | null>();
+
+/**
+ * When every constraint is `hostname:UNIQUE` or `hostname:MAX_PER:n` (daemons, spread services),
+ * the most instances of the app one node may hold, so a check that knows the node's own instances
+ * needs no Placements; undefined for any other list.
+ */
+export function perHostLimit(constraints: readonly Constraint[]): number | undefined {
+  let limit = HOST_LIMITS.get(constraints);
+  if (limit === undefined) {
+    limit = constraints.length === 0 ? null : Number.POSITIVE_INFINITY;
+    for (const c of constraints) {
+      if (c.field !== 'hostname' || (c.operator !== 'UNIQUE' && c.operator !== 'MAX_PER')) {
+        limit = null;
+        break;
+      }
+      limit = Math.min(limit as number, c.operator === 'UNIQUE' ? 1 : intValue(c.value));
+    }
+    HOST_LIMITS.set(constraints, limit);
+  }
+  return limit ?? undefined;
+}
+
 /** True when a refusal by this constraint may turn into acceptance as more instances are placed elsewhere. */
 export function canReopen(c: Constraint): boolean {
   return c.operator === 'GROUP_BY';

@@ -1,6 +1,6 @@
 import type { Constraint } from '../model/pending.js';
 import { RESOURCE_NAMES, type Resources } from '../model/resources.js';
-import { Placements, type NodeFields } from './constraints.js';
+import { perHostLimit, Placements, type NodeFields } from './constraints.js';
 import { poolsFree, refusal, takeFromPools, usable, type PlacementApp, type PlacementNode, type Pool } from './placement.js';
 
 export const EPSILON = 1e-9;
@@ -100,6 +100,9 @@ export function take(need: Float64Array, bin: Bin, app: string): void {
   bin.apps.set(app, (bin.apps.get(app) ?? 0) + 1);
 }
 
+/** An app's constraints with no instance recorded, per constraints list (read-only once made). */
+const EMPTY_PLACEMENTS = new WeakMap<readonly Constraint[], Placements>();
+
 /**
  * Scale-down's re-placement check: resources of the unreserved pool, and the
  * constraints as the placement module evaluates them, knowing only the app's
@@ -108,8 +111,17 @@ export function take(need: Float64Array, bin: Bin, app: string): void {
 export function canHost(need: Float64Array, constraints: readonly Constraint[], app: string, bin: Bin): boolean {
   if (!fitsIn(need, bin)) return false;
   if (constraints.length === 0) return true;
-  const placed = new Placements(constraints);
-  for (let n = bin.apps.get(app) ?? 0; n > 0; n--) placed.record(bin);
+  const here = bin.apps.get(app) ?? 0;
   const probe: PlacementApp = { id: app, need, fixedPorts: [], acceptedRoles: ['*'], gpuScheduling: 'unrestricted' };
+  // Hostname UNIQUE / MAX_PER only: the bin's own count answers the constraints.
+  const limit = perHostLimit(constraints);
+  if (limit !== undefined) return here < limit && refusal(probe, bin, undefined) === undefined;
+  // No instance of the app on the bin: the same empty record for every bin (most of a scan).
+  let placed = here === 0 ? EMPTY_PLACEMENTS.get(constraints) : undefined;
+  if (placed === undefined) {
+    placed = new Placements(constraints);
+    for (let n = here; n > 0; n--) placed.record(bin);
+    if (here === 0) EMPTY_PLACEMENTS.set(constraints, placed);
+  }
   return refusal(probe, bin, placed) === undefined;
 }

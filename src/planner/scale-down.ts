@@ -1,6 +1,7 @@
 import type { Agent, Task } from '../model/agent.js';
+import type { Constraint } from '../model/pending.js';
 import type { Removal } from '../model/plan.js';
-import { toVector, makeBin, canHost, fitsIn, take, EPSILON, type Bin } from './packing.js';
+import { toVector, makeBin, canHost, take, EPSILON, type Bin } from './packing.js';
 import { runningTasks, type GroupView } from './group-view.js';
 import type { MachineId } from '../model/machine.js';
 import { CandidateMemo } from './candidate-memo.js';
@@ -60,7 +61,10 @@ export function removalCandidates(view: GroupView, memory: GroupMemory, now: num
  * them, so a scale-down that finds room on the first agents never builds one per agent; and a
  * constraint-free need that fitted nowhere is remembered with the only bins that can have gained
  * room since (those the failed candidate's undone moves gave back, and its own), so a run of stuck
- * candidates costs a few checks each instead of a scan of the whole group (was quadratic).
+ * candidates costs a few checks each instead of a scan of the whole group (was quadratic). A need
+ * that did fit resumes its next scan at the bin that took it: the bins before it refused it and,
+ * only losing room and gaining instances, still do, unless an undo gave one of them back (a UNIQUE
+ * daemon's tasks would otherwise walk past every node holding one, for every candidate).
  */
 export function chooseRemovable(view: GroupView, candidates: readonly Candidate[], wanted: number): { chosen: Candidate[]; stuck: Excluded[] } {
   const agents = view.capacity;
@@ -72,12 +76,42 @@ export function chooseRemovable(view: GroupView, candidates: readonly Candidate[
   // (cluster-autoscaler records each simulated move, removed node -> target node, in a UsageTracker:
   // simulator/cluster.go, findPlaceFor's usageTracker.RegisterUsage, so a destination is not removed with its source).
   const receivers = new Set<string>();
-  // Need (as text) -> the bins that may host it now, after it fitted none (see above).
+  // Need (as text, with the app when constrained) -> the bins that may host it now, after it fitted none (see above).
   const nowhere = new Map<string, { readonly only: readonly { k: number; id: string }[] }>();
-  const stillNowhere = (need: Float64Array): boolean => {
-    const memo = nowhere.get(need.join());
+  const stillNowhere = (key: string, need: Float64Array, constraints: readonly Constraint[], app: string): boolean => {
+    const memo = nowhere.get(key);
     if (!memo) return false;
-    return !memo.only.some(({ k, id }) => !removed.has(id) && fitsIn(need, binAt(k, agents[k] as Agent)));
+    return !memo.only.some(({ k, id }) => !removed.has(id) && canHost(need, constraints, app, binAt(k, agents[k] as Agent)));
+  };
+  // Need key -> where its next first-fit scan may start, and how many undos had happened then.
+  const resume = new Map<string, { readonly at: number; readonly undos: number }>();
+  // The bins each undo gave back (its moves' bins and the candidate's own), in order.
+  const undone: (readonly number[])[] = [];
+  const canTake = (k: number, need: Float64Array, constraints: readonly Constraint[], app: string): Bin | undefined => {
+    // An agent whose free cpus or mem (before this simulation, which only takes room: a bound) cannot hold the
+    // task is passed over unread; only the others get a bin.
+    if (made[k] === undefined && ((need[0] as number) > (each[2 * k] as number) + EPSILON || (need[1] as number) > (each[2 * k + 1] as number) + EPSILON)) return undefined;
+    const a = agents[k] as Agent;
+    if (removed.has(a.id)) return undefined;
+    const bin = binAt(k, a);
+    return canHost(need, constraints, app, bin) ? bin : undefined;
+  };
+  const firstFit = (key: string, need: Float64Array, constraints: readonly Constraint[], app: string): { k: number; id: string; bin: Bin } | undefined => {
+    const r = resume.get(key);
+    const from = r?.at ?? 0;
+    if (r) {
+      // Bins before `from` refused this need and still do, but for those an undo gave back since.
+      const back = [...new Set(undone.slice(r.undos).flat())].filter((k) => k < from).sort((x, y) => x - y);
+      for (const k of back) {
+        const bin = canTake(k, need, constraints, app);
+        if (bin) return { k, id: (agents[k] as Agent).id, bin };
+      }
+    }
+    for (let k = from; k < agents.length; k++) {
+      const bin = canTake(k, need, constraints, app);
+      if (bin) return { k, id: (agents[k] as Agent).id, bin };
+    }
+    return undefined;
   };
   const chosen: Candidate[] = [];
   const stuck: Excluded[] = [];
@@ -89,39 +123,31 @@ export function chooseRemovable(view: GroupView, candidates: readonly Candidate[
     if (receivers.has(c.agent.id)) continue;
     const tasks = movingWork(c.agent);
     const needs = tasks.map((t) => toVector(t.resources));
+    const keys = tasks.map((t, i) => misfitKey(needs[i] as Float64Array, t));
     removed.add(c.agent.id);
-    // A known misfit fails this candidate whatever its other moves do (they only take room).
-    if (tasks.some((t, i) => (t.constraints ?? []).length === 0 && stillNowhere(needs[i] as Float64Array))) {
+    // A known misfit fails this candidate whatever its other moves do (they only take room and add instances).
+    if (tasks.some((t, i) => stillNowhere(keys[i] as string, needs[i] as Float64Array, t.constraints ?? [], t.appId ?? t.id))) {
       removed.delete(c.agent.id);
       refuse(c, tasks.length);
       continue;
     }
     const moves: { k: number; id: string; bin: Bin; need: Float64Array; app: string }[] = [];
-    let failed: Float64Array | undefined;
+    let failed: string | undefined;
     let ok = true;
     for (let ti = 0; ti < tasks.length; ti++) {
       const t = tasks[ti] as (typeof tasks)[number];
       const need = needs[ti] as Float64Array;
       const constraints = t.constraints ?? [];
       const app = t.appId ?? t.id;
-      let target: { k: number; id: string; bin: Bin } | undefined;
-      for (let k = 0; k < agents.length; k++) {
-        // An agent whose free cpus or mem (before this simulation, which only takes room: a bound) cannot hold the
-        // task is passed over unread; only the others get a bin.
-        if (made[k] === undefined && ((need[0] as number) > (each[2 * k] as number) + EPSILON || (need[1] as number) > (each[2 * k + 1] as number) + EPSILON)) continue;
-        const a = agents[k] as Agent;
-        if (removed.has(a.id)) continue;
-        const bin = binAt(k, a);
-        if (canHost(need, constraints, app, bin)) {
-          target = { k, id: a.id, bin };
-          break;
-        }
-      }
+      const key = keys[ti] as string;
+      const target = firstFit(key, need, constraints, app);
       if (!target) {
         ok = false;
-        if (constraints.length === 0) failed = need;
+        failed = key;
+        resume.set(key, { at: agents.length, undos: undone.length });
         break;
       }
+      resume.set(key, { at: target.k, undos: undone.length });
       take(need, target.bin, app);
       moves.push({ ...target, need, app });
     }
@@ -136,16 +162,29 @@ export function chooseRemovable(view: GroupView, candidates: readonly Candidate[
       m.bin.apps.set(m.app, (m.bin.apps.get(m.app) ?? 1) - 1);
     }
     removed.delete(c.agent.id);
+    // The undone moves' bins and the candidate's own came back: scans resumed past them look at them again.
+    const own = agents.findIndex((a) => a.id === c.agent.id);
+    undone.push(own >= 0 ? [own, ...moves.map((m) => m.k)] : moves.map((m) => m.k));
     if (failed) {
       // Every bin was scanned and refused it; since then only these gained room (or came back).
-      const own = agents.findIndex((a) => a.id === c.agent.id);
       const only = moves.map(({ k, id }) => ({ k, id }));
       if (own >= 0) only.push({ k: own, id: c.agent.id });
-      nowhere.set(failed.join(), { only });
+      nowhere.set(failed, { only });
     }
     refuse(c, tasks.length);
   }
   return { chosen, stuck };
+}
+
+/**
+ * The key under which a need that fitted no bin is remembered. A bin's answer for a task depends
+ * on the bin alone (its free room, its instances of the task's app, its attributes: `canHost`
+ * seeds the constraints with that bin's instances only), and during the simulation a bin only
+ * loses room and gains instances, which never turns a refusal into a fit; so a constrained need
+ * is remembered too, per app (an app's tasks share its constraints).
+ */
+function misfitKey(need: Float64Array, t: Pick<Task, 'constraints' | 'appId' | 'id'>): string {
+  return (t.constraints ?? []).length === 0 ? need.join() : `${need.join()}@${t.appId ?? t.id}`;
 }
 
 function binOf(a: Agent): Bin {

@@ -4,12 +4,17 @@ import type { Agent } from '../../src/model/agent.js';
 import type { Constraint } from '../../src/model/pending.js';
 import { resources } from '../../src/model/resources.js';
 import { runningTasks, viewGroup, type GroupView } from '../../src/planner/group-view.js';
-import { canHost, makeBin, take, toVector, type Bin } from '../../src/planner/packing.js';
+import { canHost, fitsIn, makeBin, take, toVector, type Bin } from '../../src/planner/packing.js';
+import { Placements } from '../../src/planner/constraints.js';
+import { refusal } from '../../src/planner/placement.js';
 import { chooseRemovable, movingWork, type Candidate, type Excluded } from '../../src/planner/scale-down.js';
 import { subtractFloor } from '../../src/model/resources.js';
 import { agent, config, groupState, snapshot, task } from '../support/builders.js';
 
 const UNIQUE: readonly Constraint[] = [{ field: 'hostname', operator: 'UNIQUE' }];
+const MAX_PER_2: readonly Constraint[] = [{ field: 'hostname', operator: 'MAX_PER', value: '2' }];
+const GROUP_BY: readonly Constraint[] = [{ field: 'hostname', operator: 'GROUP_BY', value: '2' }];
+const CONSTRAINTS: Readonly<Record<string, readonly Constraint[]>> = { '/u': UNIQUE, '/m': MAX_PER_2, '/g': GROUP_BY };
 
 /**
  * The re-placement simulation as first written: a bin for every agent up front, every task
@@ -67,9 +72,9 @@ function reference(view: GroupView, candidates: readonly Candidate[], wanted: nu
   return { chosen, stuck };
 }
 
-/** Agents of 4 cpus running tasks of a few sizes (so needs repeat), some of an app placed hostname UNIQUE. */
+/** Agents of 4 cpus running tasks of a few sizes (so needs repeat), some of apps placed hostname UNIQUE, MAX_PER 2 or GROUP_BY. */
 const clusterArb = fc.array(
-  fc.array(fc.record({ cpus: fc.constantFrom(0.5, 1, 1.5, 2, 3), app: fc.constantFrom('/a', '/b', '/u') }), { maxLength: 4 }),
+  fc.array(fc.record({ cpus: fc.constantFrom(0.5, 1, 1.5, 2, 3), app: fc.constantFrom('/a', '/b', '/u', '/m', '/g') }), { maxLength: 4 }),
   { minLength: 1, maxLength: 14 },
 );
 
@@ -77,8 +82,9 @@ function build(spec: { cpus: number; app: string }[][]): { view: GroupView; cand
   const agents: Agent[] = spec.map((ts, i) => {
     const fitted: { cpus: number; app: string }[] = [];
     let used = 0;
-    for (const t of ts) if (used + t.cpus <= 4 && !(t.app === '/u' && fitted.some((f) => f.app === '/u'))) (fitted.push(t), (used += t.cpus));
-    const tasks = fitted.map((t) => task({ appId: t.app, resources: resources({ cpus: t.cpus, mem: 0 }), ...(t.app === '/u' ? { constraints: UNIQUE } : {}) }));
+    const count = (app: string): number => fitted.filter((f) => f.app === app).length;
+    for (const t of ts) if (used + t.cpus <= 4 && !(t.app === '/u' && count('/u') >= 1) && !(t.app === '/m' && count('/m') >= 2)) (fitted.push(t), (used += t.cpus));
+    const tasks = fitted.map((t) => task({ appId: t.app, resources: resources({ cpus: t.cpus, mem: 0 }), ...(CONSTRAINTS[t.app] ? { constraints: CONSTRAINTS[t.app] } : {}) }));
     return agent({ id: `p${i}`, cpus: 4, usedCpus: used, tasks });
   });
   const view = viewGroup(snapshot(agents, { stateless: groupState(agents) }), config().groups[0]!);
@@ -97,7 +103,7 @@ describe('chooseRemovable', () => {
         const order = [...candidates].sort((a, b) => ((a.agent.id.length * 7919 + seed) % 13) - ((b.agent.id.length * 7919 + seed) % 13) || (a.load - b.load) * (seed % 2 ? 1 : -1));
         expect(ids(chooseRemovable(view, order, wanted))).toEqual(ids(reference(view, order, wanted)));
       }),
-      { numRuns: 400 },
+      { numRuns: Number(process.env.FC_RUNS ?? 400) },
     );
   });
 
@@ -111,5 +117,40 @@ describe('chooseRemovable', () => {
     expect(ids(r)).toEqual(ids(reference(view, order, 3)));
     expect(r.chosen.map((c) => c.agent.id)).toEqual([candidates[7]!.agent.id]);
     expect(r.stuck.map((s) => s.why)).toEqual([...Array.from({ length: 6 }, () => 'its 2 task(s) would not fit on the other agents of the group'), 'its 1 task(s) would not fit on the other agents of the group']);
+  });
+});
+
+describe('canHost', () => {
+  // As first written: the constraints seeded with the bin's own instances of the app, then the placement module's refusal.
+  const slowCanHost = (need: Float64Array, constraints: readonly Constraint[], app: string, bin: Bin): boolean => {
+    if (constraints.length === 0) return canHost(need, constraints, app, bin);
+    const placed = new Placements(constraints);
+    for (let n = bin.apps.get(app) ?? 0; n > 0; n--) placed.record(bin);
+    const probe = { id: app, need, fixedPorts: [], acceptedRoles: ['*'], gpuScheduling: 'unrestricted' as const };
+    return fitsIn(need, bin) && refusal(probe, bin, placed) === undefined;
+  };
+  const constraintArb = fc.constantFrom<Constraint>(
+    { field: 'hostname', operator: 'UNIQUE' },
+    { field: 'hostname', operator: 'MAX_PER', value: '2' },
+    { field: 'hostname', operator: 'MAX_PER', value: 'x' },
+    { field: 'hostname', operator: 'GROUP_BY', value: '2' },
+    { field: 'hostname', operator: 'CLUSTER' },
+    { field: 'workload', operator: 'LIKE', value: 'stateless' },
+    { field: 'workload', operator: 'UNIQUE' },
+    { field: 'rack', operator: 'UNLIKE', value: 'r1' },
+  );
+
+  it('answers as the seeded constraints do, with the per-host shortcut and the shared empty record', () => {
+    fc.assert(
+      fc.property(fc.array(constraintArb, { maxLength: 3 }), fc.integer({ min: 0, max: 3 }), fc.constantFrom(0.5, 1, 3, 5), (constraints, here, cpus) => {
+        const a = agent({ id: 'host', cpus: 4 });
+        const bin = makeBin(a, subtractFloor(a.total, a.used), new Map(here > 0 ? [['/x', here]] : []));
+        const need = toVector(resources({ cpus }));
+        // Twice: the second call reads the cached shortcut and empty record.
+        expect(canHost(need, constraints, '/x', bin)).toBe(slowCanHost(need, constraints, '/x', bin));
+        expect(canHost(need, constraints, '/x', bin)).toBe(slowCanHost(need, constraints, '/x', bin));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
