@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/load.js';
-import { Controller } from '../../src/controller/controller.js';
-import { LiveObserver } from '../../src/controller/live-observer.js';
 import { isMarked } from '../../src/model/drain.js';
 import { SimulatedProvider } from '../../src/providers/simulated/simulated-provider.js';
 import { SimCluster } from '../../src/sim/cluster/cluster.js';
 import { VirtualClock } from '../../src/sim/cluster/virtual-clock.js';
-import { SimAgentSource, SimDrainer, simPendingSource } from '../../src/sim/replay/in-process.js';
-import { createLogger } from '../../src/util/logger.js';
+import { simController } from '../support/sim-controller.js';
 
 /**
  * Found by the chaos suite (seed 8, episode 1): once a drained VM was deleted, its drain no longer
@@ -23,13 +20,7 @@ describe('a paused group', () => {
       mesos: { masters: ['http://master.invalid:5050'] },
       groups: [{ name: 'pool', selector: { 'node-group': 'pool' }, min: 2, max: 5, template: { cpus: 4, mem: 8192 }, provider: { kind: 'simulated' }, scaleDown: { unneededTime: 0, delayAfterAdd: 0, maxParallel: 1, drainTimeout: 300 } }],
     });
-    const source = new SimAgentSource(cluster);
-    const agents = { getAgents: () => (source.markAllDirty(), source.getAgents()) };
-    const drainer = new SimDrainer(cluster, () => source.markAllDirty());
-    const bindings = new Map([['pool', { provider, ref: { name: 'pool', target: {} } }]]);
-    const logger = createLogger('silent');
-    const observer = new LiveObserver({ agents, bindings, pending: simPendingSource(cluster), drainer, logger });
-    const controller = new Controller({ config, observer, bindings, clock, logger, drainer, retry: { retries: 0, minTimeoutMs: 0, maxTimeoutMs: 0 } });
+    const controller = simController(cluster, provider, config, clock);
     const ours = () => cluster.maintenance.windows.filter((w) => isMarked(w.durationNs?.toString())).length;
 
     const kinds: string[] = [];

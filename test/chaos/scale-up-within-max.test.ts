@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/load.js';
-import { Controller } from '../../src/controller/controller.js';
-import { LiveObserver } from '../../src/controller/live-observer.js';
 import { SimulatedProvider } from '../../src/providers/simulated/simulated-provider.js';
 import { SimCluster } from '../../src/sim/cluster/cluster.js';
 import { VirtualClock } from '../../src/sim/cluster/virtual-clock.js';
-import { SimAgentSource, SimDrainer, simPendingSource } from '../../src/sim/replay/in-process.js';
-import { createLogger } from '../../src/util/logger.js';
+import { simController } from '../support/sim-controller.js';
 
 /**
  * Found by the chaos suite (seed 1): a scale-up planned in the same cycle as the deletion of a
@@ -36,13 +33,7 @@ describe('a scale-up while drains of ours are still finishing', () => {
         },
       ],
     });
-    const source = new SimAgentSource(cluster);
-    const agents = { getAgents: () => (source.markAllDirty(), source.getAgents()) };
-    const drainer = new SimDrainer(cluster, () => source.markAllDirty());
-    const bindings = new Map([['pool', { provider, ref: { name: 'pool', target: {} } }]]);
-    const logger = createLogger('silent');
-    const observer = new LiveObserver({ agents, bindings, pending: simPendingSource(cluster), drainer, logger });
-    const controller = new Controller({ config, observer, bindings, clock, logger, drainer, retry: { retries: 0, minTimeoutMs: 0, maxTimeoutMs: 0 } });
+    const controller = simController(cluster, provider, config, clock);
     const live = () => provider.instances('pool').filter((i) => i.state !== 'deleting').length;
 
     // Idle: three of the four agents are drained (DRAIN_AGENT) in one cycle.
