@@ -42,7 +42,7 @@ export type PolicyFigures = {
   readonly 'nodes.provisioning': number;
   readonly 'nodes.ghosts': number;
   readonly 'prometheus.value': number;
-};
+} & { readonly [R in TrackedResource as `demand.${R}`]?: number };
 
 export interface GroupPlan {
   readonly group: string;

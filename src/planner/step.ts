@@ -10,7 +10,7 @@ import { checkSanity, DEFAULT_SANITY } from './sanity.js';
 import type { ControllerState, GroupMemory } from './state.js';
 import { trackUnneeded } from './unneeded.js';
 import { trackWork } from './headroom.js';
-import { recordDemand } from './trend.js';
+import { measuredDemand, recordDemand } from './trend.js';
 
 /** One cycle's decisions and the state to remember. */
 export interface StepResult {
@@ -64,14 +64,13 @@ export function step(snapshot: ClusterSnapshot, config: Config, state: Controlle
     groups[name] = trackWork(trackUnneeded(mem, view, now), view, now);
   }
   const sized = planSizes(snapshot, config, { groups, agents: sanity.agents }, now);
-  // The trend policy's history: this cycle's demand, its waiting part as the plan measured it.
+  // The trend policy's history: the demand it measured this cycle (none when the group held before voting).
   const remembered: Record<string, GroupMemory> = { ...groups };
   for (const g of sized.groups) {
-    const view = views.find((v) => v.config.name === g.group);
     const mem = groups[g.group];
-    if (!view || !mem || !view.config.policies.includes('trend')) continue;
-    const f = g.figures;
-    remembered[g.group] = recordDemand(mem, view, { cpus: f['pending.cpus'] ?? 0, mem: f['pending.mem'] ?? 0, disk: f['pending.disk'] ?? 0, gpus: f['pending.gpus'] ?? 0 }, now);
+    const level = measuredDemand(g.figures);
+    const cfg = config.groups.find((c) => c.name === g.group);
+    if (mem && level && cfg) remembered[g.group] = recordDemand(mem, cfg.trend.window, level, now);
   }
   const next: ControllerState = { groups: remembered, agents: sanity.agents };
   const sizeMoves: Move[] = [];

@@ -1,4 +1,5 @@
-import type { TrackedResource } from '../model/resources.js';
+import type { GroupFigures } from '../model/plan.js';
+import { TRACKED_RESOURCES, type TrackedResource } from '../model/resources.js';
 import type { GroupDemand } from './demand.js';
 import type { GroupView } from './group-view.js';
 import type { Policy } from './policy.js';
@@ -13,16 +14,26 @@ export function demandLevel(view: Pick<GroupView, 'config' | 'work'>, waiting: L
   return level;
 }
 
+/** The demand the trend policy measured this cycle, as its vote's `demand.<resource>` figures; undefined if it did not vote. */
+export function measuredDemand(figures: GroupFigures): Level | undefined {
+  let level: Partial<Record<TrackedResource, number>> | undefined;
+  for (const r of TRACKED_RESOURCES) {
+    const v = figures[`demand.${r}`];
+    if (v !== undefined) (level ??= {})[r] = v;
+  }
+  return level;
+}
+
 /**
- * Appends this cycle's demand and keeps the samples of the last `trend.window` seconds, oldest
- * first, plus the one just before them, so the history spans the whole window once it is that old.
+ * Appends this cycle's demand and keeps the samples of the last `windowS` seconds, oldest first,
+ * plus the one just before them, so the history spans the whole window once it is that old.
  */
-export function recordDemand(memory: GroupMemory, view: Pick<GroupView, 'config' | 'work'>, waiting: Level | undefined, now: number): GroupMemory {
-  const windowMs = view.config.trend.window * 1000;
+export function recordDemand(memory: GroupMemory, windowS: number, level: Level, now: number): GroupMemory {
+  const windowMs = windowS * 1000;
   const past = memory.demandHistory ?? [];
   let from = 0;
   while (from + 1 < past.length && now - (past[from + 1] as DemandSample).t >= windowMs) from++;
-  return { ...memory, demandHistory: [...past.slice(from), { t: now, level: demandLevel(view, waiting) }] };
+  return { ...memory, demandHistory: [...past.slice(from), { t: now, level }] };
 }
 
 /**
@@ -78,11 +89,13 @@ export function trendPolicy(demand: GroupDemand | undefined): Policy {
         why = `${r} demand ${round(level[r] ?? 0)}, growing ${round(slope * 60_000)}/min through the last ${span} s: ${round(ahead)} in ${cfg.lookahead} s`;
       }
     }
+    // What it measured, for the step to remember (step.ts) and for the status page.
+    const figures: GroupFigures = Object.fromEntries(view.config.resources.map((r) => [`demand.${r}`, level[r] ?? 0]));
     if (growing && nodes > view.current) {
-      return { policy: 'trend', target: nodes, reason: `${why} needs ${nodes} node(s) under ${cfg.utilization}%: +${nodes - view.current}` };
+      return { policy: 'trend', target: nodes, reason: `${why} needs ${nodes} node(s) under ${cfg.utilization}%: +${nodes - view.current}`, figures };
     }
-    if (nodes === 0) return { policy: 'trend', target: 0, reason: 'no capacity of the tracked resources to measure demand against' };
-    return { policy: 'trend', target: Math.max(1, Math.min(nodes, view.current)), reason: `${why}: ${nodes} node(s) hold it under ${cfg.utilization}%` };
+    if (nodes === 0) return { policy: 'trend', target: 0, reason: 'no capacity of the tracked resources to measure demand against', figures };
+    return { policy: 'trend', target: Math.max(1, Math.min(nodes, view.current)), reason: `${why}: ${nodes} node(s) hold it under ${cfg.utilization}%`, figures };
   };
 }
 

@@ -6,7 +6,9 @@ import { viewGroup } from '../../src/planner/group-view.js';
 import { plan } from '../../src/planner/planner.js';
 import type { DemandSample, GroupMemory } from '../../src/planner/state.js';
 import { step } from '../../src/planner/step.js';
-import { recordDemand, sustainedGrowth, trendPolicy } from '../../src/planner/trend.js';
+import { demandLevel, recordDemand, sustainedGrowth, trendPolicy } from '../../src/planner/trend.js';
+import { resources } from '../../src/model/resources.js';
+import { EMPTY_STATE } from '../../src/planner/state.js';
 import { agent, config, groupState, snapshot } from '../support/builders.js';
 
 const NOW = 50_000_000;
@@ -53,13 +55,15 @@ describe('sustainedGrowth: growth in both halves of the window, never a single s
 
 describe('recordDemand: the window of samples the slope is measured over', () => {
   it('keeps the samples of the window and the one just before it', () => {
-    const view = viewGroup(snapshot(agents(2, 1), { stateless: groupState(agents(2)) }), cfg());
     let mem: GroupMemory = {};
-    for (let t = 0; t <= 20; t++) mem = recordDemand(mem, view, { cpus: t }, NOW + t * MIN);
+    for (let t = 0; t <= 20; t++) mem = recordDemand(mem, 300, { cpus: t }, NOW + t * MIN);
     const kept = mem.demandHistory ?? [];
     expect(kept.map((s) => (s.t - NOW) / MIN)).toEqual([15, 16, 17, 18, 19, 20]);
-    // Work on the agents plus the waiting work given.
-    expect(kept.at(-1)?.level).toEqual({ cpus: 21, mem: 0 });
+    expect(kept.at(-1)?.level).toEqual({ cpus: 20 });
+  });
+  it('demand is the work on the agents plus the waiting work given', () => {
+    const view = viewGroup(snapshot(agents(2, 1), { stateless: groupState(agents(2)) }), cfg());
+    expect(demandLevel(view, { cpus: 20 })).toEqual({ cpus: 21, mem: 0 });
   });
 });
 
@@ -115,9 +119,33 @@ describe('the trend policy in the plan and the step', () => {
 
   it('the step remembers demand only for groups that use the trend policy', () => {
     const { snap } = ramp();
-    const withTrend = step(snap, trendConfig(), { groups: {} }, NOW).next.groups['stateless']?.demandHistory;
-    expect(withTrend?.map((s) => s.level.cpus)).toEqual([6]);
+    const stepped = step(snap, trendConfig(), { groups: {} }, NOW);
+    const withTrend = stepped.next.groups['stateless']?.demandHistory;
+    expect(withTrend?.map((s) => s.level)).toEqual([{ cpus: 6, mem: 0 }]);
+    // What it remembers is what the policy measured and showed in the plan's figures.
+    expect(stepped.plan.groups[0]?.figures).toMatchObject({ 'demand.cpus': 6, 'demand.mem': 0 });
     const without = step(snap, config({ min: 1, policies: ['threshold'] }), { groups: {} }, NOW).next.groups['stateless'];
     expect(without?.demandHistory).toBeUndefined();
+  });
+});
+
+describe('the trend policy with several groups', () => {
+  it('counts each waiting instance in the group the plan assigns it to, not in every group that could host it', () => {
+    const a = [agent({ id: 'a0', usedCpus: 2, attributes: { pool: 'a' } })];
+    const b = [agent({ id: 'b0', usedCpus: 2, attributes: { pool: 'b' } })];
+    const cfgTwo = validateConfig({
+      mesos: { masters: ['http://127.0.0.1:5050'] },
+      expander: 'priority',
+      groups: [
+        { name: 'a', selector: { pool: 'a' }, min: 1, policies: ['pending', 'trend'], priority: 10, provider: { kind: 'simulated' } },
+        { name: 'b', selector: { pool: 'b' }, min: 1, policies: ['pending', 'trend'], priority: 1, provider: { kind: 'simulated' } },
+      ],
+    });
+    const waiting = { id: '/w', source: 'marathon' as const, count: 2, resources: resources({ cpus: 1, mem: 128 }), constraints: [], role: '*', delayed: false, rejections: {} };
+    const snap = { ...snapshot([...a, ...b], { a: groupState(a), b: groupState(b) }, NOW), pending: [waiting] };
+    const p = plan(snap, cfgTwo, EMPTY_STATE, NOW);
+    // Both groups could host the 2 cpus waiting; the priority expander gives them to a.
+    expect(p.groups.map((g) => g.figures['pending.cpus'])).toEqual([2, 2]);
+    expect(p.groups.map((g) => g.figures['demand.cpus'])).toEqual([4, 2]);
   });
 });
