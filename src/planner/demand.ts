@@ -18,9 +18,11 @@ export interface GroupDemand {
   /** Resources those instances ask for (the group's pending metric). */
   readonly eligibleResources: Resources;
   /**
-   * Resources of the waiting instances this plan puts on this group: on free room of its nodes,
-   * or on the new nodes it asks for. Each waiting instance counts in one group at most (the trend
-   * policy's demand), where `eligibleResources` counts it in every group that could host it.
+   * Resources of the waiting instances this plan puts on this group (on free room of its nodes or
+   * on the new nodes it asks for), plus those no group took this cycle (step or max limits) that
+   * it could host: the trend policy's waiting demand. An instance some group took counts there
+   * only, where `eligibleResources` counts it in every group that could host it; and work left
+   * over by a step limit is demand now, not growth to come as it is taken cycle by cycle.
    */
   readonly assignedResources: Resources;
   readonly reasons: readonly string[];
@@ -130,6 +132,11 @@ export function planDemand(views: readonly GroupView[], snapshot: ClusterSnapsho
     return t !== undefined && templateRefusal(t, i, `new-${v.config.name}-probe`) === undefined;
   });
   const unplaceable = items.filter((i) => i.remaining > 0 && !nextFits(i)).map((i) => unplaceableWork(i, views, templates));
+  for (const [name, set] of hostable) {
+    const e = out.get(name);
+    if (!e) continue;
+    for (const item of set) if (item.remaining > 0) e.assignedResources = add(e.assignedResources, scale(item.launch.resources, item.remaining));
+  }
   if (placedOnExisting > 0) {
     for (const v of views) {
       const e = out.get(v.config.name);

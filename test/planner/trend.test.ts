@@ -149,3 +149,15 @@ describe('the trend policy with several groups', () => {
     expect(p.groups.map((g) => g.figures['demand.cpus'])).toEqual([4, 2]);
   });
 });
+
+describe('waiting work no group could take this cycle', () => {
+  it('is demand now for every group that could host it (a step limit does not turn it into growth)', () => {
+    const list = [agent({ id: 'w0', usedCpus: 2 })];
+    const waiting = { id: '/w', source: 'marathon' as const, count: 6, resources: resources({ cpus: 1, mem: 128 }), constraints: [], role: '*', delayed: false, rejections: {} };
+    const snap = { ...snapshot(list, { stateless: groupState(list) }, NOW), pending: [waiting] };
+    // One new node a cycle: 2 of the 6 cpus get a node now, 4 wait for later cycles; all 6 are demand.
+    const g = plan(snap, config({ min: 1, max: 20, maxStep: 1, policies: ['pending', 'trend'] }), EMPTY_STATE, NOW).groups[0];
+    expect(g).toMatchObject({ direction: 'up', target: 2 });
+    expect(g?.figures['demand.cpus']).toBe(8);
+  });
+});
