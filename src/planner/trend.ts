@@ -7,7 +7,7 @@ import type { DemandSample, GroupMemory } from './state.js';
 
 type Level = Readonly<Partial<Record<TrackedResource, number>>>;
 
-/** The group's demand now: work on its agents (draining ones included) plus the waiting work it could host. */
+/** The group's demand now: work on its agents (draining ones included) plus its waiting demand (GroupDemand.assignedResources). */
 export function demandLevel(view: Pick<GroupView, 'config' | 'work'>, waiting: Level | undefined): Level {
   const level: Partial<Record<TrackedResource, number>> = {};
   for (const r of view.config.resources) level[r] = view.work[r] + (waiting?.[r] ?? 0);
@@ -58,8 +58,8 @@ export function sustainedGrowth(history: readonly DemandSample[], now: number, l
  * Why: a node ordered now registers a provisioning delay later, so work that keeps growing (a
  * daily ramp, a wave of batch jobs) waits that long unless nodes are bought ahead of it, and a
  * fixed headroom (the threshold policy's room under scaleUpCap) pays for that room all day. The
- * trend policy extrapolates the group's demand (work on its agents plus the waiting work it could
- * host) `trend.lookahead` seconds ahead at the growth it sustained over the last `trend.window`
+ * trend policy extrapolates the group's demand (work on its agents plus the waiting work the plan
+ * assigns to it) `trend.lookahead` seconds ahead at the growth it sustained over the last `trend.window`
  * seconds, and asks for the nodes that hold that under `trend.utilization` % on every tracked
  * resource. Without growth it asks for nothing: the waiting work present is the pending
  * policy's, and it consents to shrinking down to the nodes that hold the demand at that
