@@ -82,13 +82,13 @@ export const thresholdPolicy: Policy = ({ view, memory, now }) => {
 /**
  * Why: after a burst the group should follow demand down in one decision, sized on every tracked
  * resource (a memory-bound group is sized by memory). The fewest nodes of the group's average
- * capacity that keep each tracked resource strictly under `cap`; never below one.
+ * capacity that keep each tracked resource strictly under its cap (`capOf`, a fraction); never below one.
  */
-export function fitNodes(view: Pick<GroupView, 'capacity' | 'total' | 'used'>, tracked: readonly TrackedResource[], capOf: number | ((r: TrackedResource) => number)): number {
+export function fitNodes(view: Pick<GroupView, 'capacity' | 'total' | 'used'>, tracked: readonly TrackedResource[], capOf: (r: TrackedResource) => number): number {
   const active = view.capacity.length;
   let nodes = 1;
   for (const r of tracked) {
-    const cap = typeof capOf === 'number' ? capOf : capOf(r);
+    const cap = capOf(r);
     const perNode = active > 0 ? view.total[r] / active : 0;
     if (perNode <= 0 || cap <= 0) continue;
     // n * perNode * cap > used  <=>  n > used / (perNode * cap)

@@ -23,7 +23,7 @@ describe('fitNodes: the fewest nodes that keep every tracked resource under the 
     it(`${c.name}: ${c.nodes} node(s)`, () => {
       const capacity = active(10);
       const view = { capacity, total: resources({ cpus: 20, mem: 40960 }), used: resources({ cpus: c.cpus, mem: c.mem }) };
-      expect(fitNodes(view, c.tracked, 0.8)).toBe(c.nodes);
+      expect(fitNodes(view, c.tracked, () => 0.8)).toBe(c.nodes);
     });
   }
 });
