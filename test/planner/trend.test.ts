@@ -84,10 +84,13 @@ describe('trendPolicy', () => {
   it('counts waiting work in the demand it extrapolates', () => {
     expect(vote(10, 10, [0, 2, 4, 6, 8], 6).target).toBe(14);
   });
-  it('without growth it never adds, and consents to shrinking to what holds the demand', () => {
-    expect(vote(10, 4, [4, 4, 4, 4, 4]).target).toBe(3);
+  it('without growth it never adds, and consents to shrinking to the nodes the demand itself fills', () => {
+    // 4 cpus on nodes of 2: two nodes hold it; the headroom under a cap is the threshold policy's.
+    expect(vote(10, 4, [4, 4, 4, 4, 4]).target).toBe(2);
+    expect(vote(10, 4.5, [4.5, 4.5, 4.5, 4.5, 4.5]).target).toBe(3);
     expect(vote(2, 4, [4, 4, 4, 4, 4], 20).target).toBeLessThanOrEqual(2);
-    expect(vote(10, 4, [14, 12, 10, 8, 6]).target).toBe(3);
+    expect(vote(10, 4, [14, 12, 10, 8, 6]).target).toBe(2);
+    expect(vote(10, 4, [14, 12, 10, 8, 6], 1).target).toBe(3);
   });
   it('property: with demand that never grows it never asks for more nodes than the group has', () => {
     fc.assert(
