@@ -114,8 +114,10 @@ describe('replay of generated traces', () => {
         if (f.waits.neverPlacedInstances === 0) {
           served++;
           expect(oracle.cost, `${name} seed ${seed}`).toBeLessThanOrEqual(f.cost);
-        } else {
-          // Cheaper than the oracle only by leaving work unplaced (cpu-only thresholds miss a memory-bound cluster).
+        } else if (f.cost < oracle.cost) {
+          // Cheaper than the oracle only by leaving work unplaced while short of nodes (cpu-only
+          // thresholds miss a memory-bound cluster). A policy that leaves an instance or two unplaced
+          // (demand-aware, seed 2: one of 1,065) and pays more than the oracle beats nothing.
           expect(f.elasticity.tauU, `${name} seed ${seed}`).toBeGreaterThan(10);
         }
       }
