@@ -30,6 +30,15 @@ export const subtract = (a: Resources, b: Resources): Resources => combine(a, b,
 export const subtractFloor = (a: Resources, b: Resources): Resources => combine(a, b, (x, y) => Math.max(0, x - y));
 export const scale = (a: Resources, k: number): Resources => combine(a, a, (x) => x * k);
 
+/** Adds k times r into acc, in place: sums over thousands of waiting apps a cycle without an object per term. */
+export function addScaledInto(acc: Record<ResourceName, number>, r: Resources, k: number): void {
+  acc.cpus += r.cpus * k;
+  acc.mem += r.mem * k;
+  acc.disk += r.disk * k;
+  acc.gpus += r.gpus * k;
+  acc.ports += r.ports * k;
+}
+
 export function sum(list: Iterable<Resources>): Resources {
   let total = ZERO;
   for (const r of list) total = add(total, r);

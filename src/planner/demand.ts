@@ -1,7 +1,7 @@
 import type { Config } from '../config/schema.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';
 import { describeConstraints } from './constraints.js';
-import { add, scale, ZERO, type Resources } from '../model/resources.js';
+import { add, addScaledInto, scale, ZERO, type Resources } from '../model/resources.js';
 import { concatBins, describeNeed, estimateNewNodes, existingBins, fixedPortsByApp, itemsOf, packOnto, templateRefusal, type Item } from './estimator.js';
 import { expand, type Option } from './expander.js';
 import type { GroupView } from './group-view.js';
@@ -83,10 +83,12 @@ export function planDemand(views: readonly GroupView[], snapshot: ClusterSnapsho
   for (const [name, set] of hostable) {
     const e = out.get(name);
     if (!e) continue;
+    const eligible = { ...ZERO };
     for (const item of set) {
       e.eligible += item.launch.count;
-      e.eligibleResources = add(e.eligibleResources, scale(item.launch.resources, item.launch.count));
+      addScaledInto(eligible, item.launch.resources, item.launch.count);
     }
+    e.eligibleResources = eligible;
   }
 
   const totalNow = views.reduce((n, v) => n + v.current, 0);
@@ -135,7 +137,9 @@ export function planDemand(views: readonly GroupView[], snapshot: ClusterSnapsho
   for (const [name, set] of hostable) {
     const e = out.get(name);
     if (!e) continue;
-    for (const item of set) if (item.remaining > 0) e.assignedResources = add(e.assignedResources, scale(item.launch.resources, item.remaining));
+    const assigned = { ...e.assignedResources };
+    for (const item of set) if (item.remaining > 0) addScaledInto(assigned, item.launch.resources, item.remaining);
+    e.assignedResources = assigned;
   }
   if (placedOnExisting > 0) {
     for (const v of views) {

@@ -79,11 +79,18 @@ export const RESOURCE_REASONS: readonly RejectReason[] = SHORT;
 export function placementApp(launch: PendingLaunch): PlacementApp {
   return {
     id: launch.id,
-    need: Float64Array.from(RESOURCE_NAMES, (n) => launch.resources[n]),
+    need: needOfLaunch(launch),
     fixedPorts: launch.fixedPorts ?? [],
     acceptedRoles: launch.acceptedRoles ?? (launch.role === '*' ? ['*'] : ['*', launch.role]),
     gpuScheduling: launch.gpuScheduling ?? 'restricted',
   };
+}
+
+/** One instance's resources in RESOURCE_NAMES order (a plain loop: `Float64Array.from` with a map was 8 % of a cycle with 10,000 apps waiting). */
+function needOfLaunch(launch: PendingLaunch): Float64Array {
+  const need = new Float64Array(RESOURCE_NAMES.length);
+  for (let i = 0; i < RESOURCE_NAMES.length; i++) need[i] = launch.resources[RESOURCE_NAMES[i] as (typeof RESOURCE_NAMES)[number]];
+  return need;
 }
 
 /** Whether the app may take resources of this pool. */
