@@ -39,6 +39,17 @@ export function addScaledInto(acc: Record<ResourceName, number>, r: Resources, k
   acc.ports += r.ports * k;
 }
 
+/** Why: resources as a dense vector, so the hot loops index instead of looking up names. */
+export function toVector(r: Resources): Float64Array {
+  const v = new Float64Array(RESOURCE_NAMES.length);
+  v[0] = r.cpus;
+  v[1] = r.mem;
+  v[2] = r.disk;
+  v[3] = r.gpus;
+  v[4] = r.ports;
+  return v;
+}
+
 export function sum(list: Iterable<Resources>): Resources {
   let total = ZERO;
   for (const r of list) total = add(total, r);

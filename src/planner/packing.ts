@@ -1,5 +1,5 @@
 import type { Constraint } from '../model/pending.js';
-import { RESOURCE_NAMES, type Resources } from '../model/resources.js';
+import { toVector, type Resources } from '../model/resources.js';
 import { perHostLimit, Placements, type NodeFields } from './constraints.js';
 import { poolsFree, refusal, takeFromPools, usable, type PlacementApp, type PlacementNode, type Pool } from './placement.js';
 
@@ -18,16 +18,6 @@ export interface Bin extends PlacementNode {
   readonly pools: readonly Pool[];
 }
 
-/** Why: resources as a dense vector, so the hot loops index instead of looking up names. */
-export function toVector(r: Resources): Float64Array {
-  const v = new Float64Array(RESOURCE_NAMES.length);
-  v[0] = r.cpus;
-  v[1] = r.mem;
-  v[2] = r.disk;
-  v[3] = r.gpus;
-  v[4] = r.ports;
-  return v;
-}
 
 /** A packing bin as a class: its methods live on the prototype, not as closures made per node (10,000 agents a cycle). */
 class PackingBin implements Bin {

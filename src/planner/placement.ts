@@ -1,5 +1,5 @@
 import type { PendingLaunch } from '../model/pending.js';
-import { RESOURCE_NAMES, type Resources } from '../model/resources.js';
+import { RESOURCE_NAMES, toVector, type Resources } from '../model/resources.js';
 import { describeConstraint, fieldValue, Placements, type NodeFields } from './constraints.js';
 
 export { fieldValue, marathonValue, Placements, type NodeFields } from './constraints.js';
@@ -79,18 +79,11 @@ export const RESOURCE_REASONS: readonly RejectReason[] = SHORT;
 export function placementApp(launch: PendingLaunch): PlacementApp {
   return {
     id: launch.id,
-    need: needOfLaunch(launch),
+    need: toVector(launch.resources),
     fixedPorts: launch.fixedPorts ?? [],
     acceptedRoles: launch.acceptedRoles ?? (launch.role === '*' ? ['*'] : ['*', launch.role]),
     gpuScheduling: launch.gpuScheduling ?? 'restricted',
   };
-}
-
-/** One instance's resources in RESOURCE_NAMES order (a plain loop: `Float64Array.from` with a map was 8 % of a cycle with 10,000 apps waiting). */
-function needOfLaunch(launch: PendingLaunch): Float64Array {
-  const need = new Float64Array(RESOURCE_NAMES.length);
-  for (let i = 0; i < RESOURCE_NAMES.length; i++) need[i] = launch.resources[RESOURCE_NAMES[i] as (typeof RESOURCE_NAMES)[number]];
-  return need;
 }
 
 /** Whether the app may take resources of this pool. */

@@ -1,12 +1,12 @@
 import type { Agent, Task } from '../model/agent.js';
 import type { Constraint } from '../model/pending.js';
 import type { Removal } from '../model/plan.js';
-import { toVector, makeBin, canHost, take, EPSILON, type Bin } from './packing.js';
+import { makeBin, canHost, take, EPSILON, type Bin } from './packing.js';
 import { runningTasks, type GroupView } from './group-view.js';
 import type { MachineId } from '../model/machine.js';
 import { CandidateMemo } from './candidate-memo.js';
 import type { GroupMemory } from './state.js';
-import { isZero, subtractFloor } from '../model/resources.js';
+import { isZero, subtractFloor, toVector } from '../model/resources.js';
 
 export interface Candidate {
   readonly agent: Agent;
