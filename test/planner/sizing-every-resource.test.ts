@@ -83,5 +83,8 @@ describe('a memory-bound group is sized by memory', () => {
     expect(g?.scaleDown.maxParallel).toBeGreaterThan(1);
     // Headroom is released after an hour without growth (the G3 regression, BENCHMARKS.md).
     expect(g?.scaleDown.headroomIdleTime).toBe(3600);
+    // GPUs keep a whole GPU free on small GPU groups (the G2 pending regression, RESULTS.md); lean the same.
+    expect(g?.resourceCaps).toEqual({ gpus: { up: 90, down: 86 } });
+    expect(NAMED_POLICIES['demand-aware-lean']?.apply(base).groups[0]?.resourceCaps).toEqual({ gpus: { up: 90, down: 86 } });
   });
 });
