@@ -223,14 +223,15 @@ function packItem(item: Item, bins: BinList, from: number, onPlace: (bin: Bin, a
   return { placed, next: reopen >= 0 ? reopen : i };
 }
 
+/** Misfit needs kept per kind of app (a bound on the dominance check's work). */
+const MISFITS_KEPT = 32;
+
 /**
  * Needs that found no bin during one packing, per kind of app. Bins only lose room while packing,
  * so an app of the same kind (roles, GPU scheduling, asking GPUs or not: what else `refusal`
  * reads) without constraints or fixed ports that asks at least as much of every resource finds
  * none either. With 10,000 apps waiting on a full cluster, each looked at every agent every cycle.
  */
-const MISFITS_KEPT = 32;
-
 class Misfits {
   readonly #byKind = new Map<string, Float64Array[]>();
 
