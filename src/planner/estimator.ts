@@ -230,7 +230,10 @@ const MISFITS_KEPT = 32;
  * Needs that found no bin during one packing, per kind of app. Bins only lose room while packing,
  * so an app of the same kind (roles, GPU scheduling, asking GPUs or not: what else `refusal`
  * reads) without constraints or fixed ports that asks at least as much of every resource finds
- * none either. With 10,000 apps waiting on a full cluster, each looked at every agent every cycle.
+ * none either. One refusal is not about room: Marathon's `restricted` GPU scheduling declines a node
+ * with free GPUs for an app that asks none, and a node whose GPUs are taken stops declining; so those
+ * apps' misfits are forgotten once an app that asks GPUs is placed. With 10,000 apps waiting on a
+ * full cluster, each looked at every agent every cycle.
  */
 class Misfits {
   readonly #byKind = new Map<string, Float64Array[]>();
@@ -246,6 +249,11 @@ class Misfits {
   covers(item: Item): boolean {
     const need = item.app.need;
     return (this.#byKind.get(this.#kind(item)) ?? []).some((f) => f.every((x, i) => x <= (need[i] ?? 0)));
+  }
+
+  /** GPUs were taken: a node that declined a `restricted` app asking no GPU may take it now. */
+  gpusTaken(): void {
+    for (const kind of this.#byKind.keys()) if (kind.endsWith('|restricted|false')) this.#byKind.delete(kind);
   }
 
   /** Keeps the smallest needs only (a need another one covers adds nothing), at most MISFITS_KEPT a kind. */
@@ -265,7 +273,9 @@ export function packOnto(items: readonly Item[], bins: BinList, onPlace: (item: 
   for (const item of items) {
     const plain = Misfits.plain(item);
     if (plain && misfits.covers(item)) continue;
-    placed += packItem(item, bins, 0, (bin, at) => onPlace(item, bin, at)).placed;
+    const n = packItem(item, bins, 0, (bin, at) => onPlace(item, bin, at)).placed;
+    placed += n;
+    if (n > 0 && (item.app.need[3] ?? 0) > 0) misfits.gpusTaken();
     if (plain && item.remaining > 0) misfits.add(item);
   }
   return placed;

@@ -54,8 +54,17 @@ describe('packOnto skips apps that a smaller need of the same kind showed to fit
         expect(got).toEqual(expected);
         expect(placed).toBe(expected.length);
       }),
-      { numRuns: 400 },
+      { numRuns: 2000 },
     );
+  });
+
+  it('an app asking no GPU that a node with free GPUs declined is tried again once GPU work took them', () => {
+    const list = bins([{ cpus: 12, mem: 24, gpus: 2, reserved: false }]);
+    const got: string[] = [];
+    // Sorted: /app-0 (no GPU, declined: restricted), /app-1 (takes both GPUs), /app-2 (no GPU, same shape as /app-0).
+    const items = itemsOf([launch(0, 4, 8, 0, 1), launch(1, 4, 8, 1, 2), launch(2, 4, 8, 0, 1)]);
+    packOnto(items, binList(list), (item) => got.push(item.launch.id));
+    expect(got).toEqual(['/app-1', '/app-1', '/app-2']);
   });
 
   it('a larger app after one that fit nowhere is not looked at, and a smaller one still is', () => {
