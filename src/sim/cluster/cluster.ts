@@ -5,6 +5,7 @@ import { ConstraintState, offerRefusal, placementOf } from './constraints.js';
 import { fieldsPlacingChanges, SameValue } from './same-value.js';
 import { EventBus } from './events.js';
 import { FreeBounds } from './free-bounds.js';
+import { RotatedOffers, type PassOffers } from './pass-offers.js';
 import { ASK, ASK_CODE, OfferIndex, reasonCode } from './offer-index.js';
 import { addFunnel, emptyFunnel, LAST_UNUSED_KEPT, newQueueState, noteUnused, settle } from './funnel.js';
 import { agentIdFor, frameworkIdFor, isoTime, seededRandom, taskIdPrefix, uuidLike } from './ids.js';
@@ -62,6 +63,12 @@ export interface ClusterOptions {
    * the answers that cannot have changed (the same results; the tests' reference). Default true.
    */
   readonly keepScans?: boolean;
+  /**
+   * The order a pass offers agents in. `rotating` (the default): from a random agent on, each
+   * pass anew, as Mesos' allocator shuffles agents before every allocation (pass-offers.ts).
+   * `registration`: always from the oldest agent, for tests that follow first fit by hand.
+   */
+  readonly offerOrder?: 'rotating' | 'registration';
 }
 
 export interface DrainOptions {
@@ -84,7 +91,7 @@ export function agentMachine(agent: Pick<SimAgent, 'hostname' | 'ip'>): MachineI
 /**
  * The in-process cluster: agents, frameworks, Marathon-like apps, their tasks, the
  * launch queue and maintenance. Everything runs on the virtual clock; placement is
- * first-fit over agents in registration order, O(agents) per instance.
+ * first-fit over agents in the order a pass offers them (from a random agent on; pass-offers.ts), O(agents) per instance.
  */
 export class SimCluster {
   readonly clock: VirtualClock;
@@ -95,6 +102,8 @@ export class SimCluster {
   readonly maintenance = new MaintenanceBook();
 
   readonly #rand: () => number;
+  /** Where each pass starts offering (a stream of its own: ids stay as the seed made them). */
+  readonly #offerRand: (() => number) | undefined;
   readonly #agents = new Map<string, SimAgent>();
   readonly #byHostname = new Map<string, SimAgent>();
   readonly #machineKeys = new WeakMap<SimAgent, string>();
@@ -130,10 +139,10 @@ export class SimCluster {
   /** `#countScans`' buffers: each agent's refusal code, then where each decline sits. */
   #codes = new Uint8Array(0);
   #declinedAt = new Int32Array(0);
-  /** `#countScans`' answers for apps that took nothing, by size, valid while the offer index's version and list stand. */
-  #failedScans: { version: number; agents: readonly SimAgent[] | undefined; byKey: Map<string, { tally: Int32Array; notes: readonly { k: number; code: number }[] }> } = {
+  /** `#countScans`' answers for apps that took nothing, by size, valid while the offer index's version and the pass's offers stand. */
+  #failedScans: { version: number; offers: PassOffers | undefined; byKey: Map<string, { tally: Int32Array; notes: readonly { k: number; code: number }[] }> } = {
     version: -1,
-    agents: undefined,
+    offers: undefined,
     byKey: new Map(),
   };
   /** `#placeConstrainedKept`'s refusal code per agent position. */
@@ -150,6 +159,7 @@ export class SimCluster {
     this.#completedLimit = options.completedTaskHistory ?? 200;
     this.#backfillWindow = options.backfillWindow ?? 1000;
     this.#keepScans = options.keepScans ?? true;
+    this.#offerRand = (options.offerOrder ?? 'rotating') === 'rotating' ? seededRandom(((options.seed ?? 1) ^ 0x5bd1e995) >>> 0) : undefined;
     const specs = options.frameworks ?? [];
     const names = new Set(specs.map((f) => f.name));
     const all: FrameworkSpec[] = names.has('marathon') ? [...specs] : [{ name: 'marathon', role: '*' }, ...specs];
@@ -560,7 +570,10 @@ export class SimCluster {
     const pass = ++this.#passSeq;
     const now = this.clock.now();
     const offerAgents = this.#offers.agents();
-    const grownOffer = grown.filter((a) => this.#offerable(a)).sort((a, b) => a.seq - b.seq);
+    const offers = new RotatedOffers(this.#offers, offerAgents, this.#startOf(offerAgents.length));
+    const grownSorted = grown.filter((a) => this.#offerable(a)).sort((a, b) => a.seq - b.seq);
+    const grownStart = this.#startOf(grownSorted.length);
+    const grownOffer = grownStart === 0 ? grownSorted : [...grownSorted.slice(grownStart), ...grownSorted.slice(0, grownStart)];
     const grownBounds = new FreeBounds(grownOffer);
     const freshSet = new Set(fresh);
 
@@ -583,7 +596,7 @@ export class SimCluster {
         const need = app.need;
         if (need.cpus <= room.cpus + EPS && need.mem <= room.mem + EPS && need.disk <= room.disk + EPS && need.gpus <= room.gpus + EPS) {
           const before = app.tasks.size;
-          this.#placeApp(app, grownOffer, grownBounds, now, false, pass);
+          this.#placeApp(app, grownBounds, now, false, pass);
           if (app.tasks.size !== before) room = maxFree(grownOffer);
         }
         if (app.queue?.failed) {
@@ -595,15 +608,20 @@ export class SimCluster {
     }
 
     for (const app of fresh) {
-      if (app.queue && this.#waiting.has(app)) this.#placeApp(app, offerAgents, this.#offers, now, true, pass);
+      if (app.queue && this.#waiting.has(app)) this.#placeApp(app, offers, now, true, pass);
     }
+  }
+
+  /** The position a pass of n agents starts offering from. */
+  #startOf(n: number): number {
+    return this.#offerRand === undefined || n <= 1 ? 0 : Math.floor(this.#offerRand() * n);
   }
 
   /**
    * Places waiting instances first-fit over `agents`. A partial evaluation (only agents that
    * grew) counts its launches but keeps the previous declines as the pass's funnel.
    */
-  #placeApp(app: SimApp, agents: readonly SimAgent[], bounds: OfferList, now: number, full: boolean, pass: number): void {
+  #placeApp(app: SimApp, offers: PassOffers, now: number, full: boolean, pass: number): void {
     const q = app.queue;
     if (!q) return;
     settle(q, pass - 1);
@@ -619,7 +637,7 @@ export class SimCluster {
         : undefined;
     const funnel = full ? emptyFunnel() : { ...q.lastPass, declined: { ...q.lastPass.declined } };
     const waiting = this.waitingCount(app);
-    const failed = cs ? this.#placeConstrained(app, q, agents, cs, funnel, waiting, now, full) : this.#placeFree(app, q, agents, bounds, funnel, waiting, now, full);
+    const failed = cs ? this.#placeConstrained(app, q, offers.all(), cs, funnel, waiting, now, full) : this.#placeFree(app, q, offers, funnel, waiting, now, full);
     addFunnel(q.attempt, funnel);
     q.lastPass = funnel;
     q.settledAt = pass;
@@ -752,36 +770,36 @@ export class SimCluster {
    * its funnel unread. An agent passed over is never launched on later in the pass, so its
    * reason at the end of the pass is the one it gave when it was passed over.
    */
-  #placeFree(app: SimApp, q: LaunchQueueState, agents: readonly SimAgent[], bounds: OfferList, funnel: OfferFunnel, waiting: number, now: number, full: boolean): boolean {
+  #placeFree(app: SimApp, q: LaunchQueueState, offers: PassOffers, funnel: OfferFunnel, waiting: number, now: number, full: boolean): boolean {
     const need = app.need;
     const taken: number[] = [];
     let failed = false;
     for (let from = 0; waiting > 0; waiting--) {
-      let k = bounds.next(from, need.cpus, need.mem);
-      while (k < agents.length && this.#rejectAt(app, agents, bounds, k, now) !== undefined) k = bounds.next(k + 1, need.cpus, need.mem);
-      if (k >= agents.length) {
+      let k = offers.next(from, need.cpus, need.mem);
+      while (k < offers.length && this.#rejectAt(app, offers, k, now) !== undefined) k = offers.next(k + 1, need.cpus, need.mem);
+      if (k >= offers.length) {
         failed = true;
         break;
       }
       from = k;
       taken.push(k);
-      this.#launch(app, agents[k] as SimAgent, need);
+      this.#launch(app, offers.at(k), need);
     }
     if (taken.length > 0) q.lastUsedOfferAt = now;
     funnel.used += taken.length;
     if (!full) funnel.processed += taken.length;
-    else if (failed) this.#countScans(app, q, agents, bounds, taken, funnel, now);
+    else if (failed) this.#countScans(app, q, offers, taken, funnel, now);
     return failed;
   }
 
   /**
-   * The funnel of first-fit scans from the first agent: one that took agent `taken[j]` for each
+   * The funnel of first-fit scans from the pass's first agent: one that took agent `taken[j]` for each
    * placed instance, then one over every agent that found none. Agents' reasons are read at the
    * end of the pass (see `#placeFree`), as codes into buffers kept across passes: a failed app
    * at 5,000 agents used to cost an object per agent and a string-keyed count per decline.
    */
-  #countScans(app: SimApp, q: LaunchQueueState, agents: readonly SimAgent[], list: OfferList, taken: readonly number[], funnel: OfferFunnel, now: number): void {
-    const n = agents.length;
+  #countScans(app: SimApp, q: LaunchQueueState, offers: PassOffers, taken: readonly number[], funnel: OfferFunnel, now: number): void {
+    const n = offers.length;
     if (this.#codes.length < n) {
       this.#codes = new Uint8Array(n * 2);
       this.#declinedAt = new Int32Array(n * 2);
@@ -791,21 +809,21 @@ export class SimCluster {
     const placement = placementOf(app);
     // An app that took nothing, asked over the whole index: another of the same size asked while
     // nothing changed gets the same answers (a full queue fails app after app of a few sizes).
-    const memoKey = this.#keepScans && taken.length === 0 && list === this.#offers ? `${placement.need.join(',')}|${placement.gpuScheduling}|${placement.fixedPorts.join(',')}|${placement.acceptedRoles.join(',')}` : undefined;
+const memoKey = this.#keepScans && taken.length === 0 && offers instanceof RotatedOffers ? `${placement.need.join(',')}|${placement.gpuScheduling}|${placement.fixedPorts.join(',')}|${placement.acceptedRoles.join(',')}` : undefined;
     if (memoKey !== undefined) {
-      if (this.#failedScans.version !== this.#offers.version || this.#failedScans.agents !== agents) this.#failedScans = { version: this.#offers.version, agents, byKey: new Map() };
+      if (this.#failedScans.version !== this.#offers.version || this.#failedScans.offers !== offers) this.#failedScans = { version: this.#offers.version, offers, byKey: new Map() };
       const memo = this.#failedScans.byKey.get(memoKey);
       if (memo !== undefined) {
         funnel.processed += n;
         for (let r = 0; r < REJECT_REASONS.length; r++) funnel.declined[REJECT_REASONS[r] as RejectReason] += memo.tally[r + 1] as number;
         for (const d of memo.notes) {
-          const agent = agents[d.k] as SimAgent;
+          const agent = offers.at(d.k);
           noteUnused(q, { agentId: agent.id, hostname: agent.hostname, reason: REJECT_REASONS[d.code - 1] as RejectReason, at: now });
         }
         return;
       }
     }
-    list.refusalCodes(placement, codes);
+    offers.refusalCodes(placement, codes);
     // The declines in agent order: codes[0, m) and where each agent sits.
     let m = 0;
     let asked = false;
@@ -814,7 +832,7 @@ export class SimCluster {
       if (code === ASK_CODE) {
         // The module's answer may depend on more than the index knows (the time, a maintenance window).
         asked = true;
-        code = reasonCode(this.#reject(app, agents[k] as SimAgent, undefined, now));
+        code = reasonCode(this.#reject(app, offers.at(k), undefined, now));
       }
       if (code === 0) continue;
       codes[m] = code;
@@ -842,17 +860,17 @@ export class SimCluster {
     const kept: { k: number; code: number }[] = [];
     for (let i = notes.length - 1; i >= 0; i--) {
       const d = notes[i] as number;
-      const agent = agents[at[d] as number] as SimAgent;
+      const agent = offers.at(at[d] as number);
       noteUnused(q, { agentId: agent.id, hostname: agent.hostname, reason: REJECT_REASONS[(codes[d] as number) - 1] as RejectReason, at: now });
       kept.push({ k: at[d] as number, code: codes[d] as number });
     }
     if (memoKey !== undefined && !asked) this.#failedScans.byKey.set(memoKey, { tally, notes: kept });
   }
 
-  /** `#reject` for the agent at `k` of `agents` and an app without constraints, from the list's numbers when they tell. */
-  #rejectAt(app: SimApp, agents: readonly SimAgent[], list: OfferList, k: number, now: number): RejectReason | undefined {
-    const plain = list.plainRefusal(k, placementOf(app));
-    return plain === ASK ? this.#reject(app, agents[k] as SimAgent, undefined, now) : plain;
+  /** `#reject` for the agent at pass position `k` and an app without constraints, from the offers' numbers when they tell. */
+  #rejectAt(app: SimApp, offers: PassOffers, k: number, now: number): RejectReason | undefined {
+    const plain = offers.plainRefusal(k, placementOf(app));
+    return plain === ASK ? this.#reject(app, offers.at(k), undefined, now) : plain;
   }
 
   #offerable(a: SimAgent): boolean {
@@ -995,9 +1013,6 @@ const EPS = 1e-9;
 
 /** The ports of a task that binds none: one shared empty list (most tasks), never written. */
 const NO_PORTS: readonly number[] = Object.freeze([]);
-
-/** Agents of a pass with what lets first fit skip or answer without the placement module. */
-type OfferList = Pick<OfferIndex, 'next' | 'plainRefusal' | 'refusalCodes'>;
 
 /** Per-dimension maximum of the free resources (all pools) of the agents. */
 function maxFree(agents: readonly SimAgent[]): Resources {

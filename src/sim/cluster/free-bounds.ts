@@ -1,5 +1,6 @@
 import type { PlacementApp } from '../../planner/placement.js';
 import { ASK, ASK_CODE } from './offer-index.js';
+import type { PassOffers } from './pass-offers.js';
 import type { SimAgent } from './types.js';
 
 /**
@@ -16,11 +17,23 @@ const SLACK = 1e-6;
  * They let first fit skip agents that cannot hold an instance without asking the placement
  * module about each: an agent the bounds rule out is one the module refuses.
  */
-export class FreeBounds {
+export class FreeBounds implements PassOffers {
   #cpus: Float64Array | undefined;
   #mem: Float64Array | undefined;
 
   constructor(readonly agents: readonly SimAgent[]) {}
+
+  get length(): number {
+    return this.agents.length;
+  }
+
+  at(k: number): SimAgent {
+    return this.agents[k] as SimAgent;
+  }
+
+  all(): readonly SimAgent[] {
+    return this.agents;
+  }
 
   /** The first position at or after `from` whose bounds admit `cpus` and `mem`; `agents.length` when none. */
   next(from: number, cpus: number, mem: number): number {

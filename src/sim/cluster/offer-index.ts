@@ -103,11 +103,11 @@ export class OfferIndex {
     return this.#agents;
   }
 
-  /** The first position at or after `from` whose free cpus and mem could hold the amounts; the list's length when none. */
-  next(from: number, cpus: number, mem: number): number {
+  /** The first position in [from, end) whose free cpus and mem could hold the amounts; `end` (default: the list's length) when none. */
+  next(from: number, cpus: number, mem: number, end = this.#agents.length): number {
     const c = this.#free[0] as Float64Array;
     const m = this.#free[1] as Float64Array;
-    const n = this.#agents.length;
+    const n = Math.min(end, this.#agents.length);
     const needC = cpus > 0 ? cpus - SLACK : Number.NEGATIVE_INFINITY;
     const needM = mem > 0 ? mem - SLACK : Number.NEGATIVE_INFINITY;
     let k = from;

@@ -3,10 +3,11 @@ import { agentSpec, hostsOf, newCluster } from './helpers.js';
 
 // First fit without constraints resumes where the last instance went and skips agents too full
 // to matter; the funnel must still count every instance's scan from the first agent, as
-// Marathon sees every offer again for every instance.
+// Marathon sees every offer again for every instance. Agents are offered in registration order
+// here, so the scans can be followed by hand.
 describe('first fit funnel', () => {
   it('counts each instance scanning from the first agent, and the failing scan over all', () => {
-    const c = newCluster();
+    const c = newCluster({ offerOrder: 'registration' });
     c.addAgent(agentSpec(1, { resources: { cpus: 1, mem: 8192, disk: 1000 } }));
     c.addAgent(agentSpec(2, { resources: { cpus: 4, mem: 8192, disk: 1000 } }));
     c.addAgent(agentSpec(3, { resources: { cpus: 2, mem: 1024, disk: 1000 } }));
@@ -36,7 +37,7 @@ describe('first fit funnel', () => {
   });
 
   it('gives the first reason of the funnel, not the resource, when an agent is also in maintenance', () => {
-    const c = newCluster();
+    const c = newCluster({ offerOrder: 'registration' });
     c.addAgent(agentSpec(1, { resources: { cpus: 1, mem: 8192, disk: 1000 } }));
     c.addAgent(agentSpec(2));
     const r = c.updateMaintenanceSchedule([{ machines: [{ hostname: 'node-1', ip: '10.0.0.1' }], start: c.clock.now() - 1000, durationMs: 3_600_000 }]);

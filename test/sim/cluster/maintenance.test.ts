@@ -3,7 +3,7 @@ import { agentSpec, hostsOf, newCluster } from './helpers.js';
 
 describe('maintenance', () => {
   it('schedules machines as DRAINING, takes them DOWN and brings them back UP under a new agent id', () => {
-    const c = newCluster();
+    const c = newCluster({ offerOrder: 'registration' });
     const a = c.addAgent(agentSpec(1));
     c.addAgent(agentSpec(2));
     c.createApp({ id: 'svc', instances: 1, cpus: 1, mem: 1 });
