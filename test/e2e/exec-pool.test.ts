@@ -23,7 +23,8 @@ interface Setup {
  * provider's contract), with the same hostname and private IP; one agent outside the pool.
  */
 async function setup(ips: string[], apps: AppSpec[], drainMethod?: 'maintenance', group: Record<string, unknown> = {}): Promise<Setup> {
-  const cluster = await startE2eCluster([...ips.map((ip) => agentOn(ip, hostOf(ip))), agentOn('10.2.0.4', hostOf('10.2.0.4'), 'public')], apps);
+  // The public agent's name is its own: the checks below find the deleted VM's agent by hostname.
+  const cluster = await startE2eCluster([...ips.map((ip) => agentOn(ip, hostOf(ip))), agentOn('10.2.0.4', 'public-4.dc1.example', 'public')], apps);
   cleanup.push(() => cluster.close());
   const pool = await poolScript({
     desired: ips.length,
