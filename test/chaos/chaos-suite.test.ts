@@ -21,4 +21,12 @@ describe('chaos suite, short seeded run', () => {
     expect(report.faults['sigkill-before-call'] + report.faults['sigkill-after-call']).toBeGreaterThan(3);
     expect(report.faultsTotal).toBeGreaterThan(200);
   }, 120_000);
+
+  it('ends a drain whose agent held tasks: the in-process observer sees them end (seed 1, episode 12)', async () => {
+    // Tasks landed on the idle agent between the cycle that chose it and the drain; the in-process
+    // source once kept its first task list of each agent, so the drain looked unfinished for ever.
+    const report = await runChaos({ seed: 1, cycles: 10_000, onlyEpisode: 12 });
+    expect(report.episodes).toBe(1);
+    expect(report.breaks.map((b) => `${b.invariant} (episode ${b.episode}, cycle ${b.cycle}): ${b.detail}`)).toEqual([]);
+  }, 60_000);
 });

@@ -66,8 +66,12 @@ export function startProcess(ctx: ProcessContext, clock: Clock, leadership: Lead
     pending = marathonPendingSource(marathon, marathonConfig.url, clock);
     drainer = new MesosDrainer(mesos);
   } else {
-    // Fresh models every read: the chaos world changes under the source without telling it.
+    // The source follows the world's events (tasks, drains); maintenance, which has no event, is
+    // re-read on every read. It once followed nothing and kept the task list of its first read of
+    // each agent: a drained agent whose tasks had ended still listed them, and the drain never ended.
     const source = new SimAgentSource(world.cluster);
+    const unfollow = source.follow();
+    closers.push(async () => unfollow());
     // Reads are stamped with this process's clock, as the real clients stamp them (MesosClient's `now`).
     const fresh: AgentSource = {
       getAgents: async () => {

@@ -31,6 +31,28 @@ export class SimAgentSource implements AgentSource {
     this.#modeler = new AgentModeler(cluster);
   }
 
+  /**
+   * Marks agents dirty from the cluster's own events (a task added or changed on them, the agent
+   * updated or removed) until the returned function is called: a source nobody tells of changes
+   * hands out the models of its first read for ever.
+   */
+  follow(): () => void {
+    return this.cluster.events.on((e) => {
+      switch (e.type) {
+        case 'task_added':
+        case 'task_updated':
+          this.markDirty(e.task.agentId);
+          break;
+        case 'agent_updated':
+        case 'agent_removed':
+          this.markDirty(e.agent.id);
+          break;
+        default:
+          break;
+      }
+    });
+  }
+
   /** Something on the agent changed (a task, its state, its drain). */
   markDirty(agentId: string): void {
     this.#dirty.add(agentId);

@@ -87,20 +87,9 @@ export async function replayTrace(o: ReplayOptions): Promise<ReplayResult> {
   const trace = sortBySubmit(o.trace);
   const agents = new SimAgentSource(cluster);
   const feeder = new TraceFeeder(cluster, trace, origin);
+  agents.follow();
   cluster.events.on((e) => {
-    switch (e.type) {
-      case 'task_added':
-      case 'task_updated':
-        agents.markDirty(e.task.agentId);
-        feeder.onEvent(e);
-        break;
-      case 'agent_updated':
-      case 'agent_removed':
-        agents.markDirty(e.agent.id);
-        break;
-      default:
-        break;
-    }
+    if (e.type === 'task_added' || e.type === 'task_updated') feeder.onEvent(e);
   });
   const drainer = config.drain ? new SimDrainer(cluster, () => agents.markAllDirty()) : undefined;
   const bindings = createBindings(config, logger, { simulated: provider });
