@@ -59,7 +59,10 @@ export function decideDrains(snapshot: ClusterSnapshot, views: readonly GroupVie
 
     if (!view) {
       // No group holds its instance or its agent: the VM is gone, unless some cloud was unreadable.
+      // A process that never saw the drain (restarted since) cannot tell whose it was: while any
+      // group is paused, the window stays (it may be the paused group's).
       if (mem.paused) wait('the group is paused');
+      else if (group === '' && [...memory.values()].some((m) => m.paused)) wait('its group is unknown (not seen by this process) and a group is paused');
       else if (cloudUnknown) wait('a node group could not be read from the cloud this cycle');
       else move({ kind: 'finish', group, machine, reason: `${formatMachine(machine)}: no instance or agent of any group is left` }, 'gone');
       continue;
