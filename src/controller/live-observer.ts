@@ -42,6 +42,7 @@ export class LiveObserver implements Observer {
       from: agents.value.from,
       ...(agents.value.api ? { api: agents.value.api } : {}),
       ...(agents.value.unknownAgentTasks ? { unknownAgentTasks: agents.value.unknownAgentTasks } : {}),
+      ...(agents.value.tasksUnlisted ? { tasksUnlisted: true } : {}),
     };
     return ok({
       takenAt: now,

@@ -12,7 +12,9 @@ export function mesosAgentSource(client: MesosClient): AgentSource {
     getAgents: async () => {
       const state = await client.getState();
       if (state.ok) return ok({ agents: state.value.state.agents, from: state.value.from, readAt: state.value.readAt, api: state.value.api, unknownAgentTasks: state.value.state.unknownAgentTasks ?? 0 });
-      return client.getAgents();
+      // Agents only: enough to size groups by what Mesos has allocated, not to choose one to drain.
+      const agents = await client.getAgents();
+      return agents.ok ? ok({ ...agents.value, tasksUnlisted: true }) : agents;
     },
   };
 }

@@ -55,7 +55,7 @@ export interface ActionRecord {
 
 /** Where agents come from (the Mesos client, or the simulator in process). */
 export interface AgentSource {
-  getAgents(): Promise<Result<{ agents: readonly Agent[]; from: string; readAt: number; api?: 'v1' | 'v0'; unknownAgentTasks?: number }, { kind: string; message: string }>>;
+  getAgents(): Promise<Result<{ agents: readonly Agent[]; from: string; readAt: number; api?: 'v1' | 'v0'; unknownAgentTasks?: number; tasksUnlisted?: boolean }, { kind: string; message: string }>>;
 }
 
 /** Where waiting work comes from (Marathon's launch queue, Metronome, the simulator). */

@@ -36,6 +36,11 @@ export interface SourceInfo {
   readonly api?: 'v1' | 'v0';
   /** Mesos only: active tasks naming agents the master does not list (a partial state). */
   readonly unknownAgentTasks?: number;
+  /**
+   * Mesos only: the agents came without their tasks (GET_AGENTS or /master/slaves, read when the
+   * state could not be): no agent's work, protected tasks or labels are known this cycle.
+   */
+  readonly tasksUnlisted?: boolean;
 }
 
 export interface SnapshotSources {

@@ -80,6 +80,10 @@ export function decideDrains(snapshot: ClusterSnapshot, views: readonly GroupVie
       move({ kind: 'finish', group, machine, reason: `${formatMachine(machine)}: ${lookup && 'why' in lookup ? lookup.why : 'no instance'}; clearing the window` }, 'gone');
       continue;
     }
+    if (agent && snapshot.sources.mesos.tasksUnlisted) {
+      wait('the master listed agents without their tasks this cycle');
+      continue;
+    }
     const tasks = agent ? runningTasks(agent).length : 0;
     if (!down) {
       const timeoutMs = view.config.scaleDown.drainTimeout * 1000;

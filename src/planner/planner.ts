@@ -108,6 +108,10 @@ function planGroup(view: GroupView, snapshot: ClusterSnapshot, remembered: Group
     return { group: group.name, current: view.current, target, direction, removals: [], reasons, figures };
   }
 
+  if (snapshot.sources.mesos.tasksUnlisted) {
+    // An agent listed without its tasks looks idle whatever it runs, protected tasks included.
+    return hold(view, [...reasons, 'the master listed agents without their tasks this cycle (its state could not be read): no agent is drained'], figures);
+  }
   const sinceAdd = memory.lastScaleUpAt === undefined ? Infinity : now - memory.lastScaleUpAt;
   if (sinceAdd < group.scaleDown.delayAfterAdd * 1000) {
     return hold(view, [...reasons, `group grew ${Math.round(sinceAdd / 1000)} s ago; no scale-down for ${group.scaleDown.delayAfterAdd} s after a scale-up`], figures);
