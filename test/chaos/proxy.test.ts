@@ -37,6 +37,16 @@ async function setup(): Promise<{ client: MesosClient; p1: ChaosProxy; p2: Chaos
 }
 
 describe('chaos proxy in front of the emulated master', () => {
+  it('passes a protobuf GET_STATE through byte for byte', async () => {
+    // It once read every body as UTF-8 text and wrote it back: each GET_STATE in protobuf arrived
+    // broken, and the HTTP chaos episodes ran on the agents-only fallback.
+    const { client } = await setup();
+    for (let i = 0; i < 3; i++) {
+      const s = await client.getState();
+      expect(s.ok ? s.value.state.agents.length : s.error.message).toBe(10);
+    }
+  });
+
   it('a failover mid-cycle is followed by the client to the new leader, which lists only re-registered agents', async () => {
     const { client, p1, p2, referee } = await setup();
     const before = await client.getAgents();

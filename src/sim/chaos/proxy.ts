@@ -150,37 +150,40 @@ export class ChaosProxy {
         break;
     }
     const upstream = await forward(this.target, req, body);
-    let text = upstream.body;
+    // Bytes, not text: a protobuf body (GET_STATE in `application/x-protobuf`) decoded as UTF-8 and
+    // encoded again is no longer the message the master sent.
+    let out = upstream.body;
     const isJson = (upstream.headers['content-type'] ?? '').includes('json');
     if (isJson && (this.reregistering || fault?.kind === 'master-impossible-json')) {
-      const json = parseExact(text);
+      const json = parseExact(out.toString('utf8'));
       if (!(json instanceof Error) && json !== undefined) {
         const edited = this.reregistering ? onlyAgents(json, this.reregistering) : json;
         if (fault?.kind === 'master-impossible-json') makeImpossible(edited, fault.variant);
-        text = stringifyExact(edited);
+        out = Buffer.from(stringifyExact(edited), 'utf8');
       }
     }
     if (fault?.kind === 'master-truncated-json') {
-      const cut = text.slice(0, Math.floor(text.length / 2));
+      const cut = out.subarray(0, Math.floor(out.length / 2));
+      const type = upstream.headers['content-type'] ?? 'application/json';
       if (fault.variant % 2 === 0) {
-        res.writeHead(upstream.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(cut) });
+        res.writeHead(upstream.status, { 'Content-Type': type, 'Content-Length': cut.length });
         res.end(cut);
       } else {
         // Declares the whole length, sends half, and the connection drops.
-        res.writeHead(upstream.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+        res.writeHead(upstream.status, { 'Content-Type': type, 'Content-Length': out.length });
         res.write(cut);
         res.destroy();
       }
       return;
     }
     if (fault?.kind === 'master-malformed-json' || fault?.kind === 'marathon-malformed-json') {
-      text = ['<html><body>502 Bad Gateway</body></html>', '{"type":"GET_STATE","get_state":{"get_agents":[}', 'null', '[1,2,3]'][fault.variant % 4] ?? 'null';
+      out = Buffer.from(['<html><body>502 Bad Gateway</body></html>', '{"type":"GET_STATE","get_state":{"get_agents":[}', 'null', '[1,2,3]'][fault.variant % 4] ?? 'null', 'utf8');
     }
-    const headers: Record<string, string> = { 'Content-Length': String(Buffer.byteLength(text)) };
+    const headers: Record<string, string> = { 'Content-Length': String(out.length) };
     const ct = upstream.headers['content-type'];
     if (ct) headers['Content-Type'] = ct;
     res.writeHead(upstream.status, headers);
-    res.end(text);
+    res.end(out);
   }
 
   #hang(res: ServerResponse): void {
@@ -196,7 +199,7 @@ export class ChaosProxy {
 interface Upstream {
   readonly status: number;
   readonly headers: Record<string, string | undefined>;
-  readonly body: string;
+  readonly body: Buffer;
 }
 
 /** Sends the request on to the emulated server and reads the whole answer. */
@@ -211,7 +214,7 @@ function forward(target: string, req: IncomingMessage, body: string): Promise<Up
       res.on('end', () => {
         const h: Record<string, string | undefined> = {};
         for (const [k, v] of Object.entries(res.headers)) h[k] = Array.isArray(v) ? v.join(', ') : v;
-        resolve({ status: res.statusCode ?? 502, headers: h, body: Buffer.concat(chunks).toString('utf8') });
+        resolve({ status: res.statusCode ?? 502, headers: h, body: Buffer.concat(chunks) });
       });
       res.on('error', reject);
     });
