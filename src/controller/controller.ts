@@ -164,9 +164,18 @@ export class Controller {
   private async execute(moves: readonly Move[], now: number): Promise<ActionRecord[]> {
     const { logger, config } = this.o;
     const out: ActionRecord[] = [];
+    /** Groups where a delete failed this cycle: their size was planned as if it had lowered the cloud's desired size. */
+    const deleteFailed = new Set<string>();
     for (const move of moves) {
       const detail = describeMove(move);
       const record = (ok: boolean, extra = ''): ActionRecord => ({ at: now, group: move.group, kind: move.kind, detail: extra ? `${detail}: ${extra}` : detail, ok, dryRun: config.dryRun });
+      if (move.kind === 'set-size' && deleteFailed.has(move.group)) {
+        // Setting the size the plan meant would lower the cloud's desired size below its instances,
+        // and the cloud would pick which to remove (chaos seed 5 episode 124: one running tasks).
+        logger.warn({ group: move.group, move: move.kind }, `${detail} skipped: a delete in the group failed first; sized again next cycle`);
+        out.push(record(false, 'skipped: a delete in the group failed first; sized again next cycle'));
+        continue;
+      }
       if (config.dryRun) {
         const would = move.kind === 'set-size' ? `set size ${move.to} (from ${move.from})` : detail;
         logger.info({ group: move.group, detail: would }, `dry run: would ${would}`);
@@ -190,6 +199,7 @@ export class Controller {
         this.state = recordOutcome(this.state, move, false, now, retryAfterMs === undefined ? {} : { retryAfterMs });
         if (retryAfterMs !== undefined) logger.warn({ group: move.group, move: move.kind, retryAfterMs }, `the cloud asked to wait ${Math.ceil(retryAfterMs / 1000)} s: group ${move.group} backed off until then`);
         logger.error({ group: move.group, move: move.kind, err: errorMessage(e) }, `${detail} failed; retried in a later cycle`);
+        if (move.kind === 'delete') deleteFailed.add(move.group);
         out.push(record(false, errorMessage(e)));
       }
     }

@@ -29,4 +29,12 @@ describe('chaos suite, short seeded run', () => {
     expect(report.episodes).toBe(1);
     expect(report.breaks.map((b) => `${b.invariant} (episode ${b.episode}, cycle ${b.cycle}): ${b.detail}`)).toEqual([]);
   }, 60_000);
+
+  it('sets no size planned on a delete that failed (seed 5, episode 124)', async () => {
+    // Two drained instances' deletes failed (quota, a timeout), then a scale-up set the size
+    // planned as if they had lowered the desired size: the cloud removed a node running tasks.
+    const report = await runChaos({ seed: 5, cycles: 10_000, onlyEpisode: 124 });
+    expect(report.episodes).toBe(1);
+    expect(report.breaks.map((b) => `${b.invariant} (episode ${b.episode}, cycle ${b.cycle}): ${b.detail}`)).toEqual([]);
+  }, 60_000);
 });
