@@ -2,6 +2,7 @@ import type { Agent } from '../model/agent.js';
 import { indexMaintenance, isMarked, type DrainView, type Move } from '../model/drain.js';
 import { formatMachine, machineKey, machineOf, type MachineId } from '../model/machine.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';
+import { isZero } from '../model/resources.js';
 import { runningTasks, type GroupView } from './group-view.js';
 import { selectorMatcher } from './selector.js';
 import type { GroupMemory } from './state.js';
@@ -80,8 +81,8 @@ export function decideDrains(snapshot: ClusterSnapshot, views: readonly GroupVie
       move({ kind: 'finish', group, machine, reason: `${formatMachine(machine)}: ${lookup && 'why' in lookup ? lookup.why : 'no instance'}; clearing the window` }, 'gone');
       continue;
     }
-    if (agent && snapshot.sources.mesos.tasksUnlisted) {
-      wait('the master listed agents without their tasks this cycle');
+    if (agent && snapshot.sources.mesos.tasksUnlisted && !isZero(agent.used)) {
+      wait('resources allocated on it, and the master listed agents without their tasks this cycle');
       continue;
     }
     const tasks = agent ? runningTasks(agent).length : 0;

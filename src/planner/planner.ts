@@ -1,7 +1,7 @@
 import type { Config, GroupConfig } from '../config/schema.js';
 import type { GroupFigures, GroupPlan, Plan, Removal } from '../model/plan.js';
 import type { ClusterSnapshot } from '../model/snapshot.js';
-import type { TrackedResource } from '../model/resources.js';
+import { isZero, type TrackedResource } from '../model/resources.js';
 import { planDemand, type DemandPlan } from './demand.js';
 import { disruptionAllowance } from './budget.js';
 import { headroomReleased } from './headroom.js';
@@ -108,10 +108,6 @@ function planGroup(view: GroupView, snapshot: ClusterSnapshot, remembered: Group
     return { group: group.name, current: view.current, target, direction, removals: [], reasons, figures };
   }
 
-  if (snapshot.sources.mesos.tasksUnlisted) {
-    // An agent listed without its tasks looks idle whatever it runs, protected tasks included.
-    return hold(view, [...reasons, 'the master listed agents without their tasks this cycle (its state could not be read): no agent is drained'], figures);
-  }
   const sinceAdd = memory.lastScaleUpAt === undefined ? Infinity : now - memory.lastScaleUpAt;
   if (sinceAdd < group.scaleDown.delayAfterAdd * 1000) {
     return hold(view, [...reasons, `group grew ${Math.round(sinceAdd / 1000)} s ago; no scale-down for ${group.scaleDown.delayAfterAdd} s after a scale-up`], figures);
@@ -122,13 +118,14 @@ function planGroup(view: GroupView, snapshot: ClusterSnapshot, remembered: Group
   const aboveMin = view.registered.length - lo;
   if (aboveMin <= 0) return hold(view, [...reasons, `${view.registered.length} registered agent(s): none can go below min ${lo}`], figures);
   if (parallel < Math.min(view.current - target, aboveMin)) reasons.push(`at most ${parallel} new drain(s) this cycle (${bounds})`);
-  const removals = chooseRemovals(view, memory, now, Math.min(view.current - target, parallel, aboveMin), reasons, config.protectedFrameworks);
+  const removals = chooseRemovals(view, memory, now, Math.min(view.current - target, parallel, aboveMin), reasons, config.protectedFrameworks, snapshot.sources.mesos.tasksUnlisted === true);
   if (!removals.length) return hold(view, reasons, figures);
   return { group: group.name, current: view.current, target: view.current - removals.length, direction: 'down', removals, reasons, figures };
 }
 
-function chooseRemovals(view: GroupView, memory: GroupMemory, now: number, wanted: number, reasons: string[], protectedFrameworks: readonly string[]): Removal[] {
-  const { candidates, excluded } = removalCandidates(view, memory, now, protectedFrameworks);
+function chooseRemovals(view: GroupView, memory: GroupMemory, now: number, wanted: number, reasons: string[], protectedFrameworks: readonly string[], tasksUnlisted: boolean): Removal[] {
+  const found = removalCandidates(view, memory, now, protectedFrameworks);
+  const { candidates, excluded } = tasksUnlisted ? withoutUnlistedWork(found) : found;
   const removable = chooseRemovable(view, candidates, wanted);
   const { stuck } = removable;
   const chosen = withinCeiling(view, removable.chosen, reasons, headroomReleased(view, memory, now) !== undefined);
@@ -138,6 +135,18 @@ function chooseRemovals(view: GroupView, memory: GroupMemory, now: number, wante
     reasons.push(`only ${chosen.length} of ${wanted} agent(s) can be removed${why ? ` (${why}${more})` : ''}`);
   }
   return chosen.map(toRemoval);
+}
+
+/**
+ * Agents read without their tasks (GET_AGENTS, `/master/slaves`): one with anything allocated runs
+ * work nobody can see, protected tasks included, so only agents with nothing allocated stay
+ * candidates (the original tool's idle nodes).
+ */
+function withoutUnlistedWork(found: ReturnType<typeof removalCandidates>): ReturnType<typeof removalCandidates> {
+  const candidates = found.candidates.filter((c) => isZero(c.agent.used));
+  if (candidates.length === found.candidates.length) return found;
+  const hidden = found.candidates.filter((c) => !isZero(c.agent.used)).map((c) => ({ agent: c.agent, why: 'resources allocated, but the master listed agents without their tasks this cycle' }));
+  return { ...found, candidates, excluded: [...found.excluded, ...hidden] };
 }
 
 /**
