@@ -5,7 +5,7 @@ import { ConstraintState, offerRefusal, placementOf } from './constraints.js';
 import { fieldsPlacingChanges, SameValue } from './same-value.js';
 import { EventBus } from './events.js';
 import { FreeBounds } from './free-bounds.js';
-import { RotatedOffers, type PassOffers } from './pass-offers.js';
+import { RotatedOffers, rotated, type PassOffers } from './pass-offers.js';
 import { ASK, ASK_CODE, OfferIndex, reasonCode } from './offer-index.js';
 import { addFunnel, emptyFunnel, LAST_UNUSED_KEPT, newQueueState, noteUnused, settle } from './funnel.js';
 import { agentIdFor, frameworkIdFor, isoTime, seededRandom, taskIdPrefix, uuidLike } from './ids.js';
@@ -572,8 +572,7 @@ export class SimCluster {
     const offerAgents = this.#offers.agents();
     const offers = new RotatedOffers(this.#offers, offerAgents, this.#startOf(offerAgents.length));
     const grownSorted = grown.filter((a) => this.#offerable(a)).sort((a, b) => a.seq - b.seq);
-    const grownStart = this.#startOf(grownSorted.length);
-    const grownOffer = grownStart === 0 ? grownSorted : [...grownSorted.slice(grownStart), ...grownSorted.slice(0, grownStart)];
+    const grownOffer = rotated(grownSorted, this.#startOf(grownSorted.length));
     const grownBounds = new FreeBounds(grownOffer);
     const freshSet = new Set(fresh);
 

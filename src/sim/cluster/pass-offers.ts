@@ -18,6 +18,11 @@ export interface PassOffers {
   refusalCodes(app: PlacementApp, out: Uint8Array): void;
 }
 
+/** The list from position `start` on, then from the first: the order a pass starting there offers it in. */
+export function rotated<T>(list: readonly T[], start: number): readonly T[] {
+  return start === 0 ? list : [...list.slice(start), ...list.slice(0, start)];
+}
+
 /**
  * The offer index's agents as one pass offers them: from the agent at `start` (registration
  * order) to the last, then from the first. Mesos' hierarchical allocator shuffles the agents
@@ -52,7 +57,7 @@ export class RotatedOffers implements PassOffers {
   }
 
   all(): readonly SimAgent[] {
-    this.#all ??= this.start === 0 ? this.agents : [...this.agents.slice(this.start), ...this.agents.slice(0, this.start)];
+    this.#all ??= rotated(this.agents, this.start);
     return this.#all;
   }
 
