@@ -808,7 +808,7 @@ export class SimCluster {
     const placement = placementOf(app);
     // An app that took nothing, asked over the whole index: another of the same size asked while
     // nothing changed gets the same answers (a full queue fails app after app of a few sizes).
-const memoKey = this.#keepScans && taken.length === 0 && offers instanceof RotatedOffers ? `${placement.need.join(',')}|${placement.gpuScheduling}|${placement.fixedPorts.join(',')}|${placement.acceptedRoles.join(',')}` : undefined;
+    const memoKey = this.#keepScans && taken.length === 0 && offers instanceof RotatedOffers ? `${placement.need.join(',')}|${placement.gpuScheduling}|${placement.fixedPorts.join(',')}|${placement.acceptedRoles.join(',')}` : undefined;
     if (memoKey !== undefined) {
       if (this.#failedScans.version !== this.#offers.version || this.#failedScans.offers !== offers) this.#failedScans = { version: this.#offers.version, offers, byKey: new Map() };
       const memo = this.#failedScans.byKey.get(memoKey);
