@@ -107,6 +107,14 @@ export const scaleDownSchema = z.strictObject({
    */
   sizing: z.enum(['step', 'fit']).default('step'),
   /**
+   * What a node's load (held against `utilization`) is measured in, when the group tracks more
+   * than one resource: `every` tracked resource, the node's fullest (cluster-autoscaler's rule),
+   * or only the group's `scarcest` one, the resource nearest its up cap, which is the one that
+   * costs nodes (planner/scale-down-load.ts). The node's tasks must fit elsewhere on every
+   * resource either way.
+   */
+  load: z.enum(['every', 'scarcest']).default('every'),
+  /**
    * Seconds without growth of the group's work after which the threshold policy keeps no
    * headroom: no scale-up at scaleUpCap, and the group may shrink to the fewest nodes that hold
    * its work (planner/headroom.ts). 0 (the default): headroom is always kept.

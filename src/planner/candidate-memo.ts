@@ -1,8 +1,10 @@
 import { isCapacity, type Agent } from '../model/agent.js';
+import type { TrackedResource } from '../model/resources.js';
 import type { Instance } from '../model/node-group.js';
 import { alignByIdentity } from '../util/identity-diff.js';
 import { of as factsOf, loadOf, machineOfAgent, movingCount, protectionOf } from './agent-facts.js';
 import type { GroupView } from './group-view.js';
+import { loadResources } from './scale-down-load.js';
 import type { Candidate, CandidateSearch, Excluded } from './scale-down.js';
 import type { GroupMemory, SinceMap } from './state.js';
 import { unneededBase } from './unneeded.js';
@@ -42,12 +44,21 @@ export class CandidateMemo {
   #since: Float64Array = new Float64Array(0);
   #sinceMap: SinceMap | undefined;
   #kept: Int32Array = new Int32Array(0);
+  /** The resources the kept loads were measured in (scale-down-load.ts). */
+  #loadIn: readonly TrackedResource[] | undefined;
 
   constructor(private readonly protectedFrameworks: readonly string[]) {}
 
   search(view: GroupView, memory: GroupMemory, now: number): CandidateSearch {
     const { agents, matching } = view;
     const size = agents.length;
+    const loadIn = loadResources(view);
+    if (loadIn !== this.#loadIn) {
+      // Loads measured in other resources: nothing kept from last cycle holds (every agent fresh, no order kept).
+      this.#agents = [];
+      this.#order = [];
+      this.#loadIn = loadIn;
+    }
     // Last cycle's arrays are read while this cycle's are written: two sets, swapped (no 50,000-long arrays made per cycle).
     const b = fit(this.#spare, size);
     const { instances, kind, cands, excl, rank, since } = b;
@@ -55,7 +66,7 @@ export class CandidateMemo {
       instances[n] = matching.instanceAt(n);
       rank[n] = -1;
       since[n] = UNREAD;
-      this.#derive(view, n, kind, cands, excl);
+      this.#derive(view, loadIn, n, kind, cands, excl);
     };
     alignByIdentity(this.#agents, agents, {
       same: (m0, n0, count) => {
@@ -169,17 +180,17 @@ export class CandidateMemo {
   }
 
   /** What the agent at position n contributes whatever the time. */
-  #derive(view: GroupView, n: number, kind: Uint8Array, cands: (Candidate | undefined)[], excl: (Excluded | undefined)[]): void {
+  #derive(view: GroupView, loadIn: readonly TrackedResource[], n: number, kind: Uint8Array, cands: (Candidate | undefined)[], excl: (Excluded | undefined)[]): void {
     const agent = view.agents[n] as Agent;
     if (!isCapacity(agent)) {
       kind[n] = OUT;
       return;
     }
-    const { resources, scaleDown } = view.config;
+    const { scaleDown } = view.config;
     const instance = view.matching.instanceAt(n);
     const f = factsOf(agent);
     const machine = machineOfAgent(agent, f);
-    const load = loadOf(agent, resources, f);
+    const load = loadOf(agent, loadIn, f);
     const protection = protectionOf(agent, this.protectedFrameworks, f);
     cands[n] = undefined;
     excl[n] = undefined;
@@ -189,7 +200,7 @@ export class CandidateMemo {
       return;
     }
     if (why === undefined && !machine) why = 'its IP is unknown (no pid), so Mesos maintenance cannot name its machine';
-    if (why === undefined && load >= scaleDown.utilization / 100) why = `${(load * 100).toFixed(0)}% used, not under ${scaleDown.utilization}%`;
+    if (why === undefined && load >= scaleDown.utilization / 100) why = `${(load * 100).toFixed(0)}% used${loadIn === view.config.resources ? '' : ` (${loadIn.join(', ')})`}, not under ${scaleDown.utilization}%`;
     if (why !== undefined || !instance || !machine) {
       kind[n] = EXCLUDED;
       excl[n] = { agent, why: why ?? 'not removable' };

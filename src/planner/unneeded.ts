@@ -4,6 +4,7 @@ import type { TrackedResource } from '../model/resources.js';
 import { alignByIdentity } from '../util/identity-diff.js';
 import { loadOf } from './agent-facts.js';
 import type { GroupView } from './group-view.js';
+import { loadResources } from './scale-down-load.js';
 import type { GroupMemory, SinceMap } from './state.js';
 
 const EMPTY: SinceMap = ImmutableMap<string, number>();
@@ -33,7 +34,7 @@ export function unneededBase(map: SinceMap): SinceMap | undefined {
  */
 export function trackUnneeded(memory: GroupMemory, view: GroupView, now: number): GroupMemory {
   const limit = view.config.scaleDown.utilization / 100;
-  const resources = view.config.resources;
+  const resources = loadResources(view);
   const before = memory.unneededSince ?? EMPTY;
   const from = madeFrom.get(before);
   const under = (a: Agent): boolean => loadOf(a, resources) < limit;
