@@ -19,6 +19,7 @@ export interface Facts {
   protectedFor?: readonly string[];
   protection?: string | undefined;
   moving?: number;
+  movingLargestFirst?: readonly MovingTask[];
   machine?: MachineId | undefined;
   machineKnown?: boolean;
 }
@@ -52,6 +53,32 @@ export function protectionOf(agent: Agent, protectedFrameworks: readonly string[
   }
   return f.protection;
 }
+
+type MovingTask = ReturnType<typeof movingWork>[number];
+
+/**
+ * `movingWork(agent)`, largest first (by its largest share of the agent's cpus, mem, disk or
+ * GPUs; ties in listed order), once per agent object. Why: the scale-down simulation moves a
+ * candidate's tasks one by one and gives up at the first that fits nowhere; the large ones are
+ * the ones that do not fit, so trying them first spares placing and undoing the small ones (with
+ * `load: scarcest` most candidates of a large group are stuck so, every cycle: bench/simulate.ts),
+ * and largest first is first-fit decreasing, which packs the moves tighter.
+ */
+export function movingLargestFirst(agent: Agent, f: Facts = of(agent)): readonly MovingTask[] {
+  if (f.movingLargestFirst === undefined) {
+    const share = (t: MovingTask): number => {
+      let m = 0;
+      for (const r of SHARE_OF) if (agent.total[r] > 0) m = Math.max(m, t.resources[r] / agent.total[r]);
+      return m;
+    };
+    const keyed = movingWork(agent).map((t, i) => ({ t, i, s: share(t) }));
+    keyed.sort((a, b) => b.s - a.s || a.i - b.i);
+    f.movingLargestFirst = keyed.map((k) => k.t);
+  }
+  return f.movingLargestFirst;
+}
+
+const SHARE_OF = ['cpus', 'mem', 'disk', 'gpus'] as const;
 
 /** `movingWork(agent).length`, once per agent object. */
 export function movingCount(agent: Agent, f: Facts = of(agent)): number {

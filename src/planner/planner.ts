@@ -126,13 +126,17 @@ function planGroup(view: GroupView, snapshot: ClusterSnapshot, remembered: Group
 function chooseRemovals(view: GroupView, memory: GroupMemory, now: number, wanted: number, reasons: string[], protectedFrameworks: readonly string[], tasksUnlisted: boolean): Removal[] {
   const found = removalCandidates(view, memory, now, protectedFrameworks);
   const { candidates, excluded } = tasksUnlisted ? withoutUnlistedWork(found) : found;
-  const removable = chooseRemovable(view, candidates, wanted);
-  const { stuck } = removable;
+  // At most this many candidates a cycle whose tasks fit nowhere (scale-down.ts, trialOrder): 30 is
+  // cluster-autoscaler's --scale-down-non-empty-candidates-count; twice what is wanted when more.
+  const stuckLimit = Math.max(30, 2 * wanted);
+  const removable = chooseRemovable(view, candidates, wanted, { stuck: stuckLimit, rotate: Math.floor(now / 60_000) * Math.ceil(stuckLimit / 2) });
+  const { stuck, untried } = removable;
   const chosen = withinCeiling(view, removable.chosen, reasons, headroomReleased(view, memory, now) !== undefined);
   if (chosen.length < wanted) {
     const why = [...excluded, ...stuck].slice(0, 5).map((e) => `${e.agent.hostname}: ${e.why}`).join('; ');
     const more = excluded.length + stuck.length > 5 ? `; and ${excluded.length + stuck.length - 5} more` : '';
     reasons.push(`only ${chosen.length} of ${wanted} agent(s) can be removed${why ? ` (${why}${more})` : ''}`);
+    if (untried > 0) reasons.push(`${untried} candidate(s) not tried this cycle: ${stuck.length} could not be re-placed, at most ${stuckLimit} a cycle`);
   }
   return chosen.map(toRemoval);
 }

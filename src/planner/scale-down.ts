@@ -5,6 +5,7 @@ import { makeBin, canHost, take, EPSILON, type Bin } from './packing.js';
 import { runningTasks, type GroupView } from './group-view.js';
 import type { MachineId } from '../model/machine.js';
 import { CandidateMemo } from './candidate-memo.js';
+import { movingLargestFirst } from './agent-facts.js';
 import type { GroupMemory } from './state.js';
 import { isZero, subtractFloor, toVector } from '../model/resources.js';
 
@@ -66,7 +67,7 @@ export function removalCandidates(view: GroupView, memory: GroupMemory, now: num
  * only losing room and gaining instances, still do, unless an undo gave one of them back (a UNIQUE
  * daemon's tasks would otherwise walk past every node holding one, for every candidate).
  */
-export function chooseRemovable(view: GroupView, candidates: readonly Candidate[], wanted: number): { chosen: Candidate[]; stuck: Excluded[] } {
+export function chooseRemovable(view: GroupView, candidates: readonly Candidate[], wanted: number, limit: StuckLimit = NO_LIMIT): { chosen: Candidate[]; stuck: Excluded[]; untried: number } {
   const agents = view.capacity;
   const each = view.room.each;
   const made: (Bin | undefined)[] = new Array<Bin | undefined>(agents.length);
@@ -78,10 +79,18 @@ export function chooseRemovable(view: GroupView, candidates: readonly Candidate[
   const receivers = new Set<string>();
   // Need (as text, with the app when constrained) -> the bins that may host it now, after it fitted none (see above).
   const nowhere = new Map<string, { readonly only: readonly { k: number; id: string }[] }>();
+  // Constraint-free misfits by need, fewest kept (none at least as large as another): a constraint-free
+  // need at least as large as a misfit on every resource fits no bin that refused the misfit either,
+  // so only that misfit's `only` bins can take it (fitsIn is all a constraint-free need asks of a bin).
+  const smallest: { readonly need: Float64Array; readonly only: readonly { k: number; id: string }[] }[] = [];
+  const noneOf = (only: readonly { k: number; id: string }[], need: Float64Array, constraints: readonly Constraint[], app: string): boolean =>
+    !only.some(({ k, id }) => !removed.has(id) && canHost(need, constraints, app, binAt(k, agents[k] as Agent)));
   const stillNowhere = (key: string, need: Float64Array, constraints: readonly Constraint[], app: string): boolean => {
     const memo = nowhere.get(key);
-    if (!memo) return false;
-    return !memo.only.some(({ k, id }) => !removed.has(id) && canHost(need, constraints, app, binAt(k, agents[k] as Agent)));
+    if (memo) return noneOf(memo.only, need, constraints, app);
+    if (constraints.length > 0) return false;
+    for (const m of smallest) if (atLeast(need, m.need) && noneOf(m.only, need, constraints, app)) return true;
+    return false;
   };
   // Need key -> where its next first-fit scan may start, and how many undos had happened then.
   const resume = new Map<string, { readonly at: number; readonly undos: number }>();
@@ -118,21 +127,32 @@ export function chooseRemovable(view: GroupView, candidates: readonly Candidate[
   const refuse = (c: Candidate, n: number): void => {
     stuck.push({ agent: c.agent, why: `its ${n} task(s) would not fit on the other agents of the group` });
   };
-  for (const c of candidates) {
+  const order = trialOrder(candidates, limit, () => stuck.length);
+  for (const c of order) {
     if (chosen.length >= wanted) break;
     if (receivers.has(c.agent.id)) continue;
-    const tasks = movingWork(c.agent);
-    const needs = tasks.map((t) => toVector(t.resources));
-    const keys = tasks.map((t, i) => misfitKey(needs[i] as Float64Array, t));
+    const tasks = movingLargestFirst(c.agent);
+    const needs: Float64Array[] = new Array<Float64Array>(tasks.length);
+    const keys: string[] = new Array<string>(tasks.length);
     removed.add(c.agent.id);
     // A known misfit fails this candidate whatever its other moves do (they only take room and add instances).
-    if (tasks.some((t, i) => stillNowhere(keys[i] as string, needs[i] as Float64Array, t.constraints ?? [], t.appId ?? t.id))) {
+    // Needs and keys are made as the check reaches each task: a candidate stuck on its first tasks costs those only.
+    if (
+      tasks.some((t, i) => {
+        const { need, key } = needOf(t);
+        needs[i] = need;
+        keys[i] = key;
+        return stillNowhere(key, need, t.constraints ?? [], t.appId ?? t.id);
+      })
+    ) {
       removed.delete(c.agent.id);
       refuse(c, tasks.length);
       continue;
     }
     const moves: { k: number; id: string; bin: Bin; need: Float64Array; app: string }[] = [];
     let failed: string | undefined;
+    let failedNeed: Float64Array | undefined;
+    let failedFree = false;
     let ok = true;
     for (let ti = 0; ti < tasks.length; ti++) {
       const t = tasks[ti] as (typeof tasks)[number];
@@ -144,6 +164,8 @@ export function chooseRemovable(view: GroupView, candidates: readonly Candidate[
       if (!target) {
         ok = false;
         failed = key;
+        failedNeed = need;
+        failedFree = constraints.length === 0;
         resume.set(key, { at: agents.length, undos: undone.length });
         break;
       }
@@ -170,10 +192,64 @@ export function chooseRemovable(view: GroupView, candidates: readonly Candidate[
       const only = moves.map(({ k, id }) => ({ k, id }));
       if (own >= 0) only.push({ k: own, id: c.agent.id });
       nowhere.set(failed, { only });
+      const need = failedNeed as Float64Array;
+      if (failedFree) {
+        for (let i = smallest.length - 1; i >= 0; i--) if (atLeast((smallest[i] as (typeof smallest)[number]).need, need)) smallest.splice(i, 1);
+        smallest.push({ need, only });
+      }
     }
     refuse(c, tasks.length);
   }
-  return { chosen, stuck };
+  return { chosen, stuck, untried: chosen.length >= wanted ? 0 : order.untried() };
+}
+
+/** How many candidates may fail to re-place in one cycle, and where the second half of the tries starts. */
+export interface StuckLimit {
+  readonly stuck: number;
+  /** Any integer (e.g. the cycle's number): the later tries start at this position, modulo the candidates. */
+  readonly rotate: number;
+}
+
+const NO_LIMIT: StuckLimit = { stuck: Infinity, rotate: 0 };
+
+/**
+ * The candidates in the order they are tried: best first until half the limit of stuck ones is
+ * reached, then the others from a position that moves with `rotate`, until the limit. Why: a
+ * group of thousands of agents can hold hundreds of candidates whose tasks fit nowhere, and each
+ * costs a simulation every cycle (with `load: scarcest` a 5,000-agent month ran 1.7 times as long:
+ * bench/simulate.ts). cluster-autoscaler bounds the same work (`--scale-down-non-empty-candidates-count`,
+ * and unremovable nodes are rechecked only after `--unremovable-node-recheck-timeout`); the moving
+ * start means a candidate behind a run of stuck ones is still tried within a few cycles.
+ */
+function trialOrder(candidates: readonly Candidate[], limit: StuckLimit, stuckSoFar: () => number): Iterable<Candidate> & { untried(): number } {
+  const n = candidates.length;
+  const tried = new Uint8Array(n);
+  let count = 0;
+  const firstHalf = Math.ceil(limit.stuck / 2);
+  function* walk(): Generator<Candidate> {
+    let i = 0;
+    for (; i < n && stuckSoFar() < firstHalf; i++) {
+      tried[i] = 1;
+      count++;
+      yield candidates[i] as Candidate;
+    }
+    if (i >= n) return;
+    const start = ((limit.rotate % n) + n) % n;
+    for (let j = 0; j < n && stuckSoFar() < limit.stuck; j++) {
+      const k = (start + j) % n;
+      if (tried[k]) continue;
+      tried[k] = 1;
+      count++;
+      yield candidates[k] as Candidate;
+    }
+  }
+  return { [Symbol.iterator]: walk, untried: () => n - count };
+}
+
+/** `a` is at least `b` on every resource. */
+function atLeast(a: Float64Array, b: Float64Array): boolean {
+  for (let i = 0; i < b.length; i++) if ((a[i] ?? 0) < (b[i] ?? 0)) return false;
+  return true;
 }
 
 /**
@@ -185,6 +261,24 @@ export function chooseRemovable(view: GroupView, candidates: readonly Candidate[
  */
 function misfitKey(need: Float64Array, t: Pick<Task, 'constraints' | 'appId' | 'id'>): string {
   return (t.constraints ?? []).length === 0 ? need.join() : `${need.join()}@${t.appId ?? t.id}`;
+}
+
+/**
+ * A task's need vector and misfit key, once per task object: the models hand out the same task
+ * object while its state holds, and with `load: scarcest` a 5,000-agent group looks at a few
+ * million tasks of candidates a day, most of them on candidates that stay stuck (bench/simulate.ts).
+ * Neither is written to after it is made (take and the undo only read the need).
+ */
+const taskNeeds = new WeakMap<object, { readonly need: Float64Array; readonly key: string }>();
+
+function needOf(t: Pick<Task, 'id' | 'resources' | 'appId' | 'constraints'>): { readonly need: Float64Array; readonly key: string } {
+  let n = taskNeeds.get(t);
+  if (n === undefined) {
+    const need = toVector(t.resources);
+    n = { need, key: misfitKey(need, t) };
+    taskNeeds.set(t, n);
+  }
+  return n;
 }
 
 function binOf(a: Agent): Bin {

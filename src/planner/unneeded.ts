@@ -71,5 +71,10 @@ export function trackUnneeded(memory: GroupMemory, view: GroupView, now: number)
   }
   // (withMutations hands back `before` itself when nothing changed: then it is its own base.)
   madeFrom.set(next, { capacity, limit, resources, ...(incremental ? { base: next === before ? (from?.base ?? before) : before } : {}) });
+  // `before` lives on as next's base; its own record must not keep its base, or every map ever
+  // made stays reachable, each with its capacity list and that cycle's agents and tasks (a
+  // 5,000-agent simulated month ran out of heap: bench/simulate.ts). Its record stays usable
+  // for planning from `before` again.
+  if (next !== before && from?.base !== undefined) madeFrom.set(before, { capacity: from.capacity, limit: from.limit, resources: from.resources });
   return { ...memory, unneededSince: next };
 }

@@ -36,7 +36,10 @@ function reference(view: GroupView, candidates: readonly Candidate[], wanted: nu
     if (chosen.length >= wanted) break;
     const own = bins.get(c.agent.id);
     if (own && receivers.has(own)) continue;
-    const tasks = movingWork(c.agent);
+    // Largest first: by the task's largest share of the agent's resources, ties in listed order.
+    const share = (t: (typeof listed)[number]) => Math.max(t.resources.cpus / c.agent.total.cpus, t.resources.mem / c.agent.total.mem);
+    const listed = movingWork(c.agent);
+    const tasks = listed.map((t, i) => ({ t, i })).sort((a, b) => share(b.t) - share(a.t) || a.i - b.i).map((x) => x.t);
     removed.add(c.agent.id);
     const moves: { bin: Bin; need: Float64Array; app: string }[] = [];
     let ok = true;
@@ -74,18 +77,19 @@ function reference(view: GroupView, candidates: readonly Candidate[], wanted: nu
 
 /** Agents of 4 cpus running tasks of a few sizes (so needs repeat), some of apps placed hostname UNIQUE, MAX_PER 2 or GROUP_BY. */
 const clusterArb = fc.array(
-  fc.array(fc.record({ cpus: fc.constantFrom(0.5, 1, 1.5, 2, 3), app: fc.constantFrom('/a', '/b', '/u', '/m', '/g') }), { maxLength: 4 }),
+  fc.array(fc.record({ cpus: fc.constantFrom(0.5, 1, 1.5, 2, 3), mem: fc.constantFrom(0, 512, 2048), app: fc.constantFrom('/a', '/b', '/u', '/m', '/g') }), { maxLength: 4 }),
   { minLength: 1, maxLength: 14 },
 );
 
-function build(spec: { cpus: number; app: string }[][]): { view: GroupView; candidates: Candidate[] } {
+function build(spec: { cpus: number; mem?: number; app: string }[][]): { view: GroupView; candidates: Candidate[] } {
   const agents: Agent[] = spec.map((ts, i) => {
-    const fitted: { cpus: number; app: string }[] = [];
+    const fitted: { cpus: number; mem?: number; app: string }[] = [];
     let used = 0;
+    let usedMem = 0;
     const count = (app: string): number => fitted.filter((f) => f.app === app).length;
-    for (const t of ts) if (used + t.cpus <= 4 && !(t.app === '/u' && count('/u') >= 1) && !(t.app === '/m' && count('/m') >= 2)) (fitted.push(t), (used += t.cpus));
-    const tasks = fitted.map((t) => task({ appId: t.app, resources: resources({ cpus: t.cpus, mem: 0 }), ...(CONSTRAINTS[t.app] ? { constraints: CONSTRAINTS[t.app] } : {}) }));
-    return agent({ id: `p${i}`, cpus: 4, usedCpus: used, tasks });
+    for (const t of ts) if (used + t.cpus <= 4 && usedMem + (t.mem ?? 0) <= 4096 && !(t.app === '/u' && count('/u') >= 1) && !(t.app === '/m' && count('/m') >= 2)) (fitted.push(t), (used += t.cpus), (usedMem += t.mem ?? 0));
+    const tasks = fitted.map((t) => task({ appId: t.app, resources: resources({ cpus: t.cpus, mem: t.mem ?? 0 }), ...(CONSTRAINTS[t.app] ? { constraints: CONSTRAINTS[t.app] } : {}) }));
+    return agent({ id: `p${i}`, cpus: 4, mem: 4096, usedCpus: used, usedMem, tasks });
   });
   const view = viewGroup(snapshot(agents, { stateless: groupState(agents) }), config().groups[0]!);
   const candidates = view.capacity.map((a) => ({ agent: a, instanceId: a.id, machine: { hostname: a.hostname, ip: a.ip ?? '' }, load: a.used.cpus / a.total.cpus, tasks: a.tasks.length }));
@@ -117,6 +121,41 @@ describe('chooseRemovable', () => {
     expect(ids(r)).toEqual(ids(reference(view, order, 3)));
     expect(r.chosen.map((c) => c.agent.id)).toEqual([candidates[7]!.agent.id]);
     expect(r.stuck.map((s) => s.why)).toEqual([...Array.from({ length: 6 }, () => 'its 2 task(s) would not fit on the other agents of the group'), 'its 1 task(s) would not fit on the other agents of the group']);
+  });
+});
+
+describe('chooseRemovable with a limit of stuck candidates', () => {
+  // Ten full agents (2 + 2 cpus) whose second task fits nowhere (the first takes 2 of the 3.5 cpus
+  // free on the eleventh), then the eleventh, whose 0.5-cpu task fits on the last agent (3.5 cpus
+  // used, not a candidate).
+  const spec = [...Array.from({ length: 10 }, () => [{ cpus: 2, app: '/a' }, { cpus: 2, app: '/b' }]), [{ cpus: 0.5, app: '/b' }], [{ cpus: 3.5, app: '/a' }]];
+
+  it('tries at most the limit, says how many it left, and reaches the candidate behind them as the start moves', () => {
+    const { view, candidates } = build(spec);
+    const order = candidates.slice(0, 11);
+    const feasible = candidates[10]!.agent.id;
+    const chosenAt: number[] = [];
+    for (let rotate = 0; rotate < 11; rotate++) {
+      const r = chooseRemovable(view, order, 1, { stuck: 4, rotate });
+      expect(r.stuck.length).toBeLessThanOrEqual(4);
+      if (r.chosen.length > 0) {
+        expect(r.chosen.map((c) => c.agent.id)).toEqual([feasible]);
+        expect(r.untried).toBe(0);
+        chosenAt.push(rotate);
+      } else expect(r.untried).toBe(11 - 4);
+      // The first half of the tries is always the best candidates.
+      expect(r.stuck.slice(0, 2).map((x) => x.agent.id)).toEqual([candidates[0]!.agent.id, candidates[1]!.agent.id]);
+    }
+    // Starting the later tries anywhere among the last nine, within two tries of it.
+    expect(chosenAt.length).toBeGreaterThanOrEqual(2);
+    // Without a limit every candidate is tried and the feasible one is found.
+    expect(chooseRemovable(view, order, 1).chosen.map((c) => c.agent.id)).toEqual([feasible]);
+  });
+
+  it('a limit that is not reached changes nothing', () => {
+    const { view, candidates } = build(spec);
+    const order = candidates.slice(0, 11);
+    expect(ids(chooseRemovable(view, order, 1, { stuck: 30, rotate: 7 }))).toEqual(ids(reference(view, order, 1)));
   });
 });
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Agent } from '../../src/model/agent.js';
 import { viewGroup } from '../../src/planner/group-view.js';
 import type { GroupMemory } from '../../src/planner/state.js';
-import { trackUnneeded } from '../../src/planner/unneeded.js';
+import { trackUnneeded, unneededBase } from '../../src/planner/unneeded.js';
 import { agent, config, snapshot } from '../support/builders.js';
 import { applyEdits, uniqueIds } from '../support/list-edits.js';
 
@@ -37,5 +37,26 @@ describe('trackUnneeded kept from what changed', () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('trackUnneeded keeps no history', () => {
+  it('a map remembers the one it was made from, and that one remembers none', () => {
+    const group = config({ scaleDown: { utilization: 50 } }).groups[0];
+    if (!group) throw new Error('no group');
+    let list: Agent[] = [0, 1, 2].map((i) => agent({ id: `h${i}`, cpus: 2, usedCpus: 0.5 }));
+    let memory: GroupMemory = {};
+    const maps = [];
+    for (let cycle = 0; cycle < 4; cycle++) {
+      // One agent changes each cycle (a new object), so each map is made from the last one.
+      list = list.map((a, i) => (i === cycle % 3 ? agent({ id: a.id, cpus: 2, usedCpus: cycle % 2 === 0 ? 1.5 : 0.5 }) : a));
+      memory = trackUnneeded(memory, viewGroup(snapshot(list, {}), group), 1_000_000 + cycle * 60_000);
+      maps.push(memory.unneededSince);
+    }
+    const [, m1, m2, m3] = maps;
+    expect(m3 && unneededBase(m3)).toBe(m2);
+    // Were m2 to keep its own base, every map ever made would stay reachable with its cycle's agents.
+    expect(m2 && unneededBase(m2)).toBeUndefined();
+    expect(m1 && unneededBase(m1)).toBeUndefined();
   });
 });
