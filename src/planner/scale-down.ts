@@ -223,22 +223,20 @@ const NO_LIMIT: StuckLimit = { stuck: Infinity, rotate: 0 };
  */
 function trialOrder(candidates: readonly Candidate[], limit: StuckLimit, stuckSoFar: () => number): Iterable<Candidate> & { untried(): number } {
   const n = candidates.length;
-  const tried = new Uint8Array(n);
   let count = 0;
   const firstHalf = Math.ceil(limit.stuck / 2);
   function* walk(): Generator<Candidate> {
     let i = 0;
     for (; i < n && stuckSoFar() < firstHalf; i++) {
-      tried[i] = 1;
       count++;
       yield candidates[i] as Candidate;
     }
     if (i >= n) return;
+    // The first half tried positions 0..i-1; the walk round from `start` visits every other one once.
     const start = ((limit.rotate % n) + n) % n;
     for (let j = 0; j < n && stuckSoFar() < limit.stuck; j++) {
       const k = (start + j) % n;
-      if (tried[k]) continue;
-      tried[k] = 1;
+      if (k < i) continue;
       count++;
       yield candidates[k] as Candidate;
     }
