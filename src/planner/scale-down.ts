@@ -127,8 +127,9 @@ export function chooseRemovable(view: GroupView, candidates: readonly Candidate[
   const refuse = (c: Candidate, n: number): void => {
     stuck.push({ agent: c.agent, why: `its ${n} task(s) would not fit on the other agents of the group` });
   };
-  const order = trialOrder(candidates, limit, () => stuck.length);
-  for (const c of order) {
+  const order = new TrialOrder(candidates.length, limit);
+  for (let at = order.next(0); at >= 0; at = order.next(stuck.length)) {
+    const c = candidates[at] as Candidate;
     if (chosen.length >= wanted) break;
     if (receivers.has(c.agent.id)) continue;
     const tasks = movingLargestFirst(c.agent);
@@ -221,27 +222,48 @@ const NO_LIMIT: StuckLimit = { stuck: Infinity, rotate: 0 };
  * and unremovable nodes are rechecked only after `--unremovable-node-recheck-timeout`); the moving
  * start means a candidate behind a run of stuck ones is still tried within a few cycles.
  */
-function trialOrder(candidates: readonly Candidate[], limit: StuckLimit, stuckSoFar: () => number): Iterable<Candidate> & { untried(): number } {
-  const n = candidates.length;
-  let count = 0;
-  const firstHalf = Math.ceil(limit.stuck / 2);
-  function* walk(): Generator<Candidate> {
-    let i = 0;
-    for (; i < n && stuckSoFar() < firstHalf; i++) {
-      count++;
-      yield candidates[i] as Candidate;
+class TrialOrder {
+  #i = 0;
+  #j = 0;
+  #rotated = false;
+  #start = 0;
+  /** Positions handed out so far. */
+  count = 0;
+
+  constructor(
+    private readonly n: number,
+    private readonly limit: StuckLimit,
+  ) {}
+
+  /**
+   * The next position to try, or -1, given how many tried so far were stuck. An index walk, not a
+   * generator: a generator's yields made an object each, tens of thousands a cycle at 50,000
+   * agents, which showed in the warm cycle's tail (bench/warm.ts).
+   */
+  next(stuck: number): number {
+    const { n } = this;
+    if (!this.#rotated) {
+      if (this.#i < n && stuck < Math.ceil(this.limit.stuck / 2)) {
+        this.count++;
+        return this.#i++;
+      }
+      if (this.#i >= n) return -1;
+      this.#rotated = true;
+      this.#start = ((this.limit.rotate % n) + n) % n;
     }
-    if (i >= n) return;
-    // The first half tried positions 0..i-1; the walk round from `start` visits every other one once.
-    const start = ((limit.rotate % n) + n) % n;
-    for (let j = 0; j < n && stuckSoFar() < limit.stuck; j++) {
-      const k = (start + j) % n;
-      if (k < i) continue;
-      count++;
-      yield candidates[k] as Candidate;
+    // The first half tried positions 0..#i-1; the walk round from #start visits every other one once.
+    while (this.#j < n && stuck < this.limit.stuck) {
+      const k = (this.#start + this.#j++) % n;
+      if (k < this.#i) continue;
+      this.count++;
+      return k;
     }
+    return -1;
   }
-  return { [Symbol.iterator]: walk, untried: () => n - count };
+
+  untried(): number {
+    return this.n - this.count;
+  }
 }
 
 /** `a` is at least `b` on every resource. */
