@@ -126,7 +126,7 @@ function planGroup(view: GroupView, snapshot: ClusterSnapshot, remembered: Group
 function chooseRemovals(view: GroupView, memory: GroupMemory, now: number, wanted: number, reasons: string[], protectedFrameworks: readonly string[], tasksUnlisted: boolean): Removal[] {
   const found = removalCandidates(view, memory, now, protectedFrameworks);
   const { candidates, excluded } = tasksUnlisted ? withoutUnlistedWork(found) : found;
-  // At most this many candidates a cycle whose tasks fit nowhere (scale-down.ts, trialOrder): 30 is
+  // At most this many candidates a cycle whose tasks fit nowhere (scale-down.ts, TrialOrder): 30 is
   // cluster-autoscaler's --scale-down-non-empty-candidates-count; twice what is wanted when more.
   const stuckLimit = Math.max(30, 2 * wanted);
   const removable = chooseRemovable(view, candidates, wanted, { stuck: stuckLimit, rotate: Math.floor(now / 60_000) * Math.ceil(stuckLimit / 2) });
