@@ -64,6 +64,8 @@ interface GroupRuntime {
   readonly instances: Map<string, SimInstance>;
   /** Instances not being deleted. */
   live: number;
+  /** Of those, instances that have no agent yet (booting, or never to join). */
+  booting: number;
   /** `describe`'s list, kept until an instance is created, changes state or goes. */
   listed: readonly Instance[] | undefined;
   /** The last list made and the instances it was made from (same order), to keep unchanged objects. */
@@ -92,7 +94,7 @@ export class SimulatedProvider implements NodeGroupProvider {
   /** Adds a group; its `initial` instances register at once. */
   addGroup(spec: SimNodeGroupSpec): void {
     if (this.#groups.has(spec.name)) throw new Error(`node group ${spec.name} already exists`);
-    const rt: GroupRuntime = { spec, index: this.#groups.size, desired: 0, nextSeq: 0, instances: new Map(), live: 0, listed: undefined, lastListed: [], lastSims: [] };
+    const rt: GroupRuntime = { spec, index: this.#groups.size, desired: 0, nextSeq: 0, instances: new Map(), live: 0, booting: 0, listed: undefined, lastListed: [], lastSims: [] };
     this.#groups.set(spec.name, rt);
     const initial = spec.initial ?? 0;
     for (let i = 0; i < initial; i++) this.#createInstance(rt, 0, false);
@@ -116,6 +118,11 @@ export class SimulatedProvider implements NodeGroupProvider {
   /** Instances of a group not being deleted (the nodes being paid for), without listing them. */
   liveCount(groupName: string): number {
     return this.#groups.get(groupName)?.live ?? 0;
+  }
+
+  /** Instances of a group paid for whose agent has not registered (booting, or never to join). */
+  bootingCount(groupName: string): number {
+    return this.#groups.get(groupName)?.booting ?? 0;
   }
 
   /** Group and instance that run an agent, by agent hostname. */
@@ -217,6 +224,7 @@ export class SimulatedProvider implements NodeGroupProvider {
     };
     rt.instances.set(inst.id, inst);
     rt.live++;
+    rt.booting++;
     rt.listed = undefined;
     const join = () => {
       delete inst.timer;
@@ -224,6 +232,7 @@ export class SimulatedProvider implements NodeGroupProvider {
       inst.state = 'running';
       rt.listed = undefined;
       if (inst.neverJoins) return;
+      rt.booting--;
       inst.agentId = this.#cluster.addAgent(this.#agentSpec(rt, inst)).id;
     };
     if (delayMs <= 0) join();
@@ -249,7 +258,10 @@ export class SimulatedProvider implements NodeGroupProvider {
 
   #deleteInstance(rt: GroupRuntime, inst: SimInstance): void {
     this.#cluster.clock.clearTimer(inst.timer);
-    if (inst.state !== 'deleting') rt.live--;
+    if (inst.state !== 'deleting') {
+      rt.live--;
+      if (inst.agentId === undefined) rt.booting--;
+    }
     inst.state = 'deleting';
     rt.listed = undefined;
     if (inst.agentId) this.#cluster.removeAgent(inst.agentId, 'TASK_LOST');

@@ -1,4 +1,4 @@
-import { intervals, MS_PER_HOUR, type MetricSample } from './series.js';
+import { intervals, MS_PER_HOUR, type MetricSample, type NodeStates } from './series.js';
 
 export interface NodeHours {
   readonly total: number;
@@ -20,6 +20,25 @@ export function nodeHours(samples: readonly MetricSample[], endMs?: number): Nod
     total += ms;
   }
   return { total: total / MS_PER_HOUR, byGroup };
+}
+
+/**
+ * Node-hours (all groups) by what the paid nodes were doing; undefined when a sample does not
+ * tell. Sums to `nodeHours(...).total` when every registered agent is a paid node (the replay).
+ */
+export function nodeHoursByState(samples: readonly MetricSample[], endMs?: number): NodeStates | undefined {
+  const dt = intervals(samples, endMs);
+  const ms = { booting: 0, idle: 0, draining: 0, busy: 0 };
+  for (const [i, s] of samples.entries()) {
+    const n = s.nodesByState;
+    if (n === undefined) return undefined;
+    const d = dt[i] ?? 0;
+    ms.booting += n.booting * d;
+    ms.idle += n.idle * d;
+    ms.draining += n.draining * d;
+    ms.busy += n.busy * d;
+  }
+  return { booting: ms.booting / MS_PER_HOUR, idle: ms.idle / MS_PER_HOUR, draining: ms.draining / MS_PER_HOUR, busy: ms.busy / MS_PER_HOUR };
 }
 
 /** Price per node-hour: one for every group, or per group (groups missing from the map cost nothing). */

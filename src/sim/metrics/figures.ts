@@ -1,7 +1,7 @@
-import { costOf, nodeHours, scalingActions, type NodePrice, type ScalingActions } from './cost.js';
+import { costOf, nodeHours, nodeHoursByState, scalingActions, type NodePrice, type ScalingActions } from './cost.js';
 import { elasticity, type ElasticityFigures } from './elasticity.js';
 import type { OracleFigures } from './oracle.js';
-import type { MetricSample, TaskRecord } from './series.js';
+import type { MetricSample, NodeStates, TaskRecord } from './series.js';
 import { sampledPendingSeconds, waitFigures, type WaitFigures } from './waits.js';
 
 /** Everything a run is judged on. */
@@ -10,6 +10,8 @@ export interface SimulationFigures {
   readonly durationMs: number;
   readonly nodeHours: number;
   readonly nodeHoursByGroup: Readonly<Record<string, number>>;
+  /** The same node-hours by what the nodes were doing (booting, idle, draining, busy), when the samples tell. */
+  readonly nodeHoursByState?: NodeStates;
   readonly cost: number;
   readonly waits: WaitFigures;
   /** Pending instance-seconds integrated from the samples (coarser than `waits.pendingTaskSeconds`). */
@@ -43,10 +45,12 @@ export function computeFigures(input: FiguresInput): SimulationFigures {
   const first = input.samples[0]?.t ?? 0;
   const end = input.endMs ?? input.samples[input.samples.length - 1]?.t ?? first;
   const hours = nodeHours(input.samples, end);
+  const byState = nodeHoursByState(input.samples, end);
   return {
     durationMs: Math.max(0, end - first),
     nodeHours: hours.total,
     nodeHoursByGroup: hours.byGroup,
+    ...(byState === undefined ? {} : { nodeHoursByState: byState }),
     cost: costOf(hours, input.pricePerNodeHour),
     waits: waitFigures(input.tasks, end),
     sampledPendingSeconds: sampledPendingSeconds(input.samples, end),

@@ -13,6 +13,20 @@ export interface MetricSample {
   readonly nodesByGroup: Readonly<Record<string, number>>;
   /** Instances waiting to be placed. */
   readonly pendingInstances: number;
+  /** The nodes paid for (all groups) by what they do; absent where the sampler does not tell. */
+  readonly nodesByState?: NodeStates;
+}
+
+/**
+ * Paid nodes (or node-hours) by state: booting (an instance with no agent yet, or one that never
+ * joins), idle (an agent with nothing allocated), draining (an agent in maintenance, deactivated
+ * or inactive, or an instance whose agent is gone), busy (an agent running work).
+ */
+export interface NodeStates {
+  readonly booting: number;
+  readonly idle: number;
+  readonly draining: number;
+  readonly busy: number;
 }
 
 /** One trace task as the replay saw it (times in ms). */

@@ -6,6 +6,24 @@ const EMPTY = 0;
 const SINGLE = 1;
 const OTHER = 2;
 
+/** What an agent is doing, for node-hours by state: draining (or deactivated, inactive), idle, busy. */
+export const AgentState = { DRAINING: 0, IDLE: 1, BUSY: 2 } as const;
+const { DRAINING, IDLE, BUSY } = AgentState;
+
+/** Registered agents by what they do (see `agentState`). */
+export interface AgentCounts {
+  readonly registered: number;
+  readonly draining: number;
+  readonly idle: number;
+}
+
+/** DRAINING when it is not capacity (inactive, deactivated, in maintenance), else IDLE with nothing allocated, else BUSY. */
+export function agentState(a: SimAgent, draining: boolean): number {
+  if (!a.active || a.deactivated || draining) return DRAINING;
+  for (const p of a.pools.values()) if (p.used.cpus > 0 || p.used.mem > 0) return BUSY;
+  return IDLE;
+}
+
 /**
  * The cpus `sampleCluster` sums every cycle (each agent's used cpus, and its total where it
  * counts as capacity), kept per agent in registration order and refreshed only for agents that
@@ -21,6 +39,8 @@ export class CpuLedger {
   #total = new Float64Array(1024);
   /** 1 when the agent's total counts as supply (unreserved pool, active, not draining). */
   #counts = new Uint8Array(1024);
+  /** `agentState` of a SINGLE slot's agent. */
+  #state = new Uint8Array(1024);
   #agents: (SimAgent | undefined)[] = [];
   readonly #slot = new Map<SimAgent, number>();
   /** Slots used, in registration order; `#holes` of them belong to agents that left. */
@@ -57,20 +77,27 @@ export class CpuLedger {
     });
   }
 
-  /** Used cpus of all agents, and total cpus of those that count as capacity. */
-  sums(): { used: number; supply: number } {
+  /** Used cpus of all agents, total cpus of those that count as capacity, and agents by state. */
+  sums(): { used: number; supply: number; agents: AgentCounts } {
     this.#refresh();
     let used = 0;
     let supply = 0;
+    let draining = 0;
+    let idle = 0;
+    let registered = 0;
     const kind = this.#kind;
     const u = this.#used;
     const t = this.#total;
     const counts = this.#counts;
+    const state = this.#state;
     for (let s = 0; s < this.#end; s++) {
       const k = kind[s];
       if (k === SINGLE) {
         used += u[s] as number;
         if (counts[s] === 1) supply += t[s] as number;
+        registered++;
+        if (state[s] === DRAINING) draining++;
+        else if (state[s] === IDLE) idle++;
       } else if (k === OTHER) {
         // As sampleCluster adds them: pool by pool onto the running sum.
         const a = this.#agents[s] as SimAgent;
@@ -79,10 +106,15 @@ export class CpuLedger {
           total += p.total.cpus;
           used += p.used.cpus;
         }
-        if (a.pools.has('*') && a.active && !a.deactivated && !this.cluster.isDraining(a)) supply += total;
+        const inMaintenance = this.cluster.isDraining(a);
+        if (a.pools.has('*') && a.active && !a.deactivated && !inMaintenance) supply += total;
+        registered++;
+        const st = agentState(a, inMaintenance);
+        if (st === DRAINING) draining++;
+        else if (st === IDLE) idle++;
       }
     }
-    return { used, supply };
+    return { used, supply, agents: { registered, draining, idle } };
   }
 
   #add(a: SimAgent): void {
@@ -118,7 +150,9 @@ export class CpuLedger {
         this.#used[s] = star.used.cpus;
         // sampleCluster's per-agent total starts at 0: 0 + x is x.
         this.#total[s] = 0 + star.total.cpus;
-        this.#counts[s] = a.active && !a.deactivated && !this.cluster.isDraining(a) ? 1 : 0;
+        const draining = this.cluster.isDraining(a);
+        this.#counts[s] = a.active && !a.deactivated && !draining ? 1 : 0;
+        this.#state[s] = agentState(a, draining);
       } else {
         this.#kind[s] = OTHER;
       }
@@ -137,6 +171,7 @@ export class CpuLedger {
       this.#used[w] = this.#used[s] as number;
       this.#total[w] = this.#total[s] as number;
       this.#counts[w] = this.#counts[s] as number;
+      this.#state[w] = this.#state[s] as number;
       this.#agents[w] = a;
       this.#slot.set(a, w);
       w++;
@@ -156,9 +191,12 @@ export class CpuLedger {
     total.set(this.#total);
     const counts = new Uint8Array(size);
     counts.set(this.#counts);
+    const state = new Uint8Array(size);
+    state.set(this.#state);
     this.#kind = kind;
     this.#used = used;
     this.#total = total;
     this.#counts = counts;
+    this.#state = state;
   }
 }

@@ -11,6 +11,8 @@ export const FIGURE_DEFINITIONS = {
     'strict lower bound: at every sample, max over cpus, mem, disk, gpus of ceil(work present / node capacity), nodes appearing instantly; no policy whose nodes hold its work goes below it',
   oracle: 'packing oracle: the fewest nodes a first-fit-decreasing packing of the work present needs at every sample, provisioned instantly (an achievable packing, so at or above the strict bound)',
   ratio: '× strict bound: node-hours divided by the strict lower bound\'s node-hours (1.00 is the floor)',
+  states:
+    'booting / idle / draining / busy: the node-hours paid for an instance with no agent yet (or one that never joins), an agent with nothing allocated, an agent in maintenance, deactivated or gone with its instance still paid, and an agent running work',
   pending: 'pending task-s: instance-seconds from submission to placement (never placed: to withdrawal or the end of the run)',
   scalingActions: 'scaling actions: changes of a group\'s node count between consecutive samples (cycles), up or down, however many nodes each moves',
   thetaU: 'θU under-provisioning accuracy: mean relative shortfall of capacity below demand, (d - s)/d, over the run, in % of demand',
@@ -26,6 +28,7 @@ export type FigureName = keyof typeof FIGURE_DEFINITIONS;
 /** The definitions of the figures the given reports carry, as lines to print under a table. */
 export function formatDefinitions(reports: readonly SimulationReport[]): string {
   const hasOracle = reports.some((r) => r.figures.oracle !== undefined);
-  const names = (Object.keys(FIGURE_DEFINITIONS) as FigureName[]).filter((n) => hasOracle || !['lowerBound', 'oracle', 'ratio'].includes(n));
+  const hasStates = reports.some((r) => r.figures.nodeHoursByState !== undefined);
+  const names = (Object.keys(FIGURE_DEFINITIONS) as FigureName[]).filter((n) => (hasOracle || !['lowerBound', 'oracle', 'ratio'].includes(n)) && (hasStates || n !== 'states'));
   return `\nwhere\n${names.map((n) => `  ${FIGURE_DEFINITIONS[n]}`).join('\n')}\n`;
 }

@@ -16,6 +16,10 @@ interface Row {
 const ROWS: readonly Row[] = [
   { label: 'node-hours', value: (r) => r.figures.nodeHours, digits: 1 },
   { label: '  × strict bound', column: 'node-hours × bound', value: (r) => r.figures.nodeHoursOverLowerBound, digits: 2, suffix: '×' },
+  { label: '  booting', column: 'booting node-hours', value: (r) => r.figures.nodeHoursByState?.booting, digits: 1 },
+  { label: '  idle', column: 'idle node-hours', value: (r) => r.figures.nodeHoursByState?.idle, digits: 1 },
+  { label: '  draining', column: 'draining node-hours', value: (r) => r.figures.nodeHoursByState?.draining, digits: 1 },
+  { label: '  busy', column: 'busy node-hours', value: (r) => r.figures.nodeHoursByState?.busy, digits: 1 },
   { label: 'cost', value: (r) => r.figures.cost, digits: 2 },
   { label: 'strict lower bound node-hours', value: (r) => r.figures.oracle?.lowerBoundNodeHours, digits: 1 },
   { label: 'oracle node-hours (packing)', value: (r) => r.figures.oracle?.nodeHours, digits: 1 },

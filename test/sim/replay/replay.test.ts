@@ -73,6 +73,15 @@ describe('replay of a hand-made trace', () => {
     // DRAIN_AGENT (the simulated agents run Mesos 1.9), the idle agent is DRAINED at once, and the 1260 s cycle
     // (Mesos runs nothing there) deletes the instance.
     expect(r.report.figures.nodeHours).toBeCloseTo((7200 + 900) / 3600, 9);
+    // The same node-hours by state, each sample holding until the next: node 2 boots 360-540 s, is
+    // idle at the 540 s sample (B is placed at 541 s), busy from 600 s to 1200 s (B ends at 1141 s),
+    // draining from the 1200 s cycle to its deletion at 1260 s; node 1 is idle at the 0 s sample (A
+    // is placed at 1 s), busy until the 3660 s sample (A ends at 3601 s), idle after.
+    const s = r.report.figures.nodeHoursByState;
+    expect(s?.booting).toBeCloseTo(180 / 3600, 9);
+    expect(s?.idle).toBeCloseTo((60 + 60 + (7200 - 3660)) / 3600, 9);
+    expect(s?.busy).toBeCloseTo((3600 + 600) / 3600, 9);
+    expect(s?.draining).toBeCloseTo(60 / 3600, 9);
     expect(r.report.figures.scalingActions).toEqual({ total: 2, up: 1, down: 1 });
     expect(r.failedActions).toBe(0);
   });

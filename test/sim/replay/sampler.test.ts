@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Instance } from '../../../src/model/node-group.js';
 import { SimulatedProvider } from '../../../src/providers/simulated/simulated-provider.js';
-import { CpuLedger } from '../../../src/sim/replay/cpu-ledger.js';
+import { AgentState, agentState, CpuLedger } from '../../../src/sim/replay/cpu-ledger.js';
 import { ClusterSampler, sampleCluster } from '../../../src/sim/replay/sampler.js';
 import { agentSpec, newCluster } from '../cluster/helpers.js';
 import { advance, killOne, pick } from '../../support/sim-ops.js';
@@ -32,6 +32,8 @@ describe('ClusterSampler', () => {
         const provider = new SimulatedProvider({
           cluster: c,
           groups: [{ name: 'g', template: { resources: { cpus: 4.5, mem: 8192, disk: 10000 } }, initial: 3, provisioningDelayMs: 60_000, deletionDelayMs: 30_000 }],
+          // Some instances never join: paid, booting for ever (until deleted).
+          faults: { neverJoinRate: 0.2 },
         });
         const sampler = new ClusterSampler(c, provider, ['g', 'none']);
         // Compacting at once: the sums must not move when empty slots go.
@@ -90,6 +92,12 @@ describe('ClusterSampler', () => {
           expect(Object.is(got.supply, want.supply) && Object.is(got.demand, want.demand)).toBe(true);
           const sums = compacting.sums();
           expect(Object.is(sums.supply, want.supply)).toBe(true);
+          // Agents by state, as a walk over them counts them.
+          const states = [...c.agents()].map((a) => agentState(a, c.isDraining(a)));
+          expect(sums.agents).toEqual({ registered: states.length, draining: states.filter((x) => x === AgentState.DRAINING).length, idle: states.filter((x) => x === AgentState.IDLE).length });
+          // The provider's nodes without an agent are the booting ones.
+          const live = provider.instances('g').filter((i) => i.state !== 'deleting');
+          expect(want.nodesByState?.booting).toBe(live.filter((i) => i.agentId === undefined).length);
           // The provider lists what it holds, keeping the objects of instances whose state held.
           const listed = (await provider.describe(ref)).instances;
           expect(listed).toEqual(provider.instances('g').map((i) => ({ id: i.id, hostname: i.hostname, privateIp: i.privateIp, state: i.state, createdAt: i.createdAt })));
