@@ -8,6 +8,7 @@ const OTHER = 2;
 
 /** What an agent is doing, for node-hours by state: draining (or deactivated, inactive), idle, busy. */
 export const AgentState = { DRAINING: 0, IDLE: 1, BUSY: 2 } as const;
+export type AgentStateValue = (typeof AgentState)[keyof typeof AgentState];
 const { DRAINING, IDLE, BUSY } = AgentState;
 
 /** Registered agents by what they do (see `agentState`). */
@@ -18,7 +19,7 @@ export interface AgentCounts {
 }
 
 /** DRAINING when it is not capacity (inactive, deactivated, in maintenance), else IDLE with nothing allocated, else BUSY. */
-export function agentState(a: SimAgent, draining: boolean): number {
+export function agentState(a: SimAgent, draining: boolean): AgentStateValue {
   if (!a.active || a.deactivated || draining) return DRAINING;
   for (const p of a.pools.values()) if (p.used.cpus > 0 || p.used.mem > 0) return BUSY;
   return IDLE;
@@ -26,8 +27,9 @@ export function agentState(a: SimAgent, draining: boolean): number {
 
 /**
  * The cpus `sampleCluster` sums every cycle (each agent's used cpus, and its total where it
- * counts as capacity), kept per agent in registration order and refreshed only for agents that
- * changed (told by the cluster's events, and the maintenance book's version for draining).
+ * counts as capacity) and the agents it counts by state, kept per agent in registration order and
+ * refreshed only for agents that changed (told by the cluster's events, and the maintenance book's
+ * version for draining).
  * Walking 5,000 agent objects per cycle was most of the sampler's cost; this sums two arrays.
  *
  * The sums are the same floats as `sampleCluster`'s: the same numbers added in the same order

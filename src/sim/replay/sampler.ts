@@ -25,7 +25,8 @@ export function sampleCluster(cluster: SimCluster, provider: SimulatedProvider, 
   let used = 0;
   const agents = { registered: 0, draining: 0, idle: 0 };
   for (const a of cluster.agents()) {
-    const state = agentState(a, cluster.isDraining(a));
+    const inMaintenance = cluster.isDraining(a);
+    const state = agentState(a, inMaintenance);
     agents.registered++;
     if (state === AgentState.DRAINING) agents.draining++;
     else if (state === AgentState.IDLE) agents.idle++;
@@ -41,7 +42,7 @@ export function sampleCluster(cluster: SimCluster, provider: SimulatedProvider, 
         used += p.used.cpus;
       }
     }
-    if (star !== undefined && a.active && !a.deactivated && !cluster.isDraining(a)) supply += total;
+    if (star !== undefined && a.active && !a.deactivated && !inMaintenance) supply += total;
   }
   let waiting = 0;
   let pendingInstances = 0;
