@@ -45,13 +45,14 @@ describe('simulate CLI', () => {
     expect(r.stdout).toMatch(/wrote .*report\.json and .*report\.svg/);
   });
 
-  it('prints the strict bound beside the oracle, explains θ/τ/υ, and gives one scaling-actions figure in table and summary', async () => {
+  it('prints the strict and boot-aware bounds beside the oracle, explains θ/τ/υ, and gives one scaling-actions figure in table and summary', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'simulate-'));
     const r = await runCli(['simulate', '--trace', 'test/fixtures/traces/sample.swf', '--format', 'swf', '--compare', 'original,demand-aware', '--out', dir, '--node-cpus', '8', '--node-mem', '32768'], { timeoutMs: 25_000 });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/strict lower bound node-hours +[\d.,]+ +[\d.,]+\noracle node-hours \(packing\)/);
-    expect(r.stdout).toMatch(/node-hours +[\d.,]+ +[\d.,]+\n +× strict bound +[\d.]+× +[\d.]+×/);
+    expect(r.stdout).toMatch(/strict lower bound node-hours +[\d.,]+ +[\d.,]+\nboot-aware bound node-hours +[\d.,]+ +[\d.,]+\noracle node-hours \(packing\)/);
+    expect(r.stdout).toMatch(/node-hours +[\d.,]+ +[\d.,]+\n +× strict bound +[\d.]+× +[\d.]+×\n +× boot-aware bound +[\d.]+× +[\d.]+×/);
+    expect(r.stdout).toContain('boot-aware bound: the strict bound with each sample raised');
     for (const word of ['θU under-provisioning accuracy', 'τO over-provisioning timeshare', 'υ instability']) expect(r.stdout).toContain(word);
     const table = /scaling actions +(\d+) +(\d+)\n/.exec(r.stdout);
     const summary = [...r.stdout.matchAll(/^(original|demand-aware): .*scaling actions (\d+) /gm)].map((m) => m[2]);

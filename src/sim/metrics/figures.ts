@@ -25,11 +25,19 @@ export interface SimulationFigures {
    * No policy whose capacity holds its work can go under 1; undefined without an oracle or work.
    */
   readonly nodeHoursOverLowerBound?: number;
+  /** Node-hours as a multiple of the boot-aware bound (`oracle.bootAware`), when it is known. */
+  readonly nodeHoursOverBootAwareBound?: number;
 }
 
 /** `hours` over the strict lower bound, or undefined when there is no bound to divide by. */
 export function overLowerBound(hours: number, oracle: OracleFigures | undefined): number | undefined {
   return oracle !== undefined && oracle.lowerBoundNodeHours > 0 ? hours / oracle.lowerBoundNodeHours : undefined;
+}
+
+/** `hours` over the boot-aware bound, or undefined without one. */
+export function overBootAwareBound(hours: number, oracle: OracleFigures | undefined): number | undefined {
+  const bound = oracle?.bootAware?.lowerBoundNodeHours;
+  return bound !== undefined && bound > 0 ? hours / bound : undefined;
 }
 
 export interface FiguresInput {
@@ -58,7 +66,9 @@ export function computeFigures(input: FiguresInput): SimulationFigures {
     elasticity: elasticity(input.samples, end),
     ...(input.oracle === undefined ? {} : { oracle: input.oracle }),
     ...optionalRatio(overLowerBound(hours.total, input.oracle)),
+    ...optionalBootRatio(overBootAwareBound(hours.total, input.oracle)),
   };
 }
 
 const optionalRatio = (r: number | undefined): { nodeHoursOverLowerBound?: number } => (r === undefined ? {} : { nodeHoursOverLowerBound: r });
+const optionalBootRatio = (r: number | undefined): { nodeHoursOverBootAwareBound?: number } => (r === undefined ? {} : { nodeHoursOverBootAwareBound: r });

@@ -115,21 +115,44 @@ export interface OracleFigures {
   readonly nodeHours: number;
   readonly lowerBoundNodeHours: number;
   readonly cost: number;
+  /** The strict bound with the cloud's boot delay (`bootAwareCounts`), when the delay is known. */
+  readonly bootAware?: { readonly delayMs: number; readonly lowerBoundNodeHours: number };
 }
 
-/** Node-hours and cost of the oracle's supply (one node group at `pricePerNodeHour`). */
-export function oracleFigures(series: OracleSeries, endMs: number | undefined, pricePerNodeHour: NodePrice, group = 'oracle'): OracleFigures {
+/**
+ * Node-hours and cost of the oracle's supply (one node group at `pricePerNodeHour`), and with
+ * `bootDelayMs` the boot-aware bound's node-hours.
+ */
+export function oracleFigures(series: OracleSeries, endMs: number | undefined, pricePerNodeHour: NodePrice, group = 'oracle', bootDelayMs?: number): OracleFigures {
   const dt = intervals(series.t.map((t) => ({ t })), endMs);
-  let nodeMs = 0;
-  let lowerMs = 0;
-  series.nodes.forEach((n, i) => {
-    nodeMs += n * (dt[i] ?? 0);
-    lowerMs += (series.lowerBound[i] ?? 0) * (dt[i] ?? 0);
-  });
-  const hours = nodeMs / MS_PER_HOUR;
-  const lower = lowerMs / MS_PER_HOUR;
+  const hoursOf = (counts: readonly number[]): number => counts.reduce((ms, n, i) => ms + n * (dt[i] ?? 0), 0) / MS_PER_HOUR;
+  const hours = hoursOf(series.nodes);
   const price = typeof pricePerNodeHour === 'number' ? pricePerNodeHour : (pricePerNodeHour[group] ?? 0);
-  return { nodeHours: hours, lowerBoundNodeHours: lower, cost: hours * price };
+  return {
+    nodeHours: hours,
+    lowerBoundNodeHours: hoursOf(series.lowerBound),
+    cost: hours * price,
+    ...(bootDelayMs === undefined ? {} : { bootAware: { delayMs: bootDelayMs, lowerBoundNodeHours: hoursOf(bootAwareCounts(series, bootDelayMs)) } }),
+  };
+}
+
+/**
+ * The strict bound's counts with the cloud's boot delay: a node that holds work at time s was
+ * asked for by s - delay and has been paid since, so the nodes paid at t are at least the strict
+ * bound's count anywhere in [t, t + delay] (a node registered before t is alive at t too). Each
+ * sample's count (which holds until the next sample, as the strict bound's does) is raised to the
+ * largest among the samples up to `delayMs` after it. What this adds to the strict bound is what
+ * boot time costs any policy whose nodes hold the work when it arrives: the rest of a policy's
+ * excess is its own. Cost: the samples within one delay of each sample (3 at a 60 s timer).
+ */
+export function bootAwareCounts(series: Pick<OracleSeries, 't' | 'lowerBound'>, delayMs: number): number[] {
+  const { t, lowerBound: n } = series;
+  return n.map((count, i) => {
+    let most = count;
+    const until = (t[i] ?? 0) + delayMs;
+    for (let j = i + 1; j < n.length && (t[j] ?? Infinity) <= until; j++) most = Math.max(most, n[j] ?? 0);
+    return most;
+  });
 }
 
 /** Oracle input from trace tasks: each instance present from submission for its duration. */

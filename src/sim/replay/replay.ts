@@ -14,7 +14,7 @@ import type { SimulationReport } from '../report/report.js';
 import { sortBySubmit, type TraceTask } from '../trace/task.js';
 import { SimAgentSource, SimDrainer, simPendingSource } from './in-process.js';
 import { ClusterSampler } from './sampler.js';
-import { simGroupsFor, templateOf } from './scenario.js';
+import { DEFAULT_PROVISIONING_DELAY_MS, simGroupsFor, templateOf } from './scenario.js';
 import { TraceFeeder } from './workload.js';
 
 export interface ReplayOptions {
@@ -29,7 +29,7 @@ export interface ReplayOptions {
   readonly seed?: number;
   /** Nodes per group at trace start (default each group's min). */
   readonly initial?: Readonly<Record<string, number>>;
-  /** Virtual time from a scale-up until the new agent registers; default 3 minutes. */
+  /** Virtual time from a scale-up until the new agent registers (default `DEFAULT_PROVISIONING_DELAY_MS`); the boot-aware bound uses it too. */
   readonly provisioningDelayMs?: number;
   /** Mesos allocation interval of the emulated master; default 1 s. */
   readonly allocationIntervalMs?: number;
@@ -75,13 +75,14 @@ const NO_RETRY = { retries: 0, minTimeoutMs: 0, maxTimeoutMs: 0 } as const;
  */
 export async function replayTrace(o: ReplayOptions): Promise<ReplayResult> {
   const { config } = o;
+  const provisioningDelayMs = o.provisioningDelayMs ?? DEFAULT_PROVISIONING_DELAY_MS;
   const logger = o.logger ?? createLogger('silent');
   const clock = new VirtualClock();
   const origin = clock.now();
   const cluster = new SimCluster({ clock, seed: o.seed ?? 1, allocationIntervalMs: o.allocationIntervalMs ?? 1000, defaultStartupMs: 0, completedTaskHistory: 0 });
   const provider = new SimulatedProvider({
     cluster,
-    groups: simGroupsFor(config, { ...(o.initial ? { initial: o.initial } : {}), ...(o.provisioningDelayMs !== undefined ? { provisioningDelayMs: o.provisioningDelayMs } : {}) }),
+    groups: simGroupsFor(config, { ...(o.initial ? { initial: o.initial } : {}), provisioningDelayMs }),
     seed: o.seed ?? 1,
   });
   const trace = sortBySubmit(o.trace);
@@ -133,7 +134,7 @@ export async function replayTrace(o: ReplayOptions): Promise<ReplayResult> {
       : (() => {
           const node = templateOf(oracleGroup);
           const inRun = trace.filter((t) => t.submitAt < endMs);
-          return { series: oracleSeries(oracleTasksFromTrace(inRun), samples.map((s) => s.t), node), pricePerNodeHour: oracleGroup.price, unitsPerNode: node.cpus };
+          return { series: oracleSeries(oracleTasksFromTrace(inRun), samples.map((s) => s.t), node), pricePerNodeHour: oracleGroup.price, unitsPerNode: node.cpus, bootDelayMs: provisioningDelayMs };
         })();
   const report = buildReport({
     policy: o.policy,

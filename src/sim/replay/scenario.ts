@@ -41,6 +41,9 @@ export function scenarioConfig(groups: readonly ScenarioGroup[], extra: Partial<
   });
 }
 
+/** Virtual time from a scale-up until the new agent registers, unless told: about a cloud VM's boot. */
+export const DEFAULT_PROVISIONING_DELAY_MS = 180_000;
+
 export interface SimGroupOptions {
   /** Nodes at start per group name (default the group's min). */
   readonly initial?: Readonly<Record<string, number>>;
@@ -58,7 +61,7 @@ export function simGroupsFor(config: Config, options: SimGroupOptions = {}): Sim
         attributes: { ...(g.template?.attributes ?? {}), ...g.selector },
       },
       initial: options.initial?.[g.name] ?? g.min,
-      provisioningDelayMs: options.provisioningDelayMs ?? 180_000,
+      provisioningDelayMs: options.provisioningDelayMs ?? DEFAULT_PROVISIONING_DELAY_MS,
       hourlyCost: g.price,
     };
   });

@@ -15,15 +15,16 @@ export interface BuildReportInput {
   readonly unit: string;
   /**
    * The oracle sampled at the same times as `samples`, its price per node-hour, and how many
-   * units of the samples one oracle node is (1 for nodes, the template's cpus for cpus).
+   * units of the samples one oracle node is (1 for nodes, the template's cpus for cpus), and the
+   * cloud's boot delay for the boot-aware bound.
    */
-  readonly oracle?: { readonly series: OracleSeries; readonly pricePerNodeHour: number; readonly unitsPerNode: number };
+  readonly oracle?: { readonly series: OracleSeries; readonly pricePerNodeHour: number; readonly unitsPerNode: number; readonly bootDelayMs?: number };
 }
 
 /** Figures and chart series of one run, ready for the table, JSON and SVG writers. */
 export function buildReport(input: BuildReportInput): SimulationReport {
   const end = input.endMs ?? input.samples[input.samples.length - 1]?.t;
-  const oracle = input.oracle === undefined ? undefined : oracleFigures(input.oracle.series, end, input.oracle.pricePerNodeHour);
+  const oracle = input.oracle === undefined ? undefined : oracleFigures(input.oracle.series, end, input.oracle.pricePerNodeHour, 'oracle', input.oracle.bootDelayMs);
   const figures = computeFigures({
     samples: input.samples,
     tasks: input.tasks,

@@ -11,6 +11,8 @@ export const FIGURE_DEFINITIONS = {
     'strict lower bound: at every sample, max over cpus, mem, disk, gpus of ceil(work present / node capacity), nodes appearing instantly; no policy whose nodes hold its work goes below it',
   oracle: 'packing oracle: the fewest nodes a first-fit-decreasing packing of the work present needs at every sample, provisioned instantly (an achievable packing, so at or above the strict bound)',
   ratio: '× strict bound: node-hours divided by the strict lower bound\'s node-hours (1.00 is the floor)',
+  bootBound:
+    'boot-aware bound: the strict bound with each sample raised to the largest of the samples within one provisioning delay after it (a node that holds work at s was paid from s - delay on); what it adds is what node boot costs any policy whose nodes hold the work as it arrives, and × boot-aware bound is node-hours over it',
   states:
     'booting / idle / draining / busy: the node-hours paid for an instance with no agent yet (or one that never joins), an agent with nothing allocated, an agent in maintenance, deactivated or gone with its instance still paid, and an agent running work',
   pending: 'pending task-s: instance-seconds from submission to placement (never placed: to withdrawal or the end of the run)',
@@ -29,6 +31,9 @@ export type FigureName = keyof typeof FIGURE_DEFINITIONS;
 export function formatDefinitions(reports: readonly SimulationReport[]): string {
   const hasOracle = reports.some((r) => r.figures.oracle !== undefined);
   const hasStates = reports.some((r) => r.figures.nodeHoursByState !== undefined);
-  const names = (Object.keys(FIGURE_DEFINITIONS) as FigureName[]).filter((n) => (hasOracle || !['lowerBound', 'oracle', 'ratio'].includes(n)) && (hasStates || n !== 'states'));
+  const hasBoot = reports.some((r) => r.figures.oracle?.bootAware !== undefined);
+  const names = (Object.keys(FIGURE_DEFINITIONS) as FigureName[]).filter(
+    (n) => (hasOracle || !['lowerBound', 'oracle', 'ratio'].includes(n)) && (hasStates || n !== 'states') && (hasBoot || n !== 'bootBound'),
+  );
   return `\nwhere\n${names.map((n) => `  ${FIGURE_DEFINITIONS[n]}`).join('\n')}\n`;
 }

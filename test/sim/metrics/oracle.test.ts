@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { oracleFigures, oracleFromSteps, oracleSeries, oracleTasksFromTrace, roundUpSize } from '../../../src/sim/metrics/oracle.js';
+import { bootAwareCounts, oracleFigures, oracleFromSteps, oracleSeries, oracleTasksFromTrace, roundUpSize } from '../../../src/sim/metrics/oracle.js';
 import { packFfd, packingLowerBound, PACK_DIMS, type PackSize, type SizeCount } from '../../../src/sim/metrics/packing.js';
 import { generateTrace } from '../../../src/sim/trace/generator.js';
 
@@ -129,5 +129,44 @@ describe('oracle', () => {
     expect(performance.now() - t0).toBeLessThan(5000);
     expect(Math.max(...s.nodes)).toBeGreaterThan(100);
     expect(s.nodes.filter((n, i) => n < (s.lowerBound[i] ?? 0))).toEqual([]);
+  });
+});
+
+describe('boot-aware bound', () => {
+  const MIN = 60_000;
+  const series = { t: [0, 1, 2, 3, 4, 5].map((m) => m * MIN), lowerBound: [1, 1, 5, 1, 1, 1] };
+
+  it('raises each sample to the largest count of the samples within one delay after it', () => {
+    expect(bootAwareCounts(series, 0)).toEqual([1, 1, 5, 1, 1, 1]);
+    // A sample exactly one delay later counts (a node registered then was asked for by now).
+    expect(bootAwareCounts(series, 2 * MIN)).toEqual([5, 5, 5, 1, 1, 1]);
+    expect(bootAwareCounts(series, 2 * MIN - 1)).toEqual([1, 5, 5, 1, 1, 1]);
+    const f = oracleFigures({ ...series, nodes: series.lowerBound, unfit: [0, 0, 0, 0, 0, 0] }, 6 * MIN, 1, 'oracle', 2 * MIN);
+    expect(f.lowerBoundNodeHours).toBeCloseTo((10 * MIN) / H, 12);
+    expect(f.bootAware).toEqual({ delayMs: 2 * MIN, lowerBoundNodeHours: expect.closeTo((18 * MIN) / H, 12) });
+    expect(oracleFigures({ ...series, nodes: series.lowerBound, unfit: [0, 0, 0, 0, 0, 0] }, 6 * MIN, 1).bootAware).toBeUndefined();
+  });
+
+  it('no schedule of nodes that register one delay after they are asked for pays less while its registered nodes hold the work', () => {
+    // Nodes asked for at a cycle (sample index; -1: there from the start), paid from then until `end`,
+    // registered from the first sample at or after the ask plus the delay. The work at each sample is
+    // any count the registered nodes hold; the nodes paid can never be fewer than the bound's.
+    const node = fc.record({ ask: fc.integer({ min: -1, max: 29 }), life: fc.integer({ min: 1, max: 20 }) });
+    fc.assert(
+      fc.property(fc.array(node, { maxLength: 25 }), fc.integer({ min: 0, max: 6 * MIN }), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 30, maxLength: 30 }), (nodes, delayMs, share) => {
+        const samples = 30;
+        const t = Array.from({ length: samples }, (_, k) => k * MIN);
+        const lag = Math.ceil(delayMs / MIN);
+        const paid = t.map((_, k) => nodes.filter((n) => Math.max(0, n.ask) <= k && k < Math.max(0, n.ask) + n.life).length);
+        const registered = t.map((_, k) => nodes.filter((n) => (n.ask < 0 ? 0 : n.ask + lag) <= k && k < Math.max(0, n.ask) + n.life).length);
+        const work = registered.map((r, k) => Math.floor((share[k] ?? 0) * (r + 1)) - (share[k] === 1 ? 1 : 0));
+        const bound = bootAwareCounts({ t, lowerBound: work }, delayMs);
+        bound.forEach((b, k) => expect(b).toBeGreaterThanOrEqual(work[k] ?? 0));
+        expect(paid.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(bound.reduce((a, b) => a + b, 0));
+        // Per sample, too: the bound holds at every instant, not only in sum.
+        bound.forEach((b, k) => expect(paid[k] ?? 0).toBeGreaterThanOrEqual(b));
+      }),
+      { numRuns: 500 },
+    );
   });
 });

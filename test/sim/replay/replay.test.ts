@@ -82,6 +82,13 @@ describe('replay of a hand-made trace', () => {
     expect(s?.idle).toBeCloseTo((60 + 60 + (7200 - 3660)) / 3600, 9);
     expect(s?.busy).toBeCloseTo((3600 + 600) / 3600, 9);
     expect(s?.draining).toBeCloseTo(60 / 3600, 9);
+    // The bounds from the trace's times: A's node for the samples 0 s .. 3540 s, a second node for
+    // B's samples 360 s .. 900 s; with the 180 s boot the samples 180, 240 and 300 s see B's
+    // second node within one delay after them and count it too.
+    const oracle = r.report.figures.oracle;
+    expect(oracle?.lowerBoundNodeHours).toBeCloseTo((3600 + 600) / 3600, 9);
+    expect(oracle?.bootAware).toEqual({ delayMs: 180_000, lowerBoundNodeHours: expect.closeTo((3600 + 600 + 180) / 3600, 9) });
+    expect(r.report.figures.nodeHoursOverBootAwareBound).toBeCloseTo(8100 / 4380, 9);
     expect(r.report.figures.scalingActions).toEqual({ total: 2, up: 1, down: 1 });
     expect(r.failedActions).toBe(0);
   });
@@ -120,6 +127,7 @@ describe('replay of generated traces', () => {
         expect(oracle, `${name} seed ${seed}`).toBeDefined();
         if (!oracle) continue;
         expect(oracle.lowerBoundNodeHours).toBeLessThanOrEqual(oracle.nodeHours);
+        expect(oracle.bootAware?.lowerBoundNodeHours).toBeGreaterThanOrEqual(oracle.lowerBoundNodeHours);
         if (f.waits.neverPlacedInstances === 0) {
           served++;
           expect(oracle.cost, `${name} seed ${seed}`).toBeLessThanOrEqual(f.cost);
