@@ -9,7 +9,7 @@ import { checkCycle, openDrains } from '../../src/sim/chaos/invariants.js';
 import { scanningDestination, secretNeedles } from '../../src/sim/chaos/output-scan.js';
 import { CallGate, Life, Referee } from '../../src/sim/chaos/referee.js';
 import { agentOfInstance } from '../../src/sim/chaos/truth.js';
-import { buildWorld, GROUP, type ChaosWorld } from '../../src/sim/chaos/world.js';
+import { buildWorld, CACHE_APP, chaosConfig, GROUP, type ChaosWorld } from '../../src/sim/chaos/world.js';
 import { SimDrainer } from '../../src/sim/replay/in-process.js';
 
 /** The checks are not vacuous: each one flags what it exists to catch. */
@@ -40,6 +40,37 @@ describe('chaos invariant checks', () => {
     await w.provider.setDesiredSize(ref, desired + 2);
     await provider.setDesiredSize(ref, desired + 3);
     expect(referee.byInvariant['no-double-scale-up']).toBe(1);
+  });
+
+  it('judge the booting room by packing: five 3 GB instances do not fit two 8 GB nodes, four do', async () => {
+    const { w, referee, provider } = setup();
+    const desired = (await w.provider.describe(ref)).desired;
+    await w.provider.setDesiredSize(ref, desired + 2);
+    // Waiting for good (no agent matches the constraint): 15,360 MB against 16,384 MB booting.
+    const nowhere = [{ field: 'hostname', operator: 'LIKE' as const, value: 'nowhere' }];
+    expect(w.cluster.createApp({ id: '/mem', instances: 5, cpus: 0.25, mem: 3072, constraints: nowhere }).ok).toBe(true);
+    w.clock.advance(5_000);
+    await provider.setDesiredSize(ref, desired + 3);
+    expect(referee.byInvariant['no-double-scale-up'] ?? 0).toBe(0);
+    expect(w.cluster.scaleApp('/mem', 4).ok).toBe(true);
+    await provider.setDesiredSize(ref, desired + 4);
+    expect(referee.byInvariant['no-double-scale-up']).toBe(1);
+  });
+
+  it('make half the worlds memory-bound: a 3 GB app, groups tracking cpus and mem by the scarcest', () => {
+    const kinds = Array.from({ length: 40 }, (_, i) => {
+      const w = buildWorld({ rand: seededRandom(i), seed: i, mesosVersion: '1.9.0' });
+      const cache = w.cluster.getApp(CACHE_APP.id);
+      const config = chaosConfig(w, seededRandom(i), { mesosUser: 'u', mesosPassword: 'p', marathonToken: 't', serverToken: 's' }, { masters: ['http://m.invalid:5050'], marathon: 'http://mt.invalid:8080', timeoutMs: 1000 });
+      for (const g of config.groups) {
+        expect(g.resources).toEqual(w.memoryBound ? ['cpus', 'mem'] : ['cpus']);
+        expect(g.scaleDown.load).toBe(w.memoryBound ? 'scarcest' : 'every');
+      }
+      expect(cache !== undefined).toBe(w.memoryBound);
+      return w.memoryBound;
+    });
+    expect(kinds.filter(Boolean).length).toBeGreaterThan(10);
+    expect(kinds.filter((k) => !k).length).toBeGreaterThan(10);
   });
 
   it("flag a drain of an outsider, of a protected agent and of an operator's machine", async () => {

@@ -5,7 +5,7 @@ import type { Network } from './network.js';
 import type { AutoscalerProcess } from './process.js';
 import type { Referee } from './referee.js';
 import { agentMachine } from '../cluster/cluster.js';
-import { GROUP_ATTR, type ChaosWorld } from './world.js';
+import { CACHE_APP, GROUP_ATTR, type ChaosWorld } from './world.js';
 import type { SimAgent } from '../cluster/types.js';
 
 /** One replica of the autoscaler: its clock offset, its leadership term, its current process. */
@@ -49,6 +49,10 @@ export async function applyFaults(f: CycleFaults, t: FaultTargets): Promise<void
   }
   if (f.workload !== undefined) {
     const r = world.cluster.scaleApp('/web', f.workload);
+    if (r.ok) referee.count('workload-change');
+  }
+  if (f.cacheWorkload !== undefined) {
+    const r = world.cluster.scaleApp(CACHE_APP.id, f.cacheWorkload);
     if (r.ok) referee.count('workload-change');
   }
   if (f.skew) {

@@ -3,7 +3,7 @@ import { ProviderError, type CallOptions, type NodeGroupProvider, type NodeGroup
 import type { SimInstance } from '../../providers/simulated/simulated-provider.js';
 import type { FaultKind } from './kinds.js';
 import { never, type CallGate, type Life, type Referee } from './referee.js';
-import { agentOfInstance, bootingInstances, bootingRoom, liveInstances, liveTasks, operatorOwns, waitingWork } from './truth.js';
+import { agentOfInstance, bootingHoldsWaiting, bootingInstances, liveInstances, liveTasks, operatorOwns, waitingWork } from './truth.js';
 import type { ChaosWorld } from './world.js';
 import { agentMachine } from '../cluster/cluster.js';
 
@@ -120,9 +120,8 @@ export class ChaosProvider implements NodeGroupProvider {
     // Per group: another group's policy may grow it while this one's nodes boot (its own threshold).
     const booting = bootingInstances(this.w).filter((i) => i.group === group);
     if (booting.length === 0) return;
-    const need = waitingWork(this.w);
-    const room = bootingRoom(this.w, booting);
-    if (need.cpus <= room.cpus && need.mem <= room.mem) {
+    if (bootingHoldsWaiting(this.w, booting)) {
+      const need = waitingWork(this.w);
       this.referee.flag('no-double-scale-up', `${group}: set size ${from} -> ${to} while ${booting.length} instance(s) still boot with room for all waiting work (${need.cpus} cpus, ${need.mem} MB waiting)`);
     }
   }

@@ -1,7 +1,7 @@
 import type { CloudFault, CloudOp } from './chaos-provider.js';
 import type { CallTrap } from './referee.js';
 import type { ProxyPlan } from './proxy.js';
-import type { ChaosWorld } from './world.js';
+import { CACHE_APP, type ChaosWorld } from './world.js';
 
 /** Everything that goes wrong in one cycle, drawn from the seeded generator. */
 export interface CycleFaults {
@@ -16,6 +16,8 @@ export interface CycleFaults {
   readonly skew?: number;
   /** New size of the web app. */
   readonly workload?: number;
+  /** New size of the memory-bound app (`CACHE_APP`), in worlds that run it. */
+  readonly cacheWorkload?: number;
   readonly operatorDrain?: number;
   readonly operatorWindow?: { readonly pick: number; readonly startInMs: number };
   /** An operator pauses the group on the leader (POST /api/groups/<g>/pause) for this many cycles. */
@@ -62,7 +64,11 @@ export function chooseFaults(rand: () => number, world: ChaosWorld, o: { http: b
   const operatorDrain = world.cluster.mesosVersion.startsWith('1.9') && rand() < 0.008 ? int(rand, 0, 100) : undefined;
   const operatorWindow = rand() < 0.01 ? { pick: int(rand, 0, 100), startInMs: pick(rand, [-60_000, 0, 3_600_000, 86_400_000]) } : undefined;
   const pause = rand() < 0.015 ? int(rand, 1, 4) : undefined;
+  // From the world's own generator: the draws above stay where the pinned episodes had them.
+  const mr = world.memoryRand;
+  const cacheWorkload = world.memoryBound && mr() < 0.2 ? int(mr, 0, Math.floor(world.groups.reduce((n, g) => n + g.max * g.templateMem, 0) / CACHE_APP.mem) + 2) : undefined;
   return {
+    ...(cacheWorkload !== undefined ? { cacheWorkload } : {}),
     ...(pause !== undefined ? { pause } : {}),
     ...(master ? { master } : {}),
     ...(marathon ? { marathon } : {}),

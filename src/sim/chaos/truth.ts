@@ -98,16 +98,27 @@ export function bootingInstances(w: ChaosWorld): SimInstance[] {
   return liveInstances(w).filter((i) => (i.state === 'creating' || (i.neverJoins && !agentOfInstance(w, i))) && now - i.createdAt < w.provisionTimeoutMs);
 }
 
-/** The cpus and mem the booting instances will bring, each by its group's template. */
-export function bootingRoom(w: ChaosWorld, booting: readonly SimInstance[]): { cpus: number; mem: number } {
-  let cpus = 0;
-  let mem = 0;
-  for (const i of booting) {
+/**
+ * Whether the nodes still booting, each of its group's template, can hold every waiting instance:
+ * first-fit decreasing of the instances onto them. Sums are not enough once memory binds: five 3 GB
+ * instances do not fit two 8 GB nodes that hold 16 GB between them.
+ */
+export function bootingHoldsWaiting(w: ChaosWorld, booting: readonly SimInstance[]): boolean {
+  const bins = booting.map((i) => {
     const g = w.groups.find((x) => x.name === i.group);
-    cpus += g?.templateCpus ?? 0;
-    mem += g?.templateMem ?? 0;
+    return { cpus: g?.templateCpus ?? 0, mem: g?.templateMem ?? 0 };
+  });
+  const waiting: { cpus: number; mem: number }[] = [];
+  for (const app of w.cluster.queue()) for (let n = w.cluster.waitingCount(app); n > 0; n--) waiting.push({ cpus: app.need.cpus, mem: app.need.mem });
+  waiting.sort((a, b) => b.mem - a.mem || b.cpus - a.cpus);
+  const EPS = 1e-9;
+  for (const need of waiting) {
+    const bin = bins.find((b) => b.cpus + EPS >= need.cpus && b.mem + EPS >= need.mem);
+    if (!bin) return false;
+    bin.cpus -= need.cpus;
+    bin.mem -= need.mem;
   }
-  return { cpus, mem };
+  return true;
 }
 
 /** Waiting work in the launch queue, in cpus and mem. */

@@ -3,6 +3,7 @@ import { validateConfig } from '../../config/load.js';
 import { PROTECT_KEY } from '../../planner/protections.js';
 import { SimulatedProvider } from '../../providers/simulated/simulated-provider.js';
 import { SimCluster } from '../cluster/cluster.js';
+import { seededRandom } from '../cluster/ids.js';
 import { VirtualClock } from '../cluster/virtual-clock.js';
 
 /** The node group every chaos run scales, and the attribute its agents carry. */
@@ -40,7 +41,20 @@ export interface ChaosWorld {
   readonly provisionTimeoutMs: number;
   /** Agents that are not the group's, yet look like it (same selector, a name like an instance's). */
   readonly foreignAgentIds: ReadonlySet<string>;
+  /**
+   * Half the worlds also run `/cache` (a quarter cpu, 3 GB an instance: memory binds) and their
+   * groups track cpus and mem, a node's load measured in its scarcest resource.
+   */
+  readonly memoryBound: boolean;
+  /**
+   * The generator of every draw made for memory-bound worlds: their own, so the episodes found
+   * and pinned before them (test/chaos) draw everything else exactly as they did.
+   */
+  readonly memoryRand: () => number;
 }
+
+/** The memory-bound app of half the worlds: two instances fill a pool node's 8 GB, not its cpus. */
+export const CACHE_APP = { id: '/cache', cpus: 0.25, mem: 3072 } as const;
 
 /** The seeded generator and the Mesos version an episode's world is built with. */
 export interface WorldOptions {
@@ -89,12 +103,15 @@ export function buildWorld(o: WorldOptions): ChaosWorld {
     { id: '/web', instances: int(rand, 0, pool.initial * pool.templateCpus), cpus: 1, mem: 1024 },
     { id: '/keep', instances: int(rand, 0, 2), cpus: 0.5, mem: 256, labels: { [PROTECT_KEY]: 'true' } },
   ];
+  const memoryRand = seededRandom((o.seed * 2_654_435_761 + 0x5bd1e995) >>> 0);
+  const memoryBound = memoryRand() < 0.5;
+  if (memoryBound) apps.push({ ...CACHE_APP, instances: int(memoryRand, 0, 2 * pool.initial + 2) });
   for (const app of apps) {
     const r = cluster.createApp(app);
     if (!r.ok) throw r.error;
   }
   clock.advance(10_000);
-  return { clock, cluster, provider, groups: groups.map(({ initial: _i, ...g }) => g), provisionTimeoutMs: 600_000, foreignAgentIds: foreign };
+  return { clock, cluster, provider, groups: groups.map(({ initial: _i, ...g }) => g), provisionTimeoutMs: 600_000, foreignAgentIds: foreign, memoryBound, memoryRand };
 }
 
 /** A group's limits drawn at random: min from `lowestMin`, a start between min and min + 4, max a few above. */
@@ -123,7 +140,8 @@ export function chaosConfig(world: ChaosWorld, rand: () => number, secrets: Chao
       scaleDownStep: int(rand, 1, 3),
       template: { cpus: g.templateCpus, mem: g.templateMem },
       provider: { kind: 'simulated' },
-      scaleDown: { unneededTime: 120, delayAfterAdd: 120, maxParallel: int(rand, 1, 2), drainTimeout: 300 },
+      ...(world.memoryBound ? { resources: ['cpus', 'mem'] } : {}),
+      scaleDown: { unneededTime: 120, delayAfterAdd: 120, maxParallel: int(rand, 1, 2), drainTimeout: 300, ...(world.memoryBound ? { load: 'scarcest' } : {}) },
     })),
   });
 }
