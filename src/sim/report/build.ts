@@ -1,6 +1,6 @@
 import type { NodePrice } from '../metrics/cost.js';
 import { computeFigures } from '../metrics/figures.js';
-import { oracleFigures, type OracleSeries } from '../metrics/oracle.js';
+import { bootAwareCounts, oracleFigures, type OracleSeries } from '../metrics/oracle.js';
 import type { MetricSample, TaskRecord } from '../metrics/series.js';
 import type { SimulationReport } from './report.js';
 
@@ -43,6 +43,7 @@ export function buildReport(input: BuildReportInput): SimulationReport {
       demand: input.samples.map((s) => s.demand),
       supply: input.samples.map((s) => s.supply),
       ...(input.oracle === undefined ? {} : { oracle: input.oracle.series.nodes.map((n) => n * units), lowerBound: input.oracle.series.lowerBound.map((n) => n * units) }),
+      ...(input.oracle?.bootDelayMs === undefined ? {} : { bootAware: bootAwareCounts(input.oracle.series, input.oracle.bootDelayMs).map((n) => n * units) }),
     },
   };
 }

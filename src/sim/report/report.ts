@@ -11,6 +11,8 @@ export interface ReportSeries {
   readonly oracle?: readonly number[];
   /** The strict lower bound's nodes, when the oracle is computed (same unit). */
   readonly lowerBound?: readonly number[];
+  /** The boot-aware bound's nodes, when the oracle and the boot delay are known (same unit). */
+  readonly bootAware?: readonly number[];
 }
 
 /** The outcome of replaying one trace under one policy. */

@@ -28,6 +28,7 @@ const STYLES = {
   supply: { name: 'capacity', color: '#1f77b4' },
   oracle: { name: 'oracle', color: '#2ca02c', dash: '6 4' },
   lowerBound: { name: 'strict bound', color: '#9467bd', dash: '2 3' },
+  bootAware: { name: 'boot-aware bound', color: '#8c564b', dash: '1 3' },
 } as const satisfies Record<string, SeriesStyle>;
 
 export function escapeXml(s: string): string {
@@ -47,6 +48,7 @@ function chartBody(report: SimulationReport, width: number, height: number, titl
     { style: STYLES.supply, values: s.supply },
     ...(s.oracle === undefined ? [] : [{ style: STYLES.oracle, values: s.oracle }]),
     ...(s.lowerBound === undefined ? [] : [{ style: STYLES.lowerBound, values: s.lowerBound }]),
+    ...(s.bootAware === undefined ? [] : [{ style: STYLES.bootAware, values: s.bootAware }]),
   ];
   let yMax = 0;
   for (const l of lines) for (const v of l.values) if (Number.isFinite(v)) yMax = Math.max(yMax, v);
@@ -94,12 +96,14 @@ function chartBody(report: SimulationReport, width: number, height: number, titl
     out.push(`<path d="${path ?? ''}" fill="none" stroke="${l.style.color}" stroke-width="1.5"${dash}><title>${escapeXml(l.style.name)}</title></path>`);
   }
 
-  // Legend, top right above the plot.
-  lines.forEach((l, i) => {
-    const lx = MARGIN.left + plotW - (lines.length - i) * 100;
+  // Legend, top right above the plot; each entry as wide as its label (11 px text, ~6.5 px a character).
+  const entryWidth = (l: (typeof lines)[number]): number => 25 + Math.ceil(l.style.name.length * 6.5) + 14;
+  let lx = MARGIN.left + plotW - lines.reduce((w, l) => w + entryWidth(l), 0);
+  lines.forEach((l) => {
     const dash = 'dash' in l.style ? ` stroke-dasharray="${l.style.dash}"` : '';
     out.push(`<line x1="${lx}" x2="${lx + 20}" y1="${Y_LEGEND}" y2="${Y_LEGEND}" stroke="${l.style.color}" stroke-width="2"${dash}/>`);
     out.push(`<text x="${lx + 25}" y="${Y_LEGEND}" dominant-baseline="middle" font-size="11">${escapeXml(l.style.name)}</text>`);
+    lx += entryWidth(l);
   });
   return out.join('\n');
 }

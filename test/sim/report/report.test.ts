@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { computeFigures } from '../../../src/sim/metrics/figures.js';
 import type { MetricSample } from '../../../src/sim/metrics/series.js';
-import { oracleSeries, oracleTasksFromTrace } from '../../../src/sim/metrics/oracle.js';
+import { bootAwareCounts, oracleSeries, oracleTasksFromTrace } from '../../../src/sim/metrics/oracle.js';
 import { offeredCpus } from '../../../src/sim/trace/demand.js';
 import { generateTrace } from '../../../src/sim/trace/generator.js';
 import { buildReport } from '../../../src/sim/report/build.js';
@@ -198,5 +198,13 @@ describe('buildReport', () => {
     expect(r.series.t).toHaveLength(144);
     expect(checkXml(renderChartSvg(r)).ok).toBe(true);
     expect(formatReportTable([r])).toMatch(/oracle node-hours/);
+    // With the cloud's boot delay: the boot-aware bound, as figures, series and a fifth curve.
+    const booted = buildReport({ policy: 'fixed', samples, tasks: [], endMs: end, pricePerNodeHour: 0.25, unit: 'cpus', oracle: { series: oracle, pricePerNodeHour: 0.25, unitsPerNode: 8, bootDelayMs: 3 * step } });
+    expect(booted.series.bootAware).toEqual(bootAwareCounts(oracle, 3 * step).map((n) => n * 8));
+    expect(booted.figures.oracle?.bootAware?.delayMs).toBe(3 * step);
+    expect(booted.figures.nodeHoursOverBootAwareBound).toBeCloseTo(240 / (booted.figures.oracle?.bootAware?.lowerBoundNodeHours ?? 0), 12);
+    expect(checkXml(renderChartSvg(booted)).tags.filter((t) => t === 'path')).toHaveLength(5);
+    expect(renderChartSvg(booted)).toContain('>boot-aware bound</text>');
+    expect(r.series.bootAware).toBeUndefined();
   });
 });
