@@ -121,9 +121,9 @@ export interface OracleFigures {
 
 /**
  * Node-hours and cost of the oracle's supply (one node group at `pricePerNodeHour`), and with
- * `bootDelayMs` the boot-aware bound's node-hours.
+ * `boot` (the delay and its `bootAwareCounts`) the boot-aware bound's node-hours.
  */
-export function oracleFigures(series: OracleSeries, endMs: number | undefined, pricePerNodeHour: NodePrice, group = 'oracle', bootDelayMs?: number): OracleFigures {
+export function oracleFigures(series: OracleSeries, endMs: number | undefined, pricePerNodeHour: NodePrice, group = 'oracle', boot?: { readonly delayMs: number; readonly counts: readonly number[] }): OracleFigures {
   const dt = intervals(series.t.map((t) => ({ t })), endMs);
   const hoursOf = (counts: readonly number[]): number => counts.reduce((ms, n, i) => ms + n * (dt[i] ?? 0), 0) / MS_PER_HOUR;
   const hours = hoursOf(series.nodes);
@@ -132,7 +132,7 @@ export function oracleFigures(series: OracleSeries, endMs: number | undefined, p
     nodeHours: hours,
     lowerBoundNodeHours: hoursOf(series.lowerBound),
     cost: hours * price,
-    ...(bootDelayMs === undefined ? {} : { bootAware: { delayMs: bootDelayMs, lowerBoundNodeHours: hoursOf(bootAwareCounts(series, bootDelayMs)) } }),
+    ...(boot === undefined ? {} : { bootAware: { delayMs: boot.delayMs, lowerBoundNodeHours: hoursOf(boot.counts) } }),
   };
 }
 

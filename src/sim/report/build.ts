@@ -24,7 +24,9 @@ export interface BuildReportInput {
 /** Figures and chart series of one run, ready for the table, JSON and SVG writers. */
 export function buildReport(input: BuildReportInput): SimulationReport {
   const end = input.endMs ?? input.samples[input.samples.length - 1]?.t;
-  const oracle = input.oracle === undefined ? undefined : oracleFigures(input.oracle.series, end, input.oracle.pricePerNodeHour, 'oracle', input.oracle.bootDelayMs);
+  const delayMs = input.oracle?.bootDelayMs;
+  const boot = input.oracle === undefined || delayMs === undefined ? undefined : { delayMs, counts: bootAwareCounts(input.oracle.series, delayMs) };
+  const oracle = input.oracle === undefined ? undefined : oracleFigures(input.oracle.series, end, input.oracle.pricePerNodeHour, 'oracle', boot);
   const figures = computeFigures({
     samples: input.samples,
     tasks: input.tasks,
@@ -43,7 +45,7 @@ export function buildReport(input: BuildReportInput): SimulationReport {
       demand: input.samples.map((s) => s.demand),
       supply: input.samples.map((s) => s.supply),
       ...(input.oracle === undefined ? {} : { oracle: input.oracle.series.nodes.map((n) => n * units), lowerBound: input.oracle.series.lowerBound.map((n) => n * units) }),
-      ...(input.oracle?.bootDelayMs === undefined ? {} : { bootAware: bootAwareCounts(input.oracle.series, input.oracle.bootDelayMs).map((n) => n * units) }),
+      ...(boot === undefined ? {} : { bootAware: boot.counts.map((n) => n * units) }),
     },
   };
 }

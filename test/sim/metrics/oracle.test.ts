@@ -141,7 +141,7 @@ describe('boot-aware bound', () => {
     // A sample exactly one delay later counts (a node registered then was asked for by now).
     expect(bootAwareCounts(series, 2 * MIN)).toEqual([5, 5, 5, 1, 1, 1]);
     expect(bootAwareCounts(series, 2 * MIN - 1)).toEqual([1, 5, 5, 1, 1, 1]);
-    const f = oracleFigures({ ...series, nodes: series.lowerBound, unfit: [0, 0, 0, 0, 0, 0] }, 6 * MIN, 1, 'oracle', 2 * MIN);
+    const f = oracleFigures({ ...series, nodes: series.lowerBound, unfit: [0, 0, 0, 0, 0, 0] }, 6 * MIN, 1, 'oracle', { delayMs: 2 * MIN, counts: bootAwareCounts(series, 2 * MIN) });
     expect(f.lowerBoundNodeHours).toBeCloseTo((10 * MIN) / H, 12);
     expect(f.bootAware).toEqual({ delayMs: 2 * MIN, lowerBoundNodeHours: expect.closeTo((18 * MIN) / H, 12) });
     expect(oracleFigures({ ...series, nodes: series.lowerBound, unfit: [0, 0, 0, 0, 0, 0] }, 6 * MIN, 1).bootAware).toBeUndefined();
