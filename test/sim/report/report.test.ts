@@ -205,6 +205,14 @@ describe('buildReport', () => {
     expect(booted.figures.nodeHoursOverBootAwareBound).toBeCloseTo(240 / (booted.figures.oracle?.bootAware?.lowerBoundNodeHours ?? 0), 12);
     expect(checkXml(renderChartSvg(booted)).tags.filter((t) => t === 'path')).toHaveLength(5);
     expect(renderChartSvg(booted)).toContain('>boot-aware bound</text>');
+    // The legend's entries do not overlap and the last ends inside the 900 px chart (11 px text: at
+    // most ~6.5 px a character), each as wide as its label.
+    const legend = [...renderChartSvg(booted).matchAll(/<text x="([\d.]+)" y="[\d.]+" dominant-baseline="middle" font-size="11">([^<]+)<\/text>/g)].map((m) => ({ x: Number(m[1]), label: m[2] ?? '' }));
+    expect(legend.map((e) => e.label)).toEqual(['demand', 'capacity', 'oracle', 'strict bound', 'boot-aware bound']);
+    legend.forEach((e, i) => {
+      const end = e.x + e.label.length * 6.5;
+      expect(end).toBeLessThanOrEqual(legend[i + 1]?.x ?? 900);
+    });
     expect(r.series.bootAware).toBeUndefined();
   });
 });
